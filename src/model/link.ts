@@ -1,0 +1,36 @@
+// Network interfaces as the kernel reports them (netlink attributes, named as in iproute2).
+
+export type AddrFamily = 'inet' | 'inet6';
+
+export interface Addr {
+  family: AddrFamily;
+  /** Address without prefix, e.g. "172.17.0.2" or "fe80::42:acff:fe11:2". */
+  address: string;
+  prefixlen: number;
+  scope: string | null;
+}
+
+export interface Link {
+  ifindex: number;
+  /** Name without the "@ifN" / "@parent" suffix that `ip` prints. */
+  name: string;
+  /**
+   * IFLA_LINK: the peer (veth) or lower device (macvlan, vlan) ifindex. It is an index in the
+   * namespace named by linkNetnsId when that is set, else in this link's own namespace.
+   */
+  peerIfindex: number | null;
+  /** The "@name" of `ip` when the peer/lower device is in the same namespace (e.g. macvlan0@eth0). */
+  peerName: string | null;
+  /** IFLA_LINK_NETNSID: the id, local to this namespace, of the namespace holding the peer. */
+  linkNetnsId: number | null;
+  /** The bridge (or bond) this link is enslaved to. */
+  master: string | null;
+  /** info_kind: veth, bridge, macvlan, ipvlan, vxlan, dummy, ...; null when not reported. */
+  kind: string | null;
+  mac: string | null;
+  mtu: number | null;
+  /** operstate: UP, DOWN, UNKNOWN, LOWERLAYERDOWN, ... */
+  state: string | null;
+  flags: string[];
+  addresses: Addr[];
+}

@@ -1,0 +1,72 @@
+// The Snapshot: the raw facts of one host at one moment, as text, each with how it was obtained.
+// Gathered live or loaded from disk; everything after gathering works on this value alone.
+
+export interface FactOrigin {
+  /** command: a host command; api: an Engine API call; file: a file read; manual: pasted by a person. */
+  kind: 'command' | 'api' | 'file' | 'manual';
+  /** The command line, API path or file path. */
+  what: string;
+  exitCode?: number | null;
+  stderr?: string;
+  durationMs?: number;
+}
+
+export interface Fact {
+  /** Path inside the snapshot, e.g. "host/ip-addr.json". */
+  path: string;
+  text: string;
+  origin: FactOrigin;
+}
+
+/** Something docknet tried to gather and could not, with the reason in words. */
+export interface MissingFact {
+  path: string;
+  what: string;
+  reason: string;
+}
+
+export interface SnapshotSource {
+  kind: 'live' | 'saved';
+  /** For saved snapshots: where it was loaded from. */
+  location: string | null;
+}
+
+export interface Snapshot {
+  source: SnapshotSource;
+  /** ISO time the facts were gathered (null when a hand-made snapshot does not say). */
+  takenAt: string | null;
+  hostname: string | null;
+  kernel: string | null;
+  facts: Map<string, Fact>;
+  missing: MissingFact[];
+}
+
+/** The file names a snapshot may hold; every one is optional. */
+export const FACT = {
+  containers: 'docker/containers.json',
+  networks: 'docker/networks.json',
+  engineInfo: 'docker/info.json',
+  engineVersion: 'docker/version.json',
+  dockerPs: 'docker/ps.txt',
+  ipAddrJson: 'host/ip-addr.json',
+  ipLinkJson: 'host/ip-link.json',
+  ipAddrText: 'host/ip-addr.txt',
+  brctlShow: 'host/brctl-show.txt',
+  iptablesNat: 'host/iptables-nat.txt',
+  iptablesSave: 'host/iptables-save.txt',
+  ip6tablesSave: 'host/ip6tables-save.txt',
+  nftRulesetJson: 'host/nft-ruleset.json',
+  nftRulesetText: 'host/nft-ruleset.txt',
+  /** docknet's own reading of a container's interfaces through /proc/<pid>/root/sys/class/net. */
+  containerNet: (name: string) => `containers/${name}/net.json`,
+  /** A container's `ip addr` text, e.g. pasted from `docker exec <name> ip addr`. */
+  containerIpAddr: (name: string) => `containers/${name}/ip-addr.txt`,
+} as const;
+
+export function factText(snapshot: Snapshot, path: string): string | null {
+  return snapshot.facts.get(path)?.text ?? null;
+}
+
+export function emptySnapshot(source: SnapshotSource): Snapshot {
+  return { source, takenAt: null, hostname: null, kernel: null, facts: new Map(), missing: [] };
+}
