@@ -23,6 +23,11 @@ export interface Link {
   peerName: string | null;
   /** IFLA_LINK_NETNSID: the id, local to this namespace, of the namespace holding the peer. */
   linkNetnsId: number | null;
+  /**
+   * `link-netns NAME`: iproute2 printed the peer's namespace by its /run/netns name instead of
+   * linkNetnsId (which is then null). When set, peerIfindex is an index in that other namespace.
+   */
+  linkNetnsName?: string;
   /** The bridge (or bond) this link is enslaved to. */
   master: string | null;
   /** info_kind: veth, bridge, macvlan, ipvlan, vxlan, dummy, ...; null when not reported. */

@@ -51,6 +51,8 @@ export const FACT = {
   ipAddrJson: 'host/ip-addr.json',
   ipLinkJson: 'host/ip-link.json',
   ipAddrText: 'host/ip-addr.txt',
+  /** readlink /proc/self/ns/net of the gathering process: the host's namespace identity. */
+  hostNetns: 'host/netns.txt',
   brctlShow: 'host/brctl-show.txt',
   iptablesNat: 'host/iptables-nat.txt',
   iptablesSave: 'host/iptables-save.txt',

@@ -1,0 +1,572 @@
+// The docknet lab: `up` builds every Docker network mode on this host (all labelled), `down` removes it, `status` shows it.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { ensureEngine, ensureImage, sleep, type Log } from './engine.js';
+import {
+  C,
+  CONTAINERS,
+  CORE_CONTAINERS,
+  HTTP_PORT,
+  IFACE,
+  LAB_FILTER,
+  LAB_IMAGE,
+  LAB_LABEL,
+  LAB_LABEL_VALUE,
+  LAB_STATE_FILE,
+  NET,
+  SERVICE,
+  SWARM_ADDR,
+  SWARM_ADDR_CIDR,
+  SWARM_NODE_LABEL,
+  TEST_LABEL,
+  type ContainerSpec,
+  type Optional,
+} from './lab-spec.js';
+import { failure, lines, must, run } from './run.js';
+
+export interface Outcome {
+  what: string;
+  detail: string;
+}
+
+export interface LabReport {
+  created: Outcome[];
+  /** Optional parts this host cannot do (kernel, engine), with the reason. */
+  skipped: Outcome[];
+  /** Parts that should have worked and did not. */
+  failed: Outcome[];
+  notes: string[];
+}
+
+/** Written by `up`; read by `status` and `down`. */
+export interface LabState {
+  createdAt: string;
+  /** The lab ran `docker swarm init` (the node label says so too, should this file be lost). */
+  swarmCreatedByLab: boolean;
+  /** docker_gwbridge existed before the lab made a swarm; if not, `down` removes it. */
+  gwbridgeExisted: boolean;
+  /** Kind of each isolated host interface the lab made: dummy, or a port-less bridge where dummy is missing. */
+  interfaces: Record<string, string>;
+  report: LabReport;
+}
+
+const LABEL_ARG = `${LAB_LABEL}=${LAB_LABEL_VALUE}`;
+const natural = new Intl.Collator('en', { numeric: true });
+const GWBRIDGE = 'docker_gwbridge';
+
+function newReport(): LabReport {
+  return { created: [], skipped: [], failed: [], notes: [] };
+}
+
+/** Builds the lab from scratch (an old lab is removed first, a swarm the lab made is kept). */
+export async function up(opts: { log?: Log } = {}): Promise<LabReport> {
+  const log = opts.log ?? (() => {});
+  return withLock(async () => {
+    const report = newReport();
+    const engine = await ensureEngine({ log });
+    report.notes.push(`engine ${engine.serverVersion} at ${engine.endpoint}${engine.started ? ' (started dockerd)' : ''}`);
+    if (engine.installed.length) report.notes.push(`installed ${engine.installed.join(' ')}`);
+    const image = await ensureImage({ log });
+    if (image.built) report.created.push({ what: `image ${image.image}`, detail: 'built from /bin/busybox' });
+
+    const previous = readState();
+    const teardown = await removeLab({ keepSwarm: true, keepTestObjects: true, log });
+    if (teardown.failed.length) report.failed.push(...teardown.failed);
+
+    const state: LabState = {
+      createdAt: new Date().toISOString(),
+      swarmCreatedByLab: false,
+      gwbridgeExisted: previous?.gwbridgeExisted ?? (await exists(['docker', 'network', 'inspect', GWBRIDGE])),
+      interfaces: {},
+      report,
+    };
+    const available = new Set<Optional>();
+
+    await step(report, `network ${NET.front.name}`, async () => {
+      await createBridge(NET.front, ['--opt', `com.docker.network.bridge.name=${NET.front.bridgeName}`]);
+      return `bridge ${NET.front.bridgeName}, ${NET.front.subnet}`;
+    });
+    await step(report, `network ${NET.back.name}`, async () => {
+      const id = await createBridge(NET.back, []);
+      return `bridge br-${id.slice(0, 12)}, ${NET.back.subnet}`;
+    });
+
+    if (await setUpMacvlan(report, state, log)) available.add('macvlan');
+    if (await setUpOverlay(report, state, log)) available.add('overlay');
+
+    for (const spec of CONTAINERS) {
+      if (spec.needs && !available.has(spec.needs)) {
+        report.skipped.push({ what: `container ${spec.name}`, detail: `needs the ${spec.needs} network, which was skipped` });
+        continue;
+      }
+      await step(report, `container ${spec.name}`, () => runContainer(spec));
+    }
+    if (available.has('overlay')) await setUpService(report, log);
+
+    writeState(state);
+    return report;
+  });
+}
+
+/** Removes everything labelled for the lab and for tests, the lab's host interfaces, and a swarm the lab made. */
+export async function down(opts: { log?: Log; keepTestObjects?: boolean } = {}): Promise<LabReport> {
+  return withLock(async () => {
+    const report = await removeLab({ keepSwarm: false, keepTestObjects: opts.keepTestObjects ?? false, log: opts.log ?? (() => {}) });
+    rmSync(LAB_STATE_FILE, { force: true });
+    return report;
+  });
+}
+
+async function removeLab(opts: { keepSwarm: boolean; keepTestObjects: boolean; log: Log }): Promise<LabReport> {
+  const report = newReport();
+  const removed = (what: string, detail = 'removed') => report.created.push({ what, detail });
+  const swarm = await swarmInfo();
+  const state = readState();
+
+  if (swarm.manager) {
+    for (const name of lines(await must(['docker', 'service', 'ls', '--filter', LAB_FILTER, '--format', '{{.Name}}']))) {
+      await step(report, `service ${name}`, async () => (await must(['docker', 'service', 'rm', name]), 'removed'));
+    }
+  }
+
+  const filters = [LAB_FILTER, ...(opts.keepTestObjects ? [] : [`label=${TEST_LABEL}`])];
+  const containers = new Map<string, { name: string; mode: string }>();
+  for (const filter of filters) {
+    for (const id of lines(await must(['docker', 'ps', '-aq', '--no-trunc', '--filter', filter]))) {
+      const r = await run(['docker', 'inspect', '--format', '{{.Name}}\t{{.HostConfig.NetworkMode}}', id]);
+      const [name = id, mode = ''] = r.stdout.trim().split('\t');
+      if (r.exitCode === 0) containers.set(id, { name: name.replace(/^\//, ''), mode });
+    }
+  }
+  // Containers that share another's namespace go first, so the namespace owner is never removed under them.
+  const ordered = [...containers].sort(([, a], [, b]) => Number(b.mode.startsWith('container:')) - Number(a.mode.startsWith('container:')));
+  for (const [id, c] of ordered) {
+    await step(report, `container ${c.name}`, async () => {
+      const r = await run(['docker', 'rm', '-f', '-v', id]);
+      if (r.exitCode !== 0 && !/No such container/i.test(r.stderr)) throw new Error(failure(r) ?? 'docker rm failed');
+      return 'removed';
+    });
+  }
+
+  for (const filter of filters) {
+    for (const name of lines(await must(['docker', 'network', 'ls', '--filter', filter, '--format', '{{.Name}}']))) {
+      await step(report, `network ${name}`, async () => (await must(['docker', 'network', 'rm', name]), 'removed'));
+    }
+  }
+
+  let swarmInUse = swarm.active;
+  if (!opts.keepSwarm && swarm.active && swarm.manager && (await swarmMadeByLab())) {
+    await step(report, 'swarm', async () => {
+      await must(['docker', 'swarm', 'leave', '--force'], { timeoutMs: 120_000 });
+      swarmInUse = false;
+      return 'left (the lab had created it)';
+    });
+    if (!swarmInUse && state && !state.gwbridgeExisted) {
+      const attached = (await run(['docker', 'network', 'inspect', GWBRIDGE, '--format', '{{len .Containers}}'])).stdout.trim();
+      if (attached === '0') await step(report, `network ${GWBRIDGE}`, async () => (await must(['docker', 'network', 'rm', GWBRIDGE]), 'removed (made by the lab swarm)'));
+    }
+  }
+
+  const links = [IFACE.macvlanParent, ...(swarmInUse && (await swarmUsesLabAddr()) ? [] : [IFACE.swarm])];
+  for (const link of links) {
+    if (await linkExists(link)) await step(report, `interface ${link}`, async () => (await must(['ip', 'link', 'del', link]), 'removed'));
+  }
+  for (const line of report.created) opts.log(`${line.what}: ${line.detail}`);
+  return report;
+}
+
+export interface LabStatus {
+  up: boolean;
+  containers: { name: string; state: string; networks: string; ports: string }[];
+  networks: { name: string; driver: string }[];
+  interfaces: { name: string; kind: string }[];
+  swarm: string;
+  services: { name: string; replicas: string; ports: string }[];
+  missing: string[];
+  state: LabState | null;
+}
+
+export async function status(): Promise<LabStatus> {
+  const state = readState();
+  const containers = jsonLines(await must(['docker', 'ps', '-a', '--filter', LAB_FILTER, '--format', '{{json .}}'])).map((c) => ({
+    name: String(c.Names),
+    state: String(c.State),
+    networks: String(c.Networks),
+    ports: String(c.Ports),
+  }));
+  containers.sort((a, b) => natural.compare(a.name, b.name));
+  const networks = jsonLines(await must(['docker', 'network', 'ls', '--filter', LAB_FILTER, '--format', '{{json .}}']))
+    .map((n) => ({ name: String(n.Name), driver: String(n.Driver) }))
+    .sort((a, b) => natural.compare(a.name, b.name));
+  const interfaces: LabStatus['interfaces'] = [];
+  for (const name of [IFACE.macvlanParent, IFACE.swarm]) {
+    const kind = await linkKind(name);
+    if (kind) interfaces.push({ name, kind });
+  }
+  const swarm = await swarmInfo();
+  const services = swarm.manager
+    ? jsonLines(await must(['docker', 'service', 'ls', '--filter', LAB_FILTER, '--format', '{{json .}}'])).map((s) => ({
+        name: String(s.Name),
+        replicas: String(s.Replicas),
+        ports: String(s.Ports),
+      }))
+    : [];
+  const skippedContainers = new Set((state?.report.skipped ?? []).map((s) => s.what));
+  const expected = CONTAINERS.filter((c) => CORE_CONTAINERS.includes(c.name) || (state && !skippedContainers.has(`container ${c.name}`)));
+  const running = new Set(containers.filter((c) => c.state === 'running').map((c) => c.name));
+  const missing = expected.filter((c) => !running.has(c.name)).map((c) => `container ${c.name} not running`);
+  return {
+    up: missing.length === 0,
+    containers,
+    networks,
+    interfaces,
+    swarm: swarm.active ? `active${swarm.manager ? ' (manager)' : ''}${(await swarmMadeByLab()) ? ', made by the lab' : ''}` : swarm.state,
+    services,
+    missing,
+    state,
+  };
+}
+
+// ---- up, part by part ----
+
+async function step(report: LabReport, what: string, fn: () => Promise<string>): Promise<boolean> {
+  try {
+    report.created.push({ what, detail: await fn() });
+    return true;
+  } catch (err) {
+    report.failed.push({ what, detail: err instanceof Error ? err.message : String(err) });
+    return false;
+  }
+}
+
+async function createBridge(net: { name: string; subnet: string; gateway: string }, extra: string[]): Promise<string> {
+  const args = ['network', 'create', '--driver', 'bridge', '--subnet', net.subnet, '--gateway', net.gateway, '--label', LABEL_ARG];
+  return (await must(['docker', ...args, ...extra, net.name])).trim();
+}
+
+async function setUpMacvlan(report: LabReport, state: LabState, log: Log): Promise<boolean> {
+  try {
+    const kind = await addIsolatedLink(IFACE.macvlanParent, report, state, log);
+    await must([
+      'docker', 'network', 'create', '--driver', 'macvlan',
+      '--subnet', NET.macvlan.subnet, '--gateway', NET.macvlan.gateway,
+      '--opt', `parent=${IFACE.macvlanParent}`, '--opt', 'macvlan_mode=bridge',
+      '--label', LABEL_ARG, NET.macvlan.name,
+    ]);
+    report.created.push({ what: `network ${NET.macvlan.name}`, detail: `macvlan on ${IFACE.macvlanParent} (${kind}), ${NET.macvlan.subnet}` });
+    return true;
+  } catch (err) {
+    report.skipped.push({ what: `network ${NET.macvlan.name}`, detail: `macvlan skipped: ${message(err)}` });
+    return false;
+  }
+}
+
+/**
+ * Adds a host interface that reaches nothing: a dummy, or, on kernels built without dummy links,
+ * a bridge with no ports. Either way no frame can leave through eth0.
+ */
+async function addIsolatedLink(name: string, report: LabReport, state: LabState, log: Log): Promise<string> {
+  let kind = await linkKind(name);
+  if (!kind) {
+    const dummy = await run(['ip', 'link', 'add', name, 'type', 'dummy']);
+    if (dummy.exitCode === 0) {
+      kind = 'dummy';
+    } else {
+      const why = (dummy.stderr.trim() || `exit ${dummy.exitCode}`).replace(/\s+/g, ' ');
+      await must(['ip', 'link', 'add', name, 'type', 'bridge']);
+      kind = 'bridge';
+      report.notes.push(`${name}: dummy links unavailable (${why}); used a bridge with no ports instead, just as isolated`);
+    }
+    log(`added ${kind} interface ${name}`);
+  }
+  await must(['ip', 'link', 'set', name, 'up']);
+  state.interfaces[name] = kind;
+  report.created.push({ what: `interface ${name}`, detail: kind === 'dummy' ? 'dummy' : `${kind} with no ports (stands in for a dummy)` });
+  return kind;
+}
+
+async function setUpOverlay(report: LabReport, state: LabState, log: Log): Promise<boolean> {
+  const skip = (reason: string) => {
+    report.skipped.push({ what: `network ${NET.overlay.name}`, detail: `overlay skipped: ${reason}` });
+    return false;
+  };
+  let swarm = await swarmInfo();
+  if (swarm.active && !swarm.manager) return skip('this engine is a swarm worker; only a manager can create overlay networks');
+  if (swarm.active) {
+    state.swarmCreatedByLab = await swarmMadeByLab();
+    report.notes.push(state.swarmCreatedByLab ? 'swarm: reusing the one the lab made earlier' : 'swarm: reusing an existing swarm; `down` will not leave it');
+  } else {
+    if (swarm.state !== 'inactive') return skip(`swarm is ${swarm.state}${swarm.error ? `: ${swarm.error}` : ''}`);
+    try {
+      await addIsolatedLink(IFACE.swarm, report, state, log);
+      await must(['ip', 'addr', 'replace', SWARM_ADDR_CIDR, 'dev', IFACE.swarm]);
+      await must(['docker', 'swarm', 'init', '--advertise-addr', SWARM_ADDR, '--listen-addr', `${SWARM_ADDR}:2377`], { timeoutMs: 120_000 });
+      await must(['docker', 'node', 'update', '--label-add', `${SWARM_NODE_LABEL}=created`, 'self']);
+      state.swarmCreatedByLab = true;
+      report.created.push({ what: 'swarm', detail: `single-node swarm advertising ${SWARM_ADDR} on ${IFACE.swarm}` });
+    } catch (err) {
+      if ((await swarmInfo()).state === 'inactive' && (await linkExists(IFACE.swarm))) await run(['ip', 'link', 'del', IFACE.swarm]);
+      return skip(message(err));
+    }
+    swarm = await swarmInfo();
+  }
+  try {
+    await must([
+      'docker', 'network', 'create', '--driver', 'overlay', '--attachable',
+      '--subnet', NET.overlay.subnet, '--gateway', NET.overlay.gateway,
+      '--label', LABEL_ARG, NET.overlay.name,
+    ]);
+    report.created.push({ what: `network ${NET.overlay.name}`, detail: `attachable overlay, ${NET.overlay.subnet}` });
+    return true;
+  } catch (err) {
+    return skip(message(err));
+  }
+}
+
+async function setUpService(report: LabReport, log: Log): Promise<void> {
+  const what = `service ${SERVICE.name}`;
+  try {
+    await must([
+      'docker', 'service', 'create', '--detach', '--name', SERVICE.name, '--replicas', '1',
+      '--label', LABEL_ARG, '--container-label', LABEL_ARG, '--no-resolve-image',
+      '--publish', `published=${SERVICE.publishedPort},target=${SERVICE.targetPort},protocol=tcp,mode=ingress`,
+      LAB_IMAGE, 'sh', '-c', httpdScript(SERVICE.name),
+    ]);
+    log(`waiting for ${what} to run`);
+    const deadline = Date.now() + 45_000;
+    let last = '';
+    while (Date.now() < deadline) {
+      const tasks = await run(['docker', 'service', 'ps', SERVICE.name, '--no-trunc', '--format', '{{.CurrentState}}\t{{.Error}}']);
+      last = tasks.stdout.trim();
+      if (/^Running/m.test(last)) {
+        report.created.push({ what, detail: `1 replica, ingress *:${SERVICE.publishedPort}->${SERVICE.targetPort}/tcp` });
+        return;
+      }
+      await sleep(1000);
+    }
+    throw new Error(`no task running after 45 s: ${last.split('\n')[0] ?? 'no tasks'}`);
+  } catch (err) {
+    await run(['docker', 'service', 'rm', SERVICE.name]);
+    report.skipped.push({ what, detail: `ingress service skipped: ${message(err)}` });
+  }
+}
+
+function httpdScript(name: string): string {
+  return `mkdir -p /www && echo '<h1>${name}</h1>' > /www/index.html && exec httpd -f -p ${HTTP_PORT} -h /www`;
+}
+
+async function runContainer(spec: ContainerSpec): Promise<string> {
+  const args = ['docker', 'run', '-d', '--name', spec.name, '--label', LABEL_ARG, '--network', spec.network];
+  for (const p of spec.publish ?? []) args.push('-p', p);
+  args.push(...(spec.flags ?? []), LAB_IMAGE);
+  args.push(...(spec.httpd ? ['sh', '-c', httpdScript(spec.name)] : ['sleep', '2147483647']));
+  const r = await run(args);
+  if (r.exitCode !== 0) {
+    await run(['docker', 'rm', '-f', spec.name]);
+    const port = /(?:port is already allocated|address already in use).*?:(\d+)/is.exec(r.stderr)?.[1]
+      ?? /0\.0\.0\.0:(\d+)/.exec(r.stderr)?.[1];
+    const owner = port ? await portOwner(Number(port)) : null;
+    throw new Error(`${failure(r)}${owner ? ` (host port ${port} is held by container ${owner})` : ''}`);
+  }
+  for (const net of spec.connect ?? []) await must(['docker', 'network', 'connect', net, spec.name]);
+  const ports = (await run(['docker', 'port', spec.name])).stdout.trim().split('\n').filter(Boolean);
+  return [spec.network, ...(spec.connect ?? [])].join('+') + (ports.length ? `; ${ports.join(', ')}` : '');
+}
+
+/** Which container publishes a host port, to turn "port is already allocated" into something actionable. */
+async function portOwner(port: number): Promise<string | null> {
+  for (const c of jsonLines((await run(['docker', 'ps', '--format', '{{json .}}'])).stdout)) {
+    if (new RegExp(`:${port}(-\\d+)?->`).test(String(c.Ports))) return `${c.Names} (labels: ${c.Labels || 'none'})`;
+  }
+  return null;
+}
+
+// ---- facts about the host ----
+
+interface SwarmInfo {
+  state: string;
+  active: boolean;
+  manager: boolean;
+  error: string;
+}
+
+async function swarmInfo(): Promise<SwarmInfo> {
+  const s = JSON.parse(await must(['docker', 'info', '--format', '{{json .Swarm}}'])) as {
+    LocalNodeState?: string;
+    ControlAvailable?: boolean;
+    Error?: string;
+  };
+  const state = s.LocalNodeState || 'inactive';
+  return { state, active: state === 'active', manager: Boolean(s.ControlAvailable), error: s.Error ?? '' };
+}
+
+async function swarmMadeByLab(): Promise<boolean> {
+  const r = await run(['docker', 'node', 'inspect', 'self', '--format', `{{index .Spec.Labels "${SWARM_NODE_LABEL}"}}`]);
+  return r.exitCode === 0 && r.stdout.trim() === 'created';
+}
+
+async function swarmUsesLabAddr(): Promise<boolean> {
+  const r = await run(['docker', 'info', '--format', '{{.Swarm.NodeAddr}}']);
+  return r.stdout.trim() === SWARM_ADDR;
+}
+
+async function linkKind(name: string): Promise<string | null> {
+  const r = await run(['ip', '-j', '-d', 'link', 'show', 'dev', name]);
+  if (r.exitCode !== 0) return null;
+  const [link] = JSON.parse(r.stdout) as { linkinfo?: { info_kind?: string } }[];
+  return link?.linkinfo?.info_kind ?? 'device';
+}
+
+async function linkExists(name: string): Promise<boolean> {
+  return (await linkKind(name)) !== null;
+}
+
+async function exists(command: string[]): Promise<boolean> {
+  return (await run(command)).exitCode === 0;
+}
+
+function jsonLines(text: string): Record<string, unknown>[] {
+  return lines(text).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function readState(): LabState | null {
+  try {
+    return JSON.parse(readFileSync(LAB_STATE_FILE, 'utf8')) as LabState;
+  } catch {
+    return null; // no lab has been brought up here, or /tmp was cleared
+  }
+}
+
+function writeState(state: LabState): void {
+  writeFileSync(LAB_STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+// ---- one lab operation at a time (tests and people may both run it) ----
+
+const LOCK_DIR = '/tmp/docknet-lab.lock';
+
+async function withLock<T>(fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(LOCK_DIR);
+      writeFileSync(`${LOCK_DIR}/pid`, String(process.pid));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (!lockHolderAlive()) {
+        rmSync(LOCK_DIR, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`another lab operation holds ${LOCK_DIR} for over 5 minutes`);
+      await sleep(500);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(LOCK_DIR, { recursive: true, force: true });
+  }
+}
+
+function lockHolderAlive(): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(`${LOCK_DIR}/pid`, 'utf8'));
+  } catch {
+    return true; // the holder has made the directory but not yet written its pid
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---- command line ----
+
+export function renderReport(title: string, r: LabReport): string {
+  const out = [title];
+  const section = (name: string, items: Outcome[]) => {
+    if (!items.length) return;
+    out.push(`${name}:`);
+    const width = Math.max(...items.map((i) => i.what.length));
+    for (const i of items) out.push(`  ${i.what.padEnd(width)}  ${i.detail}`);
+  };
+  section('done', r.created);
+  section('skipped', r.skipped);
+  section('FAILED', r.failed);
+  for (const n of r.notes) out.push(`note: ${n}`);
+  return out.join('\n');
+}
+
+export function renderStatus(s: LabStatus): string {
+  const out = [`lab: ${s.up ? 'up' : 'NOT complete'}${s.state ? ` (made ${s.state.createdAt})` : ''}`];
+  const table = (rows: string[][]) => {
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    for (const r of rows) out.push(`  ${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd());
+  };
+  out.push('containers:');
+  if (s.containers.length) table([['NAME', 'STATE', 'NETWORKS', 'PORTS'], ...s.containers.map((c) => [c.name, c.state, c.networks, c.ports])]);
+  out.push('networks:');
+  if (s.networks.length) table(s.networks.map((n) => [n.name, n.driver]));
+  out.push('interfaces:');
+  if (s.interfaces.length) table(s.interfaces.map((i) => [i.name, i.kind]));
+  out.push(`swarm: ${s.swarm}`);
+  for (const svc of s.services) out.push(`  service ${svc.name} ${svc.replicas} ${svc.ports}`);
+  for (const sk of s.state?.report.skipped ?? []) out.push(`skipped: ${sk.what}: ${sk.detail}`);
+  for (const m of s.missing) out.push(`missing: ${m}`);
+  return out.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'up', ...rest] = argv;
+  const log: Log = (line) => process.stderr.write(`lab: ${line}\n`);
+  if (rest.length && !(command === 'down' && rest.every((a) => a === '--keep-test'))) {
+    process.stderr.write(`lab: unexpected arguments: ${rest.join(' ')}\n`);
+    return 2;
+  }
+  switch (command) {
+    case 'up': {
+      const report = await up({ log });
+      process.stdout.write(`${renderReport('docknet lab up', report)}\n\n${renderStatus(await status())}\n`);
+      return report.failed.length ? 1 : 0;
+    }
+    case 'down': {
+      const report = await down({ log, keepTestObjects: rest.includes('--keep-test') });
+      process.stdout.write(`${renderReport('docknet lab down', report)}\n`);
+      return report.failed.length ? 1 : 0;
+    }
+    case 'status': {
+      const s = await status();
+      process.stdout.write(`${renderStatus(s)}\n`);
+      return s.up ? 0 : 1;
+    }
+    case 'engine': {
+      const engine = await ensureEngine({ log });
+      const image = await ensureImage({ log });
+      process.stdout.write(
+        `engine ${engine.serverVersion} at ${engine.endpoint}${engine.started ? ' (started dockerd)' : ''}; image ${image.image}${image.built ? ' (built)' : ''}\n`,
+      );
+      return 0;
+    }
+    default:
+      process.stderr.write(`usage: lab [up|down [--keep-test]|status|engine]\n`);
+      return 2;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (err: unknown) => {
+      process.stderr.write(`lab: ${message(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

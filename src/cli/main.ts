@@ -1,0 +1,77 @@
+// The commander program: parses flags, runs one command, and is the one place errors become exit codes.
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { runVethMap } from '../commands/veth-map.js';
+import { snapshotProvider } from '../commands/source.js';
+import { EngineUnreachableError } from '../gather/engine-api.js';
+import { escapeText } from '../render/escape.js';
+import { DocknetError, EXIT, UsageError } from './errors.js';
+import { processIO, type IO } from './io.js';
+
+export function docknetVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function reportError(io: IO, err: unknown): number {
+  if (err instanceof UsageError) {
+    io.err(`docknet: ${escapeText(err.message)}\nRun 'docknet --help' for usage.\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof EngineUnreachableError) {
+    io.err(
+      `docknet: ${escapeText(err.message)}\n` +
+        (err.permissionDenied
+          ? 'Next: run with sudo, or add this user to the docker group.\n'
+          : 'Next: start the engine (e.g. `sudo systemctl start docker` or `sudo dockerd &`), or point DOCKER_HOST at a running one.\n'),
+    );
+    return EXIT.failure;
+  }
+  if (err instanceof DocknetError) {
+    io.err(`docknet: ${escapeText(err.message)}\n${err.hint ? `${escapeText(err.hint)}\n` : ''}`);
+    return EXIT.failure;
+  }
+  const e = err as Error;
+  io.err(`docknet: unexpected error: ${escapeText(e?.message ?? String(err))}\n`);
+  if (io.env.DOCKNET_DEBUG === '1') io.err(`${e?.stack ?? ''}\n`);
+  else io.err('Set DOCKNET_DEBUG=1 to see the stack trace, and please report it.\n');
+  return EXIT.failure;
+}
+
+export async function main(argv: string[], ioOverride?: IO): Promise<number> {
+  const noColor = argv.includes('--no-color');
+  const io = ioOverride ?? processIO(noColor);
+  let code: number = EXIT.ok;
+  const program = new Command()
+    .name('docknet')
+    .description('Explains the real networking of a Docker host: veth pairs, bridges, NAT, for every network mode.')
+    .version(docknetVersion())
+    .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+
+  const from = new Option('--from <snapshot>', 'analyse a saved snapshot directory instead of the live host');
+
+  program
+    .command('veth-map')
+    .description('pair every container interface with its host veth, and every host veth with its owner')
+    .argument('[target...]', 'container names, id prefixes, or host veth names to show')
+    .option('--json', 'print JSON (schemaVersion 1)')
+    .option('--all', 'include stopped containers')
+    .addOption(from)
+    .action(async (targets: string[], o: { json?: boolean; all?: boolean; from?: string }) => {
+      code = await runVethMap({ targets, json: Boolean(o.json), all: Boolean(o.all) }, io, snapshotProvider(o.from));
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    return reportError(io, err);
+  }
+}

@@ -1,0 +1,10 @@
+// Where a command's facts come from: the live host, or a saved snapshot given with --from.
+import { gatherLive, type FactGroup } from '../gather/live.js';
+import { loadSnapshotDir } from '../snapshot/load.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+
+export type SnapshotProvider = (groups: FactGroup[]) => Promise<Snapshot>;
+
+export function snapshotProvider(from: string | null | undefined): SnapshotProvider {
+  return from ? () => loadSnapshotDir(from) : (groups) => gatherLive(groups);
+}

@@ -1,0 +1,414 @@
+// Pairs every container interface with its host-side peer, and every host veth with its owner.
+// Pairs are keyed by (namespace, ifindex): a container interface (ifindex C, iflink H) and a host
+// link (ifindex H, peer C, link-netnsid N) point at each other, so neither 7 vs 27 nor index 7 of
+// two namespaces can be confused.
+import type { ContainerIface, ContainerNetFacts } from '../model/container-net.js';
+import { shortId, type ContainerInfo, type Endpoint, type NetworkInfo } from '../model/engine.js';
+import type { Link } from '../model/link.js';
+import type { HostModel } from '../parse/host-model.js';
+import { naturalCompare } from '../util/natural-compare.js';
+
+export type PairedBy = 'both-sides' | 'host-side-only';
+
+export interface InterfaceRow {
+  container: string;
+  /** null when the data names the container but not its id (e.g. a pasted `ip addr`). */
+  containerId: string | null;
+  shortId: string | null;
+  state: string;
+  running: boolean;
+  /** bridge, host, none, container, macvlan, ipvlan, overlay, or another driver's name. */
+  mode: string;
+  networkMode: string;
+  interface: string | null;
+  ifindex: number | null;
+  /** The interface's IFLA_LINK as seen inside: the "@ifN" of `ip addr`. */
+  peerIfindex: number | null;
+  hostVeth: string | null;
+  hostIfindex: number | null;
+  bridge: string | null;
+  network: string | null;
+  driver: string | null;
+  ipv4: string | null;
+  ipv6: string | null;
+  mac: string | null;
+  mtu: number | null;
+  /** The host interface a macvlan/ipvlan interface sits on. */
+  parent: string | null;
+  sharesNetnsWith: string | null;
+  netns: string | null;
+  pairedBy: PairedBy | null;
+  note: string | null;
+}
+
+export type VethOwnerKind = 'container' | 'ingress-sbox' | null;
+
+export interface HostVethRow {
+  name: string;
+  ifindex: number;
+  peerIfindex: number | null;
+  linkNetnsId: number | null;
+  bridge: string | null;
+  owner: string | null;
+  ownerKind: VethOwnerKind;
+  /** The owner's interface at the other end, e.g. "eth0". */
+  ownerInterface: string | null;
+  note: string | null;
+}
+
+export interface VethMap {
+  interfaces: InterfaceRow[];
+  hostVeths: HostVethRow[];
+  /** Where facts came from and what was missing, each once, in words. */
+  notes: string[];
+}
+
+interface Context {
+  model: HostModel;
+  hostByIndex: Map<number, Link>;
+  bridgeOf: Map<string, string>;
+  networksById: Map<string, NetworkInfo>;
+  networksByName: Map<string, NetworkInfo>;
+  /** link-netnsid (as the host numbers namespaces) -> namespace identity, learnt from two-sided pairs. */
+  nsidToNetns: Map<number, string>;
+  notes: Set<string>;
+}
+
+const MODES_BY_DRIVER: Record<string, string> = { bridge: 'bridge', macvlan: 'macvlan', ipvlan: 'ipvlan', overlay: 'overlay' };
+
+function isVeth(link: Link): boolean {
+  if (link.kind) return link.kind === 'veth';
+  // Plain `ip addr` text names no kind: a link whose peer is in another namespace is a veth end.
+  return link.linkNetnsId !== null && link.peerIfindex !== null && link.name !== 'lo';
+}
+
+function networkOf(ctx: Context, ep: Endpoint): NetworkInfo | undefined {
+  return (ep.networkId ? ctx.networksById.get(ep.networkId) : undefined) ?? ctx.networksByName.get(ep.network);
+}
+
+function baseRow(c: ContainerInfo, mode: string): InterfaceRow {
+  return {
+    container: c.name,
+    containerId: c.id || null,
+    shortId: c.id ? shortId(c.id) : null,
+    state: c.state,
+    running: c.running,
+    mode,
+    networkMode: c.networkMode,
+    interface: null,
+    ifindex: null,
+    peerIfindex: null,
+    hostVeth: null,
+    hostIfindex: null,
+    bridge: null,
+    network: null,
+    driver: null,
+    ipv4: null,
+    ipv6: null,
+    mac: null,
+    mtu: null,
+    parent: null,
+    sharesNetnsWith: null,
+    netns: null,
+    pairedBy: null,
+    note: null,
+  };
+}
+
+function withEndpoint(ctx: Context, row: InterfaceRow, ep: Endpoint): InterfaceRow {
+  const net = networkOf(ctx, ep);
+  row.network = ep.network;
+  row.driver = net?.driver ?? null;
+  row.mode = MODES_BY_DRIVER[row.driver ?? ''] ?? row.driver ?? row.mode;
+  row.ipv4 = ep.ipv4;
+  row.ipv6 = ep.ipv6;
+  row.mac = row.mac ?? ep.mac;
+  if (net?.driver === 'bridge') row.bridge = net.bridgeName;
+  if (net && (net.driver === 'macvlan' || net.driver === 'ipvlan')) row.parent = net.parent;
+  return row;
+}
+
+/** Interfaces worth a row: not lo, and either linked to something or carrying a Docker endpoint. */
+function meaningful(iface: ContainerIface, endpointMacs: Set<string>): boolean {
+  if (iface.name === 'lo') return false;
+  if (iface.mac && endpointMacs.has(iface.mac)) return true;
+  return iface.iflink === null || (iface.iflink !== 0 && iface.iflink !== iface.ifindex);
+}
+
+/** Matches interfaces to endpoints by MAC; a single leftover of each is paired by elimination (ipvlan shares its parent's MAC). */
+function matchEndpoints(ifaces: ContainerIface[], endpoints: Endpoint[]): { pairs: [ContainerIface, Endpoint | null][]; unmatched: Endpoint[] } {
+  const left = [...endpoints];
+  const pairs: [ContainerIface, Endpoint | null][] = [];
+  for (const iface of ifaces) {
+    const i = left.findIndex((ep) => ep.mac !== null && ep.mac === iface.mac);
+    pairs.push([iface, i >= 0 ? (left.splice(i, 1)[0] as Endpoint) : null]);
+  }
+  const lonely = pairs.filter(([, ep]) => ep === null);
+  if (lonely.length === 1 && left.length === 1) {
+    (lonely[0] as [ContainerIface, Endpoint | null])[1] = left.pop() as Endpoint;
+  }
+  return { pairs, unmatched: left };
+}
+
+/** For an interface Docker did not report on the container (e.g. the docker_gwbridge leg of overlay), any network listing its MAC. */
+function memberNetwork(ctx: Context, mac: string | null): NetworkInfo | null {
+  if (!mac) return null;
+  for (const net of ctx.networksById.values()) if (net.members.some((m) => m.mac === mac)) return net;
+  return null;
+}
+
+function resolvePeer(ctx: Context, row: InterfaceRow, iface: ContainerIface, netns: string | null, siblings: ContainerIface[]): void {
+  const { iflink, ifindex } = iface;
+  if (iflink !== null && ifindex !== null) {
+    if (iflink === ifindex || iflink === 0) {
+      row.note = 'no peer: not linked to any other interface';
+      return;
+    }
+    const twin = siblings.find((s) => s !== iface && s.ifindex === iflink && s.iflink === ifindex);
+    if (twin) {
+      row.note = `veth pair inside the container: its peer is ${twin.name} in the same namespace`;
+      return;
+    }
+    const host = ctx.hostByIndex.get(iflink);
+    if (host && isVeth(host) && host.peerIfindex === ifindex) {
+      const known = host.linkNetnsId !== null ? ctx.nsidToNetns.get(host.linkNetnsId) : undefined;
+      if (known !== undefined && netns !== null && known !== netns) {
+        row.note = `host ${host.name} points at ifindex ${ifindex} of another namespace (link-netnsid ${host.linkNetnsId}): not paired`;
+        return;
+      }
+      if (host.linkNetnsId !== null && netns !== null) ctx.nsidToNetns.set(host.linkNetnsId, netns);
+      row.hostVeth = host.name;
+      row.hostIfindex = host.ifindex;
+      row.bridge = host.master ?? ctx.bridgeOf.get(host.name) ?? row.bridge;
+      row.pairedBy = 'both-sides';
+      return;
+    }
+    if (row.driver === 'macvlan' || row.driver === 'ipvlan') {
+      if (host && !isVeth(host)) {
+        row.parent = host.name;
+        row.note = `${row.driver} on host ${host.name} (ifindex ${host.ifindex}): no veth; the host itself cannot reach this container through ${host.name}`;
+      } else {
+        row.note = `${row.driver} on parent ${row.parent ?? 'unknown'}: no veth (parent ifindex ${iflink} is not in the host's link list)`;
+      }
+      return;
+    }
+    if (row.driver === 'overlay') {
+      row.note = `peer is ifindex ${iflink} inside the overlay network namespace of '${row.network}' (bridged to vxlan there): not on the host`;
+      return;
+    }
+    row.note = `peer is ifindex ${iflink} in another namespace (not a host veth pointing back at ifindex ${ifindex})`;
+    return;
+  }
+  if (ifindex === null) {
+    row.note = 'interface index unknown: cannot pair';
+    return;
+  }
+  // Only the host side is known to point here: usable when exactly one host veth does.
+  const candidates = [...ctx.hostByIndex.values()].filter(
+    (l) => isVeth(l) && l.peerIfindex === ifindex && (netns === null || l.linkNetnsId === null || (ctx.nsidToNetns.get(l.linkNetnsId) ?? netns) === netns),
+  );
+  if (candidates.length === 1) {
+    const host = candidates[0] as Link;
+    row.hostVeth = host.name;
+    row.hostIfindex = host.ifindex;
+    row.bridge = host.master ?? ctx.bridgeOf.get(host.name) ?? row.bridge;
+    row.pairedBy = 'host-side-only';
+    row.note = `paired from the host side only: ${host.name} is the one host veth whose peer is ifindex ${ifindex}`;
+  } else if (candidates.length > 1) {
+    row.note = `ambiguous: host veths ${candidates.map((l) => l.name).join(', ')} all point at ifindex ${ifindex}; no iflink read inside to decide`;
+  } else {
+    row.note = `no host veth points at ifindex ${ifindex}`;
+  }
+}
+
+function ownNamespaceRows(ctx: Context, c: ContainerInfo, facts: ContainerNetFacts | undefined): InterfaceRow[] {
+  const firstDriver = c.endpoints[0] ? networkOf(ctx, c.endpoints[0])?.driver : undefined;
+  // `docker ps` and pasted outputs do not say the mode; Docker's own default is bridge.
+  const defaultMode = (firstDriver && (MODES_BY_DRIVER[firstDriver] ?? firstDriver)) || (c.networkMode === 'unknown' ? 'unknown' : 'bridge');
+  if (!c.running) {
+    const rows = c.endpoints.map((ep) => withEndpoint(ctx, baseRow(c, defaultMode), ep));
+    if (rows.length === 0) rows.push(baseRow(c, defaultMode));
+    for (const r of rows) r.note = 'not running: no network namespace';
+    return rows;
+  }
+  const reason =
+    facts?.error ??
+    (facts ? null : ctx.model.containerNet.size > 0 || ctx.model.hostLinks === null ? 'no container-side data for this container' : 'no container-side data in this snapshot');
+  if (!facts || facts.error) {
+    const rows = c.endpoints.map((ep) => withEndpoint(ctx, baseRow(c, defaultMode), ep));
+    if (rows.length === 0) rows.push(baseRow(c, defaultMode));
+    for (const r of rows) r.note = `interfaces inside unknown: ${reason}`;
+    return rows;
+  }
+  const endpointMacs = new Set(c.endpoints.map((e) => e.mac).filter((m): m is string => m !== null));
+  const ifaces = facts.interfaces.filter((i) => meaningful(i, endpointMacs));
+  const { pairs, unmatched } = matchEndpoints(ifaces, c.endpoints);
+  const rows: InterfaceRow[] = [];
+  for (const [iface, ep] of pairs) {
+    let row = baseRow(c, defaultMode);
+    row.interface = iface.name;
+    row.ifindex = iface.ifindex;
+    row.peerIfindex = iface.iflink;
+    row.mac = iface.mac;
+    row.mtu = iface.mtu;
+    row.netns = facts.netns;
+    if (ep) row = withEndpoint(ctx, row, ep);
+    else if (iface.addresses) {
+      row.ipv4 = iface.addresses.find((a) => !a.includes(':')) ?? null;
+      row.ipv6 = iface.addresses.find((a) => a.includes(':') && !a.startsWith('fe80:')) ?? null;
+    }
+    else {
+      const net = memberNetwork(ctx, iface.mac);
+      if (net) withEndpoint(ctx, row, { network: net.name, networkId: net.id, endpointId: null, ipv4: net.members.find((m) => m.mac === iface.mac)?.ipv4 ?? null, ipv6: null, mac: iface.mac, gateway: null, aliases: [] });
+    }
+    resolvePeer(ctx, row, iface, facts.netns, facts.interfaces);
+    if (!ep && !row.network && c.networkMode !== 'unknown') row.note = `not a Docker endpoint of this container${row.note ? `; ${row.note}` : ''}`;
+    rows.push(row);
+  }
+  for (const ep of unmatched) {
+    const row = withEndpoint(ctx, baseRow(c, defaultMode), ep);
+    row.netns = facts.netns;
+    row.note = `Docker lists network '${ep.network}' but no interface inside has its MAC ${ep.mac ?? '(none)'}`;
+    rows.push(row);
+  }
+  if (rows.length === 0) {
+    const row = baseRow(c, defaultMode);
+    row.netns = facts.netns;
+    row.note = 'no interface besides loopback';
+    rows.push(row);
+  }
+  return rows;
+}
+
+function hostModeRow(ctx: Context, c: ContainerInfo): InterfaceRow {
+  const row = baseRow(c, 'host');
+  row.network = 'host';
+  row.driver = 'host';
+  row.note = c.running ? "host network namespace: no veth (uses the host's interfaces and ports)" : 'not running (network mode host: no veth)';
+  const facts = ctx.model.containerNet.get(c.name);
+  row.netns = facts?.netns ?? null;
+  if (facts?.netns && ctx.model.hostNetns && facts.netns !== ctx.model.hostNetns) {
+    row.note = `network mode host, but its namespace ${facts.netns} differs from the host's ${ctx.model.hostNetns} (rootless Docker or Docker Desktop?)`;
+  }
+  return row;
+}
+
+function noneModeRow(ctx: Context, c: ContainerInfo): InterfaceRow[] {
+  const row = baseRow(c, 'none');
+  row.network = 'none';
+  row.driver = 'null';
+  const facts = ctx.model.containerNet.get(c.name);
+  row.netns = facts?.netns ?? null;
+  row.note = c.running ? 'loopback only: network mode none, no interface besides lo' : 'not running (network mode none: loopback only)';
+  const extra = (facts?.interfaces ?? []).filter((i) => meaningful(i, new Set()));
+  if (extra.length === 0) return [row];
+  // Someone added interfaces by hand to a none-mode container: show them rather than hide them.
+  return extra.map((iface) => {
+    const r: InterfaceRow = { ...row, interface: iface.name, ifindex: iface.ifindex, peerIfindex: iface.iflink, mac: iface.mac, mtu: iface.mtu, note: null };
+    resolvePeer(ctx, r, iface, facts?.netns ?? null, facts?.interfaces ?? []);
+    r.note = `network mode none, but an interface was added outside Docker${r.note ? `; ${r.note}` : ''}`;
+    return r;
+  });
+}
+
+function followerRows(c: ContainerInfo, owner: ContainerInfo | undefined, ownerRows: InterfaceRow[], ownerRef: string): InterfaceRow[] {
+  if (!owner) {
+    const row = baseRow(c, 'container');
+    row.note = `shares the network namespace of container ${ownerRef.slice(0, 12)}, which the engine no longer lists`;
+    return [row];
+  }
+  const said = `shares ${owner.name}'s network namespace`;
+  return ownerRows.map((r) => ({
+    ...r,
+    container: c.name,
+    containerId: c.id || null,
+    shortId: c.id ? shortId(c.id) : null,
+    state: c.state,
+    running: c.running,
+    mode: 'container',
+    networkMode: c.networkMode,
+    sharesNetnsWith: owner.name,
+    note: !c.running ? `not running; configured to share ${owner.name}'s network namespace` : r.note ? `${said}; ${r.note}` : said,
+  }));
+}
+
+function findOwner(containers: ContainerInfo[], ref: string): ContainerInfo | undefined {
+  return containers.find((o) => o.id === ref) ?? containers.find((o) => o.name === ref) ?? containers.find((o) => ref.length >= 4 && o.id.startsWith(ref));
+}
+
+function hostVethRows(ctx: Context, rows: InterfaceRow[]): HostVethRow[] {
+  const owned = new Map<number, InterfaceRow>();
+  for (const r of rows) if (r.hostIfindex !== null && r.mode !== 'container') owned.set(r.hostIfindex, r);
+  const dockerBridges = new Set([...ctx.networksById.values()].map((n) => n.bridgeName).filter(Boolean));
+  const unread = (ctx.model.containers ?? []).filter((c) => c.running && c.networkMode !== 'host' && !c.networkMode.startsWith('container:') && !ctx.model.containerNet.get(c.name)?.interfaces.length);
+  const out: HostVethRow[] = [];
+  for (const link of ctx.hostByIndex.values()) {
+    if (!isVeth(link)) continue;
+    const bridge = link.master ?? ctx.bridgeOf.get(link.name) ?? null;
+    const row: HostVethRow = { name: link.name, ifindex: link.ifindex, peerIfindex: link.peerIfindex, linkNetnsId: link.linkNetnsId, bridge, owner: null, ownerKind: null, ownerInterface: null, note: null };
+    const owner = owned.get(link.ifindex);
+    if (owner) {
+      row.owner = owner.container;
+      row.ownerKind = 'container';
+      row.ownerInterface = owner.interface;
+    } else if (unread.length > 0) {
+      row.note = `owner not in the data: the interfaces of ${unread.map((c) => c.name).sort(naturalCompare).join(', ')} could not be read`;
+      if (unread.length === 1) row.note += ` (inference, not confirmed: probably ${unread[0]?.name}'s, the one container whose interfaces are unknown)`;
+    } else if (bridge && dockerBridges.has(bridge)) {
+      row.note = `on Docker bridge ${bridge}, but no container's interface points back at it (leftover from a removed container, or a special Docker namespace)`;
+    } else if (bridge) {
+      row.note = `not Docker's: enslaved to ${bridge}, which no Docker network uses (another tool, e.g. libvirt or a CNI plugin)`;
+    } else {
+      row.note = 'belongs to no container and is on no bridge';
+    }
+    out.push(row);
+  }
+  return out.sort((a, b) => naturalCompare(a.name, b.name));
+}
+
+function sourceNotes(ctx: Context): void {
+  const m = ctx.model;
+  if (m.hostLinks === null) ctx.notes.add('host links unavailable: no `ip` output, so no host-side veth can be named');
+  else ctx.notes.add(`host links from ${m.hostLinksFrom}`);
+  if (m.hostLinks !== null) {
+    const anyMaster = m.hostLinks.some((l) => l.master !== null);
+    ctx.notes.add(anyMaster || !m.bridges ? 'bridge membership from the links\' master attribute (ip)' : 'bridge membership from brctl show');
+  }
+  if (m.containers === null) ctx.notes.add('no container list in this snapshot: containers unknown');
+  const vias = new Set([...m.containerNet.values()].map((f) => f.via).filter(Boolean));
+  if (vias.has('proc-net')) ctx.notes.add('some containers had no readable /sys: their peers were found from the host side only');
+  if (vias.has('ip-addr-text')) ctx.notes.add('container-side interfaces from pasted `ip addr` outputs');
+  for (const miss of m.missing) ctx.notes.add(`missing ${miss.path}: ${miss.reason}`);
+  for (const fi of m.fileIssues) ctx.notes.add(`${fi.path}: ${fi.issues.length} line(s) not understood (first: line ${fi.issues[0]?.line}: ${fi.issues[0]?.reason})`);
+}
+
+export function correlateVethMap(model: HostModel): VethMap {
+  const networks = model.networks ?? [];
+  const ctx: Context = {
+    model,
+    hostByIndex: new Map((model.hostLinks ?? []).map((l) => [l.ifindex, l])),
+    bridgeOf: new Map((model.bridges ?? []).flatMap((b) => b.interfaces.map((i) => [i, b.name] as const))),
+    networksById: new Map(networks.map((n) => [n.id, n])),
+    networksByName: new Map(networks.map((n) => [n.name, n])),
+    nsidToNetns: new Map(),
+    notes: new Set(),
+  };
+  const containers = model.containers ?? [];
+  const rowsOf = new Map<string, InterfaceRow[]>();
+  for (const c of containers) {
+    if (c.networkMode === 'host') rowsOf.set(c.id, [hostModeRow(ctx, c)]);
+    else if (c.networkMode === 'none') rowsOf.set(c.id, noneModeRow(ctx, c));
+    else if (!c.networkMode.startsWith('container:')) rowsOf.set(c.id, ownNamespaceRows(ctx, c, model.containerNet.get(c.name)));
+  }
+  for (const c of containers) {
+    if (!c.networkMode.startsWith('container:')) continue;
+    const ref = c.networkMode.slice('container:'.length);
+    const owner = findOwner(containers, ref);
+    rowsOf.set(c.id, followerRows(c, owner, owner ? (rowsOf.get(owner.id) ?? []) : [], ref));
+  }
+  const interfaces = [...rowsOf.values()]
+    .flat()
+    .sort((a, b) => naturalCompare(a.container, b.container) || naturalCompare(a.interface ?? '', b.interface ?? ''));
+  sourceNotes(ctx);
+  return { interfaces, hostVeths: hostVethRows(ctx, interfaces), notes: [...ctx.notes] };
+}

@@ -1,0 +1,117 @@
+// Engine API access (dockerode): the raw JSON of containers, networks and the engine, fetched in parallel.
+import Docker from 'dockerode';
+
+export class EngineUnreachableError extends Error {
+  constructor(
+    readonly endpoint: string,
+    readonly reason: string,
+    readonly permissionDenied: boolean,
+  ) {
+    super(`cannot reach the Docker engine at ${endpoint}: ${reason}`);
+  }
+}
+
+/** Where dockerode will connect, in the words a user would use to point it elsewhere. */
+export function engineEndpoint(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DOCKER_HOST ? `DOCKER_HOST=${env.DOCKER_HOST}` : 'unix:///var/run/docker.sock';
+}
+
+export interface EngineRaw {
+  /** Same shape as `docker inspect <ids...>` prints: an array of container inspect objects. */
+  containers: unknown[];
+  /** Same shape as `docker network inspect <ids...>` prints. */
+  networks: unknown[];
+  info: unknown;
+  version: unknown;
+  /** Containers that vanished between listing and inspecting, by id. */
+  vanished: string[];
+  durations: { containers: number; networks: number; info: number };
+}
+
+const PARALLEL_CALLS = 16;
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+function describe(err: unknown): { text: string; denied: boolean } {
+  const e = err as { code?: string; message?: string; statusCode?: number };
+  if (e?.code === 'EACCES') return { text: 'permission denied on the socket (is this user in the docker group? try sudo)', denied: true };
+  if (e?.code === 'ENOENT') return { text: 'no such socket (is dockerd running?)', denied: false };
+  if (e?.code === 'ECONNREFUSED') return { text: 'connection refused (is dockerd running?)', denied: false };
+  return { text: e?.message ?? String(err), denied: false };
+}
+
+function notFound(err: unknown): boolean {
+  return (err as { statusCode?: number })?.statusCode === 404;
+}
+
+export function connectEngine(): Docker {
+  return new Docker();
+}
+
+export async function fetchEngineRaw(docker: Docker = connectEngine()): Promise<EngineRaw> {
+  const endpoint = engineEndpoint();
+  const t0 = performance.now();
+  let summaries: Docker.ContainerInfo[];
+  let netSummaries: Docker.NetworkInspectInfo[];
+  let info: unknown;
+  let version: unknown;
+  try {
+    [summaries, netSummaries, info, version] = await Promise.all([
+      docker.listContainers({ all: true }),
+      docker.listNetworks(),
+      docker.info(),
+      docker.version(),
+    ]);
+  } catch (err) {
+    const d = describe(err);
+    throw new EngineUnreachableError(endpoint, d.text, d.denied);
+  }
+  const tInfo = performance.now();
+  const vanished: string[] = [];
+  const inspected = await mapLimit(summaries, PARALLEL_CALLS, async (s) => {
+    try {
+      return await docker.getContainer(s.Id).inspect();
+    } catch (err) {
+      if (notFound(err)) {
+        vanished.push(s.Id);
+        return null;
+      }
+      const d = describe(err);
+      throw new EngineUnreachableError(endpoint, d.text, d.denied);
+    }
+  });
+  const tContainers = performance.now();
+  const networks = await mapLimit(netSummaries, PARALLEL_CALLS, async (n) => {
+    try {
+      return await docker.getNetwork(n.Id).inspect();
+    } catch (err) {
+      if (notFound(err)) return null;
+      const d = describe(err);
+      throw new EngineUnreachableError(endpoint, d.text, d.denied);
+    }
+  });
+  const tNetworks = performance.now();
+  return {
+    containers: inspected.filter((c) => c !== null),
+    networks: networks.filter((n) => n !== null),
+    info,
+    version,
+    vanished,
+    durations: {
+      info: Math.round(tInfo - t0),
+      containers: Math.round(tContainers - tInfo),
+      networks: Math.round(tNetworks - tContainers),
+    },
+  };
+}

@@ -1,0 +1,101 @@
+// Gathers a live Snapshot: Engine API calls in parallel plus a fixed set of host commands and
+// /proc reads. The only module that decides what to read from the system.
+import { hostname, release } from 'node:os';
+import { FACT, emptySnapshot, type Fact, type Snapshot } from '../snapshot/snapshot.js';
+import { fetchEngineRaw, type EngineRaw } from './engine-api.js';
+import { commandFailure, runCommand } from './run-command.js';
+import { readContainerNet, readOwnNetns } from './container-side.js';
+
+/** The groups of facts a command can ask for; each group costs a fixed number of processes. */
+export type FactGroup = 'engine' | 'links' | 'container-net' | 'brctl' | 'nat';
+
+export interface HostCommandSpec {
+  path: string;
+  tool: string;
+  command: string[];
+  /** When the tool is missing, another fact may stand in; said in the report. */
+  optional?: boolean;
+}
+
+export const HOST_COMMANDS: Record<Exclude<FactGroup, 'engine' | 'container-net'>, HostCommandSpec[]> = {
+  links: [{ path: FACT.ipAddrJson, tool: 'ip (iproute2)', command: ['ip', '-j', '-d', 'addr', 'show'] }],
+  brctl: [{ path: FACT.brctlShow, tool: 'brctl (bridge-utils)', command: ['brctl', 'show'], optional: true }],
+  nat: [
+    { path: FACT.iptablesNat, tool: 'iptables', command: ['iptables', '-t', 'nat', '-vnxL', '--line-numbers'] },
+    { path: FACT.iptablesSave, tool: 'iptables-save', command: ['iptables-save', '-c'] },
+    { path: FACT.ip6tablesSave, tool: 'ip6tables-save', command: ['ip6tables-save', '-c'], optional: true },
+  ],
+};
+
+function apiFact(path: string, what: string, value: unknown, durationMs: number): Fact {
+  return { path, text: `${JSON.stringify(value, null, 2)}\n`, origin: { kind: 'api', what, durationMs } };
+}
+
+function containerName(raw: unknown): string | null {
+  const name = (raw as { Name?: unknown })?.Name;
+  return typeof name === 'string' ? name.replace(/^\//, '') : null;
+}
+
+function containerPid(raw: unknown): number {
+  const pid = (raw as { State?: { Pid?: unknown } })?.State?.Pid;
+  return typeof pid === 'number' ? pid : 0;
+}
+
+async function gatherHostCommand(snapshot: Snapshot, spec: HostCommandSpec): Promise<void> {
+  const r = await runCommand(spec.command);
+  const failure = commandFailure(r, spec.tool);
+  if (failure) {
+    snapshot.missing.push({ path: spec.path, what: spec.command.join(' '), reason: failure });
+    return;
+  }
+  snapshot.facts.set(spec.path, {
+    path: spec.path,
+    text: r.stdout,
+    origin: { kind: 'command', what: spec.command.join(' '), exitCode: r.exitCode, stderr: r.stderr, durationMs: r.durationMs },
+  });
+}
+
+async function gatherContainerNet(snapshot: Snapshot, engine: EngineRaw): Promise<void> {
+  const own = await readOwnNetns();
+  if (own) snapshot.facts.set(FACT.hostNetns, { path: FACT.hostNetns, text: `${own}\n`, origin: { kind: 'file', what: 'readlink /proc/self/ns/net' } });
+  await Promise.all(
+    engine.containers.map(async (c) => {
+      const name = containerName(c);
+      const pid = containerPid(c);
+      if (!name || pid <= 0) return;
+      const started = performance.now();
+      const facts = await readContainerNet(pid);
+      const path = FACT.containerNet(name);
+      snapshot.facts.set(path, {
+        path,
+        text: `${JSON.stringify(facts, null, 2)}\n`,
+        origin: { kind: 'file', what: `/proc/${pid}/ns/net, /proc/${pid}/root/sys/class/net/*`, durationMs: Math.round(performance.now() - started) },
+      });
+    }),
+  );
+}
+
+export async function gatherLive(groups: Iterable<FactGroup>): Promise<Snapshot> {
+  const want = new Set(groups);
+  const snapshot = emptySnapshot({ kind: 'live', location: null });
+  snapshot.takenAt = new Date().toISOString();
+  snapshot.hostname = hostname();
+  snapshot.kernel = release();
+
+  const hostSpecs = [...want].flatMap((g) => (g === 'engine' || g === 'container-net' ? [] : HOST_COMMANDS[g]));
+  const hostWork = Promise.all(hostSpecs.map((spec) => gatherHostCommand(snapshot, spec)));
+
+  if (want.has('engine') || want.has('container-net')) {
+    const engine = await fetchEngineRaw();
+    snapshot.facts.set(FACT.containers, apiFact(FACT.containers, 'GET /containers/json?all=1 + GET /containers/{id}/json', engine.containers, engine.durations.containers));
+    snapshot.facts.set(FACT.networks, apiFact(FACT.networks, 'GET /networks + GET /networks/{id}', engine.networks, engine.durations.networks));
+    snapshot.facts.set(FACT.engineInfo, apiFact(FACT.engineInfo, 'GET /info', engine.info, engine.durations.info));
+    snapshot.facts.set(FACT.engineVersion, apiFact(FACT.engineVersion, 'GET /version', engine.version, engine.durations.info));
+    for (const id of engine.vanished) {
+      snapshot.missing.push({ path: FACT.containers, what: `GET /containers/${id.slice(0, 12)}/json`, reason: `container ${id.slice(0, 12)} was removed while docknet was listing containers` });
+    }
+    if (want.has('container-net')) await gatherContainerNet(snapshot, engine);
+  }
+  await hostWork;
+  return snapshot;
+}

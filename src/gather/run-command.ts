@@ -1,0 +1,55 @@
+// Runs one host command read-only: argument array, no shell, C locale, a timeout, never throws.
+import { execa } from 'execa';
+
+export interface CommandResult {
+  command: string[];
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  /** ENOENT: the tool is not installed; EACCES: not permitted to run it. */
+  errorCode: string | null;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+export async function runCommand(command: string[], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<CommandResult> {
+  const [file, ...args] = command;
+  if (!file) throw new Error('runCommand needs a command');
+  const started = performance.now();
+  const result = await execa(file, args, {
+    reject: false,
+    shell: false,
+    timeout: timeoutMs,
+    stdin: 'ignore',
+    env: { LC_ALL: 'C', LANG: 'C' },
+    stripFinalNewline: false,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const errorCode = (result as { code?: string }).code ?? null;
+  return {
+    command,
+    stdout: typeof result.stdout === 'string' ? result.stdout : '',
+    stderr: typeof result.stderr === 'string' ? result.stderr : '',
+    exitCode: result.exitCode ?? null,
+    errorCode: errorCode && errorCode !== 'ERR_EXECA' ? errorCode : null,
+    timedOut: Boolean(result.timedOut),
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+/** Why a command gave no usable output, in words a user can act on; null when it succeeded. */
+export function commandFailure(r: CommandResult, tool: string): string | null {
+  if (r.errorCode === 'ENOENT') return `${tool} is not installed (command not found: ${r.command[0]})`;
+  if (r.errorCode === 'EACCES') return `permission denied running ${r.command[0]}`;
+  if (r.timedOut) return `${r.command.join(' ')} did not answer within the timeout and was stopped`;
+  if (r.exitCode !== 0) {
+    const err = r.stderr.trim().split('\n')[0] ?? '';
+    if (/permission denied|must be root|Operation not permitted/i.test(r.stderr)) {
+      return `${tool} needs root (${err || 'permission denied'}): run with sudo`;
+    }
+    return `${r.command.join(' ')} exited with ${r.exitCode}${err ? `: ${err}` : ''}`;
+  }
+  return null;
+}

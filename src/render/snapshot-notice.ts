@@ -1,0 +1,13 @@
+// The one line that tells the reader they are looking at saved facts, not the live host.
+import type { Snapshot } from '../snapshot/snapshot.js';
+
+export function snapshotNotice(s: Snapshot): string | null {
+  if (s.source.kind !== 'saved') return null;
+  const host = s.hostname ? ` of ${s.hostname}` : '';
+  const when = s.takenAt ? `taken ${s.takenAt}` : 'time not recorded';
+  return `Describes a saved snapshot${host} (${when}), loaded from ${s.source.location}; not the live host.`;
+}
+
+export function snapshotJson(s: Snapshot): { source: string; location: string | null; takenAt: string | null; hostname: string | null } {
+  return { source: s.source.kind, location: s.source.location, takenAt: s.takenAt, hostname: s.hostname };
+}

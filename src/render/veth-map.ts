@@ -1,0 +1,86 @@
+// Renders a veth map: a table of container interfaces, a table of host veths, then the notes.
+import type { IO } from '../cli/io.js';
+import type { HostVethRow, InterfaceRow, VethMap } from '../correlate/veth-map.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { escapeText } from './escape.js';
+import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
+import { renderTable, type Cell } from './table.js';
+
+export const VETH_MAP_SCHEMA_VERSION = 1;
+
+function inside(r: InterfaceRow): string | null {
+  if (!r.interface) return null;
+  return r.peerIfindex !== null && r.peerIfindex !== r.ifindex ? `${r.interface}@if${r.peerIfindex}` : r.interface;
+}
+
+function hostPeer(r: InterfaceRow): string | null {
+  if (r.hostVeth) return `${r.hostVeth} (${r.hostIfindex})`;
+  if (r.parent) return `parent ${r.parent}`;
+  return null;
+}
+
+function network(r: { network: string | null; driver: string | null }): string | null {
+  if (!r.network) return null;
+  return r.driver && r.driver !== r.network ? `${r.network} (${r.driver})` : r.network;
+}
+
+/** Numbers each distinct note once, so the tables stay narrow and the sentences stay whole. */
+class Footnotes {
+  private readonly texts: string[] = [];
+  mark(text: string | null): string | null {
+    if (!text) return null;
+    let i = this.texts.indexOf(text);
+    if (i < 0) i = this.texts.push(text) - 1;
+    return `[${i + 1}]`;
+  }
+  render(): string {
+    return this.texts.map((t, i) => `  [${i + 1}] ${escapeText(t)}\n`).join('');
+  }
+}
+
+export function renderVethMapText(io: IO, map: VethMap, snapshot: Snapshot): string {
+  const notes = new Footnotes();
+  let out = '';
+  const notice = snapshotNotice(snapshot);
+  if (notice) out += `${escapeText(notice)}\n\n`;
+  const rows: Cell[][] = map.interfaces.map((r) => [
+    r.container,
+    r.shortId,
+    r.mode,
+    inside(r),
+    r.ifindex,
+    hostPeer(r),
+    r.bridge,
+    network(r),
+    r.ipv4,
+    r.mac,
+    notes.mark(r.note),
+  ]);
+  out += rows.length
+    ? renderTable(io, ['CONTAINER', 'ID', 'MODE', 'INSIDE', 'IFINDEX', 'HOST PEER (IFINDEX)', 'BRIDGE', 'NETWORK (DRIVER)', 'IPV4', 'MAC', 'NOTE'], rows)
+    : 'No containers.\n';
+  out += '\n';
+  const vethRows: Cell[][] = map.hostVeths.map((v: HostVethRow) => [
+    v.peerIfindex !== null ? `${v.name}@if${v.peerIfindex}` : v.name,
+    v.ifindex,
+    v.linkNetnsId,
+    v.bridge,
+    v.owner ? `${v.owner}${v.ownerInterface ? ` ${v.ownerInterface}` : ''}${v.ownerKind === 'ingress-sbox' ? ' (swarm ingress sandbox)' : ''}` : null,
+    notes.mark(v.note),
+  ]);
+  out += vethRows.length ? renderTable(io, ['HOST VETH', 'IFINDEX', 'NETNSID', 'BRIDGE', 'OWNER', 'NOTE'], vethRows) : 'No veth interfaces on the host.\n';
+  const footnotes = notes.render();
+  if (footnotes) out += `\nNotes:\n${footnotes}`;
+  if (map.notes.length) out += `\nSources:\n${map.notes.map((n) => `  ${escapeText(n)}\n`).join('')}`;
+  return out;
+}
+
+export function vethMapJson(map: VethMap, snapshot: Snapshot): unknown {
+  return {
+    schemaVersion: VETH_MAP_SCHEMA_VERSION,
+    snapshot: snapshotJson(snapshot),
+    interfaces: map.interfaces,
+    hostVeths: map.hostVeths,
+    notes: map.notes,
+  };
+}

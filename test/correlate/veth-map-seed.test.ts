@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadSnapshotDir } from '../../src/snapshot/load.js';
+import { buildHostModel } from '../../src/parse/host-model.js';
+import { correlateVethMap } from '../../src/correlate/veth-map.js';
+import { repoPath } from '../repo-path.js';
+
+// examples/seed-host: outputs cut from the walkthrough in ../shared/seed/ (Docker 20.10.12, CentOS 7).
+async function seedMap() {
+  return correlateVethMap(buildHostModel(await loadSnapshotDir(repoPath('examples/seed-host'))));
+}
+
+test('seed: tomcat01 eth0@if11 pairs with host veth1f00e42@if10 on docker0', async () => {
+  const map = await seedMap();
+  const row = map.interfaces.find((r) => r.container === 'tomcat01');
+  assert.ok(row);
+  assert.equal(row.interface, 'eth0');
+  assert.equal(row.ifindex, 10);
+  assert.equal(row.peerIfindex, 11);
+  assert.equal(row.hostVeth, 'veth1f00e42');
+  assert.equal(row.hostIfindex, 11);
+  assert.equal(row.bridge, 'docker0');
+  assert.equal(row.ipv4, '172.17.0.2/16');
+  assert.equal(row.mac, '02:42:ac:11:00:02');
+  assert.equal(row.pairedBy, 'both-sides');
+  const veth = map.hostVeths.find((v) => v.name === 'veth1f00e42');
+  assert.equal(veth?.owner, 'tomcat01');
+  assert.equal(veth?.ownerInterface, 'eth0');
+});
+
+test('seed: vethd4ac7ba is on docker0 and its owner is said to be missing from the data, not guessed', async () => {
+  const map = await seedMap();
+  const veth = map.hostVeths.find((v) => v.name === 'vethd4ac7ba');
+  assert.ok(veth);
+  assert.equal(veth.ifindex, 9);
+  assert.equal(veth.peerIfindex, 8);
+  assert.equal(veth.linkNetnsId, 1);
+  assert.equal(veth.bridge, 'docker0');
+  assert.equal(veth.owner, null);
+  assert.match(veth.note ?? '', /owner not in the data/);
+  assert.match(veth.note ?? '', /inference, not confirmed: probably tomcat-tml's/);
+  assert.deepEqual(map.hostVeths.map((v) => v.name), ['veth1f00e42', 'vethd4ac7ba']);
+});
+
+test('seed: tomcat-tml, known only from `docker ps`, has no invented interface', async () => {
+  const map = await seedMap();
+  const rows = map.interfaces.filter((r) => r.container === 'tomcat-tml');
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0]?.interface, null);
+  assert.equal(rows[0]?.hostVeth, null);
+  assert.equal(rows[0]?.mode, 'unknown');
+  assert.match(rows[0]?.note ?? '', /no container-side data/);
+});
+
+test('index 7 is never confused with 27 nor with index 7 of another namespace', async () => {
+  const { correlateVethMap: correlate } = await import('../../src/correlate/veth-map.js');
+  const link = (ifindex: number, name: string, peer: number, nsid: number) => ({
+    ifindex, name, peerIfindex: peer, peerName: null, linkNetnsId: nsid, master: 'docker0', kind: 'veth', mac: null, mtu: 1500, state: 'UP', flags: [], addresses: [],
+  });
+  const container = (name: string, ifindex: number, iflink: number, netns: string) => ({
+    pid: 1, netns, via: 'sysfs' as const, error: null,
+    interfaces: [{ name: 'eth0', ifindex, iflink, mac: null, mtu: 1500, operstate: 'up' }],
+  });
+  const info = (name: string) => ({
+    id: `${name}0000000000000000`, name, image: '', state: 'running', running: true, pid: 1, created: null, startedAt: null,
+    networkMode: 'bridge', sandboxKey: null, endpoints: [], ports: {}, portBindings: {}, exposedPorts: [], labels: {},
+  });
+  const map = correlate({
+    containers: [info('a'), info('b'), info('c')],
+    networks: [],
+    // a: eth0 7 <-> host 27; b: eth0 27 <-> host 7; c: eth0 7 <-> host 8 (index 7 again, other namespace)
+    hostLinks: [link(27, 'vethA', 7, 0), link(7, 'vethB', 27, 1), link(8, 'vethC', 7, 2)],
+    hostLinksFrom: 'test',
+    bridges: null,
+    hostNetns: 'net:[1]',
+    containerNet: new Map([
+      ['a', container('a', 7, 27, 'net:[10]')],
+      ['b', container('b', 27, 7, 'net:[11]')],
+      ['c', container('c', 7, 8, 'net:[12]')],
+    ]),
+    fileIssues: [],
+    missing: [],
+  });
+  const peer = (n: string) => map.interfaces.find((r) => r.container === n)?.hostVeth;
+  assert.equal(peer('a'), 'vethA');
+  assert.equal(peer('b'), 'vethB');
+  assert.equal(peer('c'), 'vethC');
+  assert.deepEqual(map.hostVeths.map((v) => [v.name, v.owner]), [['vethA', 'a'], ['vethB', 'b'], ['vethC', 'c']]);
+});
