@@ -7,14 +7,18 @@ import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed
 const HEADER = /^bridge\s+name\s+bridge\s+id\s+STP\s+enabled\s+interfaces$/;
 // "8000.0242995205a6": priority, a dot, then the bridge MAC without colons.
 const BRIDGE_ID = /^[0-9a-f]+\.[0-9a-f]+$/i;
+// Command output ends with a newline; a paste that does not may have lost the end of its last line.
+const CUT_SHORT = 'no newline after the last line: it may be cut short';
 const PROMPT = /^(?:\[[^\]]*\]|[\w.-]+@[\w.-]+:\S*|[\w.\/~-]*)\s?[#$](?:\s|$)/;
 
 export function parseBrctlShow(text: string): Parsed<BridgeInfo[]> {
   const bridges: BridgeInfo[] = [];
   const issues: ParseIssue[] = [];
   let current: BridgeInfo | null = null;
+  let lastUsed = 0;
 
-  splitLines(text).forEach((raw, i) => {
+  const lines = splitLines(text);
+  lines.forEach((raw, i) => {
     const n = i + 1;
     const line = raw.trim();
     if (line === '') return;
@@ -25,19 +29,27 @@ export function parseBrctlShow(text: string): Parsed<BridgeInfo[]> {
     }
     // A line that starts blank continues the bridge above with one more interface.
     if (/^\s/.test(raw)) {
-      if (current !== null && words.length === 1) current.interfaces.push(line);
-      else issues.push(issue(n, raw, current === null ? 'interface line without a bridge above it' : 'line not understood'));
+      if (current === null || words.length !== 1) {
+        issues.push(issue(n, raw, current === null ? 'interface line without a bridge above it' : 'line not understood'));
+        return;
+      }
+      current.interfaces.push(line);
+      lastUsed = n;
       return;
     }
     const [name, id, stp, iface, ...extra] = words;
     if (name !== undefined && id !== undefined && BRIDGE_ID.test(id) && (stp === 'yes' || stp === 'no') && extra.length === 0) {
       current = { name, bridgeId: id, stp: stp === 'yes', interfaces: iface === undefined ? [] : [iface] };
       bridges.push(current);
+      lastUsed = n;
       return;
     }
     current = null;
     issues.push(issue(n, raw, PROMPT.test(raw) ? 'shell prompt or command line, not `brctl show` output' : 'not `brctl show` output'));
   });
 
+  if (lastUsed === lines.length && !/[\r\n]$/.test(text)) {
+    issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
+  }
   return { value: bridges, issues };
 }

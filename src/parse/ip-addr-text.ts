@@ -16,7 +16,13 @@ const LIFETIME = /^valid_lft\s+\S+\s+preferred_lft\s+\S+$/;
 const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2})+$/i;
 // "@if8" is how `ip` prints a peer index it could not name: the peer lives in another namespace.
 const PEER_IFINDEX = /^if(\d+)$/;
+// `ip -o` prints each link on one line, with "\\" where the newlines were.
+const ONELINE_BREAK = /\\(?=\s)/;
 const NAME_TOKEN = /^[a-z][a-z0-9_]*$/;
+// Command output ends with a newline; a paste that does not may have lost the end of its last line.
+const CUT_SHORT = 'no newline after the last line: it may be cut short';
+// IFNAMSIZ is 16 with the NUL: a longer "name" is not a kernel interface name.
+const MAX_NAME = 15;
 // "[root@192 ~]# ip addr", "root@Devon:~# brctl show", "/ # ip addr", "$ ip link": only picks the wording.
 const PROMPT = /^(?:\[[^\]]*\]|[\w.-]+@[\w.-]+:\S*|[\w.\/~-]*)\s?[#$](?:\s|$)/;
 
@@ -41,29 +47,41 @@ export function parseIpAddrText(text: string): Parsed<Link[]> {
   let current: Link | null = null;
   // Why indented lines have no link: a header we rejected, or text that was not `ip` output.
   let orphanReason = 'indented line before any link header';
+  let lastUsed = 0;
 
-  splitLines(text).forEach((raw, i) => {
-    const n = i + 1;
-    if (raw.trim() === '') return;
-    if (!/^\s/.test(raw)) {
-      const header = parseHeader(raw);
+  // Reads one line, or one "\\"-separated piece of an `ip -o` line; returns a problem or null.
+  const read = (segment: string, n: number): string | null => {
+    if (!/^\s/.test(segment)) {
+      const header = parseHeader(segment);
       if (typeof header === 'string') {
-        issues.push(issue(n, raw, header));
         current = null;
         orphanReason = 'belongs to a link whose header was not understood';
-      } else {
-        links.push(header);
-        current = header;
+        return header;
       }
-      return;
+      links.push(header);
+      current = header;
+      lastUsed = n;
+      return null;
     }
-    if (current === null) {
-      issues.push(issue(n, raw, orphanReason));
-      return;
-    }
-    const problem = parseDetail(raw.trim(), current);
-    if (problem !== null) issues.push(issue(n, raw, problem));
+    if (current === null) return orphanReason;
+    const problem = parseDetail(segment.trim(), current);
+    if (problem === null && !LIFETIME.test(segment.trim())) lastUsed = n;
+    return problem;
+  };
+
+  const lines = splitLines(text);
+  lines.forEach((raw, i) => {
+    const [head = '', ...rest] = raw.split(ONELINE_BREAK);
+    const problems = [head, ...rest.map((r) => ` ${r}`)]
+      .filter((segment) => segment.trim() !== '')
+      .map((segment) => read(segment, i + 1))
+      .filter((p): p is string => p !== null);
+    // One issue per input line, with the first reason: the rest follow from it.
+    if (problems[0] !== undefined) issues.push(issue(i + 1, raw, problems[0]));
   });
+  if (lastUsed === lines.length && !/[\r\n]$/.test(text)) {
+    issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
+  }
 
   finishListing(links, issues);
   return { value: links, issues };
@@ -78,6 +96,7 @@ function parseHeader(line: string): Link | string {
   }
   const ifindex = Number(m[1]);
   if (!Number.isSafeInteger(ifindex) || ifindex < 1) return `ifindex ${m[1]} out of range`;
+  if ((m[2] ?? '').length > MAX_NAME) return `link name longer than ${MAX_NAME} characters`;
   const link: Link = {
     ifindex,
     name: m[2] ?? '',
@@ -178,7 +197,9 @@ export function finishListing(links: Link[], issues: ParseIssue[]): void {
   const byName = new Map<string, Link[]>();
   const byIndex = new Map<number, number>();
   for (const link of links) {
-    byName.set(link.name, [...(byName.get(link.name) ?? []), link]);
+    const named = byName.get(link.name);
+    if (named) named.push(link);
+    else byName.set(link.name, [link]);
     byIndex.set(link.ifindex, (byIndex.get(link.ifindex) ?? 0) + 1);
   }
   for (const link of links) {
