@@ -79,7 +79,7 @@ const MODES_BY_DRIVER: Record<string, string> = { bridge: 'bridge', macvlan: 'ma
 function isVeth(link: Link): boolean {
   if (link.kind) return link.kind === 'veth';
   // Plain `ip addr` text names no kind: a link whose peer is in another namespace is a veth end.
-  return link.linkNetnsId !== null && link.peerIfindex !== null && link.name !== 'lo';
+  return (link.linkNetnsId !== null || link.linkNetnsName !== undefined) && link.peerIfindex !== null && link.name !== 'lo';
 }
 
 function networkOf(ctx: Context, ep: Endpoint): NetworkInfo | undefined {

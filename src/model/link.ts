@@ -15,8 +15,9 @@ export interface Link {
   /** Name without the "@ifN" / "@parent" suffix that `ip` prints. */
   name: string;
   /**
-   * IFLA_LINK: the peer (veth) or lower device (macvlan, vlan) ifindex. It is an index in the
-   * namespace named by linkNetnsId when that is set, else in this link's own namespace.
+   * IFLA_LINK: the peer (veth) or lower device (macvlan, vlan) ifindex, in the namespace named by
+   * linkNetnsId when that is set. Without it the namespace is unknown: busybox and old iproute2
+   * print "@ifN" with no netnsid even for a peer in another namespace.
    */
   peerIfindex: number | null;
   /** The "@name" of `ip` when the peer/lower device is in the same namespace (e.g. macvlan0@eth0). */
