@@ -363,7 +363,35 @@ function hostVethRows(ctx: Context, rows: InterfaceRow[]): HostVethRow[] {
     }
     out.push(row);
   }
+  // Elimination is sound only when every container's side was read.
+  if (unread.length === 0) attributeSandboxVeths(ctx, out);
   return out.sort((a, b) => naturalCompare(a.name, b.name));
+}
+
+/**
+ * Swarm's ingress sandbox is a namespace of Docker's own, with no container and no readable sysfs:
+ * its leg on docker_gwbridge is attributed by elimination when exactly one veth on that bridge has
+ * no owner and exactly one endpoint on it belongs to no container.
+ */
+function attributeSandboxVeths(ctx: Context, rows: HostVethRow[]): void {
+  const containerIds = new Set((ctx.model.containers ?? []).map((c) => c.id));
+  for (const net of ctx.networksById.values()) {
+    if (!net.bridgeName) continue;
+    const sandboxes = net.members.filter((m) => !containerIds.has(m.key));
+    const unowned = rows.filter((r) => r.bridge === net.bridgeName && r.owner === null);
+    if (sandboxes.length === 0 || unowned.length === 0) continue;
+    const sbox = sandboxes[0] as (typeof sandboxes)[number];
+    if (sandboxes.length === 1 && unowned.length === 1) {
+      const row = unowned[0] as HostVethRow;
+      row.owner = sbox.key;
+      row.ownerKind = sbox.key === 'ingress-sbox' ? 'ingress-sbox' : null;
+      row.note = `attributed by elimination: the one veth on ${net.bridgeName} with no container, and ${sbox.key} (${sbox.name}, ${sbox.ipv4 ?? 'no IPv4'}, MAC ${sbox.mac ?? '?'}) the one endpoint of '${net.name}' that is no container`;
+    } else {
+      for (const row of unowned) {
+        row.note = `on ${net.bridgeName}: one of ${sandboxes.map((m) => m.key).join(', ')} (Docker sandboxes with no container), not told apart without entering their namespaces`;
+      }
+    }
+  }
 }
 
 function sourceNotes(ctx: Context): void {

@@ -58,7 +58,7 @@ export function renderVethMapText(io: IO, map: VethMap, snapshot: Snapshot): str
   ]);
   out += rows.length
     ? renderTable(io, ['CONTAINER', 'ID', 'MODE', 'INSIDE', 'IFINDEX', 'HOST PEER (IFINDEX)', 'BRIDGE', 'NETWORK (DRIVER)', 'IPV4', 'MAC', 'NOTE'], rows)
-    : 'No containers.\n';
+    : 'No container interfaces to show.\n';
   out += '\n';
   const vethRows: Cell[][] = map.hostVeths.map((v: HostVethRow) => [
     v.peerIfindex !== null ? `${v.name}@if${v.peerIfindex}` : v.name,
