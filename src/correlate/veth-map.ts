@@ -352,7 +352,7 @@ function hostVethRows(ctx: Context, rows: InterfaceRow[]): HostVethRow[] {
       row.ownerKind = 'container';
       row.ownerInterface = owner.interface;
     } else if (unread.length > 0) {
-      row.note = `owner not in the data: the interfaces of ${unread.map((c) => c.name).sort(naturalCompare).join(', ')} could not be read`;
+      row.note = `owner not in the data: the interfaces of ${unread.map((c) => c.name).sort(naturalCompare).join(", ")} are unknown`;
       if (unread.length === 1) row.note += ` (inference, not confirmed: probably ${unread[0]?.name}'s, the one container whose interfaces are unknown)`;
     } else if (bridge && dockerBridges.has(bridge)) {
       row.note = `on Docker bridge ${bridge}, but no container's interface points back at it (leftover from a removed container, or a special Docker namespace)`;
