@@ -4,6 +4,7 @@ import { ensureEngine, ensureImage, which, aptInstall } from '../lab/engine.js';
 import { LAB_IMAGE } from '../lab/lab-spec.js';
 import { must, run } from '../lab/run.js';
 import { readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const BENCH_LABEL = 'docknet.bench=1';
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
   await ensureEngine({ log });
   await ensureImage({ log });
   const missing = ['strace', 'brctl', 'iptables'].filter((p) => !which(p));
-  if (!which('/usr/bin/time') || missing.length) await aptInstall(['strace', 'time', 'bridge-utils', 'iptables'], log);
+  if (!existsSync('/usr/bin/time') || missing.length) await aptInstall(['strace', 'time', 'bridge-utils', 'iptables'], log);
   await cleanup();
   const rows: string[][] = [];
   try {
