@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point: the compiled CLI lives in dist/ (npm run build).
-import { main } from '../dist/src/cli/main.js';
+// Entry point: the CLI bundled into one file by `npm run build` (one file loads much faster than hundreds).
+import { main } from '../dist/docknet.mjs';
 
 process.exitCode = await main(process.argv.slice(2));

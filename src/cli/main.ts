@@ -1,17 +1,14 @@
 // The commander program: parses flags, runs one command, and is the one place errors become exit codes.
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { runVethMap } from '../commands/veth-map.js';
 import { snapshotProvider } from '../commands/source.js';
 import { EngineUnreachableError } from '../gather/engine-api.js';
 import { escapeText } from '../render/escape.js';
 import { DocknetError, EXIT, UsageError } from './errors.js';
 import { processIO, type IO } from './io.js';
+import { docknetVersion } from '../version.js';
 
-export function docknetVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+export { docknetVersion };
 
 function reportError(io: IO, err: unknown): number {
   if (err instanceof UsageError) {
