@@ -150,7 +150,7 @@ export async function ensureEngine(opts: { log?: Log; waitMs?: number } = {}): P
   log(`starting dockerd (log: ${DOCKERD_LOG})`);
   const exited = startDockerd();
   const deadline = Date.now() + (opts.waitMs ?? 60_000);
-  let last = first;
+  let last: Probe = first;
   while (Date.now() < deadline) {
     await sleep(500);
     last = await pingEngine(ep, 2000);

@@ -42,6 +42,8 @@ export const IFACE = {
 
 export const SWARM_ADDR = '10.215.0.1';
 export const SWARM_ADDR_CIDR = `${SWARM_ADDR}/32`;
+/** Subnets the swarm hands out itself (ingress), kept in an unlikely range instead of 10.0.0.0/8. */
+export const SWARM_ADDR_POOL = '10.217.0.0/16';
 /** Node label meaning "the lab ran `docker swarm init`", so `down` leaves only a swarm it made. */
 export const SWARM_NODE_LABEL = 'docknet.lab.swarm';
 

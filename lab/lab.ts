@@ -1,5 +1,5 @@
 // The docknet lab: `up` builds every Docker network mode on this host (all labelled), `down` removes it, `status` shows it.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ensureEngine, ensureImage, sleep, type Log } from './engine.js';
 import {
@@ -17,6 +17,7 @@ import {
   SERVICE,
   SWARM_ADDR,
   SWARM_ADDR_CIDR,
+  SWARM_ADDR_POOL,
   SWARM_NODE_LABEL,
   TEST_LABEL,
   type ContainerSpec,
@@ -70,7 +71,7 @@ export async function up(opts: { log?: Log } = {}): Promise<LabReport> {
     if (image.built) report.created.push({ what: `image ${image.image}`, detail: 'built from /bin/busybox' });
 
     const previous = readState();
-    const teardown = await removeLab({ keepSwarm: true, keepTestObjects: true, log });
+    const teardown = await removeLab({ keepSwarm: true, keepTestObjects: true });
     if (teardown.failed.length) report.failed.push(...teardown.failed);
 
     const state: LabState = {
@@ -109,17 +110,16 @@ export async function up(opts: { log?: Log } = {}): Promise<LabReport> {
 }
 
 /** Removes everything labelled for the lab and for tests, the lab's host interfaces, and a swarm the lab made. */
-export async function down(opts: { log?: Log; keepTestObjects?: boolean } = {}): Promise<LabReport> {
+export async function down(opts: { keepTestObjects?: boolean } = {}): Promise<LabReport> {
   return withLock(async () => {
-    const report = await removeLab({ keepSwarm: false, keepTestObjects: opts.keepTestObjects ?? false, log: opts.log ?? (() => {}) });
+    const report = await removeLab({ keepSwarm: false, keepTestObjects: opts.keepTestObjects ?? false });
     rmSync(LAB_STATE_FILE, { force: true });
     return report;
   });
 }
 
-async function removeLab(opts: { keepSwarm: boolean; keepTestObjects: boolean; log: Log }): Promise<LabReport> {
+async function removeLab(opts: { keepSwarm: boolean; keepTestObjects: boolean }): Promise<LabReport> {
   const report = newReport();
-  const removed = (what: string, detail = 'removed') => report.created.push({ what, detail });
   const swarm = await swarmInfo();
   const state = readState();
 
@@ -161,7 +161,7 @@ async function removeLab(opts: { keepSwarm: boolean; keepTestObjects: boolean; l
       swarmInUse = false;
       return 'left (the lab had created it)';
     });
-    if (!swarmInUse && state && !state.gwbridgeExisted) {
+    if (!swarmInUse && !state?.gwbridgeExisted) {
       const attached = (await run(['docker', 'network', 'inspect', GWBRIDGE, '--format', '{{len .Containers}}'])).stdout.trim();
       if (attached === '0') await step(report, `network ${GWBRIDGE}`, async () => (await must(['docker', 'network', 'rm', GWBRIDGE]), 'removed (made by the lab swarm)'));
     }
@@ -171,7 +171,6 @@ async function removeLab(opts: { keepSwarm: boolean; keepTestObjects: boolean; l
   for (const link of links) {
     if (await linkExists(link)) await step(report, `interface ${link}`, async () => (await must(['ip', 'link', 'del', link]), 'removed'));
   }
-  for (const line of report.created) opts.log(`${line.what}: ${line.detail}`);
   return report;
 }
 
@@ -290,25 +289,39 @@ async function setUpOverlay(report: LabReport, state: LabState, log: Log): Promi
     report.skipped.push({ what: `network ${NET.overlay.name}`, detail: `overlay skipped: ${reason}` });
     return false;
   };
-  let swarm = await swarmInfo();
+  const swarm = await swarmInfo();
   if (swarm.active && !swarm.manager) return skip('this engine is a swarm worker; only a manager can create overlay networks');
   if (swarm.active) {
     state.swarmCreatedByLab = await swarmMadeByLab();
+    const kind = await linkKind(IFACE.swarm);
+    if (kind) state.interfaces[IFACE.swarm] = kind;
     report.notes.push(state.swarmCreatedByLab ? 'swarm: reusing the one the lab made earlier' : 'swarm: reusing an existing swarm; `down` will not leave it');
   } else {
     if (swarm.state !== 'inactive') return skip(`swarm is ${swarm.state}${swarm.error ? `: ${swarm.error}` : ''}`);
     try {
       await addIsolatedLink(IFACE.swarm, report, state, log);
       await must(['ip', 'addr', 'replace', SWARM_ADDR_CIDR, 'dev', IFACE.swarm]);
-      await must(['docker', 'swarm', 'init', '--advertise-addr', SWARM_ADDR, '--listen-addr', `${SWARM_ADDR}:2377`], { timeoutMs: 120_000 });
-      await must(['docker', 'node', 'update', '--label-add', `${SWARM_NODE_LABEL}=created`, 'self']);
+      await must(
+        [
+          'docker', 'swarm', 'init', '--advertise-addr', SWARM_ADDR, '--listen-addr', `${SWARM_ADDR}:2377`,
+          '--default-addr-pool', SWARM_ADDR_POOL, '--default-addr-pool-mask-length', '24',
+        ],
+        { timeoutMs: 120_000 },
+      );
       state.swarmCreatedByLab = true;
+      const nodeId = (await must(['docker', 'info', '--format', '{{.Swarm.NodeID}}'])).trim();
+      await must(['docker', 'node', 'update', '--label-add', `${SWARM_NODE_LABEL}=created`, nodeId]);
       report.created.push({ what: 'swarm', detail: `single-node swarm advertising ${SWARM_ADDR} on ${IFACE.swarm}` });
     } catch (err) {
-      if ((await swarmInfo()).state === 'inactive' && (await linkExists(IFACE.swarm))) await run(['ip', 'link', 'del', IFACE.swarm]);
+      // Leave no half-made swarm behind: `down` would not know it was the lab's.
+      if (state.swarmCreatedByLab) await run(['docker', 'swarm', 'leave', '--force'], { timeoutMs: 120_000 });
+      state.swarmCreatedByLab = false;
+      if (!state.gwbridgeExisted) await run(['docker', 'network', 'rm', GWBRIDGE]);
+      if (await linkExists(IFACE.swarm)) await run(['ip', 'link', 'del', IFACE.swarm]);
+      report.created = report.created.filter((c) => c.what !== `interface ${IFACE.swarm}`);
+      delete state.interfaces[IFACE.swarm];
       return skip(message(err));
     }
-    swarm = await swarmInfo();
   }
   try {
     await must([
@@ -326,11 +339,13 @@ async function setUpOverlay(report: LabReport, state: LabState, log: Log): Promi
 async function setUpService(report: LabReport, log: Log): Promise<void> {
   const what = `service ${SERVICE.name}`;
   try {
+    // By image ID, not name: the swarm agent then never tries a registry (a name makes it pull first).
+    const imageId = (await must(['docker', 'image', 'inspect', '--format', '{{.Id}}', LAB_IMAGE])).trim();
     await must([
       'docker', 'service', 'create', '--detach', '--name', SERVICE.name, '--replicas', '1',
       '--label', LABEL_ARG, '--container-label', LABEL_ARG, '--no-resolve-image',
       '--publish', `published=${SERVICE.publishedPort},target=${SERVICE.targetPort},protocol=tcp,mode=ingress`,
-      LAB_IMAGE, 'sh', '-c', httpdScript(SERVICE.name),
+      imageId, 'sh', '-c', httpdScript(SERVICE.name),
     ]);
     log(`waiting for ${what} to run`);
     const deadline = Date.now() + 45_000;
@@ -340,6 +355,8 @@ async function setUpService(report: LabReport, log: Log): Promise<void> {
       last = tasks.stdout.trim();
       if (/^Running/m.test(last)) {
         report.created.push({ what, detail: `1 replica, ingress *:${SERVICE.publishedPort}->${SERVICE.targetPort}/tcp` });
+        const answer = await httpProbe(SERVICE.publishedPort);
+        if (answer) report.notes.push(`${what}: its ingress port ${SERVICE.publishedPort} does not answer on 127.0.0.1 (${answer})`);
         return;
       }
       await sleep(1000);
@@ -348,6 +365,18 @@ async function setUpService(report: LabReport, log: Log): Promise<void> {
   } catch (err) {
     await run(['docker', 'service', 'rm', SERVICE.name]);
     report.skipped.push({ what, detail: `ingress service skipped: ${message(err)}` });
+  }
+}
+
+/** GET http://127.0.0.1:<port>/; null when it answers, else why not (ingress needs IPVS in the kernel). */
+async function httpProbe(port: number): Promise<string | null> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(3000) });
+    await res.arrayBuffer();
+    return res.ok ? null : `HTTP ${res.status}`;
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? message(err);
+    return existsSync('/proc/net/ip_vs') ? cause : `${cause}; this kernel has no IPVS, which the routing mesh needs`;
   }
 }
 
@@ -363,8 +392,8 @@ async function runContainer(spec: ContainerSpec): Promise<string> {
   const r = await run(args);
   if (r.exitCode !== 0) {
     await run(['docker', 'rm', '-f', spec.name]);
-    const port = /(?:port is already allocated|address already in use).*?:(\d+)/is.exec(r.stderr)?.[1]
-      ?? /0\.0\.0\.0:(\d+)/.exec(r.stderr)?.[1];
+    // "Bind for 127.0.0.1:8081 failed: port is already allocated"
+    const port = /Bind for \S*:(\d+) failed/.exec(r.stderr)?.[1];
     const owner = port ? await portOwner(Number(port)) : null;
     throw new Error(`${failure(r)}${owner ? ` (host port ${port} is held by container ${owner})` : ''}`);
   }
@@ -538,7 +567,7 @@ async function main(argv: string[]): Promise<number> {
       return report.failed.length ? 1 : 0;
     }
     case 'down': {
-      const report = await down({ log, keepTestObjects: rest.includes('--keep-test') });
+      const report = await down({ keepTestObjects: rest.includes('--keep-test') });
       process.stdout.write(`${renderReport('docknet lab down', report)}\n`);
       return report.failed.length ? 1 : 0;
     }

@@ -21,8 +21,9 @@ export interface EngineRaw {
   containers: unknown[];
   /** Same shape as `docker network inspect <ids...>` prints. */
   networks: unknown[];
-  info: unknown;
-  version: unknown;
+  /** GET /info and /version: slow on busy engines, so only fetched when asked for. */
+  info: unknown | null;
+  version: unknown | null;
   /** Containers that vanished between listing and inspecting, by id. */
   vanished: string[];
   durations: { containers: number; networks: number; info: number };
@@ -55,11 +56,26 @@ function notFound(err: unknown): boolean {
   return (err as { statusCode?: number })?.statusCode === 404;
 }
 
-export function connectEngine(): Docker {
-  return new Docker();
+export function connectEngine(): { docker: Docker; close: () => void } {
+  return { docker: new Docker(), close: () => {} };
 }
 
-export async function fetchEngineRaw(docker: Docker = connectEngine()): Promise<EngineRaw> {
+export interface FetchOptions {
+  withInfo: boolean;
+  /** Called as each container's inspect arrives, so per-container reads overlap the API calls. */
+  onContainer?: (raw: unknown) => void;
+}
+
+export async function fetchEngineRaw(opts: FetchOptions): Promise<EngineRaw> {
+  const engine = connectEngine();
+  try {
+    return await fetchWith(engine.docker, opts);
+  } finally {
+    engine.close();
+  }
+}
+
+async function fetchWith(docker: Docker, opts: FetchOptions): Promise<EngineRaw> {
   const endpoint = engineEndpoint();
   const t0 = performance.now();
   let summaries: Docker.ContainerInfo[];
@@ -70,8 +86,8 @@ export async function fetchEngineRaw(docker: Docker = connectEngine()): Promise<
     [summaries, netSummaries, info, version] = await Promise.all([
       docker.listContainers({ all: true }),
       docker.listNetworks(),
-      docker.info(),
-      docker.version(),
+      opts.withInfo ? docker.info() : null,
+      opts.withInfo ? docker.version() : null,
     ]);
   } catch (err) {
     const d = describe(err);
@@ -81,7 +97,9 @@ export async function fetchEngineRaw(docker: Docker = connectEngine()): Promise<
   const vanished: string[] = [];
   const inspected = await mapLimit(summaries, PARALLEL_CALLS, async (s) => {
     try {
-      return await docker.getContainer(s.Id).inspect();
+      const raw: unknown = await docker.getContainer(s.Id).inspect();
+      opts.onContainer?.(raw);
+      return raw;
     } catch (err) {
       if (notFound(err)) {
         vanished.push(s.Id);

@@ -2,12 +2,12 @@
 // /proc reads. The only module that decides what to read from the system.
 import { hostname, release } from 'node:os';
 import { FACT, emptySnapshot, type Fact, type Snapshot } from '../snapshot/snapshot.js';
-import { fetchEngineRaw, type EngineRaw } from './engine-api.js';
+import { fetchEngineRaw } from './engine-api.js';
 import { commandFailure, runCommand } from './run-command.js';
 import { readContainerNet, readOwnNetns } from './container-side.js';
 
 /** The groups of facts a command can ask for; each group costs a fixed number of processes. */
-export type FactGroup = 'engine' | 'links' | 'container-net' | 'brctl' | 'nat';
+export type FactGroup = 'engine' | 'engine-info' | 'links' | 'container-net' | 'brctl' | 'nat';
 
 export interface HostCommandSpec {
   path: string;
@@ -17,7 +17,9 @@ export interface HostCommandSpec {
   optional?: boolean;
 }
 
-export const HOST_COMMANDS: Record<Exclude<FactGroup, 'engine' | 'container-net'>, HostCommandSpec[]> = {
+const ENGINE_GROUPS: FactGroup[] = ['engine', 'engine-info', 'container-net'];
+
+export const HOST_COMMANDS: Record<Exclude<FactGroup, 'engine' | 'engine-info' | 'container-net'>, HostCommandSpec[]> = {
   links: [{ path: FACT.ipAddrJson, tool: 'ip (iproute2)', command: ['ip', '-j', '-d', 'addr', 'show'] }],
   brctl: [{ path: FACT.brctlShow, tool: 'brctl (bridge-utils)', command: ['brctl', 'show'], optional: true }],
   nat: [
@@ -28,7 +30,8 @@ export const HOST_COMMANDS: Record<Exclude<FactGroup, 'engine' | 'container-net'
 };
 
 function apiFact(path: string, what: string, value: unknown, durationMs: number): Fact {
-  return { path, text: `${JSON.stringify(value, null, 2)}\n`, origin: { kind: 'api', what, durationMs } };
+  // Compact, as the engine sends it: pretty-printing 300 inspects costs more than reading them.
+  return { path, text: JSON.stringify(value), origin: { kind: 'api', what, durationMs } };
 }
 
 function containerName(raw: unknown): string | null {
@@ -55,24 +58,23 @@ async function gatherHostCommand(snapshot: Snapshot, spec: HostCommandSpec): Pro
   });
 }
 
-async function gatherContainerNet(snapshot: Snapshot, engine: EngineRaw): Promise<void> {
-  const own = await readOwnNetns();
+/** Returns the per-container reader, to be called as each container's inspect arrives. */
+function containerNetReader(snapshot: Snapshot): (raw: unknown) => void {
+  const own = readOwnNetns();
   if (own) snapshot.facts.set(FACT.hostNetns, { path: FACT.hostNetns, text: `${own}\n`, origin: { kind: 'file', what: 'readlink /proc/self/ns/net' } });
-  await Promise.all(
-    engine.containers.map(async (c) => {
-      const name = containerName(c);
-      const pid = containerPid(c);
-      if (!name || pid <= 0) return;
-      const started = performance.now();
-      const facts = await readContainerNet(pid);
-      const path = FACT.containerNet(name);
-      snapshot.facts.set(path, {
-        path,
-        text: `${JSON.stringify(facts, null, 2)}\n`,
-        origin: { kind: 'file', what: `/proc/${pid}/ns/net, /proc/${pid}/root/sys/class/net/*`, durationMs: Math.round(performance.now() - started) },
-      });
-    }),
-  );
+  return (c) => {
+    const name = containerName(c);
+    const pid = containerPid(c);
+    if (!name || pid <= 0) return;
+    const started = performance.now();
+    const facts = readContainerNet(pid, own);
+    const path = FACT.containerNet(name);
+    snapshot.facts.set(path, {
+      path,
+      text: JSON.stringify(facts),
+      origin: { kind: 'file', what: `/proc/${pid}/ns/net, /proc/${pid}/root/sys/class/net/*`, durationMs: Math.round(performance.now() - started) },
+    });
+  };
 }
 
 export async function gatherLive(groups: Iterable<FactGroup>): Promise<Snapshot> {
@@ -82,19 +84,21 @@ export async function gatherLive(groups: Iterable<FactGroup>): Promise<Snapshot>
   snapshot.hostname = hostname();
   snapshot.kernel = release();
 
-  const hostSpecs = [...want].flatMap((g) => (g === 'engine' || g === 'container-net' ? [] : HOST_COMMANDS[g]));
+  const hostSpecs = [...want].flatMap((g) => (g === 'engine' || g === 'engine-info' || g === 'container-net' ? [] : HOST_COMMANDS[g]));
   const hostWork = Promise.all(hostSpecs.map((spec) => gatherHostCommand(snapshot, spec)));
 
-  if (want.has('engine') || want.has('container-net')) {
-    const engine = await fetchEngineRaw();
+  if (ENGINE_GROUPS.some((g) => want.has(g))) {
+    const engine = await fetchEngineRaw({
+      withInfo: want.has('engine-info'),
+      ...(want.has('container-net') ? { onContainer: containerNetReader(snapshot) } : {}),
+    });
     snapshot.facts.set(FACT.containers, apiFact(FACT.containers, 'GET /containers/json?all=1 + GET /containers/{id}/json', engine.containers, engine.durations.containers));
     snapshot.facts.set(FACT.networks, apiFact(FACT.networks, 'GET /networks + GET /networks/{id}', engine.networks, engine.durations.networks));
-    snapshot.facts.set(FACT.engineInfo, apiFact(FACT.engineInfo, 'GET /info', engine.info, engine.durations.info));
-    snapshot.facts.set(FACT.engineVersion, apiFact(FACT.engineVersion, 'GET /version', engine.version, engine.durations.info));
+    if (engine.info !== null) snapshot.facts.set(FACT.engineInfo, apiFact(FACT.engineInfo, 'GET /info', engine.info, engine.durations.info));
+    if (engine.version !== null) snapshot.facts.set(FACT.engineVersion, apiFact(FACT.engineVersion, 'GET /version', engine.version, engine.durations.info));
     for (const id of engine.vanished) {
       snapshot.missing.push({ path: FACT.containers, what: `GET /containers/${id.slice(0, 12)}/json`, reason: `container ${id.slice(0, 12)} was removed while docknet was listing containers` });
     }
-    if (want.has('container-net')) await gatherContainerNet(snapshot, engine);
   }
   await hostWork;
   return snapshot;

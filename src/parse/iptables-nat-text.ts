@@ -7,6 +7,7 @@ import {
   normaliseAddress,
   normaliseProtocol,
   parseNatAddress,
+  parsePortRange,
   type NatAddress,
   type NatChain,
   type NatRule,
@@ -179,16 +180,10 @@ function readMatches(
     else dnatTo = addr;
   }
   const redir = REDIR_PORTS.exec(bare)?.[1];
-  if (redir !== undefined && dnatTo === null) dnatTo = { ip: null, port: parsePorts(redir) };
+  if (redir !== undefined && dnatTo === null) dnatTo = { ip: null, port: parsePortRange(redir) };
   const masq = MASQ_PORTS.exec(bare)?.[1];
-  if (masq !== undefined && snatTo === null) snatTo = { ip: null, port: parsePorts(masq) };
+  if (masq !== undefined && snatTo === null) snatTo = { ip: null, port: parsePortRange(masq) };
   return { comment, dport: d.range, dportNegated: d.negated, sport: s.range, sportNegated: s.negated, dnatTo, snatTo };
-}
-
-function parsePorts(s: string): PortRange | null {
-  const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(s);
-  if (!m || m[1] === undefined) return null;
-  return { from: Number(m[1]), to: Number(m[2] ?? m[1]) };
 }
 
 type RuleCore = Omit<NatRule, 'family' | 'table' | 'chain' | 'number' | 'line' | 'text'> & {
@@ -277,8 +272,8 @@ function parseRule(line: string, layout: Layout, lineNo: number, issues: ParseIs
   };
 }
 
-function parseChainLine(name: string, inner: string, lineNo: number): NatChain | null {
-  const base: NatChain = {
+function blankChain(name: string, lineNo: number): NatChain {
+  return {
     name,
     policy: null,
     packets: null,
@@ -291,6 +286,11 @@ function parseChainLine(name: string, inner: string, lineNo: number): NatChain |
     handle: null,
     line: lineNo,
   };
+}
+
+/** The part in parentheses of a `Chain` line; null when it is neither a policy nor references. */
+function parseChainLine(name: string, inner: string, lineNo: number): NatChain | null {
+  const base = blankChain(name, lineNo);
   const pol = CHAIN_POLICY.exec(inner.trim());
   if (pol && pol[1] !== undefined) {
     const p = pol[2] !== undefined ? counter(pol[2]) : null;
@@ -345,8 +345,7 @@ export function parseIptablesNatText(text: string, family?: 'ipv4' | 'ipv6', tab
         if (parsed === null) {
           issues.push(issue(lineNo, line, 'chain line with an unknown policy/references part'));
         }
-        const c = parsed ?? parseChainLine(ch[1], '0 references', lineNo)!;
-        if (parsed === null) c.references = null;
+        const c = parsed ?? blankChain(ch[1], lineNo);
         chainIsRepeat = value.chains.some((x) => x.name === c.name);
         if (chainIsRepeat) {
           issues.push(issue(lineNo, line, `chain ${c.name} is listed a second time: the input holds more than one listing`));

@@ -1,0 +1,256 @@
+// Helpers for tests against a real Docker engine: skip-or-fail gating, the lab, kernel ground truth, running the CLI.
+// Ground truth here is read with docker, nsenter and ip directly, never through docknet's own code.
+import type { TestContext } from 'node:test';
+import { readlink } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { engineEndpoint, isRoot, pingEngine, which } from '../../lab/engine.js';
+import { status, up, type LabReport, type LabStatus } from '../../lab/lab.js';
+import { IFACE, LAB_FILTER, LAB_IMAGE, NET, TEST_LABEL } from '../../lab/lab-spec.js';
+import { failure, lines, must, run } from '../../lab/run.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const DOCKNET_BIN = fileURLToPath(new URL('../../../bin/docknet.js', import.meta.url));
+
+/** This test process's value for TEST_LABEL, so leftover checks see only what this run made. */
+export const TEST_RUN_ID = `run-${process.pid}-${Date.now().toString(36)}`;
+
+// ---- gating ----
+
+export type EngineCheck = { ok: true } | { ok: false; reason: string };
+
+/** Can engine tests run here: a local engine answering, root (for nsenter), and the tools they read with. */
+export async function engineAvailable(): Promise<EngineCheck> {
+  let ep;
+  try {
+    ep = engineEndpoint();
+  } catch (err) {
+    return { ok: false, reason: (err as Error).message };
+  }
+  const ping = await pingEngine(ep);
+  if (!ping.ok) return { ok: false, reason: `no Docker engine: ${ping.reason} (bash .ci/run starts one)` };
+  if (!isRoot()) return { ok: false, reason: 'not root: reading container namespaces (nsenter) needs root' };
+  for (const tool of ['docker', 'ip', 'nsenter']) {
+    if (!which(tool)) return { ok: false, reason: `${tool} is not installed` };
+  }
+  return { ok: true };
+}
+
+/**
+ * Skips the test, loudly, when no engine can be used; under CI (env CI set) throws instead so that
+ * a CI run without an engine fails rather than passing empty. Returns true when the test may go on.
+ */
+export async function requireEngine(t: TestContext): Promise<boolean> {
+  const check = await engineAvailable();
+  if (check.ok) return true;
+  if (process.env.CI) throw new Error(`engine tests cannot run under CI: ${check.reason}`);
+  process.stderr.write(`\n*** ENGINE TESTS SKIPPED: ${check.reason} ***\n\n`);
+  t.skip(`ENGINE TESTS SKIPPED: ${check.reason}`);
+  return false;
+}
+
+// ---- the lab ----
+
+let labReady: Promise<LabStatus> | null = null;
+
+/**
+ * Makes sure the lab is up, once per test process. A complete lab (someone's `npm run lab`) is used as
+ * it is, so tests never tear down what others are looking at; otherwise it is built with lab `up`.
+ */
+export function labUp(): Promise<LabStatus> {
+  labReady ??= (async () => {
+    const before = await status();
+    if (before.up) return before;
+    const report = await up();
+    if (report.failed.length) throw new Error(`lab up failed:\n${describeFailures(report)}`);
+    const after = await status();
+    if (!after.up) throw new Error(`lab up finished but the lab is incomplete: ${after.missing.join('; ')}`);
+    return after;
+  })();
+  // A failure is kept: every engine test of this process then reports it, without rebuilding the lab each time.
+  return labReady;
+}
+
+/** requireEngine + labUp: returns the lab status, or null when the test was skipped. */
+export async function withLab(t: TestContext): Promise<LabStatus | null> {
+  if (!(await requireEngine(t))) return null;
+  return labUp();
+}
+
+function describeFailures(r: LabReport): string {
+  return r.failed.map((f) => `  ${f.what}: ${f.detail}`).join('\n');
+}
+
+// ---- kernel ground truth ----
+
+export interface AddrInfo {
+  family: 'inet' | 'inet6' | string;
+  local: string;
+  prefixlen: number;
+  scope?: string;
+}
+
+/** One interface as `ip -j -d addr` reports it (kernel attribute names). */
+export interface KernelLink {
+  ifindex: number;
+  ifname: string;
+  /** IFLA_LINK: the peer's ifindex (the `@ifN`), valid in the peer's namespace. */
+  link_index?: number;
+  /** IFLA_LINK_NETNSID: the peer's namespace, as an id local to this namespace. */
+  link_netnsid?: number;
+  /** IFLA_MASTER: the bridge this port belongs to. */
+  master?: string;
+  kind?: string;
+  link_type?: string;
+  address?: string;
+  operstate?: string;
+  addr_info: AddrInfo[];
+}
+
+export interface ContainerTruth {
+  id: string;
+  name: string;
+  pid: number;
+  networkMode: string;
+  /** Target of /proc/<pid>/ns/net, e.g. net:[4026532281]. */
+  netns: string;
+  /** Inode number of that namespace. */
+  netnsInode: number;
+  links: KernelLink[];
+}
+
+/** What the kernel says about one running container's network namespace. */
+export async function groundTruth(container: string): Promise<ContainerTruth> {
+  const [info] = JSON.parse(await must(['docker', 'inspect', '--type', 'container', container])) as {
+    Id: string;
+    Name: string;
+    State: { Pid: number; Running: boolean };
+    HostConfig: { NetworkMode: string };
+  }[];
+  if (!info) throw new Error(`docker inspect ${container}: no such container`);
+  if (!info.State.Running || !info.State.Pid) throw new Error(`container ${container} is not running`);
+  const pid = info.State.Pid;
+  const netns = await readlink(`/proc/${pid}/ns/net`);
+  const links = parseIpAddr(await must(['nsenter', '-t', String(pid), '-n', 'ip', '-j', '-d', 'addr']));
+  return {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ''),
+    pid,
+    networkMode: info.HostConfig.NetworkMode,
+    netns,
+    netnsInode: nsInode(netns),
+    links,
+  };
+}
+
+export interface HostTruth {
+  netns: string;
+  netnsInode: number;
+  links: KernelLink[];
+}
+
+/** `ip -j -d addr` in the host's namespace (the one this test process and dockerd run in). */
+export async function hostLinks(): Promise<HostTruth> {
+  const netns = await readlink('/proc/self/ns/net');
+  return { netns, netnsInode: nsInode(netns), links: parseIpAddr(await must(['ip', '-j', '-d', 'addr'])) };
+}
+
+function nsInode(target: string): number {
+  const m = /^net:\[(\d+)\]$/.exec(target);
+  if (!m) throw new Error(`unexpected namespace link: ${target}`);
+  return Number(m[1]);
+}
+
+function parseIpAddr(json: string): KernelLink[] {
+  const raw = JSON.parse(json) as (Omit<KernelLink, 'kind' | 'addr_info'> & {
+    linkinfo?: { info_kind?: string };
+    addr_info?: AddrInfo[];
+  })[];
+  return raw.map((l) => ({
+    ifindex: l.ifindex,
+    ifname: l.ifname,
+    ...(l.link_index !== undefined ? { link_index: l.link_index } : {}),
+    ...(l.link_netnsid !== undefined ? { link_netnsid: l.link_netnsid } : {}),
+    ...(l.master !== undefined ? { master: l.master } : {}),
+    ...(l.linkinfo?.info_kind !== undefined ? { kind: l.linkinfo.info_kind } : {}),
+    ...(l.link_type !== undefined ? { link_type: l.link_type } : {}),
+    ...(l.address !== undefined ? { address: l.address } : {}),
+    ...(l.operstate !== undefined ? { operstate: l.operstate } : {}),
+    addr_info: (l.addr_info ?? []).map((a) => ({ family: a.family, local: a.local, prefixlen: a.prefixlen, scope: a.scope })),
+  }));
+}
+
+// ---- the CLI under test ----
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node bin/docknet.js ...args` from the repository root; never throws on a non-zero exit. */
+export async function runDocknet(
+  args: readonly string[],
+  opts: { env?: Record<string, string>; timeoutMs?: number; input?: string } = {},
+): Promise<CliResult> {
+  const r = await execa(process.execPath, [DOCKNET_BIN, ...args], {
+    cwd: REPO_ROOT,
+    reject: false,
+    timeout: opts.timeoutMs ?? 60_000,
+    env: { NO_COLOR: '1', LC_ALL: 'C', ...opts.env },
+    ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
+  });
+  return {
+    exitCode: r.exitCode ?? (r.timedOut ? 124 : 1),
+    stdout: typeof r.stdout === 'string' ? r.stdout : '',
+    stderr: typeof r.stderr === 'string' ? r.stderr : '',
+  };
+}
+
+// ---- containers a test makes, and cleanup checks ----
+
+/**
+ * Starts a busybox container labelled `docknet.test=<TEST_RUN_ID>` and removes it when the test ends.
+ * `args` go between `docker run -d` and the image; `command` after it (default: sleep).
+ */
+export async function testContainer(
+  t: TestContext,
+  name: string,
+  args: readonly string[] = [],
+  command: readonly string[] = ['sleep', '2147483647'],
+): Promise<string> {
+  t.after(() => removeContainer(name));
+  const id = await must(['docker', 'run', '-d', '--name', name, '--label', `${TEST_LABEL}=${TEST_RUN_ID}`, ...args, LAB_IMAGE, ...command]);
+  return id.trim();
+}
+
+async function removeContainer(name: string): Promise<void> {
+  const r = await run(['docker', 'rm', '-f', '-v', name]);
+  if (r.exitCode !== 0 && !/No such container/i.test(r.stderr)) throw new Error(failure(r) ?? 'docker rm failed');
+}
+
+export interface Leftovers {
+  containers: string[];
+  networks: string[];
+}
+
+/** Containers and networks this test process labelled and did not remove. */
+export async function testLeftovers(runId = TEST_RUN_ID): Promise<Leftovers> {
+  const filter = `label=${TEST_LABEL}=${runId}`;
+  return {
+    containers: lines(await must(['docker', 'ps', '-a', '--filter', filter, '--format', '{{.Names}}'])),
+    networks: lines(await must(['docker', 'network', 'ls', '--filter', filter, '--format', '{{.Name}}'])),
+  };
+}
+
+/** What is left of the lab on this host: labelled objects and the lab's own interfaces. Empty after `lab down`. */
+export async function labLeftovers(): Promise<Leftovers & { interfaces: string[] }> {
+  const linkNames = new Set(
+    (JSON.parse(await must(['ip', '-j', 'link'])) as { ifname: string }[]).map((l) => l.ifname),
+  );
+  return {
+    containers: lines(await must(['docker', 'ps', '-a', '--filter', LAB_FILTER, '--format', '{{.Names}}'])),
+    networks: lines(await must(['docker', 'network', 'ls', '--filter', LAB_FILTER, '--format', '{{.Name}}'])),
+    interfaces: [IFACE.macvlanParent, IFACE.swarm, NET.front.bridgeName].filter((n) => linkNames.has(n)),
+  };
+}
