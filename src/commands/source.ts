@@ -6,5 +6,6 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 export type SnapshotProvider = (groups: FactGroup[]) => Promise<Snapshot>;
 
 export function snapshotProvider(from: string | null | undefined): SnapshotProvider {
-  return from ? () => loadSnapshotDir(from) : (groups) => gatherLive(groups);
+  // Commands read the container list plus runtime pids; `snapshot save` asks for full inspects itself.
+  return from ? () => loadSnapshotDir(from) : (groups) => gatherLive(groups, 'list');
 }

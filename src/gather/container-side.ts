@@ -61,7 +61,8 @@ export function readContainerNet(pid: number, hostNetns: string | null): Contain
   }
   if (names && names.length > 0) {
     facts.via = 'sysfs';
-    facts.interfaces = names.map((name): ContainerIface => {
+    // lo is in every namespace and links to nothing: not worth four reads per container.
+    facts.interfaces = names.filter((n) => n !== 'lo').map((name): ContainerIface => {
       const dir = `${sysNet}/${name}`;
       const [ifindex, iflink, mac, mtu] = ['ifindex', 'iflink', 'address', 'mtu'].map((f) => readTrim(`${dir}/${f}`));
       // operstate is not read: nothing uses it, and each file is a read per interface per container.

@@ -1,5 +1,6 @@
 // Engine API access (dockerode): the raw JSON of containers, networks and the engine, fetched in parallel.
 import Docker from 'dockerode';
+import { readRuntimePids, type RuntimePid } from './runtime-pids.js';
 
 export class EngineUnreachableError extends Error {
   constructor(
@@ -24,6 +25,8 @@ export interface EngineRaw {
   /** GET /info and /version: slow on busy engines, so only fetched when asked for. */
   info: unknown | null;
   version: unknown | null;
+  /** Pids found in the runtime's state files (list detail), by container id. */
+  pids: Record<string, RuntimePid>;
   /** Containers that vanished between listing and inspecting, by id. */
   vanished: string[];
   durations: { containers: number; networks: number; info: number };
@@ -62,8 +65,14 @@ export function connectEngine(): { docker: Docker; close: () => void } {
 
 export interface FetchOptions {
   withInfo: boolean;
+  /**
+   * inspect: one inspect call per container (the full `docker inspect` JSON, for snapshots);
+   * list: the container list, with pids from the runtime's state files, inspecting only the
+   * running containers whose state file cannot be read. Same answers, a fraction of the calls.
+   */
+  detail: 'inspect' | 'list';
   /** Called as each container's inspect arrives, so per-container reads overlap the API calls. */
-  onContainer?: (raw: unknown) => void;
+  onContainer?: (raw: unknown, pid: number | null) => void;
 }
 
 export async function fetchEngineRaw(opts: FetchOptions): Promise<EngineRaw> {
@@ -95,10 +104,17 @@ async function fetchWith(docker: Docker, opts: FetchOptions): Promise<EngineRaw>
   }
   const tInfo = performance.now();
   const vanished: string[] = [];
+  const running = summaries.filter((s) => s.State === 'running').map((s) => s.Id);
+  const pids = opts.detail === 'list' ? readRuntimePids(running) : {};
+  const needInspect = opts.detail === 'list' ? new Set(running.filter((id) => !pids[id])) : null;
   const inspected = await mapLimit(summaries, PARALLEL_CALLS, async (s) => {
+    if (needInspect && !needInspect.has(s.Id)) {
+      opts.onContainer?.(s, pids[s.Id]?.pid ?? 0);
+      return s as unknown;
+    }
     try {
       const raw: unknown = await docker.getContainer(s.Id).inspect();
-      opts.onContainer?.(raw);
+      opts.onContainer?.(raw, null);
       return raw;
     } catch (err) {
       if (notFound(err)) {
@@ -122,6 +138,7 @@ async function fetchWith(docker: Docker, opts: FetchOptions): Promise<EngineRaw>
   const tNetworks = performance.now();
   return {
     containers: inspected.filter((c) => c !== null),
+    pids,
     networks: networks.filter((n) => n !== null),
     info,
     version,

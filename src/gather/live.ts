@@ -34,8 +34,10 @@ function apiFact(path: string, what: string, value: unknown, durationMs: number)
   return { path, text: JSON.stringify(value), origin: { kind: 'api', what, durationMs } };
 }
 
+/** Inspect JSON has Name, list JSON has Names: both start with a slash. */
 function containerName(raw: unknown): string | null {
-  const name = (raw as { Name?: unknown })?.Name;
+  const r = raw as { Name?: unknown; Names?: unknown };
+  const name = typeof r?.Name === 'string' ? r.Name : Array.isArray(r?.Names) ? r.Names[0] : null;
   return typeof name === 'string' ? name.replace(/^\//, '') : null;
 }
 
@@ -59,12 +61,12 @@ async function gatherHostCommand(snapshot: Snapshot, spec: HostCommandSpec): Pro
 }
 
 /** Returns the per-container reader, to be called as each container's inspect arrives. */
-function containerNetReader(snapshot: Snapshot): (raw: unknown) => void {
+function containerNetReader(snapshot: Snapshot): (raw: unknown, knownPid: number | null) => void {
   const own = readOwnNetns();
   if (own) snapshot.facts.set(FACT.hostNetns, { path: FACT.hostNetns, text: `${own}\n`, origin: { kind: 'file', what: 'readlink /proc/self/ns/net' } });
-  return (c) => {
+  return (c, knownPid) => {
     const name = containerName(c);
-    const pid = containerPid(c);
+    const pid = knownPid ?? containerPid(c);
     if (!name || pid <= 0) return;
     const started = performance.now();
     const facts = readContainerNet(pid, own);
@@ -77,7 +79,7 @@ function containerNetReader(snapshot: Snapshot): (raw: unknown) => void {
   };
 }
 
-export async function gatherLive(groups: Iterable<FactGroup>): Promise<Snapshot> {
+export async function gatherLive(groups: Iterable<FactGroup>, detail: 'inspect' | 'list' = 'inspect'): Promise<Snapshot> {
   const want = new Set(groups);
   const snapshot = emptySnapshot({ kind: 'live', location: null });
   snapshot.takenAt = new Date().toISOString();
@@ -90,9 +92,13 @@ export async function gatherLive(groups: Iterable<FactGroup>): Promise<Snapshot>
   if (ENGINE_GROUPS.some((g) => want.has(g))) {
     const engine = await fetchEngineRaw({
       withInfo: want.has('engine-info'),
+      detail,
       ...(want.has('container-net') ? { onContainer: containerNetReader(snapshot) } : {}),
     });
     snapshot.facts.set(FACT.containers, apiFact(FACT.containers, 'GET /containers/json?all=1 + GET /containers/{id}/json', engine.containers, engine.durations.containers));
+    if (Object.keys(engine.pids).length > 0) {
+      snapshot.facts.set(FACT.containerPids, { path: FACT.containerPids, text: JSON.stringify(engine.pids), origin: { kind: 'file', what: 'init_process_pid of <runc root>/<id>/state.json' } });
+    }
     snapshot.facts.set(FACT.networks, apiFact(FACT.networks, 'GET /networks + GET /networks/{id}', engine.networks, engine.durations.networks));
     if (engine.info !== null) snapshot.facts.set(FACT.engineInfo, apiFact(FACT.engineInfo, 'GET /info', engine.info, engine.durations.info));
     if (engine.version !== null) snapshot.facts.set(FACT.engineVersion, apiFact(FACT.engineVersion, 'GET /version', engine.version, engine.durations.info));

@@ -59,10 +59,43 @@ function parseArray(text: string, what: string, issues: ParseIssue[]): unknown[]
   return [];
 }
 
+/** `GET /containers/json` entries ("Names", "State": "running", "Ports": [...]): no pid, no exposed-only ports. */
+function mapListedContainer(c: Json, id: string): ContainerInfo {
+  const names = Array.isArray(c.Names) ? c.Names : [];
+  const state = str(c.State) ?? 'unknown';
+  const ports: Record<string, PortBinding[] | null> = {};
+  for (const p of Array.isArray(c.Ports) ? c.Ports : []) {
+    const port = obj(p);
+    const key = `${port.PrivatePort}/${str(port.Type) ?? 'tcp'}`;
+    if (port.PublicPort === undefined) ports[key] ??= null;
+    else (ports[key] ??= []).push({ hostIp: str(port.IP) ?? '', hostPort: String(port.PublicPort) });
+  }
+  const created = num(c.Created);
+  return {
+    id,
+    name: (typeof names[0] === 'string' ? names[0] : id.slice(0, 12)).replace(/^\//, ''),
+    image: str(c.Image) ?? '',
+    state,
+    running: state === 'running',
+    pid: null,
+    created: created !== null ? new Date(created * 1000).toISOString() : null,
+    startedAt: null,
+    networkMode: str(obj(c.HostConfig).NetworkMode) ?? 'default',
+    sandboxKey: null,
+    endpoints: Object.entries(obj(obj(c.NetworkSettings).Networks)).map(([name, ep]) => endpoint(name, obj(ep))),
+    ports,
+    portBindings: ports,
+    exposedPorts: Object.keys(ports),
+    labels: strMap(c.Labels),
+  };
+}
+
+/** Maps one container of `docker inspect` (or of the container list) to the model. */
 export function mapContainer(raw: unknown): ContainerInfo | null {
   const c = obj(raw);
   const id = str(c.Id);
   if (!id) return null;
+  if (Array.isArray(c.Names) && typeof c.State === 'string') return mapListedContainer(c, id);
   const state = obj(c.State);
   const host = obj(c.HostConfig);
   const settings = obj(c.NetworkSettings);

@@ -55,7 +55,11 @@ export function buildHostModel(snapshot: Snapshot): HostModel {
   const text = (path: string) => factText(snapshot, path);
 
   const containers = text(FACT.containers);
-  if (containers !== null) model.containers = take(model, FACT.containers, parseContainersJson(containers));
+  if (containers !== null) {
+    model.containers = take(model, FACT.containers, parseContainersJson(containers));
+    const pids = text(FACT.containerPids);
+    if (pids !== null) addRuntimePids(model, model.containers, pids);
+  }
   else {
     const ps = text(FACT.dockerPs);
     if (ps !== null) model.containers = take(model, FACT.dockerPs, parseDockerPsText(ps));
@@ -90,6 +94,21 @@ export function buildHostModel(snapshot: Snapshot): HostModel {
   }
   addContainersKnownOnlyByTheirFiles(model);
   return model;
+}
+
+/** Container-list entries carry no pid: the runtime's state files gave them (gather/runtime-pids.ts). */
+function addRuntimePids(model: HostModel, containers: ContainerInfo[], text: string): void {
+  let pids: Record<string, { pid?: unknown }>;
+  try {
+    pids = JSON.parse(text) as typeof pids;
+  } catch (err) {
+    model.fileIssues.push({ path: FACT.containerPids, issues: [{ line: 0, text: text.slice(0, 80), reason: `not valid JSON: ${(err as Error).message}` }] });
+    return;
+  }
+  for (const c of containers) {
+    const pid = pids[c.id]?.pid;
+    if (c.pid === null && typeof pid === 'number' && pid > 0) c.pid = pid;
+  }
 }
 
 /** A hand-made snapshot may hold a container's `ip addr` without listing the container anywhere else. */

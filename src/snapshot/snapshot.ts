@@ -48,6 +48,8 @@ export const FACT = {
   engineInfo: 'docker/info.json',
   engineVersion: 'docker/version.json',
   dockerPs: 'docker/ps.txt',
+  /** Pids of running containers from the OCI runtime's state files, when containers.json holds list entries. */
+  containerPids: 'host/container-pids.json',
   ipAddrJson: 'host/ip-addr.json',
   ipLinkJson: 'host/ip-link.json',
   ipAddrText: 'host/ip-addr.txt',
