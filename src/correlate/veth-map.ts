@@ -340,7 +340,11 @@ function hostVethRows(ctx: Context, rows: InterfaceRow[]): HostVethRow[] {
   const owned = new Map<number, InterfaceRow>();
   for (const r of rows) if (r.hostIfindex !== null && r.mode !== 'container') owned.set(r.hostIfindex, r);
   const dockerBridges = new Set([...ctx.networksById.values()].map((n) => n.bridgeName).filter(Boolean));
-  const unread = (ctx.model.containers ?? []).filter((c) => c.running && c.networkMode !== 'host' && !c.networkMode.startsWith('container:') && !ctx.model.containerNet.get(c.name)?.interfaces.length);
+  const unread = (ctx.model.containers ?? []).filter((c) => {
+    if (!c.running || c.networkMode === 'host' || c.networkMode.startsWith('container:')) return false;
+    const facts = ctx.model.containerNet.get(c.name);
+    return !facts || facts.error !== null;
+  });
   const out: HostVethRow[] = [];
   for (const link of ctx.hostByIndex.values()) {
     if (!isVeth(link)) continue;
