@@ -1,11 +1,11 @@
 // Where a command's facts come from: the live host, or a saved snapshot given with --from.
-import { gatherLive, type FactGroup } from '../gather/live.js';
+import { gatherLive, type FactGroup, type GatherOptions } from '../gather/live.js';
 import { loadSnapshotDir } from '../snapshot/load.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 
-export type SnapshotProvider = (groups: FactGroup[]) => Promise<Snapshot>;
+export type SnapshotProvider = (groups: FactGroup[], options?: GatherOptions) => Promise<Snapshot>;
 
 export function snapshotProvider(from: string | null | undefined): SnapshotProvider {
   // Commands read the container list plus runtime pids; `snapshot save` asks for full inspects itself.
-  return from ? () => loadSnapshotDir(from) : (groups) => gatherLive(groups, 'list');
+  return from ? () => loadSnapshotDir(from) : (groups, options) => gatherLive(groups, { detail: 'list', ...options });
 }

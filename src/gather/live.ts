@@ -5,9 +5,10 @@ import { FACT, emptySnapshot, type Fact, type Snapshot } from '../snapshot/snaps
 import { fetchEngineRaw } from './engine-api.js';
 import { commandFailure, runCommand } from './run-command.js';
 import { readContainerNet, readOwnNetns } from './container-side.js';
+import { readContainerFiles } from './container-files.js';
 
 /** The groups of facts a command can ask for; each group costs a fixed number of processes. */
-export type FactGroup = 'engine' | 'engine-info' | 'links' | 'container-net' | 'brctl' | 'nat';
+export type FactGroup = 'engine' | 'engine-info' | 'links' | 'routes' | 'container-net' | 'brctl' | 'nat';
 
 export interface HostCommandSpec {
   path: string;
@@ -21,6 +22,7 @@ const ENGINE_GROUPS: FactGroup[] = ['engine', 'engine-info', 'container-net'];
 
 export const HOST_COMMANDS: Record<Exclude<FactGroup, 'engine' | 'engine-info' | 'container-net'>, HostCommandSpec[]> = {
   links: [{ path: FACT.ipAddrJson, tool: 'ip (iproute2)', command: ['ip', '-j', '-d', 'addr', 'show'] }],
+  routes: [{ path: FACT.ipRouteJson, tool: 'ip (iproute2)', command: ['ip', '-j', 'route', 'show', 'table', 'main'] }],
   brctl: [{ path: FACT.brctlShow, tool: 'brctl (bridge-utils)', command: ['brctl', 'show'], optional: true }],
   nat: [
     { path: FACT.iptablesNat, tool: 'iptables', command: ['iptables', '-t', 'nat', '-vnxL', '--line-numbers'] },
@@ -61,7 +63,7 @@ async function gatherHostCommand(snapshot: Snapshot, spec: HostCommandSpec): Pro
 }
 
 /** Returns the per-container reader, to be called as each container's inspect arrives. */
-function containerNetReader(snapshot: Snapshot): (raw: unknown, knownPid: number | null) => void {
+function containerNetReader(snapshot: Snapshot, filesOf: GatherOptions['filesOf']): (raw: unknown, knownPid: number | null) => void {
   const own = readOwnNetns();
   if (own) snapshot.facts.set(FACT.hostNetns, { path: FACT.hostNetns, text: `${own}\n`, origin: { kind: 'file', what: 'readlink /proc/self/ns/net' } });
   return (c, knownPid) => {
@@ -76,10 +78,30 @@ function containerNetReader(snapshot: Snapshot): (raw: unknown, knownPid: number
       text: JSON.stringify(facts),
       origin: { kind: 'file', what: `/proc/${pid}/ns/net, /proc/${pid}/root/sys/class/net/*`, durationMs: Math.round(performance.now() - started) },
     });
+    if (filesOf?.(name, containerId(c))) {
+      const filesPath = FACT.containerFiles(name);
+      snapshot.facts.set(filesPath, {
+        path: filesPath,
+        text: JSON.stringify(readContainerFiles(pid)),
+        origin: { kind: 'file', what: `/proc/${pid}/root/etc/resolv.conf, /proc/${pid}/fd, /proc/${pid}/net/{tcp,tcp6,udp,udp6}` },
+      });
+    }
   };
 }
 
-export async function gatherLive(groups: Iterable<FactGroup>, detail: 'inspect' | 'list' = 'inspect'): Promise<Snapshot> {
+export interface GatherOptions {
+  detail?: 'inspect' | 'list';
+  /** Containers (by name or id) whose resolv.conf and main-process sockets are read too. */
+  filesOf?: (name: string, id: string) => boolean;
+}
+
+function containerId(raw: unknown): string {
+  const id = (raw as { Id?: unknown })?.Id;
+  return typeof id === 'string' ? id : '';
+}
+
+export async function gatherLive(groups: Iterable<FactGroup>, options: GatherOptions = {}): Promise<Snapshot> {
+  const detail = options.detail ?? 'inspect';
   const want = new Set(groups);
   const snapshot = emptySnapshot({ kind: 'live', location: null });
   snapshot.takenAt = new Date().toISOString();
@@ -93,7 +115,7 @@ export async function gatherLive(groups: Iterable<FactGroup>, detail: 'inspect' 
     const engine = await fetchEngineRaw({
       withInfo: want.has('engine-info'),
       detail,
-      ...(want.has('container-net') ? { onContainer: containerNetReader(snapshot) } : {}),
+      ...(want.has('container-net') ? { onContainer: containerNetReader(snapshot, options.filesOf) } : {}),
     });
     snapshot.facts.set(FACT.containers, apiFact(FACT.containers, 'GET /containers/json?all=1 + GET /containers/{id}/json', engine.containers, engine.durations.containers));
     if (Object.keys(engine.pids).length > 0) {
