@@ -53,6 +53,10 @@ export const FACT = {
   ipAddrJson: 'host/ip-addr.json',
   ipLinkJson: 'host/ip-link.json',
   ipAddrText: 'host/ip-addr.txt',
+  /** Text of `ip -d link`: for people reading the snapshot; docknet reads the JSON forms. */
+  ipLinkText: 'host/ip-link.txt',
+  /** `ip -j route show table main`: the default route names the uplink. */
+  ipRouteJson: 'host/ip-route.json',
   /** readlink /proc/self/ns/net of the gathering process: the host's namespace identity. */
   hostNetns: 'host/netns.txt',
   brctlShow: 'host/brctl-show.txt',
@@ -61,11 +65,31 @@ export const FACT = {
   ip6tablesSave: 'host/ip6tables-save.txt',
   nftRulesetJson: 'host/nft-ruleset.json',
   nftRulesetText: 'host/nft-ruleset.txt',
+  /** The docker-proxy processes (userland proxy), one {pid, cmdline} per process, from /proc. */
+  dockerProxy: 'host/docker-proxy.json',
   /** docknet's own reading of a container's interfaces through /proc/<pid>/root/sys/class/net. */
   containerNet: (name: string) => `containers/${name}/net.json`,
+  /** A container's resolv.conf and main-process sockets, read through /proc/<pid> (inspect). */
+  containerFiles: (name: string) => `containers/${name}/files.json`,
   /** A container's `ip addr` text, e.g. pasted from `docker exec <name> ip addr`. */
   containerIpAddr: (name: string) => `containers/${name}/ip-addr.txt`,
 } as const;
+
+/**
+ * Why a fact path cannot be a file inside a snapshot, or null when it can. Paths come from
+ * container names (the engine) and from archive entries (anyone): both are checked the same way.
+ */
+export function unsafeFactPath(path: string): string | null {
+  if (path === '') return 'the path is empty';
+  if (path.includes('\0')) return 'the path holds a NUL byte';
+  if (path.includes('\\')) return 'the path holds a backslash';
+  if (path.startsWith('/')) return 'the path is absolute';
+  if (/^[A-Za-z]:/.test(path)) return 'the path starts with a drive letter';
+  const segments = path.split('/');
+  if (segments.some((s) => s === '..')) return "the path climbs out with '..'";
+  if (segments.some((s) => s === '' || s === '.')) return 'the path has an empty or "." segment';
+  return null;
+}
 
 export function factText(snapshot: Snapshot, path: string): string | null {
   return snapshot.facts.get(path)?.text ?? null;
