@@ -1,6 +1,7 @@
 // The commander program: parses flags, runs one command, and is the one place errors become exit codes.
 import { Command, CommanderError, Option } from 'commander';
 import { runVethMap } from '../commands/veth-map.js';
+import { runInspect } from '../commands/inspect.js';
 import { snapshotProvider } from '../commands/source.js';
 import { EngineUnreachableError } from '../gather/engine-api.js';
 import { escapeText } from '../render/escape.js';
@@ -59,6 +60,16 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .addOption(from)
     .action(async (targets: string[], o: { json?: boolean; all?: boolean; from?: string }) => {
       code = await runVethMap({ targets, json: Boolean(o.json), all: Boolean(o.all) }, io, snapshotProvider(o.from));
+    });
+
+  program
+    .command('inspect')
+    .description('the whole network story of one container: mode, interfaces and their host side, ports, neighbours, DNS')
+    .argument('<container>', 'a container name, id, or unambiguous id prefix')
+    .option('--json', 'print JSON (schemaVersion 1)')
+    .addOption(new Option('--from <snapshot>', 'analyse a saved snapshot directory instead of the live host'))
+    .action(async (target: string, o: { json?: boolean; from?: string }) => {
+      code = await runInspect({ target, json: Boolean(o.json) }, io, snapshotProvider(o.from));
     });
 
   try {

@@ -48,6 +48,9 @@ export function parseIpAddrText(text: string): Parsed<Link[]> {
   // Why indented lines have no link: a header we rejected, or text that was not `ip` output.
   let orphanReason = 'indented line before any link header';
   let lastUsed = 0;
+  // Detail lines read for the current link: `ip` prints the link/ line first, so a link/ line after
+  // others means the header of the next link was lost, and its lines must not join this link.
+  let details = 0;
 
   // Reads one line, or one "\\"-separated piece of an `ip -o` line; returns a problem or null.
   const read = (segment: string, n: number): string | null => {
@@ -60,10 +63,17 @@ export function parseIpAddrText(text: string): Parsed<Link[]> {
       }
       links.push(header);
       current = header;
+      details = 0;
       lastUsed = n;
       return null;
     }
     if (current === null) return orphanReason;
+    if (details > 0 && LINK_LINE.test(segment.trim())) {
+      current = null;
+      orphanReason = 'belongs to a link whose header line is missing';
+      return 'link/ line in the middle of a link: the header line of its own link is missing';
+    }
+    details += 1;
     const problem = parseDetail(segment.trim(), current);
     if (problem === null && !LIFETIME.test(segment.trim())) lastUsed = n;
     return problem;

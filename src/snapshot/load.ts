@@ -1,76 +1,167 @@
-// Loads a saved snapshot directory (a docknet save, or files a person assembled by hand).
-import { lstat, readFile, readdir } from 'node:fs/promises';
+// Loads a saved snapshot: a directory or a .tar.gz (a docknet save, or files a person assembled by hand).
+// Archives are read into memory and never extracted; directories are walked without following links.
+import { lstat, open, readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { DocknetError } from '../cli/errors.js';
 import { FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE, type Manifest } from './manifest.js';
-import { FACT, emptySnapshot, type Snapshot } from './snapshot.js';
+import { FACT, emptySnapshot, type MissingFact, type Snapshot } from './snapshot.js';
+import { TarError, readTar } from './tar.js';
 
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
+const MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024;
+const MAX_ARCHIVE_FILES = 100_000;
 const KNOWN_TOP = ['docker', 'host', 'containers'];
+const LAYOUT_HINT = 'give a directory or .tar.gz written by `docknet snapshot save`; docs/snapshot-format.md describes the layout';
 
-async function walk(root: string, dir: string, out: string[], skipped: string[]): Promise<void> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = join(dir, entry.name);
-    // Never follow links: a snapshot must not read files outside itself.
-    if (entry.isSymbolicLink()) skipped.push(`${relative(root, full)} (symbolic link, not followed)`);
-    else if (entry.isDirectory()) await walk(root, full, out, skipped);
-    else if (entry.isFile()) out.push(relative(root, full).split(sep).join('/'));
-  }
-}
-
-function readManifest(text: string, path: string): Manifest {
-  let m: Partial<Manifest>;
+/** Loads a snapshot from a directory, a .tar.gz, or a plain .tar, whichever `path` is. */
+export async function loadSnapshot(path: string): Promise<Snapshot> {
+  let st;
   try {
-    m = JSON.parse(text) as Partial<Manifest>;
+    // The path the user gave may itself be a link; links inside the snapshot are never followed.
+    st = await stat(path);
   } catch (err) {
-    throw new DocknetError(`${path}/${MANIFEST_FILE} is not valid JSON: ${(err as Error).message}`);
+    if ((err as { code?: string }).code === 'EACCES') throw new DocknetError(`cannot read the snapshot at ${path}: permission denied`, 'run as a user who can read it');
+    throw new DocknetError(`no snapshot at ${path}: the path does not exist`, LAYOUT_HINT);
   }
-  if (m.format !== FORMAT_NAME) throw new DocknetError(`${path}/${MANIFEST_FILE} is not a docknet snapshot manifest (format is ${JSON.stringify(m.format)})`);
-  if (typeof m.formatVersion !== 'number' || m.formatVersion > FORMAT_VERSION) {
-    throw new DocknetError(
-      `${path} uses snapshot format version ${m.formatVersion}, newer than this docknet reads (${FORMAT_VERSION})`,
-      'upgrade docknet to read it',
-    );
-  }
-  return m as Manifest;
+  if (st.isDirectory()) return loadSnapshotDir(path);
+  if (!st.isFile()) throw new DocknetError(`${path} is not a snapshot: it is neither a directory nor an archive file`, LAYOUT_HINT);
+  return loadSnapshotArchive(path);
 }
 
 export async function loadSnapshotDir(path: string): Promise<Snapshot> {
   let st;
   try {
-    st = await lstat(path);
+    st = await stat(path);
   } catch {
-    throw new DocknetError(`no snapshot at ${path}: the path does not exist`, 'give the directory written by `docknet snapshot save`');
+    throw new DocknetError(`no snapshot at ${path}: the path does not exist`, LAYOUT_HINT);
   }
-  if (!st.isDirectory()) throw new DocknetError(`${path} is not a snapshot directory`, 'give the directory written by `docknet snapshot save`');
-  const files: string[] = [];
-  const skipped: string[] = [];
-  await walk(path, path, files, skipped);
-  const snapshot = emptySnapshot({ kind: 'saved', location: path });
-  let manifest: Manifest | null = null;
-  if (files.includes(MANIFEST_FILE)) manifest = readManifest(await readFile(join(path, MANIFEST_FILE), 'utf8'), path);
-  for (const rel of files) {
-    if (rel === MANIFEST_FILE || !KNOWN_TOP.includes(rel.split('/')[0] ?? '')) continue;
+  if (!st.isDirectory()) throw new DocknetError(`${path} is not a snapshot directory`, LAYOUT_HINT);
+  const rels: string[] = [];
+  const skipped: MissingFact[] = [];
+  await walk(path, path, rels, skipped);
+  const files = new Map<string, string>();
+  for (const rel of rels) {
+    if (rel !== MANIFEST_FILE && !KNOWN_TOP.includes(rel.split('/')[0] ?? '')) continue;
     const full = join(path, rel);
     if ((await lstat(full)).size > MAX_FILE_BYTES) {
-      snapshot.missing.push({ path: rel, what: rel, reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: not read` });
+      skipped.push({ path: rel, what: rel, reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: not read` });
       continue;
     }
-    const origin = manifest?.files[rel] ?? { kind: 'manual' as const, what: rel };
-    snapshot.facts.set(rel, { path: rel, text: await readFile(full, 'utf8'), origin });
+    files.set(rel, await readFile(full, 'utf8'));
   }
-  for (const s of skipped) snapshot.missing.push({ path: s, what: s, reason: 'symbolic links are not followed' });
-  if (snapshot.facts.size === 0) {
+  return snapshotFromFiles(files, skipped, path);
+}
+
+async function walk(root: string, dir: string, out: string[], skipped: MissingFact[]): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    const rel = relative(root, full).split(sep).join('/');
+    // Never follow links: a snapshot must not read files outside itself.
+    if (entry.isSymbolicLink()) skipped.push({ path: rel, what: rel, reason: 'a symbolic link: not followed' });
+    else if (entry.isDirectory()) await walk(root, full, out, skipped);
+    else if (entry.isFile()) out.push(rel);
+  }
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+async function loadSnapshotArchive(path: string): Promise<Snapshot> {
+  const head = Buffer.alloc(512);
+  const fh = await open(path, 'r');
+  let size: number;
+  try {
+    size = (await fh.stat()).size;
+    await fh.read(head, 0, 512, 0);
+  } finally {
+    await fh.close();
+  }
+  const gzipped = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  const plainTar = head.subarray(257, 262).toString('latin1') === 'ustar';
+  if (!gzipped && !plainTar) {
+    const named = /\.(tar\.gz|tgz)$/i.test(path) ? ': it is named like a .tar.gz but is not gzip-compressed' : ': a file that is neither a .tar.gz archive nor a directory';
+    throw new DocknetError(`${path} is not a snapshot${named}`, LAYOUT_HINT);
+  }
+  if (size > MAX_ARCHIVE_BYTES) throw new DocknetError(`${path} is larger than ${MAX_ARCHIVE_BYTES / 1024 / 1024} MiB: not read`);
+  let tar: Buffer = await readFile(path);
+  if (gzipped) {
+    try {
+      tar = gunzipSync(tar, { maxOutputLength: MAX_ARCHIVE_BYTES });
+    } catch (err) {
+      throw new DocknetError(`${path} is not a readable .tar.gz: ${(err as Error).message}`, LAYOUT_HINT);
+    }
+  }
+  let entries;
+  try {
+    entries = readTar(tar, { maxFileBytes: MAX_FILE_BYTES, maxFiles: MAX_ARCHIVE_FILES });
+  } catch (err) {
+    if (err instanceof TarError) throw new DocknetError(`refusing the archive ${path}: ${err.message}`, 'a snapshot archive holds only regular files at relative paths inside it');
+    throw err;
+  }
+  const files = new Map<string, string>();
+  const strip = wrapperDir(entries.map((e) => e.path));
+  for (const e of entries) {
+    const rel = strip ? e.path.slice(strip.length + 1) : e.path;
+    if (rel !== MANIFEST_FILE && !KNOWN_TOP.includes(rel.split('/')[0] ?? '')) continue;
+    files.set(rel, Buffer.from(e.data).toString('utf8'));
+  }
+  return snapshotFromFiles(files, [], path);
+}
+
+/**
+ * The one directory every entry sits in, when the snapshot's own files are not at the top:
+ * `docknet snapshot save x.tar.gz` wraps them in `x/`, and so does `tar czf x.tar.gz x`.
+ */
+function wrapperDir(paths: string[]): string | null {
+  const tops = new Set(paths.map((p) => p.split('/')[0] ?? ''));
+  if (tops.has(MANIFEST_FILE) || KNOWN_TOP.some((t) => tops.has(t))) return null;
+  if (tops.size !== 1) return null;
+  const [top] = tops;
+  return top && paths.every((p) => p.includes('/')) ? top : null;
+}
+
+function readManifest(text: string, location: string): Manifest {
+  let m: Partial<Manifest>;
+  try {
+    m = JSON.parse(text) as Partial<Manifest>;
+  } catch (err) {
+    throw new DocknetError(`${location}: ${MANIFEST_FILE} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (m === null || typeof m !== 'object' || m.format !== FORMAT_NAME) {
+    throw new DocknetError(`${location}: ${MANIFEST_FILE} is not a docknet snapshot manifest (format is ${JSON.stringify(m?.format)})`, LAYOUT_HINT);
+  }
+  if (typeof m.formatVersion !== 'number' || !Number.isInteger(m.formatVersion) || m.formatVersion < 1) {
+    throw new DocknetError(`${location}: ${MANIFEST_FILE} has no valid formatVersion (${JSON.stringify(m.formatVersion)})`);
+  }
+  if (m.formatVersion > FORMAT_VERSION) {
     throw new DocknetError(
-      `${path} is not a snapshot: it holds none of the files docknet reads (e.g. ${FACT.containers}, ${FACT.ipAddrText})`,
-      'see docs/snapshot-format.md for the layout',
+      `${location} uses snapshot format version ${m.formatVersion}, newer than this docknet reads (${FORMAT_VERSION})`,
+      `upgrade docknet to read it (it was written by docknet ${typeof m.docknetVersion === 'string' ? m.docknetVersion : 'of an unknown version'})`,
     );
   }
-  if (manifest) {
-    snapshot.takenAt = manifest.takenAt;
-    snapshot.hostname = manifest.hostname;
-    snapshot.kernel = manifest.kernel;
-    snapshot.missing.push(...manifest.missing);
+  return m as Manifest;
+}
+
+/** Files by relative path -> Snapshot; the same for directories and archives. */
+function snapshotFromFiles(files: Map<string, string>, skipped: MissingFact[], location: string): Snapshot {
+  const manifestText = files.get(MANIFEST_FILE);
+  const manifest = manifestText === undefined ? null : readManifest(manifestText, location);
+  const snapshot = emptySnapshot({ kind: 'saved', location });
+  for (const rel of [...files.keys()].sort()) {
+    if (rel === MANIFEST_FILE) continue;
+    const origin = manifest?.files?.[rel] ?? { kind: 'manual' as const, what: rel };
+    snapshot.facts.set(rel, { path: rel, text: files.get(rel) as string, origin });
   }
+  if (snapshot.facts.size === 0) {
+    const what = manifest ? 'its manifest lists facts, but none of the files are there' : `it holds none of the files docknet reads (e.g. ${FACT.containers}, ${FACT.ipAddrText})`;
+    throw new DocknetError(`${location} is not a snapshot: ${what}`, LAYOUT_HINT);
+  }
+  if (manifest) {
+    snapshot.takenAt = manifest.takenAt ?? null;
+    snapshot.hostname = manifest.hostname ?? null;
+    snapshot.kernel = manifest.kernel ?? null;
+    if (Array.isArray(manifest.missing)) snapshot.missing.push(...manifest.missing);
+  }
+  snapshot.missing.push(...skipped);
   return snapshot;
 }

@@ -3,7 +3,16 @@ import type { FactOrigin, MissingFact } from './snapshot.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const FORMAT_NAME = 'docknet-snapshot';
+/** Raised only when a reader of the old version would misread a new snapshot; new optional fields do not. */
 export const FORMAT_VERSION = 1;
+
+/** What redaction replaced, by file and by kind of value; never the values themselves. */
+export interface RedactionSummary {
+  replacement: string;
+  rules: string[];
+  /** e.g. {"docker/containers.json": {"env": 12, "label": 1, "arg": 1}} */
+  counts: Record<string, Record<string, number>>;
+}
 
 export interface Manifest {
   format: typeof FORMAT_NAME;
@@ -14,5 +23,7 @@ export interface Manifest {
   kernel: string | null;
   files: Record<string, FactOrigin>;
   missing: MissingFact[];
+  /** false only when saved with --no-redact. */
   redacted: boolean;
+  redaction?: RedactionSummary;
 }

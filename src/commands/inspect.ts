@@ -1,0 +1,40 @@
+// docknet inspect <container>: the whole network story of one container.
+import type { IO } from '../cli/io.js';
+import { correlateInspect } from '../correlate/inspect.js';
+import { findContainer } from '../correlate/find-container.js';
+import { correlateVethMap } from '../correlate/veth-map.js';
+import { parseContainerFiles } from '../parse/container-files.js';
+import { buildHostModel } from '../parse/host-model.js';
+import { parseIpRouteJson } from '../parse/ip-route-json.js';
+import { inspectJson, renderInspectText } from '../render/inspect.js';
+import { FACT, factText } from '../snapshot/snapshot.js';
+import type { SnapshotProvider } from './source.js';
+
+export interface InspectOptions {
+  target: string;
+  json: boolean;
+}
+
+export async function runInspect(opts: InspectOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
+  const target = opts.target;
+  const snapshot = await snapshotOf(['engine', 'container-net', 'links', 'routes'], {
+    detail: 'inspect',
+    filesOf: (name, id) => name === target.replace(/^\//, '') || (/^[0-9a-f]+$/i.test(target) && id.startsWith(target.toLowerCase())),
+  });
+  const model = buildHostModel(snapshot);
+  const container = findContainer(model.containers ?? [], target);
+  const filesText = factText(snapshot, FACT.containerFiles(container.name));
+  const files = filesText !== null ? parseContainerFiles(filesText).value : null;
+  const routesText = factText(snapshot, FACT.ipRouteJson);
+  const report = correlateInspect({
+    model,
+    vethMap: correlateVethMap(model),
+    container,
+    routes: routesText !== null ? parseIpRouteJson(routesText).value : null,
+    resolv: files?.resolv ?? null,
+    sockets: files?.sockets ?? null,
+    filesErrors: files?.errors ?? [],
+  });
+  io.out(opts.json ? `${JSON.stringify(inspectJson(report, snapshot), null, 2)}\n` : renderInspectText(io, report, snapshot));
+  return 0;
+}

@@ -1,0 +1,235 @@
+// The whole network story of one container: identity, mode in words, interfaces with their host
+// side, neighbours, DNS and listening sockets. Ports come from the NAT correlation when present.
+import type { ContainerInfo, NetworkInfo } from '../model/engine.js';
+import type { Link } from '../model/link.js';
+import type { HostModel } from '../parse/host-model.js';
+import type { ResolvConf } from '../parse/resolv-conf.js';
+import type { SocketEntry } from '../parse/proc-net-sockets.js';
+import { naturalCompare } from '../util/natural-compare.js';
+import type { InterfaceRow, VethMap } from './veth-map.js';
+import { containerPorts, type ContainerPort } from './container-ports.js';
+
+export interface InspectInterface extends InterfaceRow {
+  gateway: string | null;
+  subnet: string | null;
+  /** The bridge's own address (the containers' gateway on bridge networks). */
+  bridgeAddress: string | null;
+  hostVethMtu: number | null;
+  /** Set when this interface's MTU is larger than the uplink's: big packets will be dropped or fragmented. */
+  mtuWarning: string | null;
+}
+
+export interface Neighbour {
+  network: string;
+  driver: string | null;
+  /** User-defined networks resolve container names through Docker's embedded DNS; the default bridge does not. */
+  nameResolution: boolean;
+  containers: { name: string; ipv4: string | null }[];
+}
+
+export interface DnsReport {
+  nameservers: string[];
+  search: string[];
+  options: string[];
+  /** True when the container uses Docker's embedded DNS server (127.0.0.11). */
+  embedded: boolean;
+  explanation: string;
+}
+
+export interface Listener {
+  protocol: 'tcp' | 'udp';
+  ip: string;
+  port: number;
+}
+
+export interface InspectReport {
+  container: {
+    name: string;
+    id: string;
+    shortId: string;
+    image: string;
+    state: string;
+    running: boolean;
+    pid: number | null;
+    netns: string | null;
+    netnsInode: number | null;
+    sandboxKey: string | null;
+    created: string | null;
+    startedAt: string | null;
+  };
+  mode: { kind: string; owner: string | null; description: string };
+  interfaces: InspectInterface[];
+  /** Published and exposed ports (Engine API); a `container:` follower's are its owner's. */
+  ports: ContainerPort[];
+  sharedWith: string[];
+  neighbours: Neighbour[];
+  dns: DnsReport | null;
+  listening: Listener[] | null;
+  uplink: { name: string; mtu: number | null } | null;
+  /** Sections that could not be filled, each with the reason, in one line. */
+  notes: string[];
+}
+
+export interface InspectInputs {
+  model: HostModel;
+  vethMap: VethMap;
+  container: ContainerInfo;
+  routes: { dst: string; dev: string | null }[] | null;
+  resolv: ResolvConf | null;
+  sockets: { entries: SocketEntry[]; inodes: number[] } | null;
+  filesErrors: string[];
+}
+
+const EMBEDDED_DNS = '127.0.0.11';
+
+function modeKind(c: ContainerInfo, rows: InterfaceRow[]): string {
+  if (c.networkMode === 'host') return 'host';
+  if (c.networkMode === 'none') return 'none';
+  if (c.networkMode.startsWith('container:')) return 'container';
+  const modes = [...new Set(rows.map((r) => r.mode))];
+  return modes.includes('overlay') ? 'overlay' : (modes[0] ?? 'bridge');
+}
+
+function describeMode(kind: string, c: ContainerInfo, rows: InterfaceRow[], owner: string | null): string {
+  const bridges = [...new Set(rows.map((r) => r.bridge).filter(Boolean))].join(', ');
+  switch (kind) {
+    case 'bridge':
+      return `bridge: its own network namespace, joined to the host by a veth pair on bridge ${bridges || '(unknown)'}; the bridge is its gateway, and published ports reach it through NAT (DNAT) rules.`;
+    case 'host':
+      return "host: it runs in the host's network namespace, so it has the host's IPs and ports: no veth, no bridge, no NAT. A port it listens on is a host port, and -p is ignored.";
+    case 'none':
+      return 'none: its own network namespace with loopback only: no veth, no IP but 127.0.0.1, no way in or out. Isolated on purpose.';
+    case 'container':
+      return `container:${owner ?? '?'}: it shares ${owner ?? 'another container'}'s network namespace: the same interfaces, IP, ports and veth. The two reach each other on localhost, and ports are published on ${owner ?? 'the owner'}, not on this container.`;
+    case 'macvlan':
+    case 'ipvlan': {
+      const parent = rows.find((r) => r.parent)?.parent ?? 'its parent interface';
+      return `${kind}: its own ${kind === 'macvlan' ? 'MAC and ' : ''}IP directly on host interface ${parent}, as if it were another machine on that network: no veth, no bridge, no NAT. The host itself cannot reach it through ${parent} (the kernel isolates ${kind} children from their parent): a classic surprise; a ${kind} sub-interface on the host is the usual fix.`;
+    }
+    case 'overlay':
+      return 'overlay: eth0 on the overlay network lives in a VXLAN network namespace of Docker\'s that spans swarm nodes (its peer is not on the host); traffic leaving the node goes through eth1, a veth on docker_gwbridge, with NAT.';
+    default:
+      return `${kind}: a network of driver ${c.endpoints.length ? kind : 'unknown'}.`;
+  }
+}
+
+function inetAddress(link: Link | undefined): string | null {
+  const a = link?.addresses.find((x) => x.family === 'inet');
+  return a ? `${a.address}/${a.prefixlen}` : null;
+}
+
+function uplinkOf(routes: InspectInputs['routes'], links: Link[]): { name: string; mtu: number | null } | null {
+  const dev = routes?.find((r) => r.dst === 'default')?.dev;
+  if (!dev) return null;
+  return { name: dev, mtu: links.find((l) => l.name === dev)?.mtu ?? null };
+}
+
+function neighboursOf(model: HostModel, c: ContainerInfo, networks: NetworkInfo[]): Neighbour[] {
+  const out: Neighbour[] = [];
+  for (const ep of c.endpoints) {
+    const net = networks.find((n) => n.id === ep.networkId || n.name === ep.network);
+    const others = (model.containers ?? [])
+      .filter((o) => o.id !== c.id && o.running && o.endpoints.some((e) => (e.networkId && e.networkId === ep.networkId) || e.network === ep.network))
+      .map((o) => ({ name: o.name, ipv4: o.endpoints.find((e) => e.network === ep.network)?.ipv4 ?? null }))
+      .sort((a, b) => naturalCompare(a.name, b.name));
+    out.push({ network: ep.network, driver: net?.driver ?? null, nameResolution: ep.network !== 'bridge' && net?.driver !== 'host', containers: others });
+  }
+  return out;
+}
+
+function dnsOf(resolv: ResolvConf, c: ContainerInfo): DnsReport {
+  const embedded = resolv.nameservers.includes(EMBEDDED_DNS);
+  const userNets = c.endpoints.filter((e) => e.network !== 'bridge').map((e) => e.network);
+  const explanation = embedded
+    ? `Docker's embedded DNS server (${EMBEDDED_DNS}) answers container names on ${userNets.join(', ') || 'its networks'}, and forwards other names to the host's resolvers.`
+    : c.networkMode === 'host'
+      ? "the host's own resolvers (host network mode)."
+      : `the host's resolvers, copied into the container: no name resolution between containers${c.endpoints.some((e) => e.network === 'bridge') ? ' (the default bridge has no embedded DNS; use a user-defined network, or --link)' : ''}.`;
+  return { ...resolv, embedded, explanation };
+}
+
+function listenersOf(sockets: NonNullable<InspectInputs['sockets']>): Listener[] {
+  const mine = new Set(sockets.inodes);
+  const seen = new Set<string>();
+  const out: Listener[] = [];
+  for (const s of sockets.entries) {
+    const listening = s.protocol === 'tcp' ? s.state === 'LISTEN' : s.state === 'CLOSE';
+    if (!listening || !mine.has(s.inode)) continue;
+    const key = `${s.protocol}/${s.localIp}/${s.localPort}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ protocol: s.protocol, ip: s.localIp, port: s.localPort });
+  }
+  return out.sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
+}
+
+export function correlateInspect(input: InspectInputs): InspectReport {
+  const { model, vethMap, container: c } = input;
+  const networks = model.networks ?? [];
+  const links = model.hostLinks ?? [];
+  const rows = vethMap.interfaces.filter((r) => r.container === c.name);
+  const owner = rows.find((r) => r.sharesNetnsWith)?.sharesNetnsWith ?? (c.networkMode.startsWith('container:') ? c.networkMode.slice(10, 22) : null);
+  const kind = modeKind(c, rows);
+  const uplink = uplinkOf(input.routes, links);
+  const notes: string[] = [];
+  const netns = rows.find((r) => r.netns)?.netns ?? model.containerNet.get(c.name)?.netns ?? null;
+
+  const interfaces: InspectInterface[] = rows.map((r) => {
+    const net = networks.find((n) => n.name === r.network);
+    const hostVeth = links.find((l) => l.name === r.hostVeth);
+    const bridge = links.find((l) => l.name === r.bridge);
+    const ep = c.endpoints.find((e) => e.network === r.network) ?? (owner ? (model.containers ?? []).find((o) => o.name === owner)?.endpoints.find((e) => e.network === r.network) : undefined);
+    const mtuWarning =
+      r.mtu !== null && uplink?.mtu != null && r.mtu > uplink.mtu
+        ? `MTU ${r.mtu} is larger than the uplink ${uplink.name}'s ${uplink.mtu}: packets over ${uplink.mtu} bytes leaving the host are dropped or fragmented (set the network's com.docker.network.driver.mtu, or the daemon's "mtu")`
+        : null;
+    return {
+      ...r,
+      gateway: ep?.gateway ?? net?.subnets[0]?.gateway ?? null,
+      subnet: net?.subnets[0]?.subnet ?? null,
+      bridgeAddress: inetAddress(bridge),
+      hostVethMtu: hostVeth?.mtu ?? null,
+      mtuWarning,
+    };
+  });
+
+  const sharedWith = (model.containers ?? [])
+    .filter((o) => o.networkMode.startsWith('container:') && (o.networkMode.slice(10) === c.id || o.networkMode.slice(10) === c.name))
+    .map((o) => o.name)
+    .sort(naturalCompare);
+
+  if (!c.running) notes.push('not running: no network namespace to read; networks and ports are as configured');
+  let dns: DnsReport | null = null;
+  if (input.resolv) dns = dnsOf(input.resolv, c);
+  else if (c.running) notes.push(`DNS unknown: ${input.filesErrors.find((e) => e.includes('resolv.conf')) ?? 'resolv.conf not in the data'}`);
+  let listening: Listener[] | null = null;
+  if (input.sockets) listening = listenersOf(input.sockets);
+  else if (c.running) notes.push(`listening sockets unknown: ${input.filesErrors.find((e) => e.includes('/fd') || e.includes('/net/')) ?? 'not in the data'}`);
+  if (!uplink) notes.push('uplink unknown (no default route in the data): MTU not compared');
+
+  return {
+    container: {
+      name: c.name,
+      id: c.id,
+      shortId: c.id.slice(0, 12),
+      image: c.image,
+      state: c.state,
+      running: c.running,
+      pid: c.pid,
+      netns,
+      netnsInode: netns ? Number(/\[(\d+)\]/.exec(netns)?.[1] ?? NaN) || null : null,
+      sandboxKey: c.sandboxKey,
+      created: c.created,
+      startedAt: c.startedAt,
+    },
+    mode: { kind, owner: kind === 'container' ? owner : null, description: describeMode(kind, c, rows, owner) },
+    interfaces,
+    ports: containerPorts(kind === 'container' ? ((model.containers ?? []).find((o) => o.name === owner) ?? c) : c),
+    sharedWith,
+    neighbours: neighboursOf(model, kind === 'container' ? ((model.containers ?? []).find((o) => o.name === owner) ?? c) : c, networks),
+    dns,
+    listening,
+    uplink,
+    notes,
+  };
+}

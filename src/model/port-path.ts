@@ -1,0 +1,142 @@
+// The way from a published host port to a container, as docknet reports it: the Engine's publication,
+// the DNAT rule the kernel holds, the docker-proxy process that may serve it instead, and what is wrong.
+
+/** A docker-proxy process, read from its command line (`-proto tcp -host-ip 0.0.0.0 -host-port 49154 ...`). */
+export interface DockerProxy {
+  pid: number;
+  proto: string;
+  hostIp: string;
+  hostPort: number;
+  containerIp: string;
+  containerPort: number;
+  /** The whole command line, for the report. */
+  argv: string[];
+}
+
+/** A socket bound on the host (from /proc/net/tcp, tcp6, udp, udp6): TCP in LISTEN, UDP unconnected. */
+export interface ListeningSocket {
+  protocol: 'tcp' | 'udp';
+  family: 'ipv4' | 'ipv6';
+  /** Address as usually written: 0.0.0.0, 127.0.0.1, ::, ::1. */
+  ip: string;
+  port: number;
+  inode: number | null;
+}
+
+/** One NAT rule, as a port path names it. */
+export interface RuleRef {
+  family: string;
+  /** nf_tables, legacy, or null when the listing does not say. */
+  backend: string | null;
+  table: string;
+  chain: string;
+  number: number;
+  /** nftables rule handle; null for iptables. */
+  handle: number | null;
+  packets: number | null;
+  bytes: number | null;
+  /** False when the listing rounded the counters (1234K). */
+  countersExact: boolean;
+  /** DNAT, MASQUERADE, REDIRECT, ... */
+  target: string;
+  text: string;
+  /** The chains a packet passes from the hook to this rule's chain, e.g. ["PREROUTING", "DOCKER"]. */
+  hookPath: string[];
+  /** Where the rule was read: host/iptables-save.txt, ... */
+  from: string;
+}
+
+export interface ProxyRef {
+  pid: number;
+  hostIp: string;
+  hostPort: number;
+  containerIp: string;
+  containerPort: number;
+  proto: string;
+}
+
+/** How traffic to one address of a mapping actually travels. */
+export type PathVia = 'dnat' | 'docker-proxy' | 'none' | 'unknown';
+
+export interface PortPath {
+  /** The address a client uses, e.g. "0.0.0.0:49154/tcp", "127.0.0.1:49154/tcp", "[::]:49154/tcp". */
+  address: string;
+  /** Who sends to it: 'outside' (through PREROUTING) or 'this host' (through OUTPUT). */
+  from: 'outside' | 'this host' | 'outside and this host';
+  via: PathVia;
+  /** The path as one readable chain of hops. */
+  text: string;
+}
+
+/** Where the mapping's publication was read. */
+export type PublishedBy = 'NetworkSettings.Ports' | 'HostConfig.PortBindings' | 'docker ps' | null;
+
+export interface PortMapping {
+  hostIp: string;
+  hostPort: number;
+  protocol: string;
+  containerIp: string | null;
+  containerPort: number;
+  container: string | null;
+  containerId: string | null;
+  network: string | null;
+  bridge: string | null;
+  hostVeth: string | null;
+  /** True when hostVeth was inferred by elimination rather than read from both sides. */
+  hostVethInferred: boolean;
+  /** The container's interface that holds containerIp, e.g. eth0. */
+  interface: string | null;
+  /** The DNAT rule Docker wrote for this binding; null when there is none (or NAT rules are unavailable). */
+  rule: RuleRef | null;
+  /** The hairpin MASQUERADE rule (container reaching itself through the published port). */
+  hairpin: RuleRef | null;
+  proxy: ProxyRef | null;
+  /** How a client outside the host reaches it: through the DNAT rule, docker-proxy, or nothing. */
+  via: PathVia;
+  publishedBy: PublishedBy;
+  /** Where containerIp came from: the Engine endpoint, the container's own addresses, the rule, or docker-proxy. */
+  containerIpFrom: 'endpoint' | 'interface' | 'rule' | 'docker-proxy' | null;
+  /** Containers sharing this container's network namespace (`--network container:<this>`): served by the same port. */
+  followers: string[];
+  paths: PortPath[];
+  notes: string[];
+}
+
+export type AnomalyKind = 'stale-rule' | 'missing-rule' | 'foreign-rule' | 'ingress';
+
+export interface NatAnomaly {
+  kind: AnomalyKind;
+  text: string;
+  hostIp: string | null;
+  hostPort: number | null;
+  protocol: string | null;
+  containerIp: string | null;
+  containerPort: number | null;
+  container: string | null;
+  network: string | null;
+  bridge: string | null;
+  hostVeth: string | null;
+  rule: RuleRef | null;
+  proxy: ProxyRef | null;
+  /** missing-rule: whether docker-proxy still serves the port. */
+  proxyServes: boolean | null;
+  /** stale-rule: false when some containers' addresses are unknown, so the target may still be someone's. */
+  confirmed: boolean;
+}
+
+export interface NatReport {
+  /** False when no NAT rules could be read (e.g. not root): mappings then come from the Engine alone. */
+  available: boolean;
+  reason: string | null;
+  /** Which backend holds Docker's rules: nf_tables, legacy, nftables (Docker's own nftables tables), or null. */
+  backend: string | null;
+  mappings: PortMapping[];
+  anomalies: NatAnomaly[];
+  /** Where facts came from and what was missing, in words. */
+  notes: string[];
+}
+
+/** `0.0.0.0:49154/tcp`, `[::]:49154/tcp`. */
+export function hostAddress(ip: string, port: number, protocol: string): string {
+  return `${ip.includes(':') ? `[${ip}]` : ip}:${port}/${protocol}`;
+}

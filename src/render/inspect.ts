@@ -1,0 +1,81 @@
+// Renders `docknet inspect`: one container's network story in sections, top to bottom.
+import chalk from 'chalk';
+import type { IO } from '../cli/io.js';
+import type { InspectReport } from '../correlate/inspect.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { escapeText } from './escape.js';
+import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
+
+export const INSPECT_SCHEMA_VERSION = 1;
+
+function section(io: IO, title: string, lines: string[]): string {
+  if (lines.length === 0) return '';
+  return `\n${io.color ? chalk.bold(title) : title}\n${lines.map((l) => `  ${l}\n`).join('')}`;
+}
+
+const v = (x: string | number | null | undefined, unknown = 'unknown') => (x === null || x === undefined || x === '' ? unknown : escapeText(String(x)));
+
+export function renderInspectText(io: IO, r: InspectReport, snapshot: Snapshot): string {
+  const c = r.container;
+  let out = '';
+  const notice = snapshotNotice(snapshot);
+  if (notice) out += `${escapeText(notice)}\n\n`;
+  out += `${escapeText(c.name)} (${v(c.shortId, 'no id')})  image ${v(c.image)}  ${v(c.state)}${c.pid ? `, pid ${c.pid}` : ''}\n`;
+  if (c.netns) out += `network namespace ${escapeText(c.netns)}${c.sandboxKey ? `, sandbox ${escapeText(c.sandboxKey)}` : ''}\n`;
+  if (c.created || c.startedAt) out += `created ${v(c.created)}, started ${v(c.startedAt)}\n`;
+
+  out += section(io, 'Network mode', [escapeText(r.mode.description)]);
+
+  out += section(
+    io,
+    'Interfaces',
+    r.interfaces.flatMap((i) => {
+      if (!i.interface) return [i.note ? escapeText(i.note) : 'no interface'];
+      const lines = [
+        `${escapeText(i.interface)}${i.peerIfindex !== null && i.peerIfindex !== i.ifindex ? `@if${i.peerIfindex}` : ''} (ifindex ${v(i.ifindex)})  mac ${v(i.mac)}  mtu ${v(i.mtu)}`,
+        `  ipv4 ${v(i.ipv4, 'none')}${i.ipv6 ? `  ipv6 ${escapeText(i.ipv6)}` : ''}  gateway ${v(i.gateway, 'none')}`,
+        `  network ${v(i.network)}${i.driver ? ` (${escapeText(i.driver)})` : ''}${i.subnet ? `, subnet ${escapeText(i.subnet)}` : ''}`,
+      ];
+      if (i.hostVeth) lines.push(`  host side: ${escapeText(i.hostVeth)} (ifindex ${v(i.hostIfindex)}, mtu ${v(i.hostVethMtu)})${i.bridge ? ` on bridge ${escapeText(i.bridge)}${i.bridgeAddress ? ` (${escapeText(i.bridgeAddress)})` : ''}` : ''}`);
+      else if (i.parent) lines.push(`  host side: parent interface ${escapeText(i.parent)} (no veth)`);
+      if (i.note && !i.note.startsWith('shares ')) lines.push(`  ${escapeText(i.note)}`);
+      if (i.mtuWarning) lines.push(`  ! ${escapeText(i.mtuWarning)}`);
+      return lines;
+    }),
+  );
+
+  const ports = r.ports.map((p) =>
+    p.exposedOnly
+      ? `${p.containerPort}/${p.protocol}: exposed, not published (reachable only from its networks)`
+      : `${p.hostIp?.includes(':') ? `[${p.hostIp}]` : p.hostIp}:${p.hostPort} -> ${p.containerPort}/${p.protocol}`,
+  );
+  out += section(io, r.mode.kind === 'container' ? `Ports (published on ${r.mode.owner})` : 'Ports', ports.length ? ports : ['none exposed or published']);
+
+  if (r.sharedWith.length) out += section(io, 'Shares its network namespace with', r.sharedWith.map((n) => `${escapeText(n)} (network mode container:${escapeText(c.name)})`));
+
+  out += section(
+    io,
+    'Neighbours',
+    r.neighbours.map((n) => {
+      const who = n.containers.length ? n.containers.map((o) => `${escapeText(o.name)} ${v(o.ipv4, '')}`.trim()).join(', ') : 'no other container';
+      return `on ${escapeText(n.network)}${n.nameResolution ? ' (reach them by name)' : n.network === 'bridge' ? ' (default bridge: by IP only, no name resolution)' : ''}: ${who}`;
+    }),
+  );
+
+  if (r.dns) {
+    out += section(io, 'DNS', [`nameserver ${r.dns.nameservers.map(escapeText).join(', ') || 'none'}: ${escapeText(r.dns.explanation)}`, ...(r.dns.search.length ? [`search ${r.dns.search.map(escapeText).join(' ')}`] : [])]);
+  }
+  if (r.listening) {
+    out += section(
+      io,
+      `Listening (sockets of its main process${c.pid ? `, pid ${c.pid}` : ''})`,
+      r.listening.length ? r.listening.map((l) => `${l.protocol} ${l.ip.includes(':') ? `[${l.ip}]` : l.ip}:${l.port}`) : ['nothing'],
+    );
+  }
+  if (r.notes.length) out += section(io, 'Notes', r.notes.map(escapeText));
+  return out;
+}
+
+export function inspectJson(r: InspectReport, snapshot: Snapshot): unknown {
+  return { schemaVersion: INSPECT_SCHEMA_VERSION, snapshot: snapshotJson(snapshot), ...r };
+}
