@@ -2,7 +2,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { runVethMap } from '../commands/veth-map.js';
 import { runInspect } from '../commands/inspect.js';
+import { runNat } from '../commands/nat.js';
 import { snapshotProvider } from '../commands/source.js';
+import { runSnapshotSave } from '../commands/snapshot.js';
 import { EngineUnreachableError } from '../gather/engine-api.js';
 import { escapeText } from '../render/escape.js';
 import { DocknetError, EXIT, UsageError } from './errors.js';
@@ -70,6 +72,27 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .addOption(new Option('--from <snapshot>', 'analyse a saved snapshot directory instead of the live host'))
     .action(async (target: string, o: { json?: boolean; from?: string }) => {
       code = await runInspect({ target, json: Boolean(o.json) }, io, snapshotProvider(o.from));
+    });
+
+  program
+    .command('nat')
+    .description('where each published host port goes: DNAT rule, docker-proxy, bridge, veth, container; stale, missing and foreign rules')
+    .option('--port <port>', 'one port: PORT[/PROTO] or HOSTIP:PORT[/PROTO], e.g. 49154, 5353/udp, 127.0.0.1:8081')
+    .option('--json', 'print JSON (schemaVersion 1)')
+    .addOption(new Option('--from <snapshot>', 'analyse a saved snapshot directory instead of the live host'))
+    .action(async (o: { port?: string; json?: boolean; from?: string }) => {
+      code = await runNat({ port: o.port ?? null, json: Boolean(o.json) }, io, snapshotProvider(o.from));
+    });
+
+  const snapshot = program.command('snapshot').description("save this host's network facts, to analyse them anywhere with --from");
+  snapshot
+    .command('save')
+    .description('gather every fact docknet reads into a directory, or one .tar.gz when the path ends so (secrets redacted)')
+    .argument('<path>', 'a new directory, or a file ending in .tar.gz or .tgz')
+    .option('--force', 'replace the snapshot already at <path>')
+    .option('--no-redact', 'keep environment values and secret-looking labels and arguments')
+    .action(async (path: string, o: { force?: boolean; redact: boolean }) => {
+      code = await runSnapshotSave({ path, force: Boolean(o.force), redact: o.redact }, io);
     });
 
   try {

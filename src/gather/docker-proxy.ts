@@ -1,31 +1,43 @@
-// Finds docker-proxy processes by reading /proc/<pid>/cmdline (file reads, no `ps`): the userland
-// proxy serving published ports that DNAT does not reach (127.0.0.1, [::] without ip6tables NAT).
+// Finds the userland proxy processes (docker-proxy) by reading /proc: file reads, no `ps`.
 import { readFileSync, readdirSync } from 'node:fs';
 
-export interface ProxyProcessRaw {
+export interface DockerProxyProcess {
   pid: number;
-  /** argv as the kernel holds it (NUL-separated in /proc/<pid>/cmdline). */
+  /** argv as the kernel holds it, e.g. ["/usr/sbin/docker-proxy", "-proto", "tcp", "-host-ip", "0.0.0.0", ...]. */
   cmdline: string[];
 }
 
-const PROXY_ARGV0 = /(?:^|\/)docker-proxy$/;
+export type DockerProxyRead = { ok: true; processes: DockerProxyProcess[] } | { ok: false; reason: string };
 
-/** Every process whose argv[0] ends in docker-proxy; throws only when /proc itself cannot be listed. */
-export function readDockerProxies(proc = '/proc'): ProxyProcessRaw[] {
-  const out: ProxyProcessRaw[] = [];
-  for (const entry of readdirSync(proc)) {
-    if (!/^\d+$/.test(entry)) continue;
-    let raw: string;
+const PROCESS_NAME = 'docker-proxy';
+
+/** Every process whose name (/proc/<pid>/comm) is docker-proxy, by pid. */
+export function readDockerProxies(procRoot = '/proc'): DockerProxyRead {
+  let pids: number[];
+  try {
+    pids = readdirSync(procRoot)
+      .filter((n) => /^\d+$/.test(n))
+      .map(Number)
+      .sort((a, b) => a - b);
+  } catch (err) {
+    return { ok: false, reason: `cannot list ${procRoot}: ${(err as Error).message}` };
+  }
+  const processes: DockerProxyProcess[] = [];
+  for (const pid of pids) {
+    // Synchronous: /proc files answer at once, and most processes are rejected after one tiny read.
+    let comm: string;
+    let cmdline: string;
     try {
-      raw = readFileSync(`${proc}/${entry}/cmdline`, 'latin1');
+      comm = readFileSync(`${procRoot}/${pid}/comm`, 'utf8').trim();
+      if (comm !== PROCESS_NAME) continue;
+      cmdline = readFileSync(`${procRoot}/${pid}/cmdline`, 'utf8');
     } catch {
-      // The process ended between listing and reading: not a proxy any more.
+      // The process ended between listing /proc and reading it: it is no longer part of the host.
       continue;
     }
-    const nul = raw.indexOf('\0');
-    const argv0 = nul < 0 ? raw : raw.slice(0, nul);
-    if (!PROXY_ARGV0.test(argv0)) continue;
-    out.push({ pid: Number(entry), cmdline: raw.replace(/\0$/, '').split('\0') });
+    const argv = cmdline.split('\0');
+    if (argv.at(-1) === '') argv.pop();
+    processes.push({ pid, cmdline: argv });
   }
-  return out.sort((a, b) => a.pid - b.pid);
+  return { ok: true, processes };
 }

@@ -6,6 +6,7 @@ import { fetchEngineRaw } from './engine-api.js';
 import { commandFailure, runCommand } from './run-command.js';
 import { readContainerNet, readOwnNetns } from './container-side.js';
 import { readContainerFiles } from './container-files.js';
+import { gatherNatExtras } from './nat-extras.js';
 
 /** The groups of facts a command can ask for; each group costs a fixed number of processes. */
 export type FactGroup = 'engine' | 'engine-info' | 'links' | 'routes' | 'container-net' | 'brctl' | 'nat';
@@ -28,6 +29,8 @@ export const HOST_COMMANDS: Record<Exclude<FactGroup, 'engine' | 'engine-info' |
     { path: FACT.iptablesNat, tool: 'iptables', command: ['iptables', '-t', 'nat', '-vnxL', '--line-numbers'] },
     { path: FACT.iptablesSave, tool: 'iptables-save', command: ['iptables-save', '-c'] },
     { path: FACT.ip6tablesSave, tool: 'ip6tables-save', command: ['ip6tables-save', '-c'], optional: true },
+    // Docker 29's nftables backend (table docker-bridges) and other nftables-native NAT.
+    { path: FACT.nftRulesetJson, tool: 'nft (nftables)', command: ['nft', '-j', 'list', 'ruleset'], optional: true },
   ],
 };
 
@@ -109,7 +112,9 @@ export async function gatherLive(groups: Iterable<FactGroup>, options: GatherOpt
   snapshot.kernel = release();
 
   const hostSpecs = [...want].flatMap((g) => (g === 'engine' || g === 'engine-info' || g === 'container-net' ? [] : HOST_COMMANDS[g]));
-  const hostWork = Promise.all(hostSpecs.map((spec) => gatherHostCommand(snapshot, spec)));
+  const commands = Promise.all(hostSpecs.map((spec) => gatherHostCommand(snapshot, spec)));
+  // docker-proxy and socket tables (/proc reads) overlap the commands; legacy rules wait for iptables-save.
+  const hostWork = want.has('nat') ? gatherNatExtras(snapshot, commands) : commands;
 
   if (ENGINE_GROUPS.some((g) => want.has(g))) {
     const engine = await fetchEngineRaw({

@@ -82,8 +82,11 @@ export interface PortMapping {
   network: string | null;
   bridge: string | null;
   hostVeth: string | null;
-  /** True when hostVeth was inferred by elimination rather than read from both sides. */
-  hostVethInferred: boolean;
+  /**
+   * When hostVeth is unknown (the container's inside was not read): the veth it probably is, by
+   * elimination (the one veth on the bridge with no known owner). Never put in hostVeth.
+   */
+  probableHostVeth: string | null;
   /** The container's interface that holds containerIp, e.g. eth0. */
   interface: string | null;
   /** The DNAT rule Docker wrote for this binding; null when there is none (or NAT rules are unavailable). */

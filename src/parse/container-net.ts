@@ -2,6 +2,7 @@
 import type { ContainerIface, ContainerNetFacts } from '../model/container-net.js';
 import type { Link } from '../model/link.js';
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
+import { jsonPreview } from './json-preview.js';
 
 type Json = Record<string, unknown>;
 
@@ -43,7 +44,7 @@ export function parseContainerNetJson(text: string): Parsed<ContainerNetFacts | 
       const it = (item ?? {}) as Json;
       const name = strOrNull(it.name);
       if (!name) {
-        issues.push(issue(0, JSON.stringify(item).slice(0, 80), 'interface without a name: skipped'));
+        issues.push(issue(0, jsonPreview(item).slice(0, 80), 'interface without a name: skipped'));
         continue;
       }
       interfaces.push({

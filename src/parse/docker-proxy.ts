@@ -1,7 +1,11 @@
 // Reads docker-proxy processes from their command lines: docknet's own host/docker-proxy.json
-// ([{pid, argv}], from /proc/<pid>/cmdline) or a pasted `ps -eo pid,args` listing.
+// ([{pid, cmdline: [argv...]}], from /proc/<pid>/cmdline) or a pasted `ps -eo pid,args` listing.
 import type { DockerProxy } from '../model/port-path.js';
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
+import { jsonPreview } from './json-preview.js';
+
+// Files and command output end with a newline; a copy that does not may have lost the end of its last line.
+const CUT_SHORT = 'no newline after the last line: it may be cut short';
 
 /** The flags docker-proxy is started with (moby's cmd/docker-proxy); others are kept in argv only. */
 const VALUE_FLAGS = new Set(['-proto', '-host-ip', '-host-port', '-container-ip', '-container-port']);
@@ -42,18 +46,21 @@ function fromJson(text: string, issues: ParseIssue[]): DockerProxy[] {
     return [];
   }
   if (!Array.isArray(doc)) {
-    issues.push(issue(0, text, 'expected a JSON array of {pid, argv}'));
+    issues.push(issue(0, text, 'expected a JSON array of {pid, cmdline}'));
     return [];
   }
   const out: DockerProxy[] = [];
   doc.forEach((entry, i) => {
-    const e = entry as { pid?: unknown; argv?: unknown };
-    if (typeof e?.pid !== 'number' || !Array.isArray(e.argv) || !e.argv.every((a) => typeof a === 'string')) {
-      issues.push(issue(0, JSON.stringify(entry) ?? `entry ${i}`, 'entry without a numeric pid and a string argv'));
+    const e = entry as { pid?: unknown; cmdline?: unknown; argv?: unknown };
+    // cmdline as argv (docknet's own), or as one string (a hand-made file: NULs or spaces between words).
+    const raw = e?.cmdline ?? e?.argv;
+    const argv = typeof raw === 'string' ? raw.split(/\0|\s+/).filter(Boolean) : raw;
+    if (typeof e?.pid !== 'number' || !Array.isArray(argv) || !argv.every((a) => typeof a === 'string')) {
+      issues.push(issue(0, jsonPreview(entry), 'entry without a numeric pid and a cmdline'));
       return;
     }
-    const p = readProxyArgv(e.pid, e.argv as string[]);
-    if (typeof p === 'string') issues.push(issue(0, (e.argv as string[]).join(' '), p));
+    const p = readProxyArgv(e.pid, argv as string[]);
+    if (typeof p === 'string') issues.push(issue(0, (argv as string[]).join(' '), p));
     else out.push(p);
   });
   return out;
@@ -62,13 +69,17 @@ function fromJson(text: string, issues: ParseIssue[]): DockerProxy[] {
 /** `  25922 /usr/sbin/docker-proxy -proto tcp ...`: lines of other processes are skipped, not reported. */
 function fromPs(text: string, issues: ParseIssue[]): DockerProxy[] {
   const out: DockerProxy[] = [];
-  splitLines(text).forEach((line, i) => {
+  const lines = splitLines(text);
+  let lastUsed = 0;
+  lines.forEach((line, i) => {
     const words = line.trim().split(/\s+/);
     if (words.length < 2 || !/^\d+$/.test(words[0] ?? '') || !isProxyArgv0(words[1])) return;
     const p = readProxyArgv(Number(words[0]), words.slice(1));
     if (typeof p === 'string') issues.push(issue(i + 1, line, p));
     else out.push(p);
+    lastUsed = i + 1;
   });
+  if (lastUsed > 0 && lastUsed === lines.length && !/[\r\n]$/.test(text)) issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
   return out;
 }
 

@@ -22,8 +22,14 @@ function parsePorts(text: string): Record<string, PortBinding[] | null> {
   return ports;
 }
 
+// 12 hex digits, or 64 with --no-trunc.
+const CONTAINER_ID = /^[0-9a-f]{12}(?:[0-9a-f]{52})?$/;
+// Command output ends with a newline; a paste that does not may have lost the end of its last line.
+const CUT_SHORT = 'no newline after the last line: it may be cut short';
+
 export function parseDockerPsText(text: string): Parsed<ContainerInfo[]> {
   const lines = splitLines(text);
+  let lastUsed = 0;
   const issues: ParseIssue[] = [];
   const value: ContainerInfo[] = [];
   let offsets: number[] | null = null;
@@ -43,6 +49,10 @@ export function parseDockerPsText(text: string): Parsed<ContainerInfo[]> {
       return;
     }
     const cell = (k: number) => line.slice(cols[k] as number, k + 1 < cols.length ? (cols[k + 1] as number) : undefined).trim();
+    if (!CONTAINER_ID.test(cell(0))) {
+      issues.push(issue(i + 1, line, 'the CONTAINER ID column does not hold a container id (columns shifted or text damaged)'));
+      return;
+    }
     const status = cell(4);
     const running = status.startsWith('Up');
     const ports = parsePorts(cell(5));
@@ -64,6 +74,10 @@ export function parseDockerPsText(text: string): Parsed<ContainerInfo[]> {
       exposedPorts: Object.keys(ports),
       labels: {},
     });
+    lastUsed = i + 1;
   });
+  if (lastUsed > 0 && lastUsed === lines.length && !/[\r\n]$/.test(text)) {
+    issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
+  }
   return { value, issues };
 }

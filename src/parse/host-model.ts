@@ -12,6 +12,7 @@ import { parseContainersJson, parseNetworksJson } from './engine-json.js';
 import { parseDockerPsText } from './docker-ps-text.js';
 import { parseIpAddrText } from './ip-addr-text.js';
 import { parseIpLinkJson } from './ip-link-json.js';
+import { emptyPortFacts, readPortFacts, type PortFacts } from './nat-facts.js';
 
 export interface FileIssues {
   path: string;
@@ -29,6 +30,8 @@ export interface HostModel {
   hostNetns: string | null;
   /** Container-side interfaces, by container name. */
   containerNet: Map<string, ContainerNetFacts>;
+  /** NAT rules, docker-proxy processes and bound host sockets (the 'nat' facts), each saying where it came from. */
+  portFacts?: PortFacts;
   fileIssues: FileIssues[];
   missing: MissingFact[];
 }
@@ -49,6 +52,7 @@ export function buildHostModel(snapshot: Snapshot): HostModel {
     bridges: null,
     hostNetns: factText(snapshot, FACT.hostNetns)?.trim() || null,
     containerNet: new Map(),
+    portFacts: emptyPortFacts(),
     fileIssues: [],
     missing: [...snapshot.missing],
   };
@@ -93,6 +97,7 @@ export function buildHostModel(snapshot: Snapshot): HostModel {
     }
   }
   addContainersKnownOnlyByTheirFiles(model);
+  model.portFacts = readPortFacts(snapshot, (path, parsed) => take(model, path, parsed));
   return model;
 }
 

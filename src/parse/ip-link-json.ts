@@ -4,6 +4,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import type { Addr, Link } from '../model/link.js';
 import { issue, type ParseIssue, type Parsed } from '../model/parsed.js';
 import { finishListing } from './ip-addr-text.js';
+import { jsonPreview } from './json-preview.js';
 
 const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2})+$/i;
 
@@ -25,7 +26,7 @@ export function parseIpLinkJson(text: string): Parsed<Link[]> {
     const link = isObject(entry) ? toLink(entry, i, issues) : null;
     if (link === null) {
       // iproute2 4.x-5.x prints {} for every link a -4/-6 filter left out; still say it was skipped.
-      issues.push(issue(0, JSON.stringify(entry) ?? String(entry), `entry ${i}: no ifindex/ifname, skipped`));
+      issues.push(issue(0, jsonPreview(entry), `entry ${i}: no ifindex/ifname, skipped`));
       return;
     }
     links.push(link);
@@ -43,7 +44,7 @@ function toLink(e: Json, i: number, issues: ParseIssue[]): Link | null {
   const addresses: Addr[] = [];
   for (const a of addrInfo) {
     const addr = isObject(a) ? toAddr(a) : null;
-    if (addr === null) issues.push(issue(0, JSON.stringify(a) ?? String(a), `entry ${i} (${name}): address not understood`));
+    if (addr === null) issues.push(issue(0, jsonPreview(a), `entry ${i} (${name}): address not understood`));
     else addresses.push(addr);
   }
   return {

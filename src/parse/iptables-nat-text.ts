@@ -39,6 +39,9 @@ const NAT_TO = /(?:^|\s)to:(\S+)/;
 const REDIR_PORTS = /(?:^|\s)redir ports (\S+)/;
 const MASQ_PORTS = /(?:^|\s)masq ports: (\S+)/;
 
+// Command output ends with a newline; a paste that does not may have lost the end of its last line.
+const CUT_SHORT = 'no newline after the last line: it may be cut short';
+
 const SUFFIX: Readonly<Record<string, number>> = { '': 1, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
 
 // Service names `iptables -L` without -n prints for ports (getservbyport: the primary name only), from
@@ -333,10 +336,13 @@ export function parseIptablesNatText(text: string, family?: 'ipv4' | 'ipv6', tab
   let chainIsRepeat = false;
   let layout: Layout | null = null;
   let count = 0;
-  const lines = splitLines(typeof text === 'string' ? text : '');
+  let lastUsed = 0;
+  const input = typeof text === 'string' ? text : '';
+  const lines = splitLines(input);
   lines.forEach((raw, idx) => {
     const lineNo = idx + 1;
-    const line = raw.replace(/\s+$/, '');
+    // trimEnd, not replace(/\s+$/): that regex is quadratic in a long run of inner blanks.
+    const line = raw.trimEnd();
     try {
       if (line.trim() === '') return;
       const ch = CHAIN_LINE.exec(line);
@@ -355,9 +361,16 @@ export function parseIptablesNatText(text: string, family?: 'ipv4' | 'ipv6', tab
         chain = c;
         layout = null;
         count = 0;
+        lastUsed = lineNo;
         return;
       }
       if (HEADER_LINE.test(line)) {
+        if (chain !== null && layout !== null) {
+          // One header per chain: a second one means the `Chain` line above it was lost, and the
+          // rules below belong to a chain whose name is unknown, not to the one above.
+          issues.push(issue(lineNo, line, `a second column header under "Chain ${chain.name}": the Chain line of the rules below is missing`));
+          chain = null;
+        }
         layout = layoutOf(line);
         return;
       }
@@ -403,10 +416,14 @@ export function parseIptablesNatText(text: string, family?: 'ipv4' | 'ipv6', tab
       const { num, ipv6, ...rest } = r;
       if (ipv6) sawIpv6Address = true;
       value.rules.push({ family: value.family, table, chain: chain.name, number: num ?? count, ...rest, text: line, line: lineNo });
+      lastUsed = lineNo;
     } catch (e) {
       issues.push(issue(lineNo, line, `internal error while reading this line: ${e instanceof Error ? e.message : String(e)}`));
     }
   });
+  if (lastUsed > 0 && lastUsed === lines.length && !/[\r\n]$/.test(input)) {
+    issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
+  }
   value.family = family ?? familyHint ?? (sawIpv6Address ? 'ipv6' : 'ipv4');
   for (const r of value.rules) r.family = value.family;
   return { value, issues };

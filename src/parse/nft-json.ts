@@ -3,6 +3,7 @@
 // expression is also rendered as nft text, unknown ones included, so nothing is dropped.
 
 import { issue, type ParseIssue, type Parsed } from '../model/parsed.js';
+import { jsonPreview } from './json-preview.js';
 import {
   normaliseAddress,
   normaliseProtocol,
@@ -76,6 +77,11 @@ function str(v: unknown): string | null {
 
 function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** A packet or byte counter: a whole number from 0 up; anything else is not a count and stays unknown. */
+function count(v: unknown): number | null {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null;
 }
 
 /** The single key of an nft JSON object such as {"counter": {...}}. */
@@ -267,7 +273,7 @@ export function parseNftJson(text: string): Parsed<NatTable[]> {
   }
   const list = isObj(doc) ? doc.nftables : undefined;
   if (!Array.isArray(list)) {
-    issues.push(issue(0, JSON.stringify(doc) ?? '', 'not nft JSON: no "nftables" array at the top'));
+    issues.push(issue(0, jsonPreview(doc), 'not nft JSON: no "nftables" array at the top'));
     return { value: [], issues };
   }
   const counts = new Map<string, number>();
@@ -300,7 +306,7 @@ export function parseNftJson(text: string): Parsed<NatTable[]> {
   };
 
   for (const entry of list) {
-    const what = JSON.stringify(entry) ?? String(entry);
+    const what = jsonPreview(entry);
     try {
       if (!isObj(entry)) {
         issues.push(issue(0, what, 'not an nft object'));
@@ -438,7 +444,7 @@ function readRule(t: NatTable, chain: string, n: number, v: Json, what: string, 
   if (!Array.isArray(v.expr)) issues.push(issue(0, what, 'rule without an "expr" list'));
   for (const e of exprs) {
     if (!isObj(e) || kindOf(e) === null) {
-      const s = JSON.stringify(e) ?? String(e);
+      const s = jsonPreview(e);
       issues.push(issue(0, s, `unreadable expression in ${t.name} ${chain} rule ${n}; kept as text`));
       parts.push(s);
       matchParts.push(s);
@@ -449,7 +455,7 @@ function readRule(t: NatTable, chain: string, n: number, v: Json, what: string, 
     const { text, known } = renderStatement(kind, val);
     parts.push(text);
     if (kind !== 'counter') matchParts.push(text);
-    if (!known) issues.push(issue(0, JSON.stringify(e), `unknown nft statement "${kind}" in ${t.name} ${chain} rule ${n}; kept as text`));
+    if (!known) issues.push(issue(0, jsonPreview(e), `unknown nft statement "${kind}" in ${t.name} ${chain} rule ${n}; kept as text`));
     applyStatement(rule, kind, val);
   }
   if (rule.comment !== null) parts.push(`comment ${JSON.stringify(rule.comment)}`);
@@ -466,8 +472,8 @@ function applyStatement(rule: NatRule, kind: string, v: unknown): void {
       return;
     case 'counter':
       if (isObj(v)) {
-        rule.packets = num(v.packets);
-        rule.bytes = num(v.bytes);
+        rule.packets = count(v.packets);
+        rule.bytes = count(v.bytes);
       }
       return;
     case 'jump':

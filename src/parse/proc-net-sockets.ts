@@ -47,10 +47,15 @@ function compressIpv6(groups: string[]): string {
   return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
 }
 
+// Files and command output end with a newline; a copy that does not may have lost the end of its last line.
+const CUT_SHORT = 'no newline after the last line: it may be cut short';
+
 export function parseProcNetSockets(text: string, protocol: 'tcp' | 'udp', family: 'ipv4' | 'ipv6'): Parsed<SocketEntry[]> {
   const value: SocketEntry[] = [];
   const issues: ParseIssue[] = [];
-  splitLines(text).forEach((line, i) => {
+  const lines = splitLines(text);
+  let lastUsed = 0;
+  lines.forEach((line, i) => {
     if (line.trim() === '' || /^\s*sl\s/.test(line)) return;
     const m = ROW.exec(line);
     const ip = m ? hexToIp(m[1] as string) : null;
@@ -59,6 +64,8 @@ export function parseProcNetSockets(text: string, protocol: 'tcp' | 'udp', famil
       return;
     }
     value.push({ protocol, family, localIp: ip, localPort: parseInt(m[2] as string, 16), state: TCP_STATES[(m[3] as string).toUpperCase()] ?? m[3] as string, inode: Number(m[4]) });
+    lastUsed = i + 1;
   });
+  if (lastUsed > 0 && lastUsed === lines.length && !/[\r\n]$/.test(text)) issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
   return { value, issues };
 }

@@ -7,17 +7,24 @@ export interface ResolvConf {
   options: string[];
 }
 
+// Files and command output end with a newline; a copy that does not may have lost the end of its last line.
+const CUT_SHORT = 'no newline after the last line: it may be cut short';
+
 export function parseResolvConf(text: string): Parsed<ResolvConf> {
   const value: ResolvConf = { nameservers: [], search: [], options: [] };
   const issues: ParseIssue[] = [];
-  splitLines(text).forEach((raw, i) => {
+  const lines = splitLines(text);
+  let lastUsed = 0;
+  lines.forEach((raw, i) => {
     const line = raw.replace(/[#;].*$/, '').trim();
     if (!line) return;
+    lastUsed = i + 1;
     const [key, ...rest] = line.split(/\s+/);
     if (key === 'nameserver' && rest[0]) value.nameservers.push(rest[0]);
     else if (key === 'search' || key === 'domain') value.search.push(...rest);
     else if (key === 'options') value.options.push(...rest);
     else if (key !== 'sortlist') issues.push(issue(i + 1, raw, `unknown resolv.conf keyword '${key}'`));
   });
+  if (lastUsed > 0 && lastUsed === lines.length && !/[\r\n]$/.test(text)) issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
   return { value, issues };
 }

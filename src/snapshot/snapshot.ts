@@ -67,6 +67,11 @@ export const FACT = {
   nftRulesetText: 'host/nft-ruleset.txt',
   /** The docker-proxy processes (userland proxy), one {pid, cmdline} per process, from /proc. */
   dockerProxy: 'host/docker-proxy.json',
+  /** iptables-legacy-save -c / ip6tables-legacy-save -c: read when iptables-nft says legacy tables exist too. */
+  iptablesLegacySave: 'host/iptables-legacy-save.txt',
+  ip6tablesLegacySave: 'host/ip6tables-legacy-save.txt',
+  /** The host's socket tables, /proc/net/tcp, tcp6, udp, udp6: which host ports something is bound to. */
+  hostSockets: (table: string) => `host/proc-net-${table}.txt`,
   /** docknet's own reading of a container's interfaces through /proc/<pid>/root/sys/class/net. */
   containerNet: (name: string) => `containers/${name}/net.json`,
   /** A container's resolv.conf and main-process sockets, read through /proc/<pid> (inspect). */

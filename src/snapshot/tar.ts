@@ -164,6 +164,7 @@ export function readTar(buf: Buffer, limits: ReadTarLimits): TarFile[] {
   let longName: string | null = null;
   let pax: Record<string, string> = {};
   let off = 0;
+  if (buf.length < BLOCK) throw new TarError(`not a tar archive (${buf.length} bytes: shorter than one header)`);
   while (off + BLOCK <= buf.length) {
     const h = buf.subarray(off, off + BLOCK);
     if (h.every((b) => b === 0)) break;

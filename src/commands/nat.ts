@@ -1,0 +1,136 @@
+// docknet nat: where each published host port goes, rule by rule, and what does not add up.
+import type { IO } from '../cli/io.js';
+import { EXIT, UsageError } from '../cli/errors.js';
+import { correlateNat } from '../correlate/nat.js';
+import { hostAddress, type NatReport } from '../model/port-path.js';
+import { buildHostModel, type HostModel } from '../parse/host-model.js';
+import { escapeText } from '../render/escape.js';
+import { natJson, renderNatPathsText, renderNatText } from '../render/nat.js';
+import type { SnapshotProvider } from './source.js';
+
+export interface NatOptions {
+  /** --port as typed; null for every mapping. */
+  port: string | null;
+  json: boolean;
+}
+
+export interface PortQuery {
+  hostIp: string | null;
+  port: number;
+  protocol: string;
+}
+
+const PROTOCOLS = new Set(['tcp', 'udp', 'sctp']);
+
+export const PORT_FORMS =
+  'PORT, PORT/PROTO, HOSTIP:PORT or HOSTIP:PORT/PROTO, e.g. 49154, 5353/udp, 127.0.0.1:8081, [::]:49154/tcp (PORT 1-65535; PROTO tcp, udp or sctp; tcp when not given)';
+
+function validIp(ip: string): boolean {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  if (v4) return v4.slice(1).every((p) => Number(p) <= 255);
+  return /^[0-9A-Fa-f:.]+$/.test(ip) && ip.includes(':') && (ip.match(/::/g)?.length ?? 0) <= 1;
+}
+
+/** Reads --port, before any I/O: a UsageError naming the accepted forms when it is not one of them. */
+export function parsePortQuery(input: string): PortQuery {
+  const bad = (why: string) => new UsageError(`invalid --port '${input}': ${why}; --port takes ${PORT_FORMS}`);
+  let rest = input.trim();
+  let protocol = 'tcp';
+  const slash = rest.lastIndexOf('/');
+  if (slash >= 0) {
+    protocol = rest.slice(slash + 1).toLowerCase();
+    rest = rest.slice(0, slash);
+    if (!PROTOCOLS.has(protocol)) throw bad(`'${protocol}' is not a protocol Docker publishes`);
+  }
+  let hostIp: string | null = null;
+  let portText = rest;
+  const bracketed = /^\[([^\]]+)\]:(.*)$/.exec(rest);
+  if (bracketed) {
+    hostIp = bracketed[1] as string;
+    portText = bracketed[2] as string;
+  } else if (rest.includes(':')) {
+    const i = rest.lastIndexOf(':');
+    hostIp = rest.slice(0, i);
+    portText = rest.slice(i + 1);
+  }
+  if (hostIp !== null && !validIp(hostIp)) throw bad(`'${hostIp}' is not an IP address`);
+  if (!/^\d+$/.test(portText)) throw bad(portText === '' ? 'no port' : `'${portText}' is not a port number`);
+  const port = Number(portText);
+  if (port < 1 || port > 65535) throw bad(`${port} is outside 1-65535`);
+  return { hostIp, port, protocol };
+}
+
+function queryText(q: PortQuery): string {
+  return q.hostIp === null ? `${q.port}/${q.protocol}` : hostAddress(q.hostIp, q.port, q.protocol);
+}
+
+function wildcardOf(ip: string): string {
+  return ip.includes(':') ? '::' : '0.0.0.0';
+}
+
+/** The mappings and anomalies of one port; a host IP falls back to the wildcard binding that serves it. */
+function selectPort(report: NatReport, q: PortQuery): NatReport {
+  const samePort = (x: { hostPort: number | null; protocol: string | null }) => x.hostPort === q.port && x.protocol === q.protocol;
+  let mappings = report.mappings.filter(samePort);
+  let anomalies = report.anomalies.filter(samePort);
+  if (q.hostIp !== null) {
+    const ip = q.hostIp;
+    const exact = mappings.filter((m) => m.hostIp === ip);
+    mappings = exact.length ? exact : mappings.filter((m) => m.hostIp === wildcardOf(ip));
+    anomalies = anomalies.filter((a) => a.hostIp === ip || a.hostIp === wildcardOf(ip));
+  }
+  return { ...report, mappings, anomalies };
+}
+
+/** Why nothing was found, and what is near: the published ports closest to it, rules, listeners. */
+function notPublishedHint(model: HostModel, report: NatReport, q: PortQuery, selected: NatReport): string {
+  const lines: string[] = [];
+  const published = new Map<string, { port: number; text: string }>();
+  for (const m of report.mappings) {
+    const key = `${m.hostPort}/${m.protocol}`;
+    const entry = published.get(key) ?? { port: m.hostPort, text: `${key} (${m.container ?? 'unknown container'})` };
+    published.set(key, entry);
+  }
+  const nearest = [...published.values()].sort((a, b) => Math.abs(a.port - q.port) - Math.abs(b.port - q.port) || a.port - b.port).slice(0, 5);
+  lines.push(nearest.length ? `published ports nearest to it: ${nearest.map((n) => n.text).join(', ')}` : 'no container publishes any port');
+  for (const a of selected.anomalies) lines.push(`${a.kind}: ${a.text}`);
+  const facts = model.portFacts;
+  const proxies = (facts?.dockerProxies ?? []).filter((p) => p.hostPort === q.port && p.proto === q.protocol);
+  for (const p of proxies) lines.push(`docker-proxy pid ${p.pid} listens on ${hostAddress(p.hostIp, p.hostPort, p.proto)} (-> ${p.containerIp}:${p.containerPort}), for no running container`);
+  const listeners = facts?.listening ?? null;
+  if (listeners === null) lines.push('whether a host process listens on it is unknown: the host socket tables were not read');
+  else {
+    const on = listeners.filter((s) => s.port === q.port && s.protocol === q.protocol && !proxies.some((p) => p.hostIp === s.ip));
+    lines.push(
+      on.length
+        ? `a host process listens on ${on.map((s) => hostAddress(s.ip, s.port, s.protocol)).join(', ')} (not through Docker)`
+        : `no host process listens on ${q.port}/${q.protocol}`,
+    );
+  }
+  for (const c of model.containers ?? []) {
+    if (c.running) continue;
+    const configured = Object.entries(c.portBindings).some(([key, bs]) => key.endsWith(`/${q.protocol}`) && (bs ?? []).some((b) => Number(b.hostPort) === q.port));
+    if (configured) lines.push(`stopped container ${c.name} is configured to publish it: start it to publish`);
+  }
+  return lines.join('\n');
+}
+
+export async function runNat(opts: NatOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
+  const query = opts.port === null ? null : parsePortQuery(opts.port);
+  const snapshot = await snapshotOf(['engine', 'container-net', 'links', 'nat']);
+  const model = buildHostModel(snapshot);
+  const report = correlateNat(model);
+  if (query === null) {
+    io.out(opts.json ? `${JSON.stringify(natJson(report, snapshot), null, 2)}\n` : renderNatText(io, report, snapshot));
+    return 0;
+  }
+  const selected = selectPort(report, query);
+  if (selected.mappings.length === 0) {
+    // Several facts to say, one per line: written here rather than squeezed into one error hint.
+    const hint = notPublishedHint(model, report, query, selected);
+    io.err(`docknet: no container publishes ${queryText(query)}\n${hint.split('\n').map((l) => `  ${escapeText(l)}\n`).join('')}`);
+    return EXIT.failure;
+  }
+  io.out(opts.json ? `${JSON.stringify(natJson(selected, snapshot), null, 2)}\n` : renderNatPathsText(selected, snapshot));
+  return 0;
+}

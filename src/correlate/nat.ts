@@ -1,0 +1,862 @@
+// Follows every published port and every DNAT rule to a container: the Engine's publications
+// (per container, on the network whose address the rule targets), the DNAT rule Docker wrote, the
+// hairpin MASQUERADE rule, the docker-proxy serving the binding, and the veth and bridge on the way.
+// What does not fit is an anomaly: stale rules, missing rules, foreign rules, swarm ingress.
+import type { ContainerInfo, NetworkInfo, NetworkMember } from '../model/engine.js';
+import type { NatRule, NatTable } from '../model/nat-rule.js';
+import {
+  hostAddress,
+  type DockerProxy,
+  type NatAnomaly,
+  type NatReport,
+  type PathVia,
+  type PortMapping,
+  type PortPath,
+  type ProxyRef,
+  type PublishedBy,
+  type RuleRef,
+} from '../model/port-path.js';
+import type { HostModel } from '../parse/host-model.js';
+import { emptyPortFacts, type PortFacts, type SourcedTable } from '../parse/nat-facts.js';
+import { naturalCompare } from '../util/natural-compare.js';
+import { correlateVethMap, type InterfaceRow, type VethMap } from './veth-map.js';
+
+/** HostModels built by hand (tests) may lack the NAT facts: then nothing is known of them. */
+function portFactsOf(model: HostModel): PortFacts {
+  return model.portFacts ?? emptyPortFacts();
+}
+
+// ---- addresses ----
+
+function bare(cidr: string | null | undefined): string | null {
+  if (!cidr) return null;
+  return cidr.replace(/\/\d+$/, '');
+}
+
+function isV6(ip: string): boolean {
+  return ip.includes(':');
+}
+
+function isAnyAddress(ip: string): boolean {
+  return ip === '' || ip === '0.0.0.0' || ip === '::';
+}
+
+function isLoopback(ip: string): boolean {
+  return ip.startsWith('127.') || ip === '::1';
+}
+
+function v4(ip: string): number | null {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  if (!m) return null;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return null;
+  return (((parts[0] as number) << 24) >>> 0) + ((parts[1] as number) << 16) + ((parts[2] as number) << 8) + (parts[3] as number);
+}
+
+/** Whether ip is inside `net` (a.b.c.d/len or a single address); IPv6 only by equality. */
+function inNet(ip: string, net: string): boolean {
+  const [addr, lenText] = net.split('/');
+  if (addr === undefined) return false;
+  if (isV6(ip) || isV6(addr)) return bare(net) === ip && (lenText === undefined || lenText === '128');
+  const a = v4(ip);
+  const b = v4(addr);
+  if (a === null || b === null) return false;
+  const len = lenText === undefined ? 32 : Number(lenText);
+  if (!(len >= 0 && len <= 32)) return false;
+  const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
+  return (a & mask) === (b & mask);
+}
+
+function sameHostIp(a: string, b: string): boolean {
+  const n = (x: string) => (x === '' ? '0.0.0.0' : x);
+  return n(a) === n(b);
+}
+
+// ---- the rules ----
+
+interface RuleCtx {
+  rule: NatRule;
+  table: NatTable;
+  from: string;
+  /** Written by Docker: its DOCKER / DOCKER-INGRESS chains, or its nftables tables. */
+  docker: boolean;
+  ingress: boolean;
+  used: boolean;
+}
+
+function isDockerNftTable(t: NatTable): boolean {
+  return t.origin.tool === 'nft' && /^docker-/.test(t.name);
+}
+
+function hookOf(t: NatTable, chain: string): string | null {
+  const c = t.chains.find((x) => x.name === chain);
+  if (c?.hook) return c.hook;
+  if (t.origin.tool === 'nft') return null;
+  return ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'].includes(chain) ? chain.toLowerCase() : null;
+}
+
+/** Does a jump/DNAT rule's destination match let a packet to `dst` through? */
+function destinationAllows(r: NatRule, dst: string | null): boolean {
+  if (r.destination === null) return true;
+  if (dst === null) return !r.destinationNegated;
+  const inside = inNet(dst, r.destination);
+  return r.destinationNegated ? !inside : inside;
+}
+
+/**
+ * The chains a packet from `hook` to `dst` passes to reach `chain` (jumps whose destination match lets
+ * it through), e.g. ["PREROUTING", "DOCKER"]; null when no such way exists. dst null: any local address.
+ */
+function hookPath(t: NatTable, chain: string, hook: 'prerouting' | 'output', dst: string | null): string[] | null {
+  const names = new Set(t.chains.map((c) => c.name));
+  const starts = t.chains.filter((c) => hookOf(t, c.name) === hook).map((c) => c.name);
+  if (starts.length === 0 && t.origin.tool !== 'nft') starts.push(hook.toUpperCase());
+  const seen = new Set<string>();
+  const queue: string[][] = starts.map((s) => [s]);
+  while (queue.length > 0) {
+    const path = queue.shift() as string[];
+    const at = path[path.length - 1] as string;
+    if (at === chain) return path;
+    if (seen.has(at)) continue;
+    seen.add(at);
+    for (const r of t.rules) {
+      if (r.chain !== at || !(names.has(r.target) || r.target === chain)) continue;
+      if (!destinationAllows(r, dst)) continue;
+      queue.push([...path, r.target]);
+    }
+  }
+  return null;
+}
+
+function tableWord(t: NatTable, from: string): string {
+  if (t.origin.tool === 'nft') return `${t.family === 'ipv6' ? 'ip6' : t.family === 'ipv4' ? 'ip' : t.family} ${t.name}`;
+  const legacy = t.origin.backend === 'legacy' && /legacy/.test(from) ? ' (legacy)' : '';
+  return `${t.family === 'ipv6' ? 'ip6tables ' : ''}${t.name}${legacy}`;
+}
+
+function ruleRef(rc: RuleCtx): RuleRef {
+  const r = rc.rule;
+  const path = hookPath(rc.table, r.chain, 'prerouting', null) ?? hookPath(rc.table, r.chain, 'output', null) ?? [r.chain];
+  return {
+    family: rc.table.family,
+    backend: rc.table.origin.tool === 'nft' ? 'nftables' : rc.table.origin.backend,
+    table: rc.table.name,
+    chain: r.chain,
+    number: r.number,
+    handle: r.handle,
+    packets: r.packets,
+    bytes: r.bytes,
+    countersExact: r.countersExact,
+    target: r.target,
+    text: r.text,
+    hookPath: path,
+    from: rc.from,
+  };
+}
+
+function counters(r: RuleRef): string {
+  if (r.packets === null || r.bytes === null) return 'no counters';
+  const approx = r.countersExact ? '' : '~';
+  return `pkts ${approx}${r.packets}, bytes ${approx}${r.bytes}`;
+}
+
+function familyFits(t: NatTable, ip: string): boolean {
+  if (t.family === 'inet') return true;
+  return isV6(ip) ? t.family === 'ipv6' : t.family === 'ipv4';
+}
+
+/** The container ip:port a DNAT rule sends `hostPort` to, when the rule is for this binding. */
+function dnatFor(rc: RuleCtx, hostIp: string, hostPort: number, protocol: string): { ip: string; port: number } | null {
+  const r = rc.rule;
+  if (r.target !== 'DNAT' || !r.dnatTo?.ip || r.dnatTo.ip.includes('-')) return null;
+  if (!familyFits(rc.table, hostIp === '' ? '0.0.0.0' : hostIp)) return null;
+  if (r.protocol !== protocol || r.protocolNegated) return null;
+  if (!r.dport || r.dportNegated || hostPort < r.dport.from || hostPort > r.dport.to) return null;
+  if (isAnyAddress(hostIp)) {
+    if (r.destination !== null) return null;
+  } else if (r.destination === null || r.destinationNegated || !inNet(hostIp, r.destination)) return null;
+  const to = r.dnatTo.port;
+  let port = hostPort;
+  if (to) port = to.to - to.from === r.dport.to - r.dport.from ? to.from + (hostPort - r.dport.from) : to.from;
+  return { ip: r.dnatTo.ip, port };
+}
+
+// ---- the publications ----
+
+interface Publication {
+  container: ContainerInfo;
+  hostIp: string;
+  hostPort: number;
+  protocol: string;
+  containerPort: number;
+  publishedBy: PublishedBy;
+  note: string | null;
+}
+
+function range(text: string): { from: number; to: number } | null {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
+  if (!m) return null;
+  const from = Number(m[1]);
+  const to = m[2] === undefined ? from : Number(m[2]);
+  return from > 0 && to >= from && to <= 65535 ? { from, to } : null;
+}
+
+function publicationsOf(c: ContainerInfo): Publication[] {
+  const fromPorts = Object.values(c.ports).some((b) => b && b.length > 0);
+  const source = fromPorts ? c.ports : c.portBindings;
+  const publishedBy: PublishedBy = c.networkMode === 'unknown' ? 'docker ps' : fromPorts ? 'NetworkSettings.Ports' : 'HostConfig.PortBindings';
+  const out: Publication[] = [];
+  const seen = new Set<string>();
+  for (const [key, bindings] of Object.entries(source)) {
+    const [portText, protoText] = key.split('/');
+    const cr = range(portText ?? '');
+    if (!cr || !bindings) continue;
+    const protocol = (protoText ?? 'tcp').toLowerCase();
+    for (const b of bindings) {
+      const hr = range(b.hostPort);
+      if (!hr) continue;
+      const hostIp = b.hostIp === '' ? '0.0.0.0' : b.hostIp;
+      const pairs: [number, number, string | null][] = [];
+      if (hr.to - hr.from === cr.to - cr.from) for (let i = 0; i <= hr.to - hr.from; i += 1) pairs.push([hr.from + i, cr.from + i, null]);
+      else pairs.push([hr.from, cr.from, `host port range ${b.hostPort} for ${key}: the engine picks one; ${hr.from} assumed`]);
+      for (const [hostPort, containerPort, note] of pairs) {
+        const k = `${hostIp}|${hostPort}|${protocol}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        out.push({ container: c, hostIp, hostPort, protocol, containerPort, publishedBy, note });
+      }
+    }
+  }
+  return out;
+}
+
+/** Containers added from their files alone (a pasted `ip addr`): what they publish is not in the data. */
+function publicationsKnown(c: ContainerInfo): boolean {
+  return c.id !== '';
+}
+
+function ownsNamespace(c: ContainerInfo): boolean {
+  return c.networkMode !== 'host' && c.networkMode !== 'none' && !c.networkMode.startsWith('container:');
+}
+
+// ---- who holds an address ----
+
+interface Holder {
+  container: ContainerInfo | null;
+  /** A Docker sandbox with no container: the swarm ingress sandbox, a load balancer endpoint. */
+  sandbox: NetworkMember | null;
+  network: string | null;
+  row: InterfaceRow | null;
+}
+
+interface Ctx {
+  model: HostModel;
+  vethMap: VethMap;
+  containers: ContainerInfo[];
+  networks: NetworkInfo[];
+  holders: Map<string, Holder[]>;
+  rowsOf: Map<string, InterfaceRow[]>;
+  rules: RuleCtx[];
+  proxies: DockerProxy[];
+  usedProxies: Set<DockerProxy>;
+  /** Whether Docker would write an IPv6 DNAT rule for this mapping (ip6tables NAT on, container with IPv6). */
+  ipv6Expected: (m: PortMapping) => boolean;
+  notes: string[];
+}
+
+function addHolder(ctx: Ctx, ip: string | null, h: Holder): void {
+  if (!ip) return;
+  const list = ctx.holders.get(ip) ?? [];
+  if (list.some((x) => x.container === h.container && x.sandbox?.key === h.sandbox?.key && x.network === h.network)) return;
+  list.push(h);
+  ctx.holders.set(ip, list);
+}
+
+function containerKey(c: ContainerInfo): string {
+  return c.id || `name:${c.name}`;
+}
+
+function indexHolders(ctx: Ctx): void {
+  const byKey = new Map(ctx.containers.map((c) => [containerKey(c), c]));
+  for (const row of ctx.vethMap.interfaces) {
+    if (row.mode === 'container') continue;
+    const c = byKey.get(row.containerId ?? `name:${row.container}`) ?? ctx.containers.find((x) => x.name === row.container) ?? null;
+    if (!c) continue;
+    const rows = ctx.rowsOf.get(containerKey(c)) ?? [];
+    rows.push(row);
+    ctx.rowsOf.set(containerKey(c), rows);
+    for (const ip of [bare(row.ipv4), bare(row.ipv6)]) addHolder(ctx, ip, { container: c, sandbox: null, network: row.network, row });
+  }
+  for (const c of ctx.containers) {
+    for (const ep of c.endpoints) {
+      for (const ip of [bare(ep.ipv4), bare(ep.ipv6)]) addHolder(ctx, ip, { container: c, sandbox: null, network: ep.network, row: null });
+    }
+  }
+  const ids = new Set(ctx.containers.map((c) => c.id));
+  for (const n of ctx.networks) {
+    for (const m of n.members) {
+      if (ids.has(m.key)) continue;
+      for (const ip of [bare(m.ipv4), bare(m.ipv6)]) addHolder(ctx, ip, { container: null, sandbox: m, network: n.name, row: null });
+    }
+  }
+}
+
+function knownIps(ctx: Ctx, c: ContainerInfo): string[] {
+  const out: string[] = [];
+  for (const [ip, hs] of ctx.holders) if (hs.some((h) => h.container === c)) out.push(ip);
+  return out;
+}
+
+/** Running containers with their own namespace whose addresses are nowhere in the data. */
+function addressless(ctx: Ctx): ContainerInfo[] {
+  return ctx.containers.filter((c) => c.running && ownsNamespace(c) && knownIps(ctx, c).length === 0);
+}
+
+// ---- the way to the container ----
+
+interface Leg {
+  network: string | null;
+  bridge: string | null;
+  hostVeth: string | null;
+  probableHostVeth: string | null;
+  interface: string | null;
+  note: string | null;
+}
+
+function bridgeByAddress(ctx: Ctx, ip: string): { bridge: string | null; network: string | null } {
+  for (const n of ctx.networks) {
+    if (n.subnets.some((s) => inNet(ip, s.subnet))) return { bridge: n.bridgeName, network: n.name };
+  }
+  for (const l of ctx.model.hostLinks ?? []) {
+    for (const a of l.addresses) {
+      if (a.family === 'inet' && !isV6(ip) && a.address !== ip && inNet(ip, `${a.address}/${a.prefixlen}`)) return { bridge: l.name, network: null };
+    }
+  }
+  return { bridge: null, network: null };
+}
+
+function legOf(ctx: Ctx, c: ContainerInfo | null, ip: string | null): Leg {
+  const leg: Leg = { network: null, bridge: null, hostVeth: null, probableHostVeth: null, interface: null, note: null };
+  if (!ip) return leg;
+  const row = c ? (ctx.rowsOf.get(containerKey(c)) ?? []).find((r) => bare(r.ipv4) === ip || bare(r.ipv6) === ip) : undefined;
+  if (row) {
+    leg.network = row.network;
+    leg.bridge = row.bridge;
+    leg.hostVeth = row.hostVeth;
+    leg.interface = row.interface;
+  }
+  const ep = c?.endpoints.find((e) => bare(e.ipv4) === ip || bare(e.ipv6) === ip);
+  if (ep) leg.network ??= ep.network;
+  if (leg.bridge === null) {
+    const found = bridgeByAddress(ctx, ip);
+    leg.bridge = found.bridge;
+    leg.network ??= found.network;
+  }
+  if (leg.hostVeth === null && c && leg.bridge) {
+    // As veth-map does: one unowned veth on the bridge, and this the one container whose inside is unknown.
+    const unowned = ctx.vethMap.hostVeths.filter((v) => v.owner === null && v.bridge === leg.bridge);
+    const unknownInside = ctx.containers.filter((x) => x.running && ownsNamespace(x) && !(ctx.rowsOf.get(containerKey(x)) ?? []).some((r) => r.interface !== null));
+    if (unowned.length === 1 && unknownInside.length === 1 && unknownInside[0] === c) {
+      leg.probableHostVeth = (unowned[0] as (typeof unowned)[number]).name;
+      leg.note = `host veth probably ${leg.probableHostVeth} (inference, not confirmed): the one veth on ${leg.bridge} with no known owner, and ${c.name} the one container whose interfaces are unknown`;
+    }
+  }
+  return leg;
+}
+
+function followersOf(ctx: Ctx, c: ContainerInfo): string[] {
+  return ctx.containers
+    .filter((x) => {
+      if (!x.networkMode.startsWith('container:')) return false;
+      const ref = x.networkMode.slice('container:'.length);
+      return ref === c.id || ref === c.name || (ref.length >= 4 && c.id.startsWith(ref));
+    })
+    .map((x) => x.name)
+    .sort(naturalCompare);
+}
+
+function proxyFor(ctx: Ctx, hostIp: string, hostPort: number, protocol: string): DockerProxy | null {
+  return ctx.proxies.find((p) => p.proto === protocol && p.hostPort === hostPort && sameHostIp(p.hostIp, hostIp)) ?? null;
+}
+
+function proxyRef(p: DockerProxy): ProxyRef {
+  return { pid: p.pid, hostIp: p.hostIp, hostPort: p.hostPort, containerIp: p.containerIp, containerPort: p.containerPort, proto: p.proto };
+}
+
+function hairpinFor(ctx: Ctx, ip: string, port: number, protocol: string): RuleRef | null {
+  for (const rc of ctx.rules) {
+    const r = rc.rule;
+    if (r.target !== 'MASQUERADE' || !familyFits(rc.table, ip)) continue;
+    if (r.source !== ip || r.destination !== ip || r.sourceNegated || r.destinationNegated) continue;
+    if (r.protocol !== protocol || !r.dport || r.dportNegated || port < r.dport.from || port > r.dport.to) continue;
+    return ruleRef(rc);
+  }
+  return null;
+}
+
+// ---- paths in words ----
+
+function proxyWords(p: ProxyRef): string {
+  return `docker-proxy pid ${p.pid} (-host-ip ${p.hostIp} -host-port ${p.hostPort})`;
+}
+
+function endWords(m: PortMapping): string {
+  const who = m.container ?? 'no known container';
+  const iface = m.interface ? ` ${m.interface}` : '';
+  return `${who}${iface} ${m.containerIp ? hostAddress(m.containerIp, m.containerPort, m.protocol).replace(/\/\w+$/, '') : `?:${m.containerPort}`}`;
+}
+
+function hopsToContainer(m: PortMapping): string {
+  const hops: string[] = [];
+  if (m.bridge) hops.push(m.bridge);
+  if (m.hostVeth) hops.push(m.hostVeth);
+  else if (m.probableHostVeth) hops.push(`${m.probableHostVeth}? (probably)`);
+  hops.push(endWords(m));
+  return hops.join(' -> ');
+}
+
+function dnatWords(m: PortMapping, r: RuleRef, chains: string[], tableText: string): string {
+  const [first, ...rest] = chains;
+  const via = rest.length > 0 ? `${tableText} ${first} -> ${rest.join(' -> ')}` : `${tableText} ${first ?? r.chain}`;
+  return `${via}: DNAT to ${hostAddress(m.containerIp ?? '?', m.containerPort, m.protocol).replace(/\/\w+$/, '')} (${counters(r)})`;
+}
+
+function outputExclusion(rc: RuleCtx, loop: string): string {
+  const jumps = rc.table.rules.filter((r) => hookOf(rc.table, r.chain) === 'output' && r.target !== '' && rc.table.chains.some((c) => c.name === r.target));
+  const excl = jumps.find((r) => r.destination !== null && r.destinationNegated && inNet(loop, r.destination));
+  const out = `${tableWord(rc.table, rc.from)} ${rc.table.chains.find((c) => hookOf(rc.table, c.name) === 'output')?.name ?? 'OUTPUT'}`;
+  if (excl) return `${out} sends only ! -d ${excl.destination} to ${excl.target}`;
+  return `no ${out} jump reaches ${rc.rule.chain} for ${loop}`;
+}
+
+function buildPaths(ctx: Ctx, m: PortMapping, rc: RuleCtx | null, natKnown: boolean): PortPath[] {
+  const paths: PortPath[] = [];
+  const address = hostAddress(m.hostIp, m.hostPort, m.protocol);
+  const proxy = m.proxy;
+  const tableText = rc ? tableWord(rc.table, rc.from) : 'nat';
+  const viaProxy = (addr: string, from: PortPath['from'], why: string): PortPath => {
+    if (proxy) return { address: addr, from, via: 'docker-proxy', text: `${addr}${from === 'this host' ? ' (from this host)' : ''} -> ${proxyWords(proxy)} -> ${hopsToContainer(m)}: ${why}` };
+    const unknown = portFactsOf(ctx.model).dockerProxies === null;
+    return {
+      address: addr,
+      from,
+      via: unknown ? 'unknown' : 'none',
+      text: `${addr}${from === 'this host' ? ' (from this host)' : ''}: ${why}, and ${unknown ? 'docker-proxy processes were not read' : 'no docker-proxy serves it: refused'}`,
+    };
+  };
+
+  if (!natKnown) {
+    const reason = `NAT rules unavailable: ${portFactsOf(ctx.model).nat.unavailable ?? 'unknown'}`;
+    if (proxy && isLoopback(m.hostIp)) paths.push(viaProxy(address, 'this host', 'a loopback binding bypasses DNAT'));
+    else paths.push({ address, from: 'outside', via: 'unknown', text: `${address} -> (${reason}) -> ${hopsToContainer(m)}` });
+    return paths;
+  }
+
+  if (isLoopback(m.hostIp)) {
+    const reach = rc ? hookPath(rc.table, rc.rule.chain, 'output', m.hostIp) : null;
+    if (rc && reach && destinationAllows(rc.rule, m.hostIp)) {
+      paths.push({ address, from: 'this host', via: 'dnat', text: `${address} (from this host) -> ${dnatWords(m, ruleRef(rc), reach, tableText)} -> ${hopsToContainer(m)}` });
+    } else {
+      const why = rc ? `bypasses DNAT (${outputExclusion(rc, m.hostIp)}; ${rc.rule.chain} rule ${rc.rule.number} is not reached)` : 'no DNAT rule for it';
+      paths.push(viaProxy(address, 'this host', why));
+    }
+    return paths;
+  }
+
+  const prer = rc ? hookPath(rc.table, rc.rule.chain, 'prerouting', isAnyAddress(m.hostIp) ? null : m.hostIp) : null;
+  if (rc && prer) {
+    paths.push({ address, from: 'outside', via: 'dnat', text: `${address} -> ${dnatWords(m, ruleRef(rc), prer, tableText)} -> ${hopsToContainer(m)}` });
+  } else if (rc) {
+    paths.push(viaProxy(address, 'outside', `${rc.rule.chain} rule ${rc.rule.number} is not reached from PREROUTING`));
+  } else if (isV6(m.hostIp) && !ctx.ipv6Expected(m)) {
+    paths.push(viaProxy(address, 'outside', portFactsOf(ctx.model).nat.ipv6Known ? 'no IPv6 DNAT rule (Docker writes none for this container)' : 'no ip6tables facts'));
+  } else {
+    paths.push(viaProxy(address, 'outside', 'no DNAT rule (missing)'));
+  }
+  // The host's own connections to loopback: nat OUTPUT usually skips 127.0.0.0/8, so docker-proxy answers.
+  if (isAnyAddress(m.hostIp) && rc !== null) {
+    const loop = isV6(m.hostIp) ? '::1' : '127.0.0.1';
+    const loopAddr = hostAddress(loop, m.hostPort, m.protocol);
+    const reach = rc ? hookPath(rc.table, rc.rule.chain, 'output', loop) : null;
+    if (rc && reach) paths.push({ address: loopAddr, from: 'this host', via: 'dnat', text: `${loopAddr} (from this host) -> ${dnatWords(m, ruleRef(rc), reach, tableText)} -> ${hopsToContainer(m)}` });
+    else if (rc) paths.push(viaProxy(loopAddr, 'this host', `bypasses DNAT (${outputExclusion(rc, loop)})`));
+  }
+  return paths;
+}
+
+// ---- the report ----
+
+function anomaly(kind: NatAnomaly['kind'], text: string, fields: Partial<NatAnomaly>): NatAnomaly {
+  return {
+    kind,
+    text,
+    hostIp: null,
+    hostPort: null,
+    protocol: null,
+    containerIp: null,
+    containerPort: null,
+    container: null,
+    network: null,
+    bridge: null,
+    hostVeth: null,
+    rule: null,
+    proxy: null,
+    proxyServes: null,
+    confirmed: true,
+    ...fields,
+  };
+}
+
+function ruleWords(r: RuleRef): string {
+  return `${r.table === 'nat' && r.backend !== 'nftables' ? 'nat' : r.table} ${r.chain} rule ${r.number}`;
+}
+
+function ruleHost(rc: RuleCtx): string {
+  const r = rc.rule;
+  const ip = r.destination && !r.destinationNegated ? bare(r.destination) ?? r.destination : rc.table.family === 'ipv6' ? '::' : '0.0.0.0';
+  const port = r.dport ? (r.dport.from === r.dport.to ? String(r.dport.from) : `${r.dport.from}-${r.dport.to}`) : '*';
+  return `${ip.includes(':') ? `[${ip}]` : ip}:${port}/${r.protocol ?? 'all'}`;
+}
+
+function ruleTo(r: NatRule): string {
+  const to = r.dnatTo;
+  if (!to) return r.target;
+  const port = to.port ? (to.port.from === to.port.to ? `:${to.port.from}` : `:${to.port.from}-${to.port.to}`) : '';
+  return `${r.target} to ${to.ip ? (to.ip.includes(':') && port ? `[${to.ip}]` : to.ip) : ''}${port}`;
+}
+
+function byPort(a: { hostPort: number | null; protocol: string | null; hostIp: string | null }, b: typeof a): number {
+  const rank = (ip: string | null) => (ip === null ? 9 : ip === '0.0.0.0' ? 0 : ip === '::' ? 2 : isV6(ip) ? 3 : 1);
+  return (a.hostPort ?? 0) - (b.hostPort ?? 0) || (a.protocol ?? '').localeCompare(b.protocol ?? '') || rank(a.hostIp) - rank(b.hostIp) || naturalCompare(a.hostIp ?? '', b.hostIp ?? '');
+}
+
+const KIND_ORDER = ['stale-rule', 'missing-rule', 'foreign-rule', 'ingress'];
+
+export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethMap(model)): NatReport {
+  const facts = portFactsOf(model);
+  const nat = facts.nat;
+  const ctx: Ctx = {
+    model,
+    vethMap,
+    containers: model.containers ?? [],
+    networks: model.networks ?? [],
+    holders: new Map(),
+    rowsOf: new Map(),
+    rules: [],
+    proxies: facts.dockerProxies ?? [],
+    usedProxies: new Set(),
+    ipv6Expected: () => false,
+    notes: [],
+  };
+  indexHolders(ctx);
+  for (const st of nat.tables as SourcedTable[]) {
+    for (const rule of st.table.rules) {
+      const iptablesDocker = st.table.origin.tool !== 'nft' && (rule.chain === 'DOCKER' || rule.chain === 'DOCKER-INGRESS');
+      ctx.rules.push({ rule, table: st.table, from: st.from, docker: iptablesDocker || isDockerNftTable(st.table), ingress: rule.chain === 'DOCKER-INGRESS', used: false });
+    }
+  }
+  const dnatRules = ctx.rules.filter((rc) => rc.rule.target === 'DNAT' || rc.rule.target === 'REDIRECT');
+  const ip6DockerRules = dnatRules.some((rc) => rc.docker && rc.table.family === 'ipv6');
+  ctx.ipv6Expected = (m) => {
+    if (!nat.ipv6Known || !ip6DockerRules || !m.container) return false;
+    const c = ctx.containers.find((x) => x.name === m.container);
+    return Boolean(c && knownIps(ctx, c).some(isV6));
+  };
+
+  const mappings: PortMapping[] = [];
+  const anomalies: NatAnomaly[] = [];
+  const ruleOf = new Map<PortMapping, RuleCtx | null>();
+
+  // Every publication of every running container with its own namespace.
+  const pubs = ctx.containers.filter((c) => c.running && ownsNamespace(c)).flatMap(publicationsOf);
+  for (const p of pubs) {
+    const ips = knownIps(ctx, p.container);
+    let match: { rc: RuleCtx; ip: string; port: number } | null = null;
+    for (const pass of [true, false]) {
+      for (const rc of dnatRules) {
+        if (!rc.docker || rc.used || rc.ingress) continue;
+        const to = dnatFor(rc, p.hostIp, p.hostPort, p.protocol);
+        if (!to || to.port !== p.containerPort) continue;
+        // First the rule to one of the container's own addresses; a rule by ports alone only when they are unknown.
+        if (pass ? !ips.includes(to.ip) : ips.length > 0 || (ctx.holders.get(to.ip) ?? []).some((h) => h.container !== p.container)) continue;
+        match = { rc, ip: to.ip, port: to.port };
+        break;
+      }
+      if (match) break;
+    }
+    if (match) match.rc.used = true;
+    const proxy = proxyFor(ctx, p.hostIp, p.hostPort, p.protocol);
+    if (proxy) ctx.usedProxies.add(proxy);
+    let containerIp: string | null = match?.ip ?? null;
+    let containerIpFrom: PortMapping['containerIpFrom'] = match ? (ips.includes(match.ip) ? 'endpoint' : 'rule') : null;
+    if (!containerIp && proxy && (ips.length === 0 || ips.includes(proxy.containerIp))) {
+      containerIp = proxy.containerIp;
+      containerIpFrom = ips.includes(proxy.containerIp) ? 'endpoint' : 'docker-proxy';
+    }
+    if (!containerIp) {
+      // Docker maps ports on the container's bridge network; prefer an IPv4 address there.
+      const rows = ctx.rowsOf.get(containerKey(p.container)) ?? [];
+      const row = rows.find((r) => r.bridge && r.ipv4) ?? rows.find((r) => r.ipv4);
+      containerIp = bare(row?.ipv4) ?? bare(p.container.endpoints.find((e) => e.ipv4)?.ipv4) ?? null;
+      containerIpFrom = containerIp ? 'endpoint' : null;
+    }
+    if (containerIpFrom === 'endpoint') {
+      const row = (ctx.rowsOf.get(containerKey(p.container)) ?? []).find((r) => bare(r.ipv4) === containerIp || bare(r.ipv6) === containerIp);
+      if (row && row.network === null && row.interface !== null) containerIpFrom = 'interface';
+    }
+    const leg = legOf(ctx, p.container, containerIp);
+    const m: PortMapping = {
+      hostIp: p.hostIp,
+      hostPort: p.hostPort,
+      protocol: p.protocol,
+      containerIp,
+      containerPort: p.containerPort,
+      container: p.container.name,
+      containerId: p.container.id || null,
+      network: leg.network,
+      bridge: leg.bridge,
+      hostVeth: leg.hostVeth,
+      probableHostVeth: leg.probableHostVeth,
+      interface: leg.interface,
+      rule: match ? ruleRef(match.rc) : null,
+      hairpin: containerIp ? hairpinFor(ctx, containerIp, p.containerPort, p.protocol) : null,
+      proxy: proxy ? proxyRef(proxy) : null,
+      via: 'unknown',
+      publishedBy: p.publishedBy,
+      containerIpFrom,
+      followers: followersOf(ctx, p.container),
+      paths: [],
+      notes: [p.note, leg.note].filter((n): n is string => n !== null),
+    };
+    if (containerIpFrom === 'rule') m.notes.push(`${p.container.name}'s addresses are not in the data: ${containerIp} is the DNAT rule's target`);
+    ruleOf.set(m, match?.rc ?? null);
+    mappings.push(m);
+  }
+
+  // Rules Docker wrote that no publication claimed.
+  const missingIps = addressless(ctx);
+  for (const rc of dnatRules) {
+    if (rc.used) continue;
+    const r = rc.rule;
+    const ref = ruleRef(rc);
+    const to = r.dnatTo?.ip ?? null;
+    const port = r.dnatTo?.port?.from ?? null;
+    const holders = to ? (ctx.holders.get(to) ?? []) : [];
+    const holder = holders.find((h) => h.container) ?? holders[0] ?? null;
+    const hostPort = r.dport && !r.dportNegated ? r.dport.from : null;
+    const hostIp: string = r.destination && !r.destinationNegated ? (bare(r.destination) ?? r.destination) : rc.table.family === 'ipv6' ? '::' : '0.0.0.0';
+    const common: Partial<NatAnomaly> = { hostIp, hostPort, protocol: r.protocol, containerIp: to, containerPort: port, rule: ref };
+    const where = `${ruleWords(ref)} (${ruleHost(rc)} -> ${ruleTo(r)}; ${counters(ref)})`;
+    const ingressSandbox = holder?.sandbox && /ingress/.test(holder.sandbox.key);
+    if (rc.ingress || ingressSandbox) {
+      const leg = to ? legOf(ctx, null, to) : null;
+      const sbox = ctx.vethMap.hostVeths.find((v) => v.ownerKind === 'ingress-sbox');
+      anomalies.push(
+        anomaly('ingress', `${where} goes to the swarm ingress sandbox${holder?.sandbox ? ` (${holder.sandbox.key}, ${to})` : ''} on ${leg?.bridge ?? 'docker_gwbridge'}${sbox ? ` via ${sbox.name}` : ''}, which forwards to the service's tasks (routing mesh), not to one container`, {
+          ...common,
+          network: holder?.network ?? leg?.network ?? null,
+          bridge: leg?.bridge ?? null,
+          hostVeth: sbox?.name ?? null,
+        }),
+      );
+      continue;
+    }
+    if (!rc.docker) {
+      const leg = to ? legOf(ctx, holder?.container ?? null, to) : null;
+      const target = holder?.container ? ` to ${holder.container.name}'s address` : to ? ', to an address no container has' : '';
+      anomalies.push(
+        anomaly('foreign-rule', `not written by Docker: ${where}${target}`, {
+          ...common,
+          container: holder?.container?.name ?? null,
+          network: holder?.network ?? null,
+          bridge: leg?.bridge ?? null,
+          hostVeth: leg?.hostVeth ?? null,
+        }),
+      );
+      continue;
+    }
+    if (holder?.container && !publicationsKnown(holder.container)) {
+      // The container is known only from its own files: its publications are not in the data, the rule is.
+      const c = holder.container;
+      const leg = legOf(ctx, c, to);
+      const m: PortMapping = {
+        hostIp,
+        hostPort: hostPort ?? 0,
+        protocol: r.protocol ?? 'tcp',
+        containerIp: to,
+        containerPort: port ?? hostPort ?? 0,
+        container: c.name,
+        containerId: c.id || null,
+        network: leg.network,
+        bridge: leg.bridge,
+        hostVeth: leg.hostVeth,
+        probableHostVeth: leg.probableHostVeth,
+        interface: leg.interface,
+        rule: ref,
+        hairpin: to && port ? hairpinFor(ctx, to, port, r.protocol ?? 'tcp') : null,
+        proxy: null,
+        via: 'unknown',
+        publishedBy: null,
+        containerIpFrom: holder.row?.network ? 'endpoint' : 'interface',
+        followers: followersOf(ctx, c),
+        paths: [],
+        notes: [`${c.name}'s publications are not in the data: this mapping is read from the DNAT rule and ${c.name}'s own address`, ...(leg.note ? [leg.note] : [])],
+      };
+      const proxy = hostPort !== null ? proxyFor(ctx, hostIp, hostPort, m.protocol) : null;
+      if (proxy) {
+        m.proxy = proxyRef(proxy);
+        ctx.usedProxies.add(proxy);
+      }
+      rc.used = true;
+      ruleOf.set(m, rc);
+      mappings.push(m);
+      continue;
+    }
+    if (ctx.model.containers === null) {
+      anomalies.push(anomaly('stale-rule', `cannot tell: ${where}, and the snapshot holds no container list`, { ...common, confirmed: false }));
+      continue;
+    }
+    const twin = dnatRules.find((o) => o !== rc && o.used && o.table === rc.table && o.rule.chain === r.chain && o.rule.number < r.number && sameMatch(o.rule, r));
+    let why: string;
+    if (twin) why = `duplicate of ${r.chain} rule ${twin.rule.number}, which matches first: this one is never reached`;
+    else if (holder?.container) why = `${to} is now ${holder.container.name}'s address, and ${holder.container.name} publishes no ${ruleHost(rc)} there: left over from an earlier container`;
+    else if (holder?.sandbox) why = `${to} is Docker's sandbox ${holder.sandbox.key} on ${holder.network}, not a container`;
+    else why = `no container has ${to ?? 'its target'}${missingIps.length ? ` (unconfirmed: the addresses of ${missingIps.map((c) => c.name).sort(naturalCompare).join(', ')} are unknown)` : ''}`;
+    anomalies.push(
+      anomaly('stale-rule', `${where}: ${why}`, {
+        ...common,
+        container: holder?.container?.name ?? null,
+        network: holder?.network ?? null,
+        confirmed: twin !== undefined || Boolean(holder?.container) || missingIps.length === 0,
+      }),
+    );
+  }
+
+  // A binding with no rule or proxy of its own (e.g. [::] with no proxy read) goes where its siblings go.
+  for (const m of mappings) {
+    if (m.containerIp !== null || m.container === null) continue;
+    const twin = mappings.find((o) => o !== m && o.container === m.container && o.containerPort === m.containerPort && o.protocol === m.protocol && o.containerIp !== null);
+    if (!twin) continue;
+    m.containerIp = twin.containerIp;
+    m.containerIpFrom = twin.containerIpFrom;
+    m.network = twin.network;
+    m.bridge = twin.bridge;
+    m.hostVeth = twin.hostVeth;
+    m.probableHostVeth = twin.probableHostVeth;
+    m.interface = twin.interface;
+    m.hairpin = twin.hairpin;
+  }
+
+  // Paths and missing rules, now that every rule has found its place.
+  for (const m of mappings) {
+    const rc = ruleOf.get(m) ?? null;
+    const natKnown = isV6(m.hostIp) ? nat.ipv6Known || nat.ipv4Known : nat.ipv4Known;
+    m.paths = buildPaths(ctx, m, rc, natKnown);
+    m.via = m.paths[0]?.via ?? 'unknown';
+    if (rc && m.via !== 'dnat' && isLoopback(m.hostIp)) {
+      m.notes.push(`${rc.rule.chain} rule ${rc.rule.number} exists but is not reached from this host (${outputExclusion(rc, m.hostIp)}): docker-proxy serves ${m.hostIp}`);
+    }
+    if (!natKnown || rc) continue;
+    const expected = isV6(m.hostIp) ? ctx.ipv6Expected(m) : true;
+    if (!expected) {
+      m.notes.push(
+        nat.ipv6Known
+          ? "no IPv6 DNAT rule, as expected (Docker's IPv6 NAT is off or the container has no IPv6 address): docker-proxy forwards [::] to the IPv4 address"
+          : 'no ip6tables facts: [::] is served by docker-proxy unless Docker writes IPv6 NAT rules',
+      );
+      continue;
+    }
+    const serves = m.proxy !== null;
+    anomalies.push(
+      anomaly(
+        'missing-rule',
+        `${hostAddress(m.hostIp, m.hostPort, m.protocol)} is published by ${m.container} (-> ${m.containerIp ?? '?'}:${m.containerPort}) but no DNAT rule sends it there; ${
+          serves
+            ? `docker-proxy pid ${m.proxy?.pid} still serves it (clients then appear to come from the bridge's gateway, not their own address)`
+            : portFactsOf(ctx.model).dockerProxies === null
+              ? 'docker-proxy processes were not read'
+              : 'no docker-proxy serves it either: connections from outside fail'
+        }`,
+        {
+          hostIp: m.hostIp,
+          hostPort: m.hostPort,
+          protocol: m.protocol,
+          containerIp: m.containerIp,
+          containerPort: m.containerPort,
+          container: m.container,
+          network: m.network,
+          bridge: m.bridge,
+          hostVeth: m.hostVeth,
+          proxy: m.proxy,
+          proxyServes: facts.dockerProxies === null ? null : serves,
+        },
+      ),
+    );
+  }
+
+  for (const p of ctx.proxies) {
+    if (!ctx.usedProxies.has(p)) ctx.notes.push(`docker-proxy pid ${p.pid} serves ${hostAddress(p.hostIp, p.hostPort, p.proto)} -> ${p.containerIp}:${p.containerPort}, which no running container publishes`);
+  }
+
+  mappings.sort((a, b) => byPort(a, b) || naturalCompare(a.container ?? '', b.container ?? ''));
+  anomalies.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || byPort(a, b));
+  return {
+    available: nat.ipv4Known,
+    reason: nat.ipv4Known ? null : nat.unavailable,
+    backend: dockerBackend(ctx),
+    mappings,
+    anomalies,
+    notes: [...sourceNotes(ctx, dockerBackend(ctx)), ...ctx.notes],
+  };
+}
+
+function sameMatch(a: NatRule, b: NatRule): boolean {
+  const range = (r: { from: number; to: number } | null) => (r ? `${r.from}-${r.to}` : '');
+  return (
+    a.protocol === b.protocol &&
+    range(a.dport) === range(b.dport) &&
+    a.destination === b.destination &&
+    a.destinationNegated === b.destinationNegated &&
+    a.inInterface === b.inInterface &&
+    a.inNegated === b.inNegated
+  );
+}
+
+function dockerBackend(ctx: Ctx): string | null {
+  const kinds = new Set<string>();
+  for (const rc of ctx.rules) {
+    if (!rc.docker || rc.rule.target !== 'DNAT') continue;
+    kinds.add(rc.table.origin.tool === 'nft' ? 'nftables' : (rc.table.origin.backend ?? 'iptables'));
+  }
+  if (kinds.size === 0) return null;
+  return [...kinds].sort().join(' and ');
+}
+
+function sourceNotes(ctx: Ctx, backend: string | null): string[] {
+  const m = ctx.model;
+  const facts = portFactsOf(m);
+  const out: string[] = [...facts.nat.sources];
+  if (!facts.nat.ipv4Known) out.push(`NAT rules unavailable: ${facts.nat.unavailable}`);
+  else if (backend) out.push(`Docker's DNAT rules are in ${backendWords(backend)}`);
+  else out.push("no DNAT rule of Docker's in the rules read");
+  const legacyWarned = facts.nat.tables.some((t) => t.table.origin.legacyTablesPresent);
+  if (legacyWarned && !facts.nat.sources.some((s) => s.includes('legacy-backend'))) out.push('iptables-nft says legacy-backend tables exist too, and they were not read');
+  if (facts.dockerProxies === null) out.push('docker-proxy processes not read');
+  else out.push(`${facts.dockerProxies.length} docker-proxy process(es) from host/docker-proxy.json`);
+  if (facts.listening === null) out.push('host sockets not read: whether a host process listens on a port is unknown');
+  const natPaths = /^host\/(iptables|ip6tables|nft|docker-proxy|proc-net)/;
+  for (const miss of m.missing) if (natPaths.test(miss.path)) out.push(`missing ${miss.path}: ${miss.reason}`);
+  for (const fi of m.fileIssues) {
+    if (natPaths.test(fi.path)) out.push(`${fi.path}: ${fi.issues.length} line(s) not understood (first: line ${fi.issues[0]?.line}: ${fi.issues[0]?.reason})`);
+  }
+  return out;
+}
+
+function backendWords(backend: string): string {
+  return backend
+    .split(' and ')
+    .map((b) =>
+      b === 'nf_tables' ? 'the nf_tables backend (iptables-nft)' : b === 'legacy' ? 'the legacy backend (iptables-legacy)' : b === 'nftables' ? "Docker's own nftables tables" : 'iptables (the listing does not say which backend)',
+    )
+    .join(' and ');
+}

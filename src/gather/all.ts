@@ -1,0 +1,71 @@
+// Gathers everything docknet can read about a host, for `snapshot save`: every fact group with full
+// inspects and every container's files, plus the text forms people read (ip addr, ip -d link).
+// An unreachable engine does not lose the host facts: it is recorded as missing.
+import { FACT, emptySnapshot, type Snapshot } from '../snapshot/snapshot.js';
+import { EngineUnreachableError } from './engine-api.js';
+import { HOST_COMMANDS, gatherLive, type FactGroup, type HostCommandSpec } from './live.js';
+import { commandFailure, runCommand } from './run-command.js';
+
+const ENGINE_GROUPS: FactGroup[] = ['engine', 'engine-info', 'container-net'];
+/** Every host group there is, so a group added later is saved too. */
+const HOST_GROUPS = Object.keys(HOST_COMMANDS) as FactGroup[];
+
+/** Commands only a saved snapshot records: the forms a person reads beside the JSON docknet reads. */
+export const SAVE_ONLY_COMMANDS: HostCommandSpec[] = [
+  { path: FACT.ipAddrText, tool: 'ip (iproute2)', command: ['ip', 'addr', 'show'] },
+  { path: FACT.ipLinkText, tool: 'ip (iproute2)', command: ['ip', '-d', 'link', 'show'] },
+  { path: FACT.ipLinkJson, tool: 'ip (iproute2)', command: ['ip', '-j', '-d', 'link', 'show'] },
+];
+
+export interface GatherAllResult {
+  snapshot: Snapshot;
+  /** Set when the engine could not be asked: the snapshot then holds host facts only. */
+  engineError: EngineUnreachableError | null;
+}
+
+async function commandFact(snapshot: Snapshot, spec: HostCommandSpec): Promise<void> {
+  const r = await runCommand(spec.command);
+  const what = spec.command.join(' ');
+  const failure = commandFailure(r, spec.tool);
+  if (failure) {
+    snapshot.missing.push({ path: spec.path, what, reason: failure });
+    return;
+  }
+  snapshot.facts.set(spec.path, {
+    path: spec.path,
+    text: r.stdout,
+    origin: { kind: 'command', what, exitCode: r.exitCode, stderr: r.stderr, durationMs: r.durationMs },
+  });
+}
+
+function merge(into: Snapshot, from: Snapshot): void {
+  for (const [path, fact] of from.facts) into.facts.set(path, fact);
+  into.missing.push(...from.missing);
+}
+
+const ENGINE_FACTS = [
+  [FACT.containers, 'GET /containers/json?all=1 + GET /containers/{id}/json'],
+  [FACT.networks, 'GET /networks + GET /networks/{id}'],
+  [FACT.engineInfo, 'GET /info'],
+  [FACT.engineVersion, 'GET /version'],
+] as const;
+
+export async function gatherAll(): Promise<GatherAllResult> {
+  // Full inspects (what `docker inspect` prints, not the shorter list) and every container's files.
+  const engineWork = gatherLive(ENGINE_GROUPS, { detail: 'inspect', filesOf: () => true }).then(
+    (s) => ({ snapshot: s, error: null }),
+    (err: unknown) => {
+      if (err instanceof EngineUnreachableError) return { snapshot: null, error: err };
+      throw err;
+    },
+  );
+  const extra = emptySnapshot({ kind: 'live', location: null });
+  const [host] = await Promise.all([gatherLive(HOST_GROUPS), ...SAVE_ONLY_COMMANDS.map((spec) => commandFact(extra, spec))]);
+  merge(host, extra);
+  const engine = await engineWork;
+  if (engine.snapshot) merge(host, engine.snapshot);
+  else if (engine.error) {
+    for (const [path, what] of ENGINE_FACTS) host.missing.push({ path, what, reason: engine.error.message });
+  }
+  return { snapshot: host, engineError: engine.error };
+}

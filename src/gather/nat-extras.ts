@@ -1,0 +1,56 @@
+// The 'nat' group's facts besides its fixed commands: docker-proxy command lines and the host's
+// socket tables (file reads, done while the commands run), and the legacy backend's rules when
+// iptables-nft says some live there.
+import { FACT, type Snapshot } from '../snapshot/snapshot.js';
+import { readDockerProxies } from './docker-proxy.js';
+import { readHostSocketTables, SOCKET_TABLES } from './host-sockets.js';
+import { commandFailure, runCommand } from './run-command.js';
+
+// iptables-nft appends this when x_tables (legacy) tables exist beside its own.
+const LEGACY_PRESENT = /\b(ip6?tables)-legacy tables present/;
+
+function readProcFacts(snapshot: Snapshot): void {
+  const started = performance.now();
+  const read = readDockerProxies();
+  const what = '/proc/<pid>/comm, /proc/<pid>/cmdline of every docker-proxy process';
+  if (read.ok) {
+    snapshot.facts.set(FACT.dockerProxy, {
+      path: FACT.dockerProxy,
+      text: `${JSON.stringify(read.processes, null, 2)}\n`,
+      origin: { kind: 'file', what, durationMs: Math.round(performance.now() - started) },
+    });
+  } else {
+    snapshot.missing.push({ path: FACT.dockerProxy, what, reason: read.reason });
+  }
+  const tables = readHostSocketTables();
+  for (const t of SOCKET_TABLES) {
+    const v = tables[t];
+    const path = FACT.hostSockets(t);
+    if (typeof v === 'string') snapshot.facts.set(path, { path, text: v, origin: { kind: 'file', what: `/proc/net/${t}` } });
+    else snapshot.missing.push({ path, what: `/proc/net/${t}`, reason: v.message });
+  }
+}
+
+async function legacyRules(snapshot: Snapshot, savePath: string, tool: 'iptables-legacy-save' | 'ip6tables-legacy-save', path: string): Promise<void> {
+  const fact = snapshot.facts.get(savePath);
+  // iptables-nft 1.8.9 warns on stderr; older versions wrote the warning into the dump.
+  if (!fact || !LEGACY_PRESENT.test(`${fact.text}\n${fact.origin.stderr ?? ''}`)) return;
+  const command = [tool, '-c'];
+  const r = await runCommand(command);
+  const failure = commandFailure(r, tool);
+  if (failure) {
+    snapshot.missing.push({ path, what: command.join(' '), reason: failure });
+    return;
+  }
+  snapshot.facts.set(path, { path, text: r.stdout, origin: { kind: 'command', what: command.join(' '), exitCode: r.exitCode, stderr: r.stderr, durationMs: r.durationMs } });
+}
+
+/** Reads /proc now, then, once the group's commands are done, the legacy tables they point at. */
+export async function gatherNatExtras(snapshot: Snapshot, commandsDone: Promise<unknown>): Promise<void> {
+  readProcFacts(snapshot);
+  await commandsDone;
+  await Promise.all([
+    legacyRules(snapshot, FACT.iptablesSave, 'iptables-legacy-save', FACT.iptablesLegacySave),
+    legacyRules(snapshot, FACT.ip6tablesSave, 'ip6tables-legacy-save', FACT.ip6tablesLegacySave),
+  ]);
+}

@@ -1,0 +1,124 @@
+// Renders the NAT report: one row per published mapping, or (with --port) each mapping's paths as
+// readable chains of hops; then the anomalies and where the facts came from. JSON is versioned.
+import type { IO } from '../cli/io.js';
+import { hostAddress, type NatAnomaly, type NatReport, type PortMapping } from '../model/port-path.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { escapeText } from './escape.js';
+import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
+import { renderTable, type Cell } from './table.js';
+
+export const NAT_SCHEMA_VERSION = 1;
+
+/** Numbers each distinct note once, so the table stays narrow and the sentences stay whole. */
+class Footnotes {
+  private readonly texts: string[] = [];
+  mark(texts: string[]): string | null {
+    if (texts.length === 0) return null;
+    return texts
+      .map((text) => {
+        let i = this.texts.indexOf(text);
+        if (i < 0) i = this.texts.push(text) - 1;
+        return `[${i + 1}]`;
+      })
+      .join('');
+  }
+  render(): string {
+    return this.texts.map((t, i) => `  [${i + 1}] ${escapeText(t)}\n`).join('');
+  }
+}
+
+function to(m: PortMapping): string | null {
+  return m.containerIp ? hostAddress(m.containerIp, m.containerPort, m.protocol).replace(/\/\w+$/, '') : `?:${m.containerPort}`;
+}
+
+function via(m: PortMapping): string {
+  if (m.via === 'dnat') return 'DNAT';
+  if (m.via === 'docker-proxy' && m.proxy) return `docker-proxy ${m.proxy.pid}`;
+  if (m.via === 'none') return 'nothing';
+  return '?';
+}
+
+function mappingNotes(m: PortMapping, report: NatReport): string[] {
+  const notes = [...m.notes];
+  if (m.followers.length) notes.push(`also serves ${m.followers.join(', ')} (--network container:${m.container}: same namespace)`);
+  const missing = report.anomalies.find((a) => a.kind === 'missing-rule' && a.hostIp === m.hostIp && a.hostPort === m.hostPort && a.protocol === m.protocol);
+  if (missing) notes.push(`missing DNAT rule: ${missing.text}`);
+  return notes.filter((n, i) => notes.indexOf(n) === i);
+}
+
+function unavailableLine(report: NatReport): string {
+  return report.available ? '' : `NAT rules unavailable: ${escapeText(report.reason ?? 'unknown reason')}\n\n`;
+}
+
+function anomaliesText(anomalies: NatAnomaly[]): string {
+  if (anomalies.length === 0) return '';
+  const width = Math.max(...anomalies.map((a) => a.kind.length));
+  return `\nAnomalies:\n${anomalies.map((a) => `  ${a.kind.padEnd(width)}  ${escapeText(a.text)}${a.confirmed ? '' : ' (unconfirmed)'}\n`).join('')}`;
+}
+
+function sourcesText(report: NatReport): string {
+  return report.notes.length ? `\nSources:\n${report.notes.map((n) => `  ${escapeText(n)}\n`).join('')}` : '';
+}
+
+/** Every mapping, one row each, then the anomalies. */
+export function renderNatText(io: IO, report: NatReport, snapshot: Snapshot): string {
+  const notes = new Footnotes();
+  let out = '';
+  const notice = snapshotNotice(snapshot);
+  if (notice) out += `${escapeText(notice)}\n\n`;
+  out += unavailableLine(report);
+  const rows: Cell[][] = report.mappings.map((m) => [
+    hostAddress(m.hostIp, m.hostPort, m.protocol),
+    m.container,
+    to(m),
+    m.network,
+    m.bridge,
+    m.hostVeth ?? (m.probableHostVeth ? `${m.probableHostVeth}?` : null),
+    m.rule ? `${m.rule.chain} ${m.rule.number}` : report.available ? 'none' : '?',
+    m.rule?.packets ?? null,
+    m.rule?.bytes ?? null,
+    via(m),
+    notes.mark(mappingNotes(m, report)),
+  ]);
+  out += rows.length
+    ? renderTable(io, ['PUBLISHED', 'CONTAINER', 'TO', 'NETWORK', 'BRIDGE', 'HOST VETH', 'DNAT RULE', 'PKTS', 'BYTES', 'VIA', 'NOTE'], rows)
+    : 'No published ports.\n';
+  const footnotes = notes.render();
+  if (footnotes) out += `\nNotes:\n${footnotes}`;
+  out += anomaliesText(report.anomalies);
+  out += sourcesText(report);
+  return out;
+}
+
+/** The mappings of one port, each as its paths: the DNAT path and the ones that bypass it. */
+export function renderNatPathsText(report: NatReport, snapshot: Snapshot): string {
+  let out = '';
+  const notice = snapshotNotice(snapshot);
+  if (notice) out += `${escapeText(notice)}\n\n`;
+  out += unavailableLine(report);
+  const followers = new Set<string>();
+  for (const m of report.mappings) {
+    for (const p of m.paths) out += `${escapeText(p.text)}\n`;
+    if (m.rule) out += `    rule: ${escapeText(m.rule.chain)} ${m.rule.number} of ${escapeText(m.rule.table)} (${escapeText(m.rule.from)}): ${escapeText(m.rule.text.trim())}\n`;
+    if (m.hairpin && m.rule) out += `    hairpin: ${escapeText(m.hairpin.chain)} ${m.hairpin.number}: ${escapeText(m.hairpin.text.trim())}\n`;
+    for (const n of m.notes) out += `    note: ${escapeText(n)}\n`;
+    for (const f of m.followers) followers.add(`${f} (shares ${m.container}'s network namespace: --network container:${m.container})`);
+  }
+  if (followers.size) out += `\nAlso reached through this port:\n${[...followers].map((f) => `  ${escapeText(f)}\n`).join('')}`;
+  out += anomaliesText(report.anomalies);
+  out += sourcesText(report);
+  return out;
+}
+
+export function natJson(report: NatReport, snapshot: Snapshot): unknown {
+  return {
+    schemaVersion: NAT_SCHEMA_VERSION,
+    snapshot: snapshotJson(snapshot),
+    available: report.available,
+    reason: report.reason,
+    backend: report.backend,
+    mappings: report.mappings,
+    anomalies: report.anomalies,
+    notes: report.notes,
+  };
+}
