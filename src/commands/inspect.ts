@@ -3,6 +3,7 @@ import type { IO } from '../cli/io.js';
 import { correlateInspect } from '../correlate/inspect.js';
 import { findContainer } from '../correlate/find-container.js';
 import { correlateVethMap } from '../correlate/veth-map.js';
+import { correlateNat } from '../correlate/nat.js';
 import { parseContainerFiles } from '../parse/container-files.js';
 import { buildHostModel } from '../parse/host-model.js';
 import { parseIpRouteJson } from '../parse/ip-route-json.js';
@@ -17,7 +18,7 @@ export interface InspectOptions {
 
 export async function runInspect(opts: InspectOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
   const target = opts.target;
-  const snapshot = await snapshotOf(['engine', 'container-net', 'links', 'routes'], {
+  const snapshot = await snapshotOf(['engine', 'container-net', 'links', 'routes', 'nat'], {
     detail: 'inspect',
     filesOf: (name, id) => name === target.replace(/^\//, '') || (/^[0-9a-f]+$/i.test(target) && id.startsWith(target.toLowerCase())),
   });
@@ -26,9 +27,11 @@ export async function runInspect(opts: InspectOptions, io: IO, snapshotOf: Snaps
   const filesText = factText(snapshot, FACT.containerFiles(container.name));
   const files = filesText !== null ? parseContainerFiles(filesText).value : null;
   const routesText = factText(snapshot, FACT.ipRouteJson);
+  const vethMap = correlateVethMap(model);
   const report = correlateInspect({
     model,
-    vethMap: correlateVethMap(model),
+    vethMap,
+    nat: correlateNat(model, vethMap),
     container,
     routes: routesText !== null ? parseIpRouteJson(routesText).value : null,
     resolv: files?.resolv ?? null,

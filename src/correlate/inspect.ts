@@ -7,7 +7,8 @@ import type { ResolvConf } from '../parse/resolv-conf.js';
 import type { SocketEntry } from '../parse/proc-net-sockets.js';
 import { naturalCompare } from '../util/natural-compare.js';
 import type { InterfaceRow, VethMap } from './veth-map.js';
-import { containerPorts, type ContainerPort } from './container-ports.js';
+import { containerPorts } from './container-ports.js';
+import type { NatReport, PortMapping } from '../model/port-path.js';
 
 export interface InspectInterface extends InterfaceRow {
   gateway: string | null;
@@ -59,8 +60,13 @@ export interface InspectReport {
   };
   mode: { kind: string; owner: string | null; description: string };
   interfaces: InspectInterface[];
-  /** Published and exposed ports (Engine API); a `container:` follower's are its owner's. */
-  ports: ContainerPort[];
+  /**
+   * Published ports with their NAT path (the nat mapping fields), plus exposed-only ports; a
+   * `container:` follower's are its owner's.
+   */
+  ports: InspectPort[];
+  /** Whether NAT rules could be read, and why not. */
+  nat: { available: boolean; reason: string | null } | null;
   sharedWith: string[];
   neighbours: Neighbour[];
   dns: DnsReport | null;
@@ -70,7 +76,20 @@ export interface InspectReport {
   notes: string[];
 }
 
+export type InspectPort = (PortMapping & { exposedOnly: false }) | ExposedPort;
+
+/** A port the image or `--expose` declares, with no host binding: reachable only from its networks. */
+export interface ExposedPort {
+  exposedOnly: true;
+  containerPort: number;
+  protocol: string;
+  container: string;
+  hostIp: null;
+  hostPort: null;
+}
+
 export interface InspectInputs {
+  nat: NatReport | null;
   model: HostModel;
   vethMap: VethMap;
   container: ContainerInfo;
@@ -163,6 +182,14 @@ function listenersOf(sockets: NonNullable<InspectInputs['sockets']>): Listener[]
   return out.sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
 }
 
+function portsOf(c: ContainerInfo, nat: NatReport | null): InspectPort[] {
+  const mappings: InspectPort[] = (nat?.mappings ?? []).filter((m) => m.containerId === c.id || (m.containerId === null && m.container === c.name)).map((m) => ({ ...m, exposedOnly: false as const }));
+  const exposed: InspectPort[] = containerPorts(c)
+    .filter((p) => p.exposedOnly)
+    .map((p) => ({ exposedOnly: true as const, containerPort: Number(p.containerPort), protocol: p.protocol, container: c.name, hostIp: null, hostPort: null }));
+  return [...mappings, ...exposed];
+}
+
 export function correlateInspect(input: InspectInputs): InspectReport {
   const { model, vethMap, container: c } = input;
   const networks = model.networks ?? [];
@@ -224,7 +251,8 @@ export function correlateInspect(input: InspectInputs): InspectReport {
     },
     mode: { kind, owner: kind === 'container' ? owner : null, description: describeMode(kind, c, rows, owner) },
     interfaces,
-    ports: containerPorts(kind === 'container' ? ((model.containers ?? []).find((o) => o.name === owner) ?? c) : c),
+    ports: portsOf(kind === 'container' ? ((model.containers ?? []).find((o) => o.name === owner) ?? c) : c, input.nat),
+    nat: input.nat ? { available: input.nat.available, reason: input.nat.reason } : null,
     sharedWith,
     neighbours: neighboursOf(model, kind === 'container' ? ((model.containers ?? []).find((o) => o.name === owner) ?? c) : c, networks),
     dns,

@@ -4,6 +4,7 @@ import type { IO } from '../cli/io.js';
 import type { InspectReport } from '../correlate/inspect.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { escapeText } from './escape.js';
+import { mappingPathLines } from './nat.js';
 import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
 
 export const INSPECT_SCHEMA_VERSION = 1;
@@ -44,11 +45,10 @@ export function renderInspectText(io: IO, r: InspectReport, snapshot: Snapshot):
     }),
   );
 
-  const ports = r.ports.map((p) =>
-    p.exposedOnly
-      ? `${p.containerPort}/${p.protocol}: exposed, not published (reachable only from its networks)`
-      : `${p.hostIp?.includes(':') ? `[${p.hostIp}]` : p.hostIp}:${p.hostPort} -> ${p.containerPort}/${p.protocol}`,
+  const ports = r.ports.flatMap((p) =>
+    p.exposedOnly ? [`${p.containerPort}/${p.protocol}: exposed, not published (reachable only from its networks)`] : mappingPathLines(p).map((l) => l.replace(/^ {4}/, '  ')),
   );
+  if (r.nat && !r.nat.available) ports.unshift(`NAT rules unavailable: ${escapeText(r.nat.reason ?? 'unknown reason')}`);
   out += section(io, r.mode.kind === 'container' ? `Ports (published on ${r.mode.owner})` : 'Ports', ports.length ? ports : ['none exposed or published']);
 
   if (r.sharedWith.length) out += section(io, 'Shares its network namespace with', r.sharedWith.map((n) => `${escapeText(n)} (network mode container:${escapeText(c.name)})`));

@@ -90,6 +90,15 @@ export function renderNatText(io: IO, report: NatReport, snapshot: Snapshot): st
   return out;
 }
 
+/** One mapping as its paths (the DNAT path and the ones that bypass it), then its rule, hairpin and notes. */
+export function mappingPathLines(m: PortMapping): string[] {
+  const lines = m.paths.map((p) => escapeText(p.text));
+  if (m.rule) lines.push(`    rule: ${escapeText(m.rule.chain)} ${m.rule.number} of ${escapeText(m.rule.table)} (${escapeText(m.rule.from)}): ${escapeText(m.rule.text.trim())}`);
+  if (m.hairpin && m.rule) lines.push(`    hairpin: ${escapeText(m.hairpin.chain)} ${m.hairpin.number}: ${escapeText(m.hairpin.text.trim())}`);
+  for (const n of m.notes) lines.push(`    note: ${escapeText(n)}`);
+  return lines;
+}
+
 /** The mappings of one port, each as its paths: the DNAT path and the ones that bypass it. */
 export function renderNatPathsText(report: NatReport, snapshot: Snapshot): string {
   let out = '';
@@ -98,10 +107,7 @@ export function renderNatPathsText(report: NatReport, snapshot: Snapshot): strin
   out += unavailableLine(report);
   const followers = new Set<string>();
   for (const m of report.mappings) {
-    for (const p of m.paths) out += `${escapeText(p.text)}\n`;
-    if (m.rule) out += `    rule: ${escapeText(m.rule.chain)} ${m.rule.number} of ${escapeText(m.rule.table)} (${escapeText(m.rule.from)}): ${escapeText(m.rule.text.trim())}\n`;
-    if (m.hairpin && m.rule) out += `    hairpin: ${escapeText(m.hairpin.chain)} ${m.hairpin.number}: ${escapeText(m.hairpin.text.trim())}\n`;
-    for (const n of m.notes) out += `    note: ${escapeText(n)}\n`;
+    out += mappingPathLines(m).map((l) => `${l}\n`).join('');
     for (const f of m.followers) followers.add(`${f} (shares ${m.container}'s network namespace: --network container:${m.container})`);
   }
   if (followers.size) out += `\nAlso reached through this port:\n${[...followers].map((f) => `  ${escapeText(f)}\n`).join('')}`;
