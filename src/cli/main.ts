@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { runVethMap } from '../commands/veth-map.js';
 import { runInspect } from '../commands/inspect.js';
+import { runDoctor } from '../commands/doctor.js';
 import { runNat } from '../commands/nat.js';
 import { snapshotProvider } from '../commands/source.js';
 import { runSnapshotSave } from '../commands/snapshot.js';
@@ -93,6 +94,15 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .option('--no-redact', 'keep environment values and secret-looking labels and arguments')
     .action(async (path: string, o: { force?: boolean; redact: boolean }) => {
       code = await runSnapshotSave({ path, force: Boolean(o.force), redact: o.redact }, io);
+    });
+
+  program
+    .command('doctor')
+    .description('find what is wrong with this host\'s Docker networking, with evidence and a fix (exit 1 on any error finding)')
+    .option('--json', 'print JSON (schemaVersion 1)')
+    .addOption(new Option('--from <snapshot>', 'analyse a saved snapshot (directory or .tar.gz) instead of the live host'))
+    .action(async (o: { json?: boolean; from?: string }) => {
+      code = await runDoctor({ json: Boolean(o.json) }, io, snapshotProvider(o.from));
     });
 
   try {

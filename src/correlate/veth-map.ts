@@ -53,6 +53,8 @@ export interface HostVethRow {
   ownerKind: VethOwnerKind;
   /** The owner's interface at the other end, e.g. "eth0". */
   ownerInterface: string | null;
+  /** True when some containers' interfaces could not be read, so a null owner means "unknown", not "none". */
+  ownerUnknown: boolean;
   note: string | null;
 }
 
@@ -349,13 +351,14 @@ function hostVethRows(ctx: Context, rows: InterfaceRow[]): HostVethRow[] {
   for (const link of ctx.hostByIndex.values()) {
     if (!isVeth(link)) continue;
     const bridge = link.master ?? ctx.bridgeOf.get(link.name) ?? null;
-    const row: HostVethRow = { name: link.name, ifindex: link.ifindex, peerIfindex: link.peerIfindex, linkNetnsId: link.linkNetnsId, bridge, owner: null, ownerKind: null, ownerInterface: null, note: null };
+    const row: HostVethRow = { name: link.name, ifindex: link.ifindex, peerIfindex: link.peerIfindex, linkNetnsId: link.linkNetnsId, bridge, owner: null, ownerKind: null, ownerInterface: null, ownerUnknown: false, note: null };
     const owner = owned.get(link.ifindex);
     if (owner) {
       row.owner = owner.container;
       row.ownerKind = 'container';
       row.ownerInterface = owner.interface;
     } else if (unread.length > 0) {
+      row.ownerUnknown = true;
       row.note = `owner not in the data: the interfaces of ${unread.map((c) => c.name).sort(naturalCompare).join(", ")} are unknown`;
       if (unread.length === 1) row.note += ` (inference, not confirmed: probably ${unread[0]?.name}'s, the one container whose interfaces are unknown)`;
     } else if (bridge && dockerBridges.has(bridge)) {

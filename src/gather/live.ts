@@ -6,10 +6,11 @@ import { fetchEngineRaw } from './engine-api.js';
 import { commandFailure, runCommand } from './run-command.js';
 import { readContainerNet, readOwnNetns } from './container-side.js';
 import { readContainerFiles } from './container-files.js';
+import { readHostSettings, SYSCTLS } from './host-files.js';
 import { gatherNatExtras } from './nat-extras.js';
 
 /** The groups of facts a command can ask for; each group costs a fixed number of processes. */
-export type FactGroup = 'engine' | 'engine-info' | 'links' | 'routes' | 'container-net' | 'brctl' | 'nat';
+export type FactGroup = 'engine' | 'engine-info' | 'links' | 'routes' | 'container-net' | 'brctl' | 'nat' | 'settings' | 'backends';
 
 export interface HostCommandSpec {
   path: string;
@@ -21,7 +22,7 @@ export interface HostCommandSpec {
 
 const ENGINE_GROUPS: FactGroup[] = ['engine', 'engine-info', 'container-net'];
 
-export const HOST_COMMANDS: Record<Exclude<FactGroup, 'engine' | 'engine-info' | 'container-net'>, HostCommandSpec[]> = {
+export const HOST_COMMANDS: Record<Exclude<FactGroup, 'engine' | 'engine-info' | 'container-net' | 'settings'>, HostCommandSpec[]> = {
   links: [{ path: FACT.ipAddrJson, tool: 'ip (iproute2)', command: ['ip', '-j', '-d', 'addr', 'show'] }],
   routes: [{ path: FACT.ipRouteJson, tool: 'ip (iproute2)', command: ['ip', '-j', 'route', 'show', 'table', 'main'] }],
   brctl: [{ path: FACT.brctlShow, tool: 'brctl (bridge-utils)', command: ['brctl', 'show'], optional: true }],
@@ -31,6 +32,11 @@ export const HOST_COMMANDS: Record<Exclude<FactGroup, 'engine' | 'engine-info' |
     { path: FACT.ip6tablesSave, tool: 'ip6tables-save', command: ['ip6tables-save', '-c'], optional: true },
     // Docker 29's nftables backend (table docker-bridges) and other nftables-native NAT.
     { path: FACT.nftRulesetJson, tool: 'nft (nftables)', command: ['nft', '-j', 'list', 'ruleset'], optional: true },
+  ],
+  // Both iptables backends, whichever `iptables` points at: rules in the one Docker does not use are invisible to it.
+  backends: [
+    { path: FACT.iptablesLegacySave, tool: 'iptables-legacy-save', command: ['iptables-legacy-save'], optional: true },
+    { path: FACT.iptablesNftSave, tool: 'iptables-nft-save', command: ['iptables-nft-save'], optional: true },
   ],
 };
 
@@ -111,7 +117,10 @@ export async function gatherLive(groups: Iterable<FactGroup>, options: GatherOpt
   snapshot.hostname = hostname();
   snapshot.kernel = release();
 
-  const hostSpecs = [...want].flatMap((g) => (g === 'engine' || g === 'engine-info' || g === 'container-net' ? [] : HOST_COMMANDS[g]));
+  const hostSpecs = [...want].flatMap((g) => (g === 'engine' || g === 'engine-info' || g === 'container-net' || g === 'settings' ? [] : HOST_COMMANDS[g]));
+  if (want.has('settings')) {
+    snapshot.facts.set(FACT.hostSettings, { path: FACT.hostSettings, text: JSON.stringify(readHostSettings()), origin: { kind: 'file', what: `${Object.values(SYSCTLS).join(', ')}, /sys/module/br_netfilter` } });
+  }
   const commands = Promise.all(hostSpecs.map((spec) => gatherHostCommand(snapshot, spec)));
   // docker-proxy and socket tables (/proc reads) overlap the commands; legacy rules wait for iptables-save.
   const hostWork = want.has('nat') ? gatherNatExtras(snapshot, commands) : commands;

@@ -70,6 +70,12 @@ export const FACT = {
   /** iptables-legacy-save -c / ip6tables-legacy-save -c: read when iptables-nft says legacy tables exist too. */
   iptablesLegacySave: 'host/iptables-legacy-save.txt',
   ip6tablesLegacySave: 'host/ip6tables-legacy-save.txt',
+  /** iptables-nft-save: the nf_tables backend's rules, read by doctor beside the legacy ones. */
+  iptablesNftSave: 'host/iptables-nft-save.txt',
+  /** Sysctls and modules doctor checks (net.ipv4.ip_forward, bridge-nf-call-iptables, br_netfilter). */
+  hostSettings: 'host/settings.json',
+  /** Warnings the engine or `docker run` printed (e.g. "WARNING: IPv4 forwarding is disabled."), as text. */
+  dockerWarnings: 'docker/warnings.txt',
   /** The host's socket tables, /proc/net/tcp, tcp6, udp, udp6: which host ports something is bound to. */
   hostSockets: (table: string) => `host/proc-net-${table}.txt`,
   /** docknet's own reading of a container's interfaces through /proc/<pid>/root/sys/class/net. */

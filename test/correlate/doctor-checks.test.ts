@@ -29,6 +29,7 @@ function inputs(over: Partial<DoctorInputs> = {}, model: Partial<DoctorInputs['m
     backends: { legacy: '', nft: '-A DOCKER ! -i docker0 -p tcp -j DNAT --to-destination 172.17.0.2:80\n' },
     hostListeners: [],
     proxies: [],
+    warnings: [],
     ...over,
   };
 }
@@ -50,6 +51,9 @@ test('forwarding off is an error with the sysctl as evidence', () => {
   assert.equal(f?.severity, 'error');
   assert.deepEqual(f?.evidence, [{ source: '/proc/sys/net/ipv4/ip_forward', text: 'net.ipv4.ip_forward = 0' }]);
   assert.equal(findings('forwarding', inputs({ settings: null })).status, 'skipped');
+  const warned = findings('forwarding', inputs({ settings: null, warnings: [{ source: 'docker/warnings.txt', text: 'WARNING: IPv4 forwarding is disabled. Networking will not work.' }] }));
+  assert.equal(warned.findings[0]?.severity, 'error');
+  assert.match(warned.findings[0]?.title ?? '', /the engine said so/);
 });
 
 test('br_netfilter missing or bridge-nf-call-iptables off is a warning', () => {
@@ -75,7 +79,7 @@ test('a Docker bridge with an MTU above the uplink\'s', () => {
 
 test('orphan veth on a Docker bridge; libvirt bridge explained as not Docker\'s', () => {
   const i = inputs(
-    { vethMap: { interfaces: [], notes: [], hostVeths: [{ name: 'vethd4ac7ba', ifindex: 9, peerIfindex: 8, linkNetnsId: 1, bridge: 'docker0', owner: null, ownerKind: null, ownerInterface: null, note: null }] } },
+    { vethMap: { interfaces: [], notes: [], hostVeths: [{ name: 'vethd4ac7ba', ifindex: 9, peerIfindex: 8, linkNetnsId: 1, bridge: 'docker0', owner: null, ownerKind: null, ownerInterface: null, ownerUnknown: false, note: null }] } },
     { hostLinks: [link(2, 'eth0'), link(3, 'virbr0', { kind: 'bridge' }), link(5, 'docker0', { kind: 'bridge' })] },
   );
   const fs = findings('veths', i).findings;

@@ -25,6 +25,8 @@ export interface DoctorInputs {
   backends: { legacy: string | null; nft: string | null } | null;
   hostListeners: ListeningSocket[] | null;
   proxies: DockerProxy[] | null;
+  /** Warnings the engine printed (GET /info Warnings, or a saved `docker run` output): evidence where settings are unknown. */
+  warnings: Evidence[];
 }
 
 export interface Check {
@@ -41,16 +43,31 @@ function finding(check: string, severity: Severity, title: string, evidence: Evi
 
 const SYSCTL_SOURCE = (name: string) => `/proc/sys/${name.replace(/\./g, '/')}`;
 
+// Docker's own bridge names, used when the data has no network list to say which bridges are Docker's.
+const DOCKER_BRIDGE_NAME = /^(docker0|docker_gwbridge|br-[0-9a-f]{12})$/;
+
+function dockerBridgesOf(i: DoctorInputs): (name: string) => boolean {
+  if (!i.model.networks) return (name) => DOCKER_BRIDGE_NAME.test(name);
+  const names = new Set(i.model.networks.map((n) => n.bridgeName).filter(Boolean));
+  return (name) => names.has(name);
+}
+
+const linksSource = (i: DoctorInputs) => i.model.hostLinksFrom ?? 'ip';
+
+const FORWARDING_WARNING = /IPv4 forwarding is disabled/i;
+
 const forwarding: Check = {
   id: 'forwarding',
   title: 'IP forwarding',
-  needs: (i) => (i.settings ? null : 'kernel settings (/proc/sys) are not in the data'),
+  needs: (i) => (i.settings || i.warnings.some((w) => FORWARDING_WARNING.test(w.text)) ? null : 'kernel settings (/proc/sys) are not in the data: forwarding unknown'),
   run(i) {
     const out: Finding[] = [];
     const v4 = i.settings?.sysctl['net.ipv4.ip_forward'];
-    if (v4 === '0') {
+    const warned = i.warnings.filter((w) => FORWARDING_WARNING.test(w.text));
+    if (v4 === '0' || (v4 === undefined && warned.length)) {
+      const evidence = v4 === '0' ? [{ source: SYSCTL_SOURCE('net.ipv4.ip_forward'), text: 'net.ipv4.ip_forward = 0' }, ...warned] : warned;
       out.push(
-        finding('forwarding', 'error', 'IPv4 forwarding is off: containers cannot reach outside the host, and published ports are unreachable from other machines.', [{ source: SYSCTL_SOURCE('net.ipv4.ip_forward'), text: 'net.ipv4.ip_forward = 0' }], 'Packets between a bridge and the uplink are routed by the host; with forwarding off the kernel drops them (Docker warns "IPv4 forwarding is disabled. Networking will not work.").', 'sysctl -w net.ipv4.ip_forward=1 (and set it in /etc/sysctl.d/ to persist)'),
+        finding('forwarding', 'error', `IPv4 forwarding is off${v4 === '0' ? '' : ' (the engine said so; the sysctl itself is not in the data)'}: containers cannot reach outside the host, and published ports are unreachable from other machines.`, evidence, 'Packets between a bridge and the uplink are routed by the host; with forwarding off the kernel drops them (Docker warns "IPv4 forwarding is disabled. Networking will not work.").', 'sysctl -w net.ipv4.ip_forward=1 (and set it in /etc/sysctl.d/ to persist)'),
       );
     }
     const ipv6Nets = (i.model.networks ?? []).filter((n) => n.options['com.docker.network.enable_ipv6'] === 'true' || n.subnets.some((s) => s.subnet.includes(':')));
@@ -117,12 +134,12 @@ const mtu: Check = {
     const links = i.model.hostLinks ?? [];
     const uplink = links.find((l) => l.name === dev);
     if (!uplink?.mtu) return [];
-    const dockerBridges = new Set((i.model.networks ?? []).map((n) => n.bridgeName).filter(Boolean));
-    const big = links.filter((l) => dockerBridges.has(l.name) && l.mtu !== null && l.mtu > (uplink.mtu as number));
+    const isDocker = dockerBridgesOf(i);
+    const big = links.filter((l) => isDocker(l.name) && l.mtu !== null && l.mtu > (uplink.mtu as number));
     const containers = i.vethMap.interfaces.filter((r) => r.mtu !== null && r.mtu > (uplink.mtu as number) && r.mode !== 'container' && (r.driver === 'bridge' || r.mode === 'bridge'));
     if (!big.length && !containers.length) return [];
     return [
-      finding('mtu', 'warning', `MTU larger than the uplink ${uplink.name}'s ${uplink.mtu}: ${[...big.map((l) => `${l.name} ${l.mtu}`), ...(containers.length ? [`${containers.length} container interface(s)`] : [])].join(', ')}.`, [{ source: 'ip -j -d addr', text: `${uplink.name} mtu ${uplink.mtu}; ${big.map((l: Link) => `${l.name} mtu ${l.mtu}`).join('; ')}` }, ...containers.slice(0, 5).map((r) => ({ source: `containers/${r.container}/net.json`, text: `${r.container} ${r.interface} mtu ${r.mtu}` }))], 'Packets larger than the uplink MTU leaving the host are dropped when Path MTU discovery is blocked: TLS handshakes and large responses hang while small requests work.', `set "mtu": ${uplink.mtu} in /etc/docker/daemon.json (default bridge) and -o com.docker.network.driver.mtu=${uplink.mtu} on user networks`),
+      finding('mtu', 'warning', `MTU larger than the uplink ${uplink.name}'s ${uplink.mtu}: ${[...big.map((l) => `${l.name} ${l.mtu}`), ...(containers.length ? [`${containers.length} container interface(s)`] : [])].join(', ')}.`, [{ source: linksSource(i), text: `${uplink.name} mtu ${uplink.mtu}; ${big.map((l: Link) => `${l.name} mtu ${l.mtu}`).join('; ')}` }, ...containers.slice(0, 5).map((r) => ({ source: `containers/${r.container}/net.json`, text: `${r.container} ${r.interface} mtu ${r.mtu}` }))], 'Packets larger than the uplink MTU leaving the host are dropped when Path MTU discovery is blocked: TLS handshakes and large responses hang while small requests work.', `set "mtu": ${uplink.mtu} in /etc/docker/daemon.json (default bridge) and -o com.docker.network.driver.mtu=${uplink.mtu} on user networks`),
     ];
   },
 };
@@ -156,19 +173,25 @@ const veths: Check = {
   needs: (i) => (i.model.hostLinks ? null : 'host links are not in the data'),
   run(i) {
     const out: Finding[] = [];
-    const dockerBridges = new Set((i.model.networks ?? []).map((n) => n.bridgeName).filter((b): b is string => Boolean(b)));
+    const isDocker = dockerBridgesOf(i);
     for (const v of i.vethMap.hostVeths) {
       if (v.owner) continue;
-      if (v.bridge && dockerBridges.has(v.bridge)) {
-        out.push(finding('veths', 'warning', `Host veth ${v.name} on Docker bridge ${v.bridge} belongs to no container.`, [{ source: 'ip -j -d addr', text: `${v.ifindex}: ${v.name}@if${v.peerIfindex ?? '?'} master ${v.bridge}${v.linkNetnsId !== null ? ` link-netnsid ${v.linkNetnsId}` : ''}` }, ...(v.note ? [{ source: 'docknet veth-map', text: v.note }] : [])], 'A leftover from a container that was not cleaned up (daemon crash, killed shim); harmless alone, but leftovers pile up and can hold addresses.', `docknet veth-map ${v.name}   # then, if truly orphaned: ip link delete ${v.name}`));
+      if (v.ownerUnknown) {
+        out.push(finding('veths', 'info', `Host veth ${v.name}'s owner is not in the data, so whether it is a leftover cannot be told.`, [{ source: 'docknet veth-map', text: v.note ?? '' }], 'Its container\'s interfaces could not be read (not running as root, or not in the snapshot).', `docknet veth-map ${v.name}   # as root, on the live host`));
+        continue;
+      }
+      if (v.bridge && isDocker(v.bridge)) {
+        out.push(finding('veths', 'warning', `Host veth ${v.name} on Docker bridge ${v.bridge} belongs to no container.`, [{ source: linksSource(i), text: `${v.ifindex}: ${v.name}@if${v.peerIfindex ?? '?'} master ${v.bridge}${v.linkNetnsId !== null ? ` link-netnsid ${v.linkNetnsId}` : ''}` }, ...(v.note ? [{ source: 'docknet veth-map', text: v.note }] : [])], 'A leftover from a container that was not cleaned up (daemon crash, killed shim); harmless alone, but leftovers pile up and can hold addresses.', `docknet veth-map ${v.name}   # then, if truly orphaned: ip link delete ${v.name}`));
       } else if (!v.bridge) {
-        out.push(finding('veths', 'info', `Host veth ${v.name} is on no bridge and belongs to no container.`, [{ source: 'ip -j -d addr', text: `${v.ifindex}: ${v.name}@if${v.peerIfindex ?? '?'}` }], 'A veth end with no bridge carries no container traffic; another tool may own it.', `ip -d link show ${v.name}`));
+        out.push(finding('veths', 'info', `Host veth ${v.name} is on no bridge and belongs to no container.`, [{ source: linksSource(i), text: `${v.ifindex}: ${v.name}@if${v.peerIfindex ?? '?'}` }], 'A veth end with no bridge carries no container traffic; another tool may own it.', `ip -d link show ${v.name}`));
       }
     }
-    const bridges = (i.model.hostLinks ?? []).filter((l) => l.kind === 'bridge' && !dockerBridges.has(l.name));
+    // Plain `ip addr` text names no kind: a link others are enslaved to is a bridge too.
+    const masters = new Set((i.model.hostLinks ?? []).map((l) => l.master).filter(Boolean));
+    const bridges = (i.model.hostLinks ?? []).filter((l) => (l.kind === 'bridge' || masters.has(l.name)) && !isDocker(l.name));
     for (const b of bridges.sort((a, c) => naturalCompare(a.name, c.name))) {
       const what = /^virbr/.test(b.name) ? "libvirt's bridge (KVM virtual machines' NAT network), not Docker's" : /^cni|^cbr|^flannel|^weave|^kube/.test(b.name) ? 'a Kubernetes CNI bridge, not Docker\'s' : 'a bridge no Docker network uses';
-      out.push(finding('veths', 'info', `Bridge ${b.name} is ${what}.`, [{ source: 'ip -j -d addr', text: `${b.ifindex}: ${b.name} (bridge)${b.addresses[0] ? ` ${b.addresses[0].address}/${b.addresses[0].prefixlen}` : ''}` }], 'Other tools\' bridges add their own NAT and routes beside Docker\'s; good to know when reading iptables output.', `ip -d link show ${b.name}`));
+      out.push(finding('veths', 'info', `Bridge ${b.name} is ${what}.`, [{ source: linksSource(i), text: `${b.ifindex}: ${b.name} (bridge)${b.addresses[0] ? ` ${b.addresses[0].address}/${b.addresses[0].prefixlen}` : ''}` }], 'Other tools\' bridges add their own NAT and routes beside Docker\'s; good to know when reading iptables output.', `ip -d link show ${b.name}`));
     }
     return out;
   },
@@ -212,8 +235,8 @@ const subnetOverlap: Check = {
   needs: (i) => (!i.routes ? 'routes (`ip route`) are not in the data' : !i.model.networks ? 'Docker networks are not in the data' : null),
   run(i) {
     const out: Finding[] = [];
-    const dockerBridges = new Set((i.model.networks ?? []).map((n) => n.bridgeName).filter(Boolean));
-    const foreign = (i.routes ?? []).filter((r) => r.dst !== 'default' && r.dev && !dockerBridges.has(r.dev));
+    const isDocker = dockerBridgesOf(i);
+    const foreign = (i.routes ?? []).filter((r) => r.dst !== 'default' && r.dev && !isDocker(r.dev));
     for (const n of i.model.networks ?? []) {
       for (const s of n.subnets) {
         for (const r of foreign) {
