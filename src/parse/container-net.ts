@@ -7,13 +7,15 @@ import { jsonPreview } from './json-preview.js';
 type Json = Record<string, unknown>;
 
 const IGMP_DEVICE_LINE = /^(\d+)\s+(\S+)\s*:/;
+// "\t\t\t\t010000E0     1 0:00000000\t\t0": a multicast group joined by the device above.
+const IGMP_GROUP_LINE = /^\s+[0-9A-Fa-f]{8}\s+\d+\s+\d+:[0-9A-Fa-f]{8}\s+\d+\s*$/;
 
 /** /proc/<pid>/net/igmp lists every device of the namespace with its index ("2\teth0 : 1 V3"). */
 export function parseProcNetIgmp(text: string): Parsed<ContainerIface[]> {
   const value: ContainerIface[] = [];
   const issues: ParseIssue[] = [];
   splitLines(text).forEach((line, i) => {
-    if (line.trim() === '' || line.startsWith('Idx') || /^\s/.test(line)) return;
+    if (line.trim() === '' || line.startsWith('Idx') || IGMP_GROUP_LINE.test(line)) return;
     const m = IGMP_DEVICE_LINE.exec(line);
     if (m) value.push({ name: m[2] as string, ifindex: Number(m[1]), iflink: null, mac: null, mtu: null, operstate: null });
     else issues.push(issue(i + 1, line, 'not a device line of /proc/net/igmp'));

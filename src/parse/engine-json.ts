@@ -107,7 +107,7 @@ export function mapContainer(raw: unknown): ContainerInfo | null {
     image: str(config.Image) ?? str(c.Image) ?? '',
     state: str(state.Status) ?? (state.Running === true ? 'running' : 'unknown'),
     running: state.Running === true,
-    pid: pid !== null && pid > 0 ? pid : null,
+    pid: pid !== null && Number.isSafeInteger(pid) && pid > 0 ? pid : null,
     created: str(c.Created),
     startedAt: str(state.StartedAt),
     networkMode: str(host.NetworkMode) ?? 'default',

@@ -5,8 +5,9 @@ import type { Addr, AddrFamily, Link } from '../model/link.js';
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
 
 // "9: vethd4ac7ba@if8: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master docker0 ..."
-// Names cannot hold ':' or whitespace; '@' is split off because `ip` uses it to print IFLA_LINK.
-const HEADER = /^(\d+):\s+([^\s:@]+)(?:@([^\s:@]+))?:\s+<([^<>]*)>(.*)$/;
+// Names cannot hold ':', '/' or whitespace (the kernel's dev_valid_name); '@' is split off because `ip`
+// uses it to print IFLA_LINK.
+const HEADER = /^(\d+):\s+([^\s:@/]+)(?:@([^\s:@]+))?:\s+<([^<>]*)>(.*)$/;
 // "link/ether 9e:dd:50:f2:d3:ae brd ff:ff:ff:ff:ff:ff link-netnsid 1 promiscuity 0 ..."
 const LINK_LINE = /^link\/(\S+)(?:\s+(\S+))?(.*)$/;
 // "inet 172.17.0.2/16 brd 172.17.255.255 scope global eth0", "inet 10.0.0.1 peer 10.0.0.2/32 ..."

@@ -204,7 +204,7 @@ function parseRule(line: string, layout: Layout, lineNo: number, issues: ParseIs
   const first = t[0];
   if (first === undefined) return 'empty line';
   if (layout.num) {
-    if (!/^\d+$/.test(first.text)) return 'expected a rule number in the num column';
+    if (!/^\d+$/.test(first.text) || Number(first.text) < 1) return 'expected a rule number (1 or more) in the num column';
     num = Number(first.text);
     expectedTarget = first.start + Math.max(first.text.length, 4) + 1;
     i = 1;

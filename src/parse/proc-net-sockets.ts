@@ -59,7 +59,7 @@ export function parseProcNetSockets(text: string, protocol: 'tcp' | 'udp', famil
     if (line.trim() === '' || /^\s*sl\s/.test(line)) return;
     const m = ROW.exec(line);
     const ip = m ? hexToIp(m[1] as string) : null;
-    if (!m || ip === null) {
+    if (!m || ip === null || !Number.isSafeInteger(Number(m[4]))) {
       issues.push(issue(i + 1, line, `not a /proc/net/${protocol}${family === 'ipv6' ? '6' : ''} row`));
       return;
     }

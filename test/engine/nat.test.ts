@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { C, LAB_IMAGE, SERVICE, TEST_LABEL } from '../../lab/lab-spec.js';
 import { must, run } from '../../lab/run.js';
-import { runDocknet, withLab } from './harness.js';
+import { DOCKNET_BIN, runDocknet, withLab } from './harness.js';
 
 // ---- ground truth, read without docknet ----
 
@@ -371,4 +371,26 @@ test('docknet nat on the lab: every published port, real traffic, stale and miss
     assert.doesNotMatch(await must(['ip', 'netns', 'list']), new RegExp(`docknet-test-client-${process.pid}\\b`));
     for (const link of made.links) assert.notEqual((await run(['ip', 'link', 'show', link])).exitCode, 0, `${link} removed`);
   });
+});
+
+test('not root (docker group only): the Engine view is printed, and NAT rules are said to be unavailable', async (t) => {
+  if (!(await withLab(t))) return;
+  const group = await run(['getent', 'group', 'docker']);
+  const gid = group.stdout.split(':')[2] ?? '';
+  if (!gid) return t.skip('no docker group on this machine');
+  const nobody = (args: string[]) =>
+    run(['setpriv', '--reuid=65534', '--regid=65534', `--groups=${gid}`, process.execPath, DOCKNET_BIN, ...args], { env: { NO_COLOR: '1' } });
+  const j = await nobody(['nat', '--json', '--port', '49154']);
+  assert.equal(j.exitCode, 0, j.stderr);
+  const json = JSON.parse(j.stdout) as NatJson & { reason: string | null };
+  assert.equal(json.available, false);
+  assert.equal(json.reason, 'iptables needs root (run with sudo)');
+  const m = json.mappings.find((x) => x.hostIp === '0.0.0.0');
+  assert.equal(m?.container, C.tomcatTml);
+  assert.equal(m?.containerIp, (await inspect(C.tomcatTml)).NetworkSettings.Networks.bridge?.IPAddress);
+  assert.equal(m?.rule, null);
+  const text = await nobody(['nat']);
+  assert.equal(text.exitCode, 0, text.stderr);
+  assert.match(text.stdout, /^NAT rules unavailable: iptables needs root \(run with sudo\)$/m);
+  assert.match(text.stdout, /^0\.0\.0\.0:49154\/tcp\s+tomcat-tml\s/m);
 });
