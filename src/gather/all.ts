@@ -3,12 +3,11 @@
 // An unreachable engine does not lose the host facts: it is recorded as missing.
 import { FACT, emptySnapshot, type Snapshot } from '../snapshot/snapshot.js';
 import { EngineUnreachableError } from './engine-api.js';
-import { HOST_COMMANDS, gatherLive, type FactGroup, type HostCommandSpec } from './live.js';
-import { commandFailure, runCommand } from './run-command.js';
+import { HOST_COMMANDS, gatherHostCommand, gatherLive, type FactGroup, type HostCommandSpec } from './live.js';
 
 const ENGINE_GROUPS: FactGroup[] = ['engine', 'engine-info', 'container-net'];
-/** Every host group there is, so a group added later is saved too. */
-const HOST_GROUPS = Object.keys(HOST_COMMANDS) as FactGroup[];
+/** Every host group there is, so a group added later is saved too; settings are file reads, not commands. */
+const HOST_GROUPS = [...(Object.keys(HOST_COMMANDS) as FactGroup[]), 'settings' as const];
 
 /** Commands only a saved snapshot records: the forms a person reads beside the JSON docknet reads. */
 export const SAVE_ONLY_COMMANDS: HostCommandSpec[] = [
@@ -21,21 +20,6 @@ export interface GatherAllResult {
   snapshot: Snapshot;
   /** Set when the engine could not be asked: the snapshot then holds host facts only. */
   engineError: EngineUnreachableError | null;
-}
-
-async function commandFact(snapshot: Snapshot, spec: HostCommandSpec): Promise<void> {
-  const r = await runCommand(spec.command);
-  const what = spec.command.join(' ');
-  const failure = commandFailure(r, spec.tool);
-  if (failure) {
-    snapshot.missing.push({ path: spec.path, what, reason: failure });
-    return;
-  }
-  snapshot.facts.set(spec.path, {
-    path: spec.path,
-    text: r.stdout,
-    origin: { kind: 'command', what, exitCode: r.exitCode, stderr: r.stderr, durationMs: r.durationMs },
-  });
 }
 
 function merge(into: Snapshot, from: Snapshot): void {
@@ -60,7 +44,7 @@ export async function gatherAll(): Promise<GatherAllResult> {
     },
   );
   const extra = emptySnapshot({ kind: 'live', location: null });
-  const [host] = await Promise.all([gatherLive(HOST_GROUPS), ...SAVE_ONLY_COMMANDS.map((spec) => commandFact(extra, spec))]);
+  const [host] = await Promise.all([gatherLive(HOST_GROUPS), ...SAVE_ONLY_COMMANDS.map((spec) => gatherHostCommand(extra, spec))]);
   merge(host, extra);
   const engine = await engineWork;
   if (engine.snapshot) merge(host, engine.snapshot);

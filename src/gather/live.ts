@@ -57,7 +57,7 @@ function containerPid(raw: unknown): number {
   return typeof pid === 'number' ? pid : 0;
 }
 
-async function gatherHostCommand(snapshot: Snapshot, spec: HostCommandSpec): Promise<void> {
+export async function gatherHostCommand(snapshot: Snapshot, spec: HostCommandSpec): Promise<void> {
   const r = await runCommand(spec.command);
   const failure = commandFailure(r, spec.tool);
   if (failure) {
