@@ -218,10 +218,11 @@ const portClash: Check = {
       if (unique.length > 1) out.push(finding('port-clash', 'error', `${unique.join(' and ')} both publish ${k}.`, [{ source: 'docker/containers.json', text: unique.map((n) => `${n}: ${k}`).join('; ') }], 'Only one can receive the traffic; which one depends on rule order.', `docker port ${unique[0]}; docker port ${unique[1]}`));
     }
     const published = new Set([...seen.keys()].map((k) => k.replace(/^.*:(\d+)\/(\w+)$/, '$1/$2')));
-    const proxyPorts = new Set((i.proxies ?? []).map((p) => `${p.hostPort}/${p.proto}`));
+    // docker-proxy's own sockets are the publication itself: same address, port and protocol.
+    const proxySockets = new Set((i.proxies ?? []).map((p) => `${p.hostIp}:${p.hostPort}/${p.proto}`));
     for (const l of i.hostListeners ?? []) {
       const key = `${l.port}/${l.protocol}`;
-      if (published.has(key) && !proxyPorts.has(key)) {
+      if (published.has(key) && !proxySockets.has(`${l.ip}:${l.port}/${l.protocol}`)) {
         out.push(finding('port-clash', 'warning', `A host process (or host-mode container) listens on ${l.ip}:${l.port}/${l.protocol}, a port Docker also publishes.`, [{ source: `/proc/net/${l.protocol}${l.family === 'ipv6' ? '6' : ''}`, text: `${l.ip}:${l.port} inode ${l.inode ?? '?'}` }], 'Traffic from outside is DNATed to the container before it reaches the host process; local clients may reach either.', `ss -lntup 'sport = :${l.port}'`));
       }
     }

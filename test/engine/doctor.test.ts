@@ -1,0 +1,90 @@
+// Engine test: doctor on the lab reports no errors when healthy, and reports each problem the test
+// causes on purpose (then undoes): forwarding off, a stale DNAT rule, an MTU above the uplink's, a
+// host listener on a published port. Everything is labelled and restored in finally blocks.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { execa } from 'execa';
+import { LAB_IMAGE, TEST_LABEL } from '../../lab/lab-spec.js';
+import { runDocknet, withLab, TEST_RUN_ID } from './harness.js';
+
+interface Finding {
+  check: string;
+  severity: string;
+  title: string;
+  evidence: { source: string; text: string }[];
+}
+interface DoctorJson {
+  summary: { error: number };
+  findings: Finding[];
+  checks: { check: string; status: string; reason: string | null }[];
+}
+
+async function doctor(): Promise<{ code: number; json: DoctorJson }> {
+  const r = await runDocknet(['doctor', '--json']);
+  assert.ok(r.exitCode === 0 || r.exitCode === 1, r.stderr);
+  return { code: r.exitCode, json: JSON.parse(r.stdout) as DoctorJson };
+}
+
+const FORWARD = '/proc/sys/net/ipv4/ip_forward';
+const label = `${TEST_LABEL}=${TEST_RUN_ID}`;
+
+test('doctor on the lab', async (t) => {
+  if (!(await withLab(t))) return;
+
+  await t.test('a healthy lab has no error-level finding and exit 0', async () => {
+    const { code, json } = await doctor();
+    assert.deepEqual(json.findings.filter((f) => f.severity === 'error'), []);
+    assert.equal(code, 0);
+    for (const c of json.checks) assert.ok(c.status === 'ran' || c.reason, `${c.check} skipped without a reason`);
+  });
+
+  await t.test('forwarding turned off is an error with the sysctl as evidence; exit 1', async () => {
+    const before = readFileSync(FORWARD, 'utf8').trim();
+    try {
+      writeFileSync(FORWARD, '0');
+      const { code, json } = await doctor();
+      const f = json.findings.find((x) => x.check === 'forwarding');
+      assert.equal(f?.severity, 'error');
+      assert.deepEqual(f?.evidence[0], { source: FORWARD, text: 'net.ipv4.ip_forward = 0' });
+      assert.equal(code, 1);
+    } finally {
+      writeFileSync(FORWARD, before);
+    }
+  });
+
+  await t.test('a stale DNAT rule is reported with its rule text', async () => {
+    const rule = ['-t', 'nat', '-A', 'DOCKER', '-p', 'tcp', '--dport', '47999', '-m', 'comment', '--comment', 'docknet-test', '-j', 'DNAT', '--to-destination', '172.17.254.254:80'];
+    await execa('iptables', rule);
+    try {
+      const { json } = await doctor();
+      const f = json.findings.find((x) => x.check === 'nat' && x.title.includes('172.17.254.254'));
+      assert.ok(f, JSON.stringify(json.findings.map((x) => x.title)));
+      assert.match(f.evidence[0]?.text ?? '', /--dport 47999 .*--to-destination 172\.17\.254\.254:80/);
+    } finally {
+      await execa('iptables', rule.map((a) => (a === '-A' ? '-D' : a)));
+    }
+  });
+
+  await t.test('a bridge MTU above the uplink\'s, and a host listener on a published port', async () => {
+    const netName = `docknet-test-mtu-${process.pid}`;
+    const cname = `docknet-test-doctor-${process.pid}`;
+    const port = 47998;
+    const server = net.createServer();
+    await execa('docker', ['network', 'create', '--label', label, '-o', 'com.docker.network.driver.mtu=9000', '-o', 'com.docker.network.bridge.name=dntest-mtu0', netName]);
+    try {
+      await execa('docker', ['run', '-d', '--name', cname, '--label', label, '--network', netName, '-p', `127.0.0.2:${port}:8080`, LAB_IMAGE, 'sleep', '600']);
+      await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+      const { json } = await doctor();
+      const mtu = json.findings.find((x) => x.check === 'mtu');
+      assert.match(mtu?.title ?? '', /dntest-mtu0 9000/);
+      const clash = json.findings.find((x) => x.check === 'port-clash' && x.title.includes(`127.0.0.1:${port}/tcp`));
+      assert.ok(clash, JSON.stringify(json.findings.map((x) => x.title)));
+    } finally {
+      server.close();
+      await execa('docker', ['rm', '-f', cname], { reject: false });
+      await execa('docker', ['network', 'rm', netName], { reject: false });
+    }
+  });
+});
