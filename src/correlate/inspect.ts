@@ -127,8 +127,10 @@ function describeMode(kind: string, c: ContainerInfo, rows: InterfaceRow[], owne
     }
     case 'overlay':
       return 'overlay: eth0 on the overlay network lives in a VXLAN network namespace of Docker\'s that spans swarm nodes (its peer is not on the host); traffic leaving the node goes through eth1, a veth on docker_gwbridge, with NAT.';
+    case 'unknown':
+      return 'unknown: the data does not say which network mode (it holds no `docker inspect` of this container).';
     default:
-      return `${kind}: a network of driver ${c.endpoints.length ? kind : 'unknown'}.`;
+      return `${kind}: a network of the ${kind} driver.`;
   }
 }
 

@@ -61,12 +61,15 @@ export interface HostVethRow {
 export interface VethMap {
   interfaces: InterfaceRow[];
   hostVeths: HostVethRow[];
+  /** False when the data has no host link listing: then no host veth can be named at all. */
+  hostLinksKnown: boolean;
   /** Where facts came from and what was missing, each once, in words. */
   notes: string[];
 }
 
 interface Context {
   model: HostModel;
+  isVeth: (link: Link) => boolean;
   hostByIndex: Map<number, Link>;
   bridgeOf: Map<string, string>;
   networksById: Map<string, NetworkInfo>;
@@ -78,10 +81,19 @@ interface Context {
 
 const MODES_BY_DRIVER: Record<string, string> = { bridge: 'bridge', macvlan: 'macvlan', ipvlan: 'ipvlan', overlay: 'overlay' };
 
-function isVeth(link: Link): boolean {
-  if (link.kind) return link.kind === 'veth';
-  // Plain `ip addr` text names no kind: a link whose peer is in another namespace is a veth end.
-  return (link.linkNetnsId !== null || link.linkNetnsName !== undefined) && link.peerIfindex !== null && link.name !== 'lo';
+/**
+ * Plain `ip addr` text names no kind: a link whose peer is in another namespace is a veth end.
+ * iproute2 says so with link-netnsid; busybox never prints it, so there a peer index that no link of
+ * the same listing points back from is taken as a peer elsewhere (pairing still needs both sides).
+ */
+function vethTest(links: Link[]): (link: Link) => boolean {
+  const byIndex = new Map(links.map((l) => [l.ifindex, l]));
+  return (link) => {
+    if (link.kind) return link.kind === 'veth';
+    if (link.peerIfindex === null || link.name === 'lo' || link.peerName !== null) return false;
+    if (link.linkNetnsId !== null || link.linkNetnsName !== undefined) return true;
+    return byIndex.get(link.peerIfindex)?.peerIfindex !== link.ifindex;
+  };
 }
 
 function networkOf(ctx: Context, ep: Endpoint): NetworkInfo | undefined {
@@ -172,7 +184,7 @@ function resolvePeer(ctx: Context, row: InterfaceRow, iface: ContainerIface, net
       return;
     }
     const host = ctx.hostByIndex.get(iflink);
-    if (host && isVeth(host) && host.peerIfindex === ifindex) {
+    if (host && ctx.isVeth(host) && host.peerIfindex === ifindex) {
       const known = host.linkNetnsId !== null ? ctx.nsidToNetns.get(host.linkNetnsId) : undefined;
       if (known !== undefined && netns !== null && known !== netns) {
         row.note = `host ${host.name} points at ifindex ${ifindex} of another namespace (link-netnsid ${host.linkNetnsId}): not paired`;
@@ -186,7 +198,7 @@ function resolvePeer(ctx: Context, row: InterfaceRow, iface: ContainerIface, net
       return;
     }
     if (row.driver === 'macvlan' || row.driver === 'ipvlan') {
-      if (host && !isVeth(host)) {
+      if (host && !ctx.isVeth(host)) {
         row.parent = host.name;
         row.note = `${row.driver} on host ${host.name} (ifindex ${host.ifindex}): no veth; the host itself cannot reach this container through ${host.name}`;
       } else {
@@ -207,7 +219,7 @@ function resolvePeer(ctx: Context, row: InterfaceRow, iface: ContainerIface, net
   }
   // Only the host side is known to point here: usable when exactly one host veth does.
   const candidates = [...ctx.hostByIndex.values()].filter(
-    (l) => isVeth(l) && l.peerIfindex === ifindex && (netns === null || l.linkNetnsId === null || (ctx.nsidToNetns.get(l.linkNetnsId) ?? netns) === netns),
+    (l) => ctx.isVeth(l) && l.peerIfindex === ifindex && (netns === null || l.linkNetnsId === null || (ctx.nsidToNetns.get(l.linkNetnsId) ?? netns) === netns),
   );
   if (candidates.length === 1) {
     const host = candidates[0] as Link;
@@ -349,7 +361,7 @@ function hostVethRows(ctx: Context, rows: InterfaceRow[]): HostVethRow[] {
   });
   const out: HostVethRow[] = [];
   for (const link of ctx.hostByIndex.values()) {
-    if (!isVeth(link)) continue;
+    if (!ctx.isVeth(link)) continue;
     const bridge = link.master ?? ctx.bridgeOf.get(link.name) ?? null;
     const row: HostVethRow = { name: link.name, ifindex: link.ifindex, peerIfindex: link.peerIfindex, linkNetnsId: link.linkNetnsId, bridge, owner: null, ownerKind: null, ownerInterface: null, ownerUnknown: false, note: null };
     const owner = owned.get(link.ifindex);
@@ -422,6 +434,7 @@ export function correlateVethMap(model: HostModel): VethMap {
   const ctx: Context = {
     model,
     hostByIndex: new Map((model.hostLinks ?? []).map((l) => [l.ifindex, l])),
+    isVeth: vethTest(model.hostLinks ?? []),
     bridgeOf: new Map((model.bridges ?? []).flatMap((b) => b.interfaces.map((i) => [i, b.name] as const))),
     networksById: new Map(networks.map((n) => [n.id, n])),
     networksByName: new Map(networks.map((n) => [n.name, n])),
@@ -445,5 +458,5 @@ export function correlateVethMap(model: HostModel): VethMap {
     .flat()
     .sort((a, b) => naturalCompare(a.container, b.container) || naturalCompare(a.interface ?? '', b.interface ?? ''));
   sourceNotes(ctx);
-  return { interfaces, hostVeths: hostVethRows(ctx, interfaces), notes: [...ctx.notes] };
+  return { interfaces, hostVeths: hostVethRows(ctx, interfaces), hostLinksKnown: model.hostLinks !== null, notes: [...ctx.notes] };
 }

@@ -71,6 +71,8 @@ function mapListedContainer(c: Json, id: string): ContainerInfo {
     else (ports[key] ??= []).push({ hostIp: str(port.IP) ?? '', hostPort: String(port.PublicPort) });
   }
   const created = num(c.Created);
+  // Seconds since the epoch; a value outside what a Date can hold would make toISOString throw.
+  const createdAt = created !== null ? new Date(created * 1000) : null;
   return {
     id,
     name: (typeof names[0] === 'string' ? names[0] : id.slice(0, 12)).replace(/^\//, ''),
@@ -78,7 +80,7 @@ function mapListedContainer(c: Json, id: string): ContainerInfo {
     state,
     running: state === 'running',
     pid: null,
-    created: created !== null ? new Date(created * 1000).toISOString() : null,
+    created: createdAt !== null && Number.isFinite(createdAt.getTime()) ? createdAt.toISOString() : null,
     startedAt: null,
     networkMode: str(obj(c.HostConfig).NetworkMode) ?? 'default',
     sandboxKey: null,

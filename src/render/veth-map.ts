@@ -68,7 +68,11 @@ export function renderVethMapText(io: IO, map: VethMap, snapshot: Snapshot): str
     v.owner ? `${v.owner}${v.ownerInterface ? ` ${v.ownerInterface}` : ''}${v.ownerKind === 'ingress-sbox' ? ' (swarm ingress sandbox)' : ''}` : null,
     notes.mark(v.note),
   ]);
-  out += vethRows.length ? renderTable(io, ['HOST VETH', 'IFINDEX', 'NETNSID', 'BRIDGE', 'OWNER', 'NOTE'], vethRows) : 'No veth interfaces on the host.\n';
+  out += vethRows.length
+    ? renderTable(io, ['HOST VETH', 'IFINDEX', 'NETNSID', 'BRIDGE', 'OWNER', 'NOTE'], vethRows)
+    : map.hostLinksKnown
+      ? 'No veth interfaces on the host.\n'
+      : 'Host veths unknown: the data holds no listing of the host\'s links (ip addr).\n';
   const footnotes = notes.render();
   if (footnotes) out += `\nNotes:\n${footnotes}`;
   if (map.notes.length) out += `\nSources:\n${map.notes.map((n) => `  ${escapeText(n)}\n`).join('')}`;
