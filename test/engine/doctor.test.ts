@@ -87,4 +87,36 @@ test('doctor on the lab', async (t) => {
       await execa('docker', ['network', 'rm', netName], { reject: false });
     }
   });
+
+  await t.test('an orphan veth on docker0, a host route overlapping a Docker subnet, rules in the other iptables backend', async () => {
+    const ns = `docknet-test-doctor-${process.pid}`;
+    const [va, vb, br] = ['dntest-va', 'dntest-vb', 'dntest-br0'];
+    const chain = 'DOCKNET-TEST';
+    try {
+      await execa('ip', ['netns', 'add', ns]);
+      await execa('ip', ['link', 'add', va, 'type', 'veth', 'peer', 'name', vb]);
+      await execa('ip', ['link', 'set', vb, 'netns', ns]);
+      await execa('ip', ['link', 'set', va, 'master', 'docker0']);
+      // A bridge of nobody's with a route into the lab's 10.213.0.0/24: the classic "corporate route" clash.
+      await execa('ip', ['link', 'add', br, 'type', 'bridge']);
+      await execa('ip', ['link', 'set', br, 'up']);
+      await execa('ip', ['route', 'add', '10.213.0.0/16', 'dev', br]);
+      await execa('iptables-legacy', ['-t', 'filter', '-N', chain]);
+      await execa('iptables-legacy', ['-t', 'filter', '-A', chain, '-j', 'RETURN']);
+      const { json } = await doctor();
+      const titles = json.findings.map((x) => x.title);
+      assert.ok(titles.some((x) => x.includes(`Host veth ${va} on Docker bridge docker0 belongs to no container`)), JSON.stringify(titles));
+      assert.ok(titles.some((x) => /docknet-lab-net \(10\.213\.0\.0\/24\) overlaps the host route 10\.213\.0\.0\/16 via dntest-br0/.test(x)), JSON.stringify(titles));
+      const backends = json.findings.find((x) => x.check === 'iptables-backends');
+      assert.match(backends?.title ?? '', /Docker's rules are in the nf_tables backend, while the legacy backend also holds \d+ rule/);
+      assert.ok(backends?.evidence.some((e) => e.text.includes(`-A ${chain} -j RETURN`)));
+    } finally {
+      await execa('iptables-legacy', ['-t', 'filter', '-F', chain], { reject: false });
+      await execa('iptables-legacy', ['-t', 'filter', '-X', chain], { reject: false });
+      await execa('ip', ['route', 'del', '10.213.0.0/16', 'dev', br], { reject: false });
+      await execa('ip', ['link', 'del', br], { reject: false });
+      await execa('ip', ['link', 'del', va], { reject: false });
+      await execa('ip', ['netns', 'del', ns], { reject: false });
+    }
+  });
 });

@@ -98,8 +98,12 @@ const brNetfilter: Check = {
   },
 };
 
+/** The rule lines of an iptables-save dump, with or without `-c` counters ("[12:720] -A ..."). */
 function ruleLines(save: string | null): string[] {
-  return (save ?? '').split('\n').filter((l) => l.startsWith('-A '));
+  return (save ?? '')
+    .split('\n')
+    .map((l) => l.replace(/^\[\d+:\d+\]\s+/, ''))
+    .filter((l) => l.startsWith('-A '));
 }
 
 const backends: Check = {
