@@ -41,7 +41,7 @@ function filterMap(map: VethMap, containers: ContainerInfo[], targets: string[],
 }
 
 export async function runVethMap(opts: VethMapOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
-  const snapshot = await snapshotOf(['engine', 'container-net', 'links']);
+  const snapshot = await snapshotOf(['engine', 'container-net', 'links', 'routes']);
   const model = buildHostModel(snapshot);
   const map = filterMap(correlateVethMap(model), model.containers ?? [], opts.targets, opts.all);
   if (opts.json) io.out(`${JSON.stringify(vethMapJson(map, snapshot), null, 2)}\n`);

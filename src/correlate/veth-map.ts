@@ -7,6 +7,7 @@ import { shortId, type ContainerInfo, type Endpoint, type NetworkInfo } from '..
 import type { Link } from '../model/link.js';
 import type { HostModel } from '../parse/host-model.js';
 import { naturalCompare } from '../util/natural-compare.js';
+import { hostInterfaces, type HostInterfaceRow } from './host-interfaces.js';
 
 export type PairedBy = 'both-sides' | 'host-side-only';
 
@@ -63,6 +64,8 @@ export interface VethMap {
   hostVeths: HostVethRow[];
   /** False when the data has no host link listing: then no host veth can be named at all. */
   hostLinksKnown: boolean;
+  /** The host's other interfaces, each with what it is for. */
+  hostInterfaces: HostInterfaceRow[];
   /** Where facts came from and what was missing, each once, in words. */
   notes: string[];
 }
@@ -458,5 +461,11 @@ export function correlateVethMap(model: HostModel): VethMap {
     .flat()
     .sort((a, b) => naturalCompare(a.container, b.container) || naturalCompare(a.interface ?? '', b.interface ?? ''));
   sourceNotes(ctx);
-  return { interfaces, hostVeths: hostVethRows(ctx, interfaces), hostLinksKnown: model.hostLinks !== null, notes: [...ctx.notes] };
+  return {
+    interfaces,
+    hostVeths: hostVethRows(ctx, interfaces),
+    hostLinksKnown: model.hostLinks !== null,
+    hostInterfaces: hostInterfaces(model.hostLinks, model.networks, model.routes, ctx.isVeth),
+    notes: [...ctx.notes],
+  };
 }

@@ -12,6 +12,7 @@ import { parseContainersJson, parseNetworksJson } from './engine-json.js';
 import { parseDockerPsText } from './docker-ps-text.js';
 import { parseIpAddrText } from './ip-addr-text.js';
 import { parseIpLinkJson } from './ip-link-json.js';
+import { parseIpRouteJson, type Route } from './ip-route-json.js';
 import { emptyPortFacts, readPortFacts, type PortFacts } from './nat-facts.js';
 
 export interface FileIssues {
@@ -28,6 +29,8 @@ export interface HostModel {
   hostLinksFrom: string | null;
   bridges: BridgeInfo[] | null;
   hostNetns: string | null;
+  /** `ip -j route` of the host; null when not in the data. */
+  routes: Route[] | null;
   /** Container-side interfaces, by container name. */
   containerNet: Map<string, ContainerNetFacts>;
   /** NAT rules, docker-proxy processes and bound host sockets (the 'nat' facts), each saying where it came from. */
@@ -51,6 +54,7 @@ export function buildHostModel(snapshot: Snapshot): HostModel {
     hostLinksFrom: null,
     bridges: null,
     hostNetns: factText(snapshot, FACT.hostNetns)?.trim() || null,
+    routes: null,
     containerNet: new Map(),
     portFacts: emptyPortFacts(),
     fileIssues: [],
@@ -82,6 +86,8 @@ export function buildHostModel(snapshot: Snapshot): HostModel {
     model.hostLinksFrom = path;
     break;
   }
+  const routes = text(FACT.ipRouteJson);
+  if (routes !== null) model.routes = take(model, FACT.ipRouteJson, parseIpRouteJson(routes));
   const brctl = text(FACT.brctlShow);
   if (brctl !== null) model.bridges = take(model, FACT.brctlShow, parseBrctlShow(brctl));
 

@@ -73,6 +73,9 @@ export function renderVethMapText(io: IO, map: VethMap, snapshot: Snapshot): str
     : map.hostLinksKnown
       ? 'No veth interfaces on the host.\n'
       : 'Host veths unknown: the data holds no listing of the host\'s links (ip addr).\n';
+  if (map.hostInterfaces.length) {
+    out += `\n${renderTable(io, ['HOST INTERFACE', 'IFINDEX', 'IPV4', 'ROLE'], map.hostInterfaces.map((h) => [h.name, h.ifindex, h.ipv4, h.role]))}`;
+  }
   const footnotes = notes.render();
   if (footnotes) out += `\nNotes:\n${footnotes}`;
   if (map.notes.length) out += `\nSources:\n${map.notes.map((n) => `  ${escapeText(n)}\n`).join('')}`;
@@ -85,6 +88,7 @@ export function vethMapJson(map: VethMap, snapshot: Snapshot): unknown {
     snapshot: snapshotJson(snapshot),
     interfaces: map.interfaces,
     hostVeths: map.hostVeths,
+    hostInterfaces: map.hostInterfaces,
     notes: map.notes,
   };
 }

@@ -20,8 +20,8 @@ const container = (name: string, extra: Partial<ContainerInfo> = {}): ContainerI
 
 function inputs(over: Partial<DoctorInputs> = {}, model: Partial<DoctorInputs['model']> = {}): DoctorInputs {
   return {
-    model: { containers: [], networks: [network('bridge', 'docker0', '172.17.0.0/16')], hostLinks: [link(2, 'eth0', { mtu: 1500 }), link(5, 'docker0', { kind: 'bridge', mtu: 1500 })], hostLinksFrom: 'test', bridges: null, hostNetns: null, containerNet: new Map(), fileIssues: [], missing: [], ...model },
-    vethMap: { interfaces: [], hostVeths: [], hostLinksKnown: true, notes: [] },
+    model: { containers: [], networks: [network('bridge', 'docker0', '172.17.0.0/16')], hostLinks: [link(2, 'eth0', { mtu: 1500 }), link(5, 'docker0', { kind: 'bridge', mtu: 1500 })], hostLinksFrom: "test", bridges: null, hostNetns: null, routes: null, containerNet: new Map(), fileIssues: [], missing: [], ...model },
+    vethMap: { interfaces: [], hostVeths: [], hostLinksKnown: true, hostInterfaces: [], notes: [] },
     nat: null,
     settings: { sysctl: { 'net.ipv4.ip_forward': '1', 'net.ipv6.conf.all.forwarding': '0', 'net.bridge.bridge-nf-call-iptables': '1' }, modules: { br_netfilter: true } },
     routes: [{ dst: 'default', dev: 'eth0', gateway: '192.0.2.1' }],
@@ -79,7 +79,7 @@ test('a Docker bridge with an MTU above the uplink\'s', () => {
 
 test('orphan veth on a Docker bridge; libvirt bridge explained as not Docker\'s', () => {
   const i = inputs(
-    { vethMap: { interfaces: [], notes: [], hostLinksKnown: true, hostVeths: [{ name: 'vethd4ac7ba', ifindex: 9, peerIfindex: 8, linkNetnsId: 1, bridge: 'docker0', owner: null, ownerKind: null, ownerInterface: null, ownerUnknown: false, note: null }] } },
+    { vethMap: { interfaces: [], notes: [], hostLinksKnown: true, hostInterfaces: [], hostVeths: [{ name: 'vethd4ac7ba', ifindex: 9, peerIfindex: 8, linkNetnsId: 1, bridge: 'docker0', owner: null, ownerKind: null, ownerInterface: null, ownerUnknown: false, note: null }] } },
     { hostLinks: [link(2, 'eth0'), link(3, 'virbr0', { kind: 'bridge' }), link(5, 'docker0', { kind: 'bridge' })] },
   );
   const fs = findings('veths', i).findings;

@@ -73,6 +73,7 @@ test('index 7 is never confused with 27 nor with index 7 of another namespace', 
     hostLinksFrom: 'test',
     bridges: null,
     hostNetns: 'net:[1]',
+    routes: null,
     containerNet: new Map([
       ['a', container('a', 7, 27, 'net:[10]')],
       ['b', container('b', 27, 7, 'net:[11]')],
@@ -86,4 +87,15 @@ test('index 7 is never confused with 27 nor with index 7 of another namespace', 
   assert.equal(peer('b'), 'vethB');
   assert.equal(peer('c'), 'vethC');
   assert.deepEqual(map.hostVeths.map((v) => [v.name, v.owner]), [['vethA', 'a'], ['vethB', 'b'], ['vethC', 'c']]);
+});
+
+test('seed: the host interfaces are explained, the uplink as an inference', async () => {
+  const map = await seedMap();
+  const role = (name: string) => map.hostInterfaces.find((h) => h.name === name)?.role ?? '';
+  assert.equal(role('lo'), 'loopback');
+  assert.match(role('ens33'), /^probably the uplink \(inference/);
+  assert.match(role('virbr0'), /libvirt's NAT bridge/);
+  assert.match(role('virbr0-nic'), /libvirt's placeholder port/);
+  assert.match(role('docker0'), /Docker's bridge, by its name/);
+  assert.deepEqual(map.hostInterfaces.map((h) => h.name), ['lo', 'ens33', 'virbr0', 'virbr0-nic', 'docker0'], 'veths are in their own table');
 });
