@@ -69,3 +69,24 @@ export interface NetworkInfo {
 export function shortId(id: string): string {
   return id.slice(0, 12);
 }
+
+/** A container known only by a few facts (a `docker ps` row, a pasted `ip addr`): everything else unknown. */
+export function partialContainer(known: Pick<ContainerInfo, 'id' | 'name'> & Partial<ContainerInfo>): ContainerInfo {
+  return {
+    image: '',
+    state: 'unknown',
+    running: false,
+    pid: null,
+    created: null,
+    startedAt: null,
+    // Neither `docker ps` nor `ip addr` shows the network mode.
+    networkMode: 'unknown',
+    sandboxKey: null,
+    endpoints: [],
+    ports: {},
+    portBindings: {},
+    exposedPorts: [],
+    labels: {},
+    ...known,
+  };
+}

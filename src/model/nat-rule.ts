@@ -207,3 +207,32 @@ export function parseNatAddress(s: string): NatAddress | null {
   if (/^[0-9.]+(?:-[0-9.]+)?$/.test(t) || /^[0-9A-Fa-f:]+(?:-[0-9A-Fa-f:]+)?$/.test(t)) return { ip: t, port: null };
   return null;
 }
+
+/** A rule that matches everything and does nothing: what each parser fills in from what it reads. */
+export function blankRule(): Omit<NatRule, 'family' | 'table' | 'chain' | 'number' | 'line' | 'text'> {
+  return {
+    handle: null,
+    packets: null,
+    bytes: null,
+    countersExact: true,
+    target: '',
+    protocol: 'all',
+    protocolNegated: false,
+    inInterface: null,
+    inNegated: false,
+    outInterface: null,
+    outNegated: false,
+    source: null,
+    sourceNegated: false,
+    destination: null,
+    destinationNegated: false,
+    dport: null,
+    dportNegated: false,
+    sport: null,
+    sportNegated: false,
+    dnatTo: null,
+    snatTo: null,
+    comment: null,
+    matches: '',
+  };
+}

@@ -1,5 +1,5 @@
 // Parses the text table of `docker ps` (columns cut at the header's offsets, as docker's tabwriter aligns them).
-import type { ContainerInfo, PortBinding } from '../model/engine.js';
+import { partialContainer, type ContainerInfo, type PortBinding } from '../model/engine.js';
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
 
 const COLUMNS = ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'] as const;
@@ -56,24 +56,18 @@ export function parseDockerPsText(text: string): Parsed<ContainerInfo[]> {
     const status = cell(4);
     const running = status.startsWith('Up');
     const ports = parsePorts(cell(5));
-    value.push({
-      id: cell(0),
-      name: cell(6).split(',')[0] ?? cell(0),
-      image: cell(1),
-      state: running ? 'running' : status.startsWith('Exited') ? 'exited' : status.startsWith('Created') ? 'created' : 'unknown',
-      running,
-      pid: null,
-      created: null,
-      startedAt: null,
-      // `docker ps` does not show the network mode.
-      networkMode: 'unknown',
-      sandboxKey: null,
-      endpoints: [],
-      ports,
-      portBindings: ports,
-      exposedPorts: Object.keys(ports),
-      labels: {},
-    });
+    value.push(
+      partialContainer({
+        id: cell(0),
+        name: cell(6).split(',')[0] ?? cell(0),
+        image: cell(1),
+        state: running ? 'running' : status.startsWith('Exited') ? 'exited' : status.startsWith('Created') ? 'created' : 'unknown',
+        running,
+        ports,
+        portBindings: ports,
+        exposedPorts: Object.keys(ports),
+      }),
+    );
     lastUsed = i + 1;
   });
   if (lastUsed > 0 && lastUsed === lines.length && !/[\r\n]$/.test(text)) {

@@ -2,7 +2,7 @@
 // not say. Pure: the same code serves live and saved snapshots.
 import type { BridgeInfo } from '../model/bridge.js';
 import type { ContainerNetFacts } from '../model/container-net.js';
-import type { ContainerInfo, NetworkInfo } from '../model/engine.js';
+import { partialContainer, type ContainerInfo, type NetworkInfo } from '../model/engine.js';
 import type { Link } from '../model/link.js';
 import type { ParseIssue, Parsed } from '../model/parsed.js';
 import { FACT, factText, type MissingFact, type Snapshot } from '../snapshot/snapshot.js';
@@ -127,23 +127,7 @@ function addContainersKnownOnlyByTheirFiles(model: HostModel): void {
   const known = new Set((model.containers ?? []).map((c) => c.name));
   for (const name of model.containerNet.keys()) {
     if (known.has(name)) continue;
-    (model.containers ??= []).push({
-      id: '',
-      name,
-      image: '',
-      state: 'unknown',
-      // Its interfaces were captured, so it had a namespace then.
-      running: true,
-      pid: null,
-      created: null,
-      startedAt: null,
-      networkMode: 'unknown',
-      sandboxKey: null,
-      endpoints: [],
-      ports: {},
-      portBindings: {},
-      exposedPorts: [],
-      labels: {},
-    });
+    // Its interfaces were captured, so it had a namespace then.
+    (model.containers ??= []).push(partialContainer({ id: '', name, running: true }));
   }
 }

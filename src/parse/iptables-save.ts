@@ -2,6 +2,7 @@
 
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
 import {
+  blankRule,
   emptyOrigin,
   normaliseAddress,
   normaliseProtocol,
@@ -74,34 +75,6 @@ function words(line: string): Word[] | string {
     out.push({ value, raw: line.slice(start, i) });
   }
   return out;
-}
-
-function blankRule(): Omit<NatRule, 'family' | 'table' | 'chain' | 'number' | 'line' | 'text'> {
-  return {
-    handle: null,
-    packets: null,
-    bytes: null,
-    countersExact: true,
-    target: '',
-    protocol: 'all',
-    protocolNegated: false,
-    inInterface: null,
-    inNegated: false,
-    outInterface: null,
-    outNegated: false,
-    source: null,
-    sourceNegated: false,
-    destination: null,
-    destinationNegated: false,
-    dport: null,
-    dportNegated: false,
-    sport: null,
-    sportNegated: false,
-    dnatTo: null,
-    snatTo: null,
-    comment: null,
-    matches: '',
-  };
 }
 
 /** The options of one `-A CHAIN ...` rule, after the chain name. A reason string when unreadable. */

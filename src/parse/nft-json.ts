@@ -5,6 +5,7 @@
 import { issue, type ParseIssue, type Parsed } from '../model/parsed.js';
 import { jsonPreview } from './json-preview.js';
 import {
+  blankRule,
   normaliseAddress,
   normaliseProtocol,
   type NatAddress,
@@ -408,33 +409,13 @@ function readSet(kind: 'set' | 'map', v: Json): NatSet {
 
 function readRule(t: NatTable, chain: string, n: number, v: Json, what: string, issues: ParseIssue[]): NatRule {
   const rule: NatRule = {
+    ...blankRule(),
     family: t.family,
     table: t.name,
     chain,
     number: n,
     handle: num(v.handle),
-    packets: null,
-    bytes: null,
-    countersExact: true,
-    target: '',
-    protocol: 'all',
-    protocolNegated: false,
-    inInterface: null,
-    inNegated: false,
-    outInterface: null,
-    outNegated: false,
-    source: null,
-    sourceNegated: false,
-    destination: null,
-    destinationNegated: false,
-    dport: null,
-    dportNegated: false,
-    sport: null,
-    sportNegated: false,
-    dnatTo: null,
-    snatTo: null,
     comment: str(v.comment),
-    matches: '',
     text: '',
     line: 0,
   };
