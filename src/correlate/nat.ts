@@ -107,8 +107,43 @@ function destinationAllows(r: NatRule, dst: string | null): boolean {
  * The chains a packet from `hook` to `dst` passes to reach `chain` (jumps whose destination match lets
  * it through), e.g. ["PREROUTING", "DOCKER"]; null when no such way exists. dst null: any local address.
  */
-function hookPath(t: NatTable, chain: string, hook: 'prerouting' | 'output', dst: string | null): string[] | null {
+interface TableIndex {
+  names: Set<string>;
+  rulesByChain: Map<string, NatRule[]>;
+  /** Jumps from the output hook's chains to user chains: the exclusions (`! -d 127.0.0.0/8`) live there. */
+  outputJumps: NatRule[];
+  paths: Map<string, string[] | null>;
+}
+
+// Indexed once per table: per-mapping scans of every rule made `nat` quadratic on hosts with many rules.
+const indexes = new WeakMap<NatTable, TableIndex>();
+
+function indexOf(t: NatTable): TableIndex {
+  let ix = indexes.get(t);
+  if (ix) return ix;
   const names = new Set(t.chains.map((c) => c.name));
+  const rulesByChain = new Map<string, NatRule[]>();
+  for (const r of t.rules) {
+    const list = rulesByChain.get(r.chain);
+    if (list) list.push(r);
+    else rulesByChain.set(r.chain, [r]);
+  }
+  const outputJumps = t.rules.filter((r) => hookOf(t, r.chain) === 'output' && r.target !== '' && names.has(r.target));
+  ix = { names, rulesByChain, outputJumps, paths: new Map() };
+  indexes.set(t, ix);
+  return ix;
+}
+
+function hookPath(t: NatTable, chain: string, hook: 'prerouting' | 'output', dst: string | null): string[] | null {
+  const ix = indexOf(t);
+  const key = `${chain}\u0000${hook}\u0000${dst ?? ''}`;
+  if (ix.paths.has(key)) return ix.paths.get(key) ?? null;
+  const path = searchHookPath(t, ix, chain, hook, dst);
+  ix.paths.set(key, path);
+  return path;
+}
+
+function searchHookPath(t: NatTable, ix: TableIndex, chain: string, hook: 'prerouting' | 'output', dst: string | null): string[] | null {
   const starts = t.chains.filter((c) => hookOf(t, c.name) === hook).map((c) => c.name);
   if (starts.length === 0 && t.origin.tool !== 'nft') starts.push(hook.toUpperCase());
   const seen = new Set<string>();
@@ -119,8 +154,8 @@ function hookPath(t: NatTable, chain: string, hook: 'prerouting' | 'output', dst
     if (at === chain) return path;
     if (seen.has(at)) continue;
     seen.add(at);
-    for (const r of t.rules) {
-      if (r.chain !== at || !(names.has(r.target) || r.target === chain)) continue;
+    for (const r of ix.rulesByChain.get(at) ?? []) {
+      if (!(ix.names.has(r.target) || r.target === chain)) continue;
       if (!destinationAllows(r, dst)) continue;
       queue.push([...path, r.target]);
     }
@@ -262,6 +297,41 @@ interface Ctx {
   /** Whether Docker would write an IPv6 DNAT rule for this mapping (ip6tables NAT on, container with IPv6). */
   ipv6Expected: (m: PortMapping) => boolean;
   notes: string[];
+  /** Indexes built once, so that each publication looks up its rules instead of scanning them all. */
+  ipsOf?: Map<ContainerInfo, string[]>;
+  rulesByPort?: Map<string, RuleCtx[]>;
+  proxiesByPort?: Map<string, DockerProxy[]>;
+  masqueradeBySource?: Map<string, RuleCtx[]>;
+  followers?: Map<ContainerInfo, string[]>;
+  unknownInside?: ContainerInfo[];
+  byName?: Map<string, ContainerInfo>;
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+// A DNAT rule over a range wider than this is kept in one list that every lookup reads.
+const WIDE_RANGE = 4096;
+
+/** Rules in table order, indexed by "protocol/port" of their dport match (DNAT needs one). */
+function rulesForPort(ctx: Ctx, rules: RuleCtx[], protocol: string, port: number): RuleCtx[] {
+  if (!ctx.rulesByPort) {
+    ctx.rulesByPort = new Map();
+    for (const rc of rules) {
+      const d = rc.rule.dport;
+      if (!d || rc.rule.protocol === null) continue;
+      if (d.to - d.from > WIDE_RANGE) pushTo(ctx.rulesByPort, '*', rc);
+      else for (let p = d.from; p <= d.to; p++) pushTo(ctx.rulesByPort, `${rc.rule.protocol}/${p}`, rc);
+    }
+  }
+  const exact = ctx.rulesByPort.get(`${protocol}/${port}`) ?? [];
+  const wide = ctx.rulesByPort.get('*') ?? [];
+  if (wide.length === 0) return exact;
+  const order = new Map(rules.map((rc, i) => [rc, i]));
+  return [...exact, ...wide].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
 }
 
 function addHolder(ctx: Ctx, ip: string | null, h: Holder): void {
@@ -302,9 +372,13 @@ function indexHolders(ctx: Ctx): void {
 }
 
 function knownIps(ctx: Ctx, c: ContainerInfo): string[] {
-  const out: string[] = [];
-  for (const [ip, hs] of ctx.holders) if (hs.some((h) => h.container === c)) out.push(ip);
-  return out;
+  if (!ctx.ipsOf) {
+    ctx.ipsOf = new Map();
+    for (const [ip, hs] of ctx.holders) {
+      for (const h of hs) if (h.container && !(ctx.ipsOf.get(h.container) ?? []).includes(ip)) pushTo(ctx.ipsOf, h.container, ip);
+    }
+  }
+  return ctx.ipsOf.get(c) ?? [];
 }
 
 /** Running containers with their own namespace whose addresses are nowhere in the data. */
@@ -355,7 +429,7 @@ function legOf(ctx: Ctx, c: ContainerInfo | null, ip: string | null): Leg {
   if (leg.hostVeth === null && c && leg.bridge) {
     // As veth-map does: one unowned veth on the bridge, and this the one container whose inside is unknown.
     const unowned = ctx.vethMap.hostVeths.filter((v) => v.owner === null && v.bridge === leg.bridge);
-    const unknownInside = ctx.containers.filter((x) => x.running && ownsNamespace(x) && !(ctx.rowsOf.get(containerKey(x)) ?? []).some((r) => r.interface !== null));
+    const unknownInside = (ctx.unknownInside ??= ctx.containers.filter((x) => x.running && ownsNamespace(x) && !(ctx.rowsOf.get(containerKey(x)) ?? []).some((r) => r.interface !== null)));
     if (unowned.length === 1 && unknownInside.length === 1 && unknownInside[0] === c) {
       leg.probableHostVeth = (unowned[0] as (typeof unowned)[number]).name;
       leg.note = `host veth probably ${leg.probableHostVeth} (inference, not confirmed): the one veth on ${leg.bridge} with no known owner, and ${c.name} the one container whose interfaces are unknown`;
@@ -365,18 +439,27 @@ function legOf(ctx: Ctx, c: ContainerInfo | null, ip: string | null): Leg {
 }
 
 function followersOf(ctx: Ctx, c: ContainerInfo): string[] {
-  return ctx.containers
-    .filter((x) => {
-      if (!x.networkMode.startsWith('container:')) return false;
+  if (!ctx.followers) {
+    ctx.followers = new Map();
+    const byId = new Map(ctx.containers.map((o) => [o.id, o]));
+    const byName = new Map(ctx.containers.map((o) => [o.name, o]));
+    for (const x of ctx.containers) {
+      if (!x.networkMode.startsWith('container:')) continue;
       const ref = x.networkMode.slice('container:'.length);
-      return ref === c.id || ref === c.name || (ref.length >= 4 && c.id.startsWith(ref));
-    })
-    .map((x) => x.name)
-    .sort(naturalCompare);
+      const owner = byId.get(ref) ?? byName.get(ref) ?? (ref.length >= 4 ? ctx.containers.find((o) => o.id.startsWith(ref)) : undefined);
+      if (owner) pushTo(ctx.followers, owner, x.name);
+    }
+    for (const list of ctx.followers.values()) list.sort(naturalCompare);
+  }
+  return ctx.followers.get(c) ?? [];
 }
 
 function proxyFor(ctx: Ctx, hostIp: string, hostPort: number, protocol: string): DockerProxy | null {
-  return ctx.proxies.find((p) => p.proto === protocol && p.hostPort === hostPort && sameHostIp(p.hostIp, hostIp)) ?? null;
+  if (!ctx.proxiesByPort) {
+    ctx.proxiesByPort = new Map();
+    for (const p of ctx.proxies) pushTo(ctx.proxiesByPort, `${p.proto}/${p.hostPort}`, p);
+  }
+  return (ctx.proxiesByPort.get(`${protocol}/${hostPort}`) ?? []).find((p) => sameHostIp(p.hostIp, hostIp)) ?? null;
 }
 
 function proxyRef(p: DockerProxy): ProxyRef {
@@ -384,7 +467,11 @@ function proxyRef(p: DockerProxy): ProxyRef {
 }
 
 function hairpinFor(ctx: Ctx, ip: string, port: number, protocol: string): RuleRef | null {
-  for (const rc of ctx.rules) {
+  if (!ctx.masqueradeBySource) {
+    ctx.masqueradeBySource = new Map();
+    for (const rc of ctx.rules) if (rc.rule.target === 'MASQUERADE' && rc.rule.source !== null) pushTo(ctx.masqueradeBySource, rc.rule.source, rc);
+  }
+  for (const rc of ctx.masqueradeBySource.get(ip) ?? []) {
     const r = rc.rule;
     if (r.target !== 'MASQUERADE' || !familyFits(rc.table, ip)) continue;
     if (r.source !== ip || r.destination !== ip || r.sourceNegated || r.destinationNegated) continue;
@@ -422,8 +509,7 @@ function dnatWords(m: PortMapping, r: RuleRef, chains: string[], tableText: stri
 }
 
 function outputExclusion(rc: RuleCtx, loop: string): string {
-  const jumps = rc.table.rules.filter((r) => hookOf(rc.table, r.chain) === 'output' && r.target !== '' && rc.table.chains.some((c) => c.name === r.target));
-  const excl = jumps.find((r) => r.destination !== null && r.destinationNegated && inNet(loop, r.destination));
+  const excl = indexOf(rc.table).outputJumps.find((r) => r.destination !== null && r.destinationNegated && inNet(loop, r.destination));
   const out = `${tableWord(rc.table, rc.from)} ${rc.table.chains.find((c) => hookOf(rc.table, c.name) === 'output')?.name ?? 'OUTPUT'}`;
   if (excl) return `${out} sends only ! -d ${excl.destination} to ${excl.target}`;
   return `no ${out} jump reaches ${rc.rule.chain} for ${loop}`;
@@ -559,7 +645,7 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
   const ip6DockerRules = dnatRules.some((rc) => rc.docker && rc.table.family === 'ipv6');
   ctx.ipv6Expected = (m) => {
     if (!nat.ipv6Known || !ip6DockerRules || !m.container) return false;
-    const c = ctx.containers.find((x) => x.name === m.container);
+    const c = (ctx.byName ??= new Map(ctx.containers.map((x) => [x.name, x]))).get(m.container);
     return Boolean(c && knownIps(ctx, c).some(isV6));
   };
 
@@ -573,7 +659,7 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
     const ips = knownIps(ctx, p.container);
     let match: { rc: RuleCtx; ip: string; port: number } | null = null;
     for (const pass of [true, false]) {
-      for (const rc of dnatRules) {
+      for (const rc of rulesForPort(ctx, dnatRules, p.protocol, p.hostPort)) {
         if (!rc.docker || rc.used || rc.ingress) continue;
         const to = dnatFor(rc, p.hostIp, p.hostPort, p.protocol);
         if (!to || to.port !== p.containerPort) continue;
@@ -733,9 +819,12 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
   }
 
   // A binding with no rule or proxy of its own (e.g. [::] with no proxy read) goes where its siblings go.
+  const siblingKey = (m: PortMapping) => `${m.container}\u0000${m.containerPort}\u0000${m.protocol}`;
+  const withIp = new Map<string, PortMapping>();
+  for (const m of mappings) if (m.containerIp !== null && m.container !== null && !withIp.has(siblingKey(m))) withIp.set(siblingKey(m), m);
   for (const m of mappings) {
     if (m.containerIp !== null || m.container === null) continue;
-    const twin = mappings.find((o) => o !== m && o.container === m.container && o.containerPort === m.containerPort && o.protocol === m.protocol && o.containerIp !== null);
+    const twin = withIp.get(siblingKey(m));
     if (!twin) continue;
     m.containerIp = twin.containerIp;
     m.containerIpFrom = twin.containerIpFrom;
