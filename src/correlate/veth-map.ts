@@ -186,6 +186,10 @@ function resolvePeer(ctx: Context, row: InterfaceRow, iface: ContainerIface, net
       row.note = `veth pair inside the container: its peer is ${twin.name} in the same namespace`;
       return;
     }
+    if (ctx.model.hostLinks === null && row.driver !== 'overlay') {
+      row.note = `host side unknown: peer ifindex ${iflink}, but the data holds no listing of the host's links`;
+      return;
+    }
     const host = ctx.hostByIndex.get(iflink);
     if (host && ctx.isVeth(host) && host.peerIfindex === ifindex) {
       const known = host.linkNetnsId !== null ? ctx.nsidToNetns.get(host.linkNetnsId) : undefined;
@@ -218,6 +222,10 @@ function resolvePeer(ctx: Context, row: InterfaceRow, iface: ContainerIface, net
   }
   if (ifindex === null) {
     row.note = 'interface index unknown: cannot pair';
+    return;
+  }
+  if (ctx.model.hostLinks === null) {
+    row.note = "host side unknown: the data holds no listing of the host's links";
     return;
   }
   // Only the host side is known to point here: usable when exactly one host veth does.

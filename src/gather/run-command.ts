@@ -14,19 +14,38 @@ export interface CommandResult {
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
-export async function runCommand(command: string[], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<CommandResult> {
+/** DOCKNET_COMMAND_TIMEOUT_MS overrides the 15 s a host command may take. */
+export function commandTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.DOCKNET_COMMAND_TIMEOUT_MS);
+  return Number.isInteger(v) && v > 0 ? v : DEFAULT_TIMEOUT_MS;
+}
+
+export async function runCommand(command: string[], timeoutMs = commandTimeoutMs()): Promise<CommandResult> {
   const [file, ...args] = command;
   if (!file) throw new Error('runCommand needs a command');
   const started = performance.now();
-  const result = await execa(file, args, {
+  // Its own process group, so that a timeout stops the whole tree: a wrapper script's child holding
+  // stdout open would otherwise keep docknet waiting long after the tool "was stopped".
+  const subprocess = execa(file, args, {
     reject: false,
     shell: false,
-    timeout: timeoutMs,
+    detached: true,
     stdin: 'ignore',
     env: { LC_ALL: 'C', LANG: 'C' },
     stripFinalNewline: false,
     maxBuffer: 256 * 1024 * 1024,
   });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    try {
+      if (subprocess.pid) process.kill(-subprocess.pid, 'SIGKILL');
+    } catch {
+      subprocess.kill('SIGKILL');
+    }
+  }, timeoutMs);
+  const result = await subprocess;
+  clearTimeout(timer);
   const errorCode = (result as { code?: string }).code ?? null;
   return {
     command,
@@ -34,7 +53,7 @@ export async function runCommand(command: string[], timeoutMs = DEFAULT_TIMEOUT_
     stderr: typeof result.stderr === 'string' ? result.stderr : '',
     exitCode: result.exitCode ?? null,
     errorCode: errorCode && errorCode !== 'ERR_EXECA' ? errorCode : null,
-    timedOut: Boolean(result.timedOut),
+    timedOut,
     durationMs: Math.round(performance.now() - started),
   };
 }

@@ -164,11 +164,6 @@ test('host tools missing (a PATH with only node): Engine rows are printed, each 
 
 test(
   'host links unknown: no row claims what the host side is not',
-  {
-    todo:
-      'correlate/veth-map.ts resolvePeer() says "not a host veth pointing back at ifindex N" and "parent ifindex N is not in the ' +
-      "host's link list\" when there is no host link list at all (ip missing or not run): unknown, not a negative fact",
-  },
   async (t) => {
     if (!(await withLab(t))) return;
     const json = JSON.parse((await runDocknet(['veth-map', '--json'], { env: { PATH: fakePath(t) } })).stdout) as { interfaces: { container: string; note: string | null }[] };
@@ -196,11 +191,6 @@ describe('a host tool that hangs', { concurrency: true }, () => {
 
   test(
     '`ip` hangs in a child process that keeps its output open: still stopped at the timeout',
-    {
-      todo:
-        'src/gather/run-command.ts kills only the direct child on timeout; a grandchild holding stdout open keeps docknet waiting until it ' +
-        'exits (600 s for `sh -c "sleep 600"`), while the report says the command "was stopped". Kill the process group (detached + kill(-pid)).',
-    },
     async (t) => {
       if (!(await withLab(t))) return;
       const dir = tempDir(t, 'docknet-hang-');
