@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { pathToFileURL } from 'node:url';
 import { ensureEngine, ensureImage, sleep, type Log } from './engine.js';
 import {
-  C,
   CONTAINERS,
   CORE_CONTAINERS,
   HTTP_PORT,

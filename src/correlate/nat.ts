@@ -9,7 +9,6 @@ import {
   type DockerProxy,
   type NatAnomaly,
   type NatReport,
-  type PathVia,
   type PortMapping,
   type PortPath,
   type ProxyRef,

@@ -60,9 +60,6 @@ function notFound(err: unknown): boolean {
   return (err as { statusCode?: number })?.statusCode === 404;
 }
 
-export function connectEngine(): { docker: Docker; close: () => void } {
-  return { docker: new Docker(), close: () => {} };
-}
 
 export interface FetchOptions {
   withInfo: boolean;
@@ -76,16 +73,8 @@ export interface FetchOptions {
   onContainer?: (raw: unknown, pid: number | null) => void;
 }
 
-export async function fetchEngineRaw(opts: FetchOptions): Promise<EngineRaw> {
-  const engine = connectEngine();
-  try {
-    return await fetchWith(engine.docker, opts);
-  } finally {
-    engine.close();
-  }
-}
-
-async function fetchWith(docker: Docker, opts: FetchOptions): Promise<EngineRaw> {
+/** dockerode reads DOCKER_HOST (and its TLS variables) itself. */
+export async function fetchEngineRaw(opts: FetchOptions, docker: Docker = new Docker()): Promise<EngineRaw> {
   const endpoint = engineEndpoint();
   const t0 = performance.now();
   let summaries: Docker.ContainerInfo[];

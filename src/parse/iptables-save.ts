@@ -11,7 +11,6 @@ import {
   type NatChain,
   type NatFamily,
   type NatOrigin,
-  type NatRule,
   type NatTable,
 } from '../model/nat-rule.js';
 

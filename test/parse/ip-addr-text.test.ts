@@ -1,12 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { parseIpAddrText } from '../../src/parse/ip-addr-text.js';
 import type { Link } from '../../src/model/link.js';
+import { fixture } from './helpers.js';
 
-// Tests run from dist/test/parse/, fixtures stay in the source tree.
-const fixture = (path: string): string =>
-  readFileSync(new URL(`../../../test/fixtures/${path}`, import.meta.url), 'utf8');
 
 function byName(links: Link[], name: string): Link {
   const link = links.find((l) => l.name === name);

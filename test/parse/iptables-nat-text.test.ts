@@ -1,18 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { parseIptablesNatText } from '../../src/parse/iptables-nat-text.js';
-import type { NatRule, NatTable } from '../../src/model/nat-rule.js';
+import type { NatRule } from '../../src/model/nat-rule.js';
+import { fixture, rule } from './helpers.js';
 
-// Tests run from dist/test/parse/, fixtures stay in the source tree.
-const fixture = (path: string): string =>
-  readFileSync(new URL(`../../../test/fixtures/${path}`, import.meta.url), 'utf8');
 
-function rule(t: NatTable, chain: string, number: number): NatRule {
-  const r = t.rules.find((x) => x.chain === chain && x.number === number);
-  assert.ok(r, `no rule ${chain} #${number}`);
-  return r;
-}
 
 const LISTINGS = [
   'seed/iptables-nat.txt',

@@ -1,13 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { parseNftJson } from '../../src/parse/nft-json.js';
 import { parseIptablesSave } from '../../src/parse/iptables-save.js';
-import type { NatRule, NatTable } from '../../src/model/nat-rule.js';
+import type { NatTable } from '../../src/model/nat-rule.js';
+import { fixture, rule } from './helpers.js';
 
-// Tests run from dist/test/parse/, fixtures stay in the source tree.
-const fixture = (path: string): string =>
-  readFileSync(new URL(`../../../test/fixtures/${path}`, import.meta.url), 'utf8');
 
 function table(tables: NatTable[], family: string, name: string): NatTable {
   const t = tables.find((x) => x.family === family && x.name === name);
@@ -15,11 +12,6 @@ function table(tables: NatTable[], family: string, name: string): NatTable {
   return t;
 }
 
-function rule(t: NatTable, chain: string, number: number): NatRule {
-  const r = t.rules.find((x) => x.chain === chain && x.number === number);
-  assert.ok(r, `no rule ${chain} #${number}`);
-  return r;
-}
 
 const RULESETS = [
   'moby-nftabler-golden/nft-j-list-ruleset.json',
