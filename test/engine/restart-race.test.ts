@@ -1,0 +1,39 @@
+// Engine test: a container restarted (new network namespace, new veth) between docknet's read of the
+// host's links and its read of the container. The facts then disagree; docknet must claim no pair.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execa } from 'execa';
+import { LAB_IMAGE, TEST_LABEL } from '../../lab/lab-spec.js';
+import { gatherLive } from '../../src/gather/live.js';
+import { buildHostModel } from '../../src/parse/host-model.js';
+import { correlateVethMap } from '../../src/correlate/veth-map.js';
+import { FACT } from '../../src/snapshot/snapshot.js';
+import { TEST_RUN_ID, withLab } from './harness.js';
+
+test('a container restarted with a new netns between reads: no pair is claimed, the old veth is not given to it', async (t) => {
+  if (!(await withLab(t))) return;
+  const name = `docknet-test-restart-${process.pid}`;
+  await execa('docker', ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${TEST_RUN_ID}`, LAB_IMAGE, 'sleep', '600']);
+  try {
+    const before = await gatherLive(['engine', 'container-net', 'links']);
+    const oldVeth = correlateVethMap(buildHostModel(before)).interfaces.find((r) => r.container === name)?.hostVeth;
+    assert.ok(oldVeth, 'paired before the restart');
+
+    await execa('docker', ['restart', '-t', '0', name]);
+    const after = await gatherLive(['engine', 'container-net']);
+    // The host's links as read before the restart, the container as read after it.
+    after.facts.set(FACT.ipAddrJson, before.facts.get(FACT.ipAddrJson)!);
+    const map = correlateVethMap(buildHostModel(after));
+
+    const row = map.interfaces.find((r) => r.container === name);
+    assert.ok(row);
+    assert.notEqual(before.facts.get(FACT.containerNet(name))?.text, after.facts.get(FACT.containerNet(name))?.text, 'the namespace really changed');
+    assert.equal(row.hostVeth, null, `no pair claimed (note: ${row.note})`);
+    assert.match(row.note ?? '', /not a host veth pointing back|no host veth points at/);
+    const old = map.hostVeths.find((v) => v.name === oldVeth);
+    assert.ok(old, 'the old veth is still in the (stale) host listing');
+    assert.notEqual(old.owner, name);
+  } finally {
+    await execa('docker', ['rm', '-f', name], { reject: false });
+  }
+});
