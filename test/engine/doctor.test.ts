@@ -3,7 +3,9 @@
 // host listener on a published port. Everything is labelled and restored in finally blocks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import net from 'node:net';
 import { execa } from 'execa';
 import { LAB_IMAGE, TEST_LABEL } from '../../lab/lab-spec.js';
@@ -117,6 +119,29 @@ test('doctor on the lab', async (t) => {
       await execa('ip', ['link', 'del', br], { reject: false });
       await execa('ip', ['link', 'del', va], { reject: false });
       await execa('ip', ['netns', 'del', ns], { reject: false });
+    }
+  });
+
+  await t.test('a docker-proxy left for a container that is gone', async (st) => {
+    const cc = await execa('cc', ['--version'], { reject: false });
+    if (cc.exitCode !== 0) return st.skip('no C compiler here to build a stand-in docker-proxy process');
+    const dir = mkdtempSync(join(tmpdir(), 'docknet-proxy-'));
+    const bin = join(dir, 'docker-proxy');
+    writeFileSync(join(dir, 'p.c'), '#include <unistd.h>\nint main(void) { pause(); return 0; }\n');
+    await execa('cc', ['-o', bin, join(dir, 'p.c')]);
+    // Named and argued like moby's docker-proxy; it listens on nothing and forwards nowhere.
+    const proxy = execa(bin, ['-proto', 'tcp', '-host-ip', '127.0.0.1', '-host-port', '47996', '-container-ip', '172.17.254.253', '-container-port', '80'], { reject: false });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const { json } = await doctor();
+      const f = json.findings.find((x) => x.check === 'nat' && x.title.includes(`docker-proxy pid ${proxy.pid}`));
+      assert.ok(f, JSON.stringify(json.findings.map((x) => x.title)));
+      assert.match(f.title, /forwards 127\.0\.0\.1:47996\/tcp to 172\.17\.254\.253:80, which no container has/);
+      assert.equal(f.evidence[0]?.source, `/proc/${proxy.pid}/cmdline`);
+    } finally {
+      proxy.kill('SIGKILL');
+      await proxy;
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
