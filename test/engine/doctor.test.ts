@@ -40,6 +40,11 @@ test('doctor on the lab', async (t) => {
     assert.deepEqual(json.findings.filter((f) => f.severity === 'error'), []);
     assert.equal(code, 0);
     for (const c of json.checks) assert.ok(c.status === 'ran' || c.reason, `${c.check} skipped without a reason`);
+    // The lab's tomcat01 and tomcat-tml share the default bridge, as on the seed host.
+    const dns = json.findings.find((f) => f.check === 'default-bridge-dns');
+    assert.equal(dns?.severity, 'info');
+    assert.match(dns?.evidence[0]?.text ?? '', /tomcat01/);
+    assert.match(dns?.evidence[0]?.text ?? '', /tomcat-tml/);
   });
 
   await t.test('forwarding turned off is an error with the sysctl as evidence; exit 1', async () => {
