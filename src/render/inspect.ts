@@ -34,7 +34,7 @@ export function renderInspectText(io: IO, r: InspectReport, snapshot: Snapshot):
       if (!i.interface) return [i.note ? escapeText(i.note) : 'no interface'];
       const lines = [
         `${escapeText(i.interface)}${i.peerIfindex !== null && i.peerIfindex !== i.ifindex ? `@if${i.peerIfindex}` : ''} (ifindex ${v(i.ifindex)})  mac ${v(i.mac)}  mtu ${v(i.mtu)}`,
-        `  ipv4 ${v(i.ipv4, 'none')}${i.ipv6 ? `  ipv6 ${escapeText(i.ipv6)}` : ''}  gateway ${v(i.gateway, 'none')}`,
+        `  ipv4 ${v(i.ipv4, i.network ? 'none' : 'unknown')}${i.ipv6 ? `  ipv6 ${escapeText(i.ipv6)}` : ''}  gateway ${v(i.gateway, i.network ? 'none' : 'unknown')}`,
         `  network ${v(i.network)}${i.driver ? ` (${escapeText(i.driver)})` : ''}${i.subnet ? `, subnet ${escapeText(i.subnet)}` : ''}`,
       ];
       if (i.hostVeth) lines.push(`  host side: ${escapeText(i.hostVeth)} (ifindex ${v(i.hostIfindex)}, mtu ${v(i.hostVethMtu)})${i.bridge ? ` on bridge ${escapeText(i.bridge)}${i.bridgeAddress ? ` (${escapeText(i.bridgeAddress)})` : ''}` : ''}`);
