@@ -3,6 +3,7 @@
 
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
 import {
+  blankChain,
   emptyOrigin,
   normaliseAddress,
   normaliseProtocol,
@@ -272,22 +273,6 @@ function parseRule(line: string, layout: Layout, lineNo: number, issues: ParseIs
     destinationNegated: dst.negated,
     matches,
     ...readMatches(matches, target, lineNo, issues),
-  };
-}
-
-function blankChain(name: string, lineNo: number): NatChain {
-  return {
-    name,
-    policy: null,
-    packets: null,
-    bytes: null,
-    countersExact: true,
-    references: null,
-    hook: null,
-    type: null,
-    priority: null,
-    handle: null,
-    line: lineNo,
   };
 }
 

@@ -2,6 +2,7 @@
 
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
 import {
+  blankChain,
   blankRule,
   emptyOrigin,
   normaliseAddress,
@@ -399,17 +400,5 @@ export function parseIptablesSave(text: string, family?: 'ipv4' | 'ipv6'): Parse
 }
 
 function chainOf(name: string, policy: string | null, packets: number | null, bytes: number | null, line: number): NatChain {
-  return {
-    name,
-    policy,
-    packets,
-    bytes,
-    countersExact: true,
-    references: null,
-    hook: null,
-    type: null,
-    priority: null,
-    handle: null,
-    line,
-  };
+  return { ...blankChain(name, line), policy, packets, bytes };
 }

@@ -5,6 +5,7 @@
 import { issue, type ParseIssue, type Parsed } from '../model/parsed.js';
 import { jsonPreview } from './json-preview.js';
 import {
+  blankChain,
   blankRule,
   normaliseAddress,
   normaliseProtocol,
@@ -336,17 +337,12 @@ export function parseNftJson(text: string): Parsed<NatTable[]> {
           }
           const prio = num(v.prio) ?? (typeof v.prio === 'string' ? (PRIORITIES[v.prio] ?? null) : null);
           const chain: NatChain = {
-            name,
+            ...blankChain(name, 0),
             policy: str(v.policy)?.toUpperCase() ?? null,
-            packets: null,
-            bytes: null,
-            countersExact: true,
-            references: null,
             hook: str(v.hook),
             type: str(v.type),
             priority: prio,
             handle: num(v.handle),
-            line: 0,
           };
           t.chains.push(chain);
           break;

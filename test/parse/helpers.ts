@@ -14,3 +14,15 @@ export function rule(t: NatTable, chain: string, number: number): NatRule {
   assert.ok(r, `no rule ${chain} #${number}`);
   return r;
 }
+
+/** mulberry32: a small seeded generator, so generated garbage is the same on every run. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

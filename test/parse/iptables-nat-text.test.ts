@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseIptablesNatText } from '../../src/parse/iptables-nat-text.js';
 import type { NatRule } from '../../src/model/nat-rule.js';
-import { fixture, rule } from './helpers.js';
+import { fixture, prng, rule } from './helpers.js';
 
 
 
@@ -356,17 +356,6 @@ test('every listing fixture parses without internal errors', () => {
   }
 });
 
-/** mulberry32: a small seeded generator, so the garbage below is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('truncated, shuffled and random input never throws', () => {
   const rnd = prng(20261128);

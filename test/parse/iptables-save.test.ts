@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseIptablesSave } from '../../src/parse/iptables-save.js';
 import { parseIptablesNatText } from '../../src/parse/iptables-nat-text.js';
 import type { NatRule, NatTable } from '../../src/model/nat-rule.js';
-import { fixture, rule } from './helpers.js';
+import { fixture, prng, rule } from './helpers.js';
 
 
 function table(tables: NatTable[], name: string): NatTable {
@@ -262,17 +262,6 @@ test('quoting: a comment with spaces, and the same rule cut inside its quote', (
   assert.ok(issues.some((i) => i.line === 3 && /unterminated quote/.test(i.reason)));
 });
 
-/** mulberry32: a small seeded generator, so the garbage below is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('truncated, shuffled and random input never throws', () => {
   const rnd = prng(1128);

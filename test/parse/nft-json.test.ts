@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseNftJson } from '../../src/parse/nft-json.js';
 import { parseIptablesSave } from '../../src/parse/iptables-save.js';
 import type { NatTable } from '../../src/model/nat-rule.js';
-import { fixture, rule } from './helpers.js';
+import { fixture, prng, rule } from './helpers.js';
 
 
 function table(tables: NatTable[], family: string, name: string): NatTable {
@@ -212,17 +212,6 @@ test('every ruleset parses without internal errors, numbers count per chain', ()
   }
 });
 
-/** mulberry32: a small seeded generator, so the garbage below is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Replaces one value somewhere in a JSON tree with something of another shape. */
 function mutate(node: unknown, rnd: () => number): unknown {
