@@ -62,7 +62,9 @@ async function growTo(n: number): Promise<void> {
     const batch = Math.min(10, n - have);
     await Promise.all(
       Array.from({ length: batch }, (_, i) =>
-        must(['docker', 'run', '-d', '--label', BENCH_LABEL, '--name', `docknet-bench-${have + i}`, LAB_IMAGE, 'sleep', '3600'], { timeoutMs: 120_000 }),
+        must(['docker', 'run', '-d', '--label', BENCH_LABEL, '--name', `docknet-bench-${have + i}`, LAB_IMAGE, 'sleep', '3600'], {
+          timeoutMs: 120_000,
+        }),
       ),
     );
     have += batch;
@@ -107,13 +109,24 @@ async function main(): Promise<void> {
     log('removing bench containers');
     await cleanup();
   }
-  const head = ['running containers', 'raw ms', 'raw procs', 'docknet ms', 'docknet/raw', 'docknet peak MiB', 'docknet procs', `within ${TARGET_RATIO}x and ${TARGET_MIB} MiB`];
+  const head = [
+    'running containers',
+    'raw ms',
+    'raw procs',
+    'docknet ms',
+    'docknet/raw',
+    'docknet peak MiB',
+    'docknet procs',
+    `within ${TARGET_RATIO}x and ${TARGET_MIB} MiB`,
+  ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] as number)).join('  ');
   console.log(`docknet veth-map vs the raw shell (${RAW_SCRIPT}); median of ${RUNS} runs, peak = largest RSS seen`);
   console.log(line(head));
   for (const r of rows) console.log(line(r));
-  console.log('Target (issue: veth-map): at 300 containers, within 1.5x of the raw cost and under 150 MiB; docknet procs must not grow with containers.');
+  console.log(
+    'Target (issue: veth-map): at 300 containers, within 1.5x of the raw cost and under 150 MiB; docknet procs must not grow with containers.',
+  );
 }
 
 main().catch((err) => {

@@ -58,7 +58,9 @@ phase('parse network JSON', mib(host.networksJson), () => parseNetworksJson(host
 phase('parse ip -j -d addr', mib(host.hostLinksJson), () => parseIpLinkJson(host.hostLinksJson));
 phase('parse net.json x containers', `${host.containerNet.size} files`, () => [...host.containerNet.values()].map(parseContainerNetJson));
 phase('parse iptables-save', `${host.natRules} rules, ${mib(host.iptablesSave)}`, () => parseIptablesSave(host.iptablesSave));
-phase('parse iptables -t nat -vnL', `${host.natRules} rules, ${mib(host.iptablesNatText)}`, () => parseIptablesNatText(host.iptablesNatText));
+phase('parse iptables -t nat -vnL', `${host.natRules} rules, ${mib(host.iptablesNatText)}`, () =>
+  parseIptablesNatText(host.iptablesNatText),
+);
 const model: HostModel = phase('host model (every fact parsed)', `${host.snapshot.facts.size} facts`, () => buildHostModel(host.snapshot));
 const veth: VethMap = phase('correlate veth-map', `${containers} containers`, () => correlateVethMap(model));
 phase('correlate nat', `${host.natRules} rules`, () => correlateNat(model, veth));
@@ -69,6 +71,14 @@ const table = [
 ];
 const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
 process.stdout.write(`docknet scale: ${containers} containers, ${host.natRules} nat rules (generated from real shapes)\n\n`);
-for (const row of table) process.stdout.write(`${row.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('   ').trimEnd()}\n`);
+for (const row of table)
+  process.stdout.write(
+    `${row
+      .map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('   ')
+      .trimEnd()}\n`,
+  );
 const total = rows.filter((r) => !r.phase.startsWith('parse ')).reduce((s, r) => s + r.ms, 0);
-process.stdout.write(`\nhost model + correlation: ${total.toFixed(0)} ms; heap in use at the end: ${heapMiB().toFixed(0)} MiB${gc ? '' : ' (run with --expose-gc for exact heap figures)'}\n`);
+process.stdout.write(
+  `\nhost model + correlation: ${total.toFixed(0)} ms; heap in use at the end: ${heapMiB().toFixed(0)} MiB${gc ? '' : ' (run with --expose-gc for exact heap figures)'}\n`,
+);

@@ -32,7 +32,10 @@ async function main(): Promise<number> {
     process.stdout.write('docknet veth-map on the live lab (remove it with: npm run lab -- down)\n\n');
     return docknet(['veth-map']);
   }
-  process.stdout.write((wantLive ? 'No engine here' : 'DOCKNET_DEMO=seed') + ': docknet veth-map on the bundled seed host (examples/seed-host, captured outputs)\n\n');
+  process.stdout.write(
+    (wantLive ? 'No engine here' : 'DOCKNET_DEMO=seed') +
+      ': docknet veth-map on the bundled seed host (examples/seed-host, captured outputs)\n\n',
+  );
   return docknet(['veth-map', '--from', SEED]);
 }
 

@@ -158,7 +158,9 @@ export async function ensureEngine(opts: { log?: Log; waitMs?: number } = {}): P
     const code = exited();
     if (code !== undefined) throw new Error(`dockerd exited with ${code} before answering; see ${DOCKERD_LOG}:\n${logTail()}`);
   }
-  throw new Error(`dockerd did not answer within ${(opts.waitMs ?? 60_000) / 1000} s (${last.ok ? '' : last.reason}); see ${DOCKERD_LOG}:\n${logTail()}`);
+  throw new Error(
+    `dockerd did not answer within ${(opts.waitMs ?? 60_000) / 1000} s (${last.ok ? '' : last.reason}); see ${DOCKERD_LOG}:\n${logTail()}`,
+  );
 }
 
 /** Starts dockerd in its own session, output to DOCKERD_LOG; returns a probe for its early exit code. */

@@ -162,7 +162,12 @@ async function removeLab(opts: { keepSwarm: boolean; keepTestObjects: boolean })
     });
     if (!swarmInUse && !state?.gwbridgeExisted) {
       const attached = (await run(['docker', 'network', 'inspect', GWBRIDGE, '--format', '{{len .Containers}}'])).stdout.trim();
-      if (attached === '0') await step(report, `network ${GWBRIDGE}`, async () => (await must(['docker', 'network', 'rm', GWBRIDGE]), 'removed (made by the lab swarm)'));
+      if (attached === '0')
+        await step(
+          report,
+          `network ${GWBRIDGE}`,
+          async () => (await must(['docker', 'network', 'rm', GWBRIDGE]), 'removed (made by the lab swarm)'),
+        );
     }
   }
 
@@ -246,12 +251,27 @@ async function setUpMacvlan(report: LabReport, state: LabState, log: Log): Promi
   try {
     const kind = await addIsolatedLink(IFACE.macvlanParent, report, state, log);
     await must([
-      'docker', 'network', 'create', '--driver', 'macvlan',
-      '--subnet', NET.macvlan.subnet, '--gateway', NET.macvlan.gateway,
-      '--opt', `parent=${IFACE.macvlanParent}`, '--opt', 'macvlan_mode=bridge',
-      '--label', LABEL_ARG, NET.macvlan.name,
+      'docker',
+      'network',
+      'create',
+      '--driver',
+      'macvlan',
+      '--subnet',
+      NET.macvlan.subnet,
+      '--gateway',
+      NET.macvlan.gateway,
+      '--opt',
+      `parent=${IFACE.macvlanParent}`,
+      '--opt',
+      'macvlan_mode=bridge',
+      '--label',
+      LABEL_ARG,
+      NET.macvlan.name,
     ]);
-    report.created.push({ what: `network ${NET.macvlan.name}`, detail: `macvlan on ${IFACE.macvlanParent} (${kind}), ${NET.macvlan.subnet}` });
+    report.created.push({
+      what: `network ${NET.macvlan.name}`,
+      detail: `macvlan on ${IFACE.macvlanParent} (${kind}), ${NET.macvlan.subnet}`,
+    });
     return true;
   } catch (err) {
     report.skipped.push({ what: `network ${NET.macvlan.name}`, detail: `macvlan skipped: ${message(err)}` });
@@ -294,7 +314,11 @@ async function setUpOverlay(report: LabReport, state: LabState, log: Log): Promi
     state.swarmCreatedByLab = await swarmMadeByLab();
     const kind = await linkKind(IFACE.swarm);
     if (kind) state.interfaces[IFACE.swarm] = kind;
-    report.notes.push(state.swarmCreatedByLab ? 'swarm: reusing the one the lab made earlier' : 'swarm: reusing an existing swarm; `down` will not leave it');
+    report.notes.push(
+      state.swarmCreatedByLab
+        ? 'swarm: reusing the one the lab made earlier'
+        : 'swarm: reusing an existing swarm; `down` will not leave it',
+    );
   } else {
     if (swarm.state !== 'inactive') return skip(`swarm is ${swarm.state}${swarm.error ? `: ${swarm.error}` : ''}`);
     try {
@@ -302,8 +326,17 @@ async function setUpOverlay(report: LabReport, state: LabState, log: Log): Promi
       await must(['ip', 'addr', 'replace', SWARM_ADDR_CIDR, 'dev', IFACE.swarm]);
       await must(
         [
-          'docker', 'swarm', 'init', '--advertise-addr', SWARM_ADDR, '--listen-addr', `${SWARM_ADDR}:2377`,
-          '--default-addr-pool', SWARM_ADDR_POOL, '--default-addr-pool-mask-length', '24',
+          'docker',
+          'swarm',
+          'init',
+          '--advertise-addr',
+          SWARM_ADDR,
+          '--listen-addr',
+          `${SWARM_ADDR}:2377`,
+          '--default-addr-pool',
+          SWARM_ADDR_POOL,
+          '--default-addr-pool-mask-length',
+          '24',
         ],
         { timeoutMs: 120_000 },
       );
@@ -324,9 +357,19 @@ async function setUpOverlay(report: LabReport, state: LabState, log: Log): Promi
   }
   try {
     await must([
-      'docker', 'network', 'create', '--driver', 'overlay', '--attachable',
-      '--subnet', NET.overlay.subnet, '--gateway', NET.overlay.gateway,
-      '--label', LABEL_ARG, NET.overlay.name,
+      'docker',
+      'network',
+      'create',
+      '--driver',
+      'overlay',
+      '--attachable',
+      '--subnet',
+      NET.overlay.subnet,
+      '--gateway',
+      NET.overlay.gateway,
+      '--label',
+      LABEL_ARG,
+      NET.overlay.name,
     ]);
     report.created.push({ what: `network ${NET.overlay.name}`, detail: `attachable overlay, ${NET.overlay.subnet}` });
     return true;
@@ -341,10 +384,25 @@ async function setUpService(report: LabReport, log: Log): Promise<void> {
     // By image ID, not name: the swarm agent then never tries a registry (a name makes it pull first).
     const imageId = (await must(['docker', 'image', 'inspect', '--format', '{{.Id}}', LAB_IMAGE])).trim();
     await must([
-      'docker', 'service', 'create', '--detach', '--name', SERVICE.name, '--replicas', '1',
-      '--label', LABEL_ARG, '--container-label', LABEL_ARG, '--no-resolve-image',
-      '--publish', `published=${SERVICE.publishedPort},target=${SERVICE.targetPort},protocol=tcp,mode=ingress`,
-      imageId, 'sh', '-c', httpdScript(SERVICE.name),
+      'docker',
+      'service',
+      'create',
+      '--detach',
+      '--name',
+      SERVICE.name,
+      '--replicas',
+      '1',
+      '--label',
+      LABEL_ARG,
+      '--container-label',
+      LABEL_ARG,
+      '--no-resolve-image',
+      '--publish',
+      `published=${SERVICE.publishedPort},target=${SERVICE.targetPort},protocol=tcp,mode=ingress`,
+      imageId,
+      'sh',
+      '-c',
+      httpdScript(SERVICE.name),
     ]);
     log(`waiting for ${what} to run`);
     const deadline = Date.now() + 45_000;
@@ -540,7 +598,8 @@ export function renderStatus(s: LabStatus): string {
     for (const r of rows) out.push(`  ${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd());
   };
   out.push('containers:');
-  if (s.containers.length) table([['NAME', 'STATE', 'NETWORKS', 'PORTS'], ...s.containers.map((c) => [c.name, c.state, c.networks, c.ports])]);
+  if (s.containers.length)
+    table([['NAME', 'STATE', 'NETWORKS', 'PORTS'], ...s.containers.map((c) => [c.name, c.state, c.networks, c.ports])]);
   out.push('networks:');
   if (s.networks.length) table(s.networks.map((n) => [n.name, n.driver]));
   out.push('interfaces:');

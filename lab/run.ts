@@ -47,7 +47,9 @@ export function failure(r: RunResult): string | null {
   if (r.errorCode === 'ENOENT') return `${r.command[0]} is not installed (running: ${cmd})`;
   if (r.timedOut) return `${cmd} timed out`;
   if (r.exitCode !== 0) {
-    const err = lines(r.stderr.trim() || r.stdout).slice(-3).join(' | ');
+    const err = lines(r.stderr.trim() || r.stdout)
+      .slice(-3)
+      .join(' | ');
     return `${cmd} exited with ${r.exitCode}${err ? `: ${err}` : ''}`;
   }
   return null;

@@ -98,7 +98,7 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
 
   program
     .command('doctor')
-    .description('find what is wrong with this host\'s Docker networking, with evidence and a fix (exit 1 on any error finding)')
+    .description("find what is wrong with this host's Docker networking, with evidence and a fix (exit 1 on any error finding)")
     .option('--json', 'print JSON (schemaVersion 1)')
     .addOption(new Option('--from <snapshot>', 'analyse a saved snapshot (directory or .tar.gz) instead of the live host'))
     .action(async (o: { json?: boolean; from?: string }) => {

@@ -46,7 +46,9 @@ export async function runDoctor(opts: DoctorOptions, io: IO, snapshotOf: Snapsho
   const snapshot = await snapshotOf(['engine', 'engine-info', 'container-net', 'links', 'routes', 'nat', 'settings', 'backends']);
   const model = buildHostModel(snapshot);
   const vethMap = correlateVethMap(model);
-  const hasNatFacts = [FACT.iptablesSave, FACT.iptablesNat, FACT.nftRulesetJson].some((p) => snapshot.facts.has(p) || snapshot.missing.some((m) => m.path === p));
+  const hasNatFacts = [FACT.iptablesSave, FACT.iptablesNat, FACT.nftRulesetJson].some(
+    (p) => snapshot.facts.has(p) || snapshot.missing.some((m) => m.path === p),
+  );
   const info = json<Record<string, unknown>>(factText(snapshot, FACT.engineInfo));
   const routes = factText(snapshot, FACT.ipRouteJson);
   const outcomes = runChecks({

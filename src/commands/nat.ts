@@ -91,12 +91,19 @@ function notPublishedHint(model: HostModel, report: NatReport, q: PortQuery, sel
     const entry = published.get(key) ?? { port: m.hostPort, text: `${key} (${m.container ?? 'unknown container'})` };
     published.set(key, entry);
   }
-  const nearest = [...published.values()].sort((a, b) => Math.abs(a.port - q.port) - Math.abs(b.port - q.port) || a.port - b.port).slice(0, 5);
-  lines.push(nearest.length ? `published ports nearest to it: ${nearest.map((n) => n.text).join(', ')}` : 'no container publishes any port');
+  const nearest = [...published.values()]
+    .sort((a, b) => Math.abs(a.port - q.port) - Math.abs(b.port - q.port) || a.port - b.port)
+    .slice(0, 5);
+  lines.push(
+    nearest.length ? `published ports nearest to it: ${nearest.map((n) => n.text).join(', ')}` : 'no container publishes any port',
+  );
   for (const a of selected.anomalies) lines.push(`${a.kind}: ${a.text}`);
   const facts = model.portFacts;
   const proxies = (facts?.dockerProxies ?? []).filter((p) => p.hostPort === q.port && p.proto === q.protocol);
-  for (const p of proxies) lines.push(`docker-proxy pid ${p.pid} listens on ${hostAddress(p.hostIp, p.hostPort, p.proto)} (-> ${p.containerIp}:${p.containerPort}), for no running container`);
+  for (const p of proxies)
+    lines.push(
+      `docker-proxy pid ${p.pid} listens on ${hostAddress(p.hostIp, p.hostPort, p.proto)} (-> ${p.containerIp}:${p.containerPort}), for no running container`,
+    );
   const listeners = facts?.listening ?? null;
   if (listeners === null) lines.push('whether a host process listens on it is unknown: the host socket tables were not read');
   else {
@@ -109,7 +116,9 @@ function notPublishedHint(model: HostModel, report: NatReport, q: PortQuery, sel
   }
   for (const c of model.containers ?? []) {
     if (c.running) continue;
-    const configured = Object.entries(c.portBindings).some(([key, bs]) => key.endsWith(`/${q.protocol}`) && (bs ?? []).some((b) => Number(b.hostPort) === q.port));
+    const configured = Object.entries(c.portBindings).some(
+      ([key, bs]) => key.endsWith(`/${q.protocol}`) && (bs ?? []).some((b) => Number(b.hostPort) === q.port),
+    );
     if (configured) lines.push(`stopped container ${c.name} is configured to publish it: start it to publish`);
   }
   return lines.join('\n');
@@ -128,7 +137,12 @@ export async function runNat(opts: NatOptions, io: IO, snapshotOf: SnapshotProvi
   if (selected.mappings.length === 0) {
     // Several facts to say, one per line: written here rather than squeezed into one error hint.
     const hint = notPublishedHint(model, report, query, selected);
-    io.err(`docknet: no container publishes ${queryText(query)}\n${hint.split('\n').map((l) => `  ${escapeText(l)}\n`).join('')}`);
+    io.err(
+      `docknet: no container publishes ${queryText(query)}\n${hint
+        .split('\n')
+        .map((l) => `  ${escapeText(l)}\n`)
+        .join('')}`,
+    );
     return EXIT.failure;
   }
   io.out(opts.json ? `${JSON.stringify(natJson(selected, snapshot), null, 2)}\n` : renderNatPathsText(selected, snapshot));

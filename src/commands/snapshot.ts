@@ -78,7 +78,9 @@ export async function runSnapshotSave(opts: SnapshotSaveOptions, io: IO, deps: S
     io.err(
       `docknet: ${escapeText(engineError.message)}\n` +
         `The snapshot at ${escapeText(opts.path)} holds the host's facts only (no containers, no networks).\n` +
-        (engineError.permissionDenied ? 'Next: run with sudo, or add this user to the docker group, and save again.\n' : 'Next: start the engine, or point DOCKER_HOST at it, and save again.\n'),
+        (engineError.permissionDenied
+          ? 'Next: run with sudo, or add this user to the docker group, and save again.\n'
+          : 'Next: start the engine, or point DOCKER_HOST at it, and save again.\n'),
     );
     return 1;
   }

@@ -24,7 +24,10 @@ function resolveTarget(map: VethMap, containers: ContainerInfo[], input: string)
   if (m.kind === 'one') return { kind: 'container', name: m.container.name };
   if (m.kind === 'many') throw ambiguous(input, m.containers);
   const near = closest(input, [...containers.map((c) => c.name), ...map.hostVeths.map((v) => v.name)]);
-  throw new DocknetError(`no container or host veth matches '${input}'`, near.length ? `closest names: ${near.join(', ')}` : 'run `docknet veth-map --all` to list every container and veth');
+  throw new DocknetError(
+    `no container or host veth matches '${input}'`,
+    near.length ? `closest names: ${near.join(', ')}` : 'run `docknet veth-map --all` to list every container and veth',
+  );
 }
 
 function filterMap(map: VethMap, containers: ContainerInfo[], targets: string[], all: boolean): VethMap {
@@ -36,7 +39,9 @@ function filterMap(map: VethMap, containers: ContainerInfo[], targets: string[],
   const veths = new Set(resolved.flatMap((t) => (t.kind === 'veth' ? [t.name] : [])));
   const interfaces = map.interfaces.filter((r) => names.has(r.container) || (r.hostVeth !== null && veths.has(r.hostVeth)));
   const shown = new Set(interfaces.map((r) => r.container));
-  const hostVeths = map.hostVeths.filter((v) => veths.has(v.name) || (v.owner !== null && shown.has(v.owner) && interfaces.some((r) => r.hostVeth === v.name)));
+  const hostVeths = map.hostVeths.filter(
+    (v) => veths.has(v.name) || (v.owner !== null && shown.has(v.owner) && interfaces.some((r) => r.hostVeth === v.name)),
+  );
   return { ...map, interfaces, hostVeths };
 }
 

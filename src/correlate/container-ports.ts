@@ -17,7 +17,8 @@ function portKey(key: string): { port: string; protocol: string } {
 
 export function containerPorts(c: ContainerInfo): ContainerPort[] {
   // A running container's NetworkSettings.Ports is the truth; a stopped one only has its configuration.
-  const source = c.running && Object.keys(c.ports).length ? c.ports : { ...Object.fromEntries(c.exposedPorts.map((p) => [p, null])), ...c.portBindings };
+  const source =
+    c.running && Object.keys(c.ports).length ? c.ports : { ...Object.fromEntries(c.exposedPorts.map((p) => [p, null])), ...c.portBindings };
   const rows: ContainerPort[] = [];
   for (const [key, bindings] of Object.entries(source)) {
     const { port, protocol } = portKey(key);
@@ -25,7 +26,10 @@ export function containerPorts(c: ContainerInfo): ContainerPort[] {
       rows.push({ containerPort: port, protocol, hostIp: null, hostPort: null, exposedOnly: true });
       continue;
     }
-    for (const b of bindings) rows.push({ containerPort: port, protocol, hostIp: b.hostIp || '0.0.0.0', hostPort: b.hostPort || null, exposedOnly: false });
+    for (const b of bindings)
+      rows.push({ containerPort: port, protocol, hostIp: b.hostIp || '0.0.0.0', hostPort: b.hostPort || null, exposedOnly: false });
   }
-  return rows.sort((a, b) => Number.parseInt(a.containerPort) - Number.parseInt(b.containerPort) || (a.hostIp ?? '').localeCompare(b.hostIp ?? ''));
+  return rows.sort(
+    (a, b) => Number.parseInt(a.containerPort) - Number.parseInt(b.containerPort) || (a.hostIp ?? '').localeCompare(b.hostIp ?? ''),
+  );
 }

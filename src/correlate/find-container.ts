@@ -26,6 +26,12 @@ export function findContainer(containers: ContainerInfo[], input: string): Conta
   const m = matchContainer(containers, input);
   if (m.kind === 'one') return m.container;
   if (m.kind === 'many') throw ambiguous(input, m.containers);
-  const near = closest(input, containers.map((c) => c.name));
-  throw new DocknetError(`no container matches '${input}'`, near.length ? `closest names: ${near.join(', ')}` : 'run `docker ps -a` to list the containers');
+  const near = closest(
+    input,
+    containers.map((c) => c.name),
+  );
+  throw new DocknetError(
+    `no container matches '${input}'`,
+    near.length ? `closest names: ${near.join(', ')}` : 'run `docker ps -a` to list the containers',
+  );
 }

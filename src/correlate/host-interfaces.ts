@@ -20,36 +20,66 @@ function ipv4(l: Link): string | null {
   return a ? `${a.address}/${a.prefixlen}` : null;
 }
 
-function roleOf(l: Link, ctx: { networks: NetworkInfo[] | null; routes: Route[] | null; masters: Set<string>; uplinkGuess: string | null }): string {
+function roleOf(
+  l: Link,
+  ctx: { networks: NetworkInfo[] | null; routes: Route[] | null; masters: Set<string>; uplinkGuess: string | null },
+): string {
   if (l.name === 'lo' || l.flags.includes('LOOPBACK')) return 'loopback';
   const defaultRoute = ctx.routes?.find((r) => r.dst === 'default');
-  if (defaultRoute?.dev === l.name) return `uplink: the default route${defaultRoute.gateway ? ` via ${defaultRoute.gateway}` : ''} leaves through it`;
+  if (defaultRoute?.dev === l.name)
+    return `uplink: the default route${defaultRoute.gateway ? ` via ${defaultRoute.gateway}` : ''} leaves through it`;
   const net = ctx.networks?.find((n) => n.bridgeName === l.name);
-  if (net) return net.name === 'bridge' ? "Docker's default bridge (network 'bridge'): no DNS between containers" : net.name === 'docker_gwbridge' ? "Docker's bridge for swarm/overlay containers' traffic off the node (docker_gwbridge)" : `bridge of Docker network '${net.name}'`;
+  if (net)
+    return net.name === 'bridge'
+      ? "Docker's default bridge (network 'bridge'): no DNS between containers"
+      : net.name === 'docker_gwbridge'
+        ? "Docker's bridge for swarm/overlay containers' traffic off the node (docker_gwbridge)"
+        : `bridge of Docker network '${net.name}'`;
   if (!ctx.networks && DOCKER_NAME.test(l.name)) return `Docker's bridge, by its name (no Docker network list in the data)`;
   const parentOf = ctx.networks?.filter((n) => n.parent === l.name).map((n) => n.name) ?? [];
-  if (parentOf.length) return `parent of ${parentOf.map((n) => `'${n}'`).join(', ')} (${parentOf.length === 1 ? 'a macvlan/ipvlan network' : 'macvlan/ipvlan networks'})`;
-  if (/^virbr\d+-nic$/.test(l.name)) return `libvirt's placeholder port that keeps ${l.master ?? l.name.replace(/-nic$/, '')}'s MAC address stable (no traffic)`;
+  if (parentOf.length)
+    return `parent of ${parentOf.map((n) => `'${n}'`).join(', ')} (${parentOf.length === 1 ? 'a macvlan/ipvlan network' : 'macvlan/ipvlan networks'})`;
+  if (/^virbr\d+-nic$/.test(l.name))
+    return `libvirt's placeholder port that keeps ${l.master ?? l.name.replace(/-nic$/, '')}'s MAC address stable (no traffic)`;
   if (/^virbr\d+$/.test(l.name)) return "libvirt's NAT bridge for KVM virtual machines: not Docker's";
-  if (/^(cni|cbr|flannel|cilium|weave|kube|calico)/.test(l.name)) return 'a Kubernetes network interface: not Docker\'s';
+  if (/^(cni|cbr|flannel|cilium|weave|kube|calico)/.test(l.name)) return "a Kubernetes network interface: not Docker's";
   if (l.kind === 'bridge' || ctx.masters.has(l.name)) return 'a bridge no Docker network uses';
   if (l.kind === 'vxlan') return 'a VXLAN tunnel';
   if (l.kind) return `${/^[aeiou]/.test(l.kind) ? 'an' : 'a'} ${l.kind} interface`;
-  if (ctx.uplinkGuess === l.name) return 'probably the uplink (inference: the one other interface with a global IPv4 address; no routes in the data)';
+  if (ctx.uplinkGuess === l.name)
+    return 'probably the uplink (inference: the one other interface with a global IPv4 address; no routes in the data)';
   return 'unknown role (the data does not say its kind)';
 }
 
-export function hostInterfaces(links: Link[] | null, networks: NetworkInfo[] | null, routes: Route[] | null, isVeth: (l: Link) => boolean): HostInterfaceRow[] {
+export function hostInterfaces(
+  links: Link[] | null,
+  networks: NetworkInfo[] | null,
+  routes: Route[] | null,
+  isVeth: (l: Link) => boolean,
+): HostInterfaceRow[] {
   if (!links) return [];
   const masters = new Set(links.map((l) => l.master).filter((m): m is string => Boolean(m)));
   const dockerish = (l: Link) => DOCKER_NAME.test(l.name) || networks?.some((n) => n.bridgeName === l.name || n.parent === l.name);
   // Without routes, an uplink is recognisable only as the one plain interface holding a global IPv4 address.
   const plainWithAddress = links.filter(
-    (l) => !isVeth(l) && l.kind === null && !masters.has(l.name) && !l.master && !dockerish(l) && !/^virbr/.test(l.name) && l.addresses.some((a) => a.family === 'inet' && a.scope === 'global'),
+    (l) =>
+      !isVeth(l) &&
+      l.kind === null &&
+      !masters.has(l.name) &&
+      !l.master &&
+      !dockerish(l) &&
+      !/^virbr/.test(l.name) &&
+      l.addresses.some((a) => a.family === 'inet' && a.scope === 'global'),
   );
   const uplinkGuess = !routes && plainWithAddress.length === 1 ? (plainWithAddress[0] as Link).name : null;
   return links
     .filter((l) => !isVeth(l))
-    .map((l) => ({ name: l.name, ifindex: l.ifindex, kind: l.kind, ipv4: ipv4(l), role: roleOf(l, { networks, routes, masters, uplinkGuess }) }))
+    .map((l) => ({
+      name: l.name,
+      ifindex: l.ifindex,
+      kind: l.kind,
+      ipv4: ipv4(l),
+      role: roleOf(l, { networks, routes, masters, uplinkGuess }),
+    }))
     .sort((a, b) => a.ifindex - b.ifindex || naturalCompare(a.name, b.name));
 }

@@ -126,7 +126,7 @@ function describeMode(kind: string, c: ContainerInfo, rows: InterfaceRow[], owne
       return `${kind}: its own ${kind === 'macvlan' ? 'MAC and ' : ''}IP directly on host interface ${parent}, as if it were another machine on that network: no veth, no bridge, no NAT. The host itself cannot reach it through ${parent} (the kernel isolates ${kind} children from their parent): a classic surprise; a ${kind} sub-interface on the host is the usual fix.`;
     }
     case 'overlay':
-      return 'overlay: eth0 on the overlay network lives in a VXLAN network namespace of Docker\'s that spans swarm nodes (its peer is not on the host); traffic leaving the node goes through eth1, a veth on docker_gwbridge, with NAT.';
+      return "overlay: eth0 on the overlay network lives in a VXLAN network namespace of Docker's that spans swarm nodes (its peer is not on the host); traffic leaving the node goes through eth1, a veth on docker_gwbridge, with NAT.";
     case 'unknown':
       return 'unknown: the data does not say which network mode (it holds no `docker inspect` of this container).';
     default:
@@ -150,10 +150,18 @@ function neighboursOf(model: HostModel, c: ContainerInfo, networks: NetworkInfo[
   for (const ep of c.endpoints) {
     const net = networks.find((n) => n.id === ep.networkId || n.name === ep.network);
     const others = (model.containers ?? [])
-      .filter((o) => o.id !== c.id && o.running && o.endpoints.some((e) => (e.networkId && e.networkId === ep.networkId) || e.network === ep.network))
+      .filter(
+        (o) =>
+          o.id !== c.id && o.running && o.endpoints.some((e) => (e.networkId && e.networkId === ep.networkId) || e.network === ep.network),
+      )
       .map((o) => ({ name: o.name, ipv4: o.endpoints.find((e) => e.network === ep.network)?.ipv4 ?? null }))
       .sort((a, b) => naturalCompare(a.name, b.name));
-    out.push({ network: ep.network, driver: net?.driver ?? null, nameResolution: ep.network !== 'bridge' && net?.driver !== 'host', containers: others });
+    out.push({
+      network: ep.network,
+      driver: net?.driver ?? null,
+      nameResolution: ep.network !== 'bridge' && net?.driver !== 'host',
+      containers: others,
+    });
   }
   return out;
 }
@@ -185,10 +193,19 @@ function listenersOf(sockets: NonNullable<InspectInputs['sockets']>): Listener[]
 }
 
 function portsOf(c: ContainerInfo, nat: NatReport | null): InspectPort[] {
-  const mappings: InspectPort[] = (nat?.mappings ?? []).filter((m) => m.containerId === c.id || (m.containerId === null && m.container === c.name)).map((m) => ({ ...m, exposedOnly: false as const }));
+  const mappings: InspectPort[] = (nat?.mappings ?? [])
+    .filter((m) => m.containerId === c.id || (m.containerId === null && m.container === c.name))
+    .map((m) => ({ ...m, exposedOnly: false as const }));
   const exposed: InspectPort[] = containerPorts(c)
     .filter((p) => p.exposedOnly)
-    .map((p) => ({ exposedOnly: true as const, containerPort: Number(p.containerPort), protocol: p.protocol, container: c.name, hostIp: null, hostPort: null }));
+    .map((p) => ({
+      exposedOnly: true as const,
+      containerPort: Number(p.containerPort),
+      protocol: p.protocol,
+      container: c.name,
+      hostIp: null,
+      hostPort: null,
+    }));
   return [...mappings, ...exposed];
 }
 
@@ -197,7 +214,8 @@ export function correlateInspect(input: InspectInputs): InspectReport {
   const networks = model.networks ?? [];
   const links = model.hostLinks ?? [];
   const rows = vethMap.interfaces.filter((r) => r.container === c.name);
-  const owner = rows.find((r) => r.sharesNetnsWith)?.sharesNetnsWith ?? (c.networkMode.startsWith('container:') ? c.networkMode.slice(10, 22) : null);
+  const owner =
+    rows.find((r) => r.sharesNetnsWith)?.sharesNetnsWith ?? (c.networkMode.startsWith('container:') ? c.networkMode.slice(10, 22) : null);
   const kind = modeKind(c, rows);
   const uplink = uplinkOf(input.routes, links);
   const notes: string[] = [];
@@ -207,7 +225,9 @@ export function correlateInspect(input: InspectInputs): InspectReport {
     const net = networks.find((n) => n.name === r.network);
     const hostVeth = links.find((l) => l.name === r.hostVeth);
     const bridge = links.find((l) => l.name === r.bridge);
-    const ep = c.endpoints.find((e) => e.network === r.network) ?? (owner ? (model.containers ?? []).find((o) => o.name === owner)?.endpoints.find((e) => e.network === r.network) : undefined);
+    const ep =
+      c.endpoints.find((e) => e.network === r.network) ??
+      (owner ? (model.containers ?? []).find((o) => o.name === owner)?.endpoints.find((e) => e.network === r.network) : undefined);
     const mtuWarning =
       r.mtu !== null && uplink?.mtu != null && r.mtu > uplink.mtu
         ? `MTU ${r.mtu} is larger than the uplink ${uplink.name}'s ${uplink.mtu}: packets over ${uplink.mtu} bytes leaving the host are dropped or fragmented (set the network's com.docker.network.driver.mtu, or the daemon's "mtu")`
@@ -230,10 +250,14 @@ export function correlateInspect(input: InspectInputs): InspectReport {
   if (!c.running) notes.push('not running: no network namespace to read; networks and ports are as configured');
   let dns: DnsReport | null = null;
   if (input.resolv) dns = dnsOf(input.resolv, c);
-  else if (c.running) notes.push(`DNS unknown: ${input.filesErrors.find((e) => e.includes('resolv.conf')) ?? 'resolv.conf not in the data'}`);
+  else if (c.running)
+    notes.push(`DNS unknown: ${input.filesErrors.find((e) => e.includes('resolv.conf')) ?? 'resolv.conf not in the data'}`);
   let listening: Listener[] | null = null;
   if (input.sockets) listening = listenersOf(input.sockets);
-  else if (c.running) notes.push(`listening sockets unknown: ${input.filesErrors.find((e) => e.includes('/fd') || e.includes('/net/')) ?? 'not in the data'}`);
+  else if (c.running)
+    notes.push(
+      `listening sockets unknown: ${input.filesErrors.find((e) => e.includes('/fd') || e.includes('/net/')) ?? 'not in the data'}`,
+    );
   if (!uplink) notes.push('uplink unknown (no default route in the data): MTU not compared');
 
   return {

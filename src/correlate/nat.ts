@@ -238,7 +238,8 @@ function range(text: string): { from: number; to: number } | null {
 function publicationsOf(c: ContainerInfo): Publication[] {
   const fromPorts = Object.values(c.ports).some((b) => b && b.length > 0);
   const source = fromPorts ? c.ports : c.portBindings;
-  const publishedBy: PublishedBy = c.networkMode === 'unknown' ? 'docker ps' : fromPorts ? 'NetworkSettings.Ports' : 'HostConfig.PortBindings';
+  const publishedBy: PublishedBy =
+    c.networkMode === 'unknown' ? 'docker ps' : fromPorts ? 'NetworkSettings.Ports' : 'HostConfig.PortBindings';
   const out: Publication[] = [];
   const seen = new Set<string>();
   for (const [key, bindings] of Object.entries(source)) {
@@ -402,7 +403,8 @@ function bridgeByAddress(ctx: Ctx, ip: string): { bridge: string | null; network
   }
   for (const l of ctx.model.hostLinks ?? []) {
     for (const a of l.addresses) {
-      if (a.family === 'inet' && !isV6(ip) && a.address !== ip && inNet(ip, `${a.address}/${a.prefixlen}`)) return { bridge: l.name, network: null };
+      if (a.family === 'inet' && !isV6(ip) && a.address !== ip && inNet(ip, `${a.address}/${a.prefixlen}`))
+        return { bridge: l.name, network: null };
     }
   }
   return { bridge: null, network: null };
@@ -428,7 +430,9 @@ function legOf(ctx: Ctx, c: ContainerInfo | null, ip: string | null): Leg {
   if (leg.hostVeth === null && c && leg.bridge) {
     // As veth-map does: one unowned veth on the bridge, and this the one container whose inside is unknown.
     const unowned = ctx.vethMap.hostVeths.filter((v) => v.owner === null && v.bridge === leg.bridge);
-    const unknownInside = (ctx.unknownInside ??= ctx.containers.filter((x) => x.running && ownsNamespace(x) && !(ctx.rowsOf.get(containerKey(x)) ?? []).some((r) => r.interface !== null)));
+    const unknownInside = (ctx.unknownInside ??= ctx.containers.filter(
+      (x) => x.running && ownsNamespace(x) && !(ctx.rowsOf.get(containerKey(x)) ?? []).some((r) => r.interface !== null),
+    ));
     if (unowned.length === 1 && unknownInside.length === 1 && unknownInside[0] === c) {
       leg.probableHostVeth = (unowned[0] as (typeof unowned)[number]).name;
       leg.note = `host veth probably ${leg.probableHostVeth} (inference, not confirmed): the one veth on ${leg.bridge} with no known owner, and ${c.name} the one container whose interfaces are unknown`;
@@ -468,7 +472,8 @@ function proxyRef(p: DockerProxy): ProxyRef {
 function hairpinFor(ctx: Ctx, ip: string, port: number, protocol: string): RuleRef | null {
   if (!ctx.masqueradeBySource) {
     ctx.masqueradeBySource = new Map();
-    for (const rc of ctx.rules) if (rc.rule.target === 'MASQUERADE' && rc.rule.source !== null) pushTo(ctx.masqueradeBySource, rc.rule.source, rc);
+    for (const rc of ctx.rules)
+      if (rc.rule.target === 'MASQUERADE' && rc.rule.source !== null) pushTo(ctx.masqueradeBySource, rc.rule.source, rc);
   }
   for (const rc of ctx.masqueradeBySource.get(ip) ?? []) {
     const r = rc.rule;
@@ -520,7 +525,13 @@ function buildPaths(ctx: Ctx, m: PortMapping, rc: RuleCtx | null, natKnown: bool
   const proxy = m.proxy;
   const tableText = rc ? tableWord(rc.table, rc.from) : 'nat';
   const viaProxy = (addr: string, from: PortPath['from'], why: string): PortPath => {
-    if (proxy) return { address: addr, from, via: 'docker-proxy', text: `${addr}${from === 'this host' ? ' (from this host)' : ''} -> ${proxyWords(proxy)} -> ${hopsToContainer(m)}: ${why}` };
+    if (proxy)
+      return {
+        address: addr,
+        from,
+        via: 'docker-proxy',
+        text: `${addr}${from === 'this host' ? ' (from this host)' : ''} -> ${proxyWords(proxy)} -> ${hopsToContainer(m)}: ${why}`,
+      };
     const unknown = portFactsOf(ctx.model).dockerProxies === null;
     return {
       address: addr,
@@ -540,9 +551,16 @@ function buildPaths(ctx: Ctx, m: PortMapping, rc: RuleCtx | null, natKnown: bool
   if (isLoopback(m.hostIp)) {
     const reach = rc ? hookPath(rc.table, rc.rule.chain, 'output', m.hostIp) : null;
     if (rc && reach && destinationAllows(rc.rule, m.hostIp)) {
-      paths.push({ address, from: 'this host', via: 'dnat', text: `${address} (from this host) -> ${dnatWords(m, ruleRef(rc), reach, tableText)} -> ${hopsToContainer(m)}` });
+      paths.push({
+        address,
+        from: 'this host',
+        via: 'dnat',
+        text: `${address} (from this host) -> ${dnatWords(m, ruleRef(rc), reach, tableText)} -> ${hopsToContainer(m)}`,
+      });
     } else {
-      const why = rc ? `bypasses DNAT (${outputExclusion(rc, m.hostIp)}; ${rc.rule.chain} rule ${rc.rule.number} is not reached)` : 'no DNAT rule for it';
+      const why = rc
+        ? `bypasses DNAT (${outputExclusion(rc, m.hostIp)}; ${rc.rule.chain} rule ${rc.rule.number} is not reached)`
+        : 'no DNAT rule for it';
       paths.push(viaProxy(address, 'this host', why));
     }
     return paths;
@@ -550,11 +568,22 @@ function buildPaths(ctx: Ctx, m: PortMapping, rc: RuleCtx | null, natKnown: bool
 
   const prer = rc ? hookPath(rc.table, rc.rule.chain, 'prerouting', isAnyAddress(m.hostIp) ? null : m.hostIp) : null;
   if (rc && prer) {
-    paths.push({ address, from: 'outside', via: 'dnat', text: `${address} -> ${dnatWords(m, ruleRef(rc), prer, tableText)} -> ${hopsToContainer(m)}` });
+    paths.push({
+      address,
+      from: 'outside',
+      via: 'dnat',
+      text: `${address} -> ${dnatWords(m, ruleRef(rc), prer, tableText)} -> ${hopsToContainer(m)}`,
+    });
   } else if (rc) {
     paths.push(viaProxy(address, 'outside', `${rc.rule.chain} rule ${rc.rule.number} is not reached from PREROUTING`));
   } else if (isV6(m.hostIp) && !ctx.ipv6Expected(m)) {
-    paths.push(viaProxy(address, 'outside', portFactsOf(ctx.model).nat.ipv6Known ? 'no IPv6 DNAT rule (Docker writes none for this container)' : 'no ip6tables facts'));
+    paths.push(
+      viaProxy(
+        address,
+        'outside',
+        portFactsOf(ctx.model).nat.ipv6Known ? 'no IPv6 DNAT rule (Docker writes none for this container)' : 'no ip6tables facts',
+      ),
+    );
   } else {
     paths.push(viaProxy(address, 'outside', 'no DNAT rule (missing)'));
   }
@@ -563,7 +592,13 @@ function buildPaths(ctx: Ctx, m: PortMapping, rc: RuleCtx | null, natKnown: bool
     const loop = isV6(m.hostIp) ? '::1' : '127.0.0.1';
     const loopAddr = hostAddress(loop, m.hostPort, m.protocol);
     const reach = rc ? hookPath(rc.table, rc.rule.chain, 'output', loop) : null;
-    if (rc && reach) paths.push({ address: loopAddr, from: 'this host', via: 'dnat', text: `${loopAddr} (from this host) -> ${dnatWords(m, ruleRef(rc), reach, tableText)} -> ${hopsToContainer(m)}` });
+    if (rc && reach)
+      paths.push({
+        address: loopAddr,
+        from: 'this host',
+        via: 'dnat',
+        text: `${loopAddr} (from this host) -> ${dnatWords(m, ruleRef(rc), reach, tableText)} -> ${hopsToContainer(m)}`,
+      });
     else if (rc) paths.push(viaProxy(loopAddr, 'this host', `bypasses DNAT (${outputExclusion(rc, loop)})`));
   }
   return paths;
@@ -598,7 +633,8 @@ function ruleWords(r: RuleRef): string {
 
 function ruleHost(rc: RuleCtx): string {
   const r = rc.rule;
-  const ip = r.destination && !r.destinationNegated ? bare(r.destination) ?? r.destination : rc.table.family === 'ipv6' ? '::' : '0.0.0.0';
+  const ip =
+    r.destination && !r.destinationNegated ? (bare(r.destination) ?? r.destination) : rc.table.family === 'ipv6' ? '::' : '0.0.0.0';
   const port = r.dport ? (r.dport.from === r.dport.to ? String(r.dport.from) : `${r.dport.from}-${r.dport.to}`) : '*';
   return `${ip.includes(':') ? `[${ip}]` : ip}:${port}/${r.protocol ?? 'all'}`;
 }
@@ -612,7 +648,12 @@ function ruleTo(r: NatRule): string {
 
 function byPort(a: { hostPort: number | null; protocol: string | null; hostIp: string | null }, b: typeof a): number {
   const rank = (ip: string | null) => (ip === null ? 9 : ip === '0.0.0.0' ? 0 : ip === '::' ? 2 : isV6(ip) ? 3 : 1);
-  return (a.hostPort ?? 0) - (b.hostPort ?? 0) || (a.protocol ?? '').localeCompare(b.protocol ?? '') || rank(a.hostIp) - rank(b.hostIp) || naturalCompare(a.hostIp ?? '', b.hostIp ?? '');
+  return (
+    (a.hostPort ?? 0) - (b.hostPort ?? 0) ||
+    (a.protocol ?? '').localeCompare(b.protocol ?? '') ||
+    rank(a.hostIp) - rank(b.hostIp) ||
+    naturalCompare(a.hostIp ?? '', b.hostIp ?? '')
+  );
 }
 
 const KIND_ORDER = ['stale-rule', 'missing-rule', 'foreign-rule', 'ingress'];
@@ -637,7 +678,14 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
   for (const st of nat.tables as SourcedTable[]) {
     for (const rule of st.table.rules) {
       const iptablesDocker = st.table.origin.tool !== 'nft' && (rule.chain === 'DOCKER' || rule.chain === 'DOCKER-INGRESS');
-      ctx.rules.push({ rule, table: st.table, from: st.from, docker: iptablesDocker || isDockerNftTable(st.table), ingress: rule.chain === 'DOCKER-INGRESS', used: false });
+      ctx.rules.push({
+        rule,
+        table: st.table,
+        from: st.from,
+        docker: iptablesDocker || isDockerNftTable(st.table),
+        ingress: rule.chain === 'DOCKER-INGRESS',
+        used: false,
+      });
     }
   }
   const dnatRules = ctx.rules.filter((rc) => rc.rule.target === 'DNAT' || rc.rule.target === 'REDIRECT');
@@ -663,7 +711,8 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
         const to = dnatFor(rc, p.hostIp, p.hostPort, p.protocol);
         if (!to || to.port !== p.containerPort) continue;
         // First the rule to one of the container's own addresses; a rule by ports alone only when they are unknown.
-        if (pass ? !ips.includes(to.ip) : ips.length > 0 || (ctx.holders.get(to.ip) ?? []).some((h) => h.container !== p.container)) continue;
+        if (pass ? !ips.includes(to.ip) : ips.length > 0 || (ctx.holders.get(to.ip) ?? []).some((h) => h.container !== p.container))
+          continue;
         match = { rc, ip: to.ip, port: to.port };
         break;
       }
@@ -686,7 +735,9 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
       containerIpFrom = containerIp ? 'endpoint' : null;
     }
     if (containerIpFrom === 'endpoint') {
-      const row = (ctx.rowsOf.get(containerKey(p.container)) ?? []).find((r) => bare(r.ipv4) === containerIp || bare(r.ipv6) === containerIp);
+      const row = (ctx.rowsOf.get(containerKey(p.container)) ?? []).find(
+        (r) => bare(r.ipv4) === containerIp || bare(r.ipv6) === containerIp,
+      );
       if (row && row.network === null && row.interface !== null) containerIpFrom = 'interface';
     }
     const leg = legOf(ctx, p.container, containerIp);
@@ -713,7 +764,8 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
       paths: [],
       notes: [p.note, leg.note].filter((n): n is string => n !== null),
     };
-    if (containerIpFrom === 'rule') m.notes.push(`${p.container.name}'s addresses are not in the data: ${containerIp} is the DNAT rule's target`);
+    if (containerIpFrom === 'rule')
+      m.notes.push(`${p.container.name}'s addresses are not in the data: ${containerIp} is the DNAT rule's target`);
     ruleOf.set(m, match?.rc ?? null);
     mappings.push(m);
   }
@@ -729,7 +781,8 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
     const holders = to ? (ctx.holders.get(to) ?? []) : [];
     const holder = holders.find((h) => h.container) ?? holders[0] ?? null;
     const hostPort = r.dport && !r.dportNegated ? r.dport.from : null;
-    const hostIp: string = r.destination && !r.destinationNegated ? (bare(r.destination) ?? r.destination) : rc.table.family === 'ipv6' ? '::' : '0.0.0.0';
+    const hostIp: string =
+      r.destination && !r.destinationNegated ? (bare(r.destination) ?? r.destination) : rc.table.family === 'ipv6' ? '::' : '0.0.0.0';
     const common: Partial<NatAnomaly> = { hostIp, hostPort, protocol: r.protocol, containerIp: to, containerPort: port, rule: ref };
     const where = `${ruleWords(ref)} (${ruleHost(rc)} -> ${ruleTo(r)}; ${counters(ref)})`;
     const ingressSandbox = holder?.sandbox && /ingress/.test(holder.sandbox.key);
@@ -737,12 +790,16 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
       const leg = to ? legOf(ctx, null, to) : null;
       const sbox = ctx.vethMap.hostVeths.find((v) => v.ownerKind === 'ingress-sbox');
       anomalies.push(
-        anomaly('ingress', `${where} goes to the swarm ingress sandbox${holder?.sandbox ? ` (${holder.sandbox.key}, ${to})` : ''} on ${leg?.bridge ?? 'docker_gwbridge'}${sbox ? ` via ${sbox.name}` : ''}, which forwards to the service's tasks (routing mesh), not to one container`, {
-          ...common,
-          network: holder?.network ?? leg?.network ?? null,
-          bridge: leg?.bridge ?? null,
-          hostVeth: sbox?.name ?? null,
-        }),
+        anomaly(
+          'ingress',
+          `${where} goes to the swarm ingress sandbox${holder?.sandbox ? ` (${holder.sandbox.key}, ${to})` : ''} on ${leg?.bridge ?? 'docker_gwbridge'}${sbox ? ` via ${sbox.name}` : ''}, which forwards to the service's tasks (routing mesh), not to one container`,
+          {
+            ...common,
+            network: holder?.network ?? leg?.network ?? null,
+            bridge: leg?.bridge ?? null,
+            hostVeth: sbox?.name ?? null,
+          },
+        ),
       );
       continue;
     }
@@ -785,7 +842,10 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
         containerIpFrom: holder.row?.network ? 'endpoint' : 'interface',
         followers: followersOf(ctx, c),
         paths: [],
-        notes: [`${c.name}'s publications are not in the data: this mapping is read from the DNAT rule and ${c.name}'s own address`, ...(leg.note ? [leg.note] : [])],
+        notes: [
+          `${c.name}'s publications are not in the data: this mapping is read from the DNAT rule and ${c.name}'s own address`,
+          ...(leg.note ? [leg.note] : []),
+        ],
       };
       const proxy = hostPort !== null ? proxyFor(ctx, hostIp, hostPort, m.protocol) : null;
       if (proxy) {
@@ -798,15 +858,28 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
       continue;
     }
     if (ctx.model.containers === null) {
-      anomalies.push(anomaly('stale-rule', `cannot tell: ${where}, and the snapshot holds no container list`, { ...common, confirmed: false }));
+      anomalies.push(
+        anomaly('stale-rule', `cannot tell: ${where}, and the snapshot holds no container list`, { ...common, confirmed: false }),
+      );
       continue;
     }
-    const twin = dnatRules.find((o) => o !== rc && o.used && o.table === rc.table && o.rule.chain === r.chain && o.rule.number < r.number && sameMatch(o.rule, r));
+    const twin = dnatRules.find(
+      (o) => o !== rc && o.used && o.table === rc.table && o.rule.chain === r.chain && o.rule.number < r.number && sameMatch(o.rule, r),
+    );
     let why: string;
     if (twin) why = `duplicate of ${r.chain} rule ${twin.rule.number}, which matches first: this one is never reached`;
-    else if (holder?.container) why = `${to} is now ${holder.container.name}'s address, and ${holder.container.name} publishes no ${ruleHost(rc)} there: left over from an earlier container`;
+    else if (holder?.container)
+      why = `${to} is now ${holder.container.name}'s address, and ${holder.container.name} publishes no ${ruleHost(rc)} there: left over from an earlier container`;
     else if (holder?.sandbox) why = `${to} is Docker's sandbox ${holder.sandbox.key} on ${holder.network}, not a container`;
-    else why = `no container has ${to ?? 'its target'}${missingIps.length ? ` (unconfirmed: the addresses of ${missingIps.map((c) => c.name).sort(naturalCompare).join(', ')} are unknown)` : ''}`;
+    else
+      why = `no container has ${to ?? 'its target'}${
+        missingIps.length
+          ? ` (unconfirmed: the addresses of ${missingIps
+              .map((c) => c.name)
+              .sort(naturalCompare)
+              .join(', ')} are unknown)`
+          : ''
+      }`;
     anomalies.push(
       anomaly('stale-rule', `${where}: ${why}`, {
         ...common,
@@ -842,7 +915,9 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
     m.paths = buildPaths(ctx, m, rc, natKnown);
     m.via = m.paths[0]?.via ?? 'unknown';
     if (rc && m.via !== 'dnat' && isLoopback(m.hostIp)) {
-      m.notes.push(`${rc.rule.chain} rule ${rc.rule.number} exists but is not reached from this host (${outputExclusion(rc, m.hostIp)}): docker-proxy serves ${m.hostIp}`);
+      m.notes.push(
+        `${rc.rule.chain} rule ${rc.rule.number} exists but is not reached from this host (${outputExclusion(rc, m.hostIp)}): docker-proxy serves ${m.hostIp}`,
+      );
     }
     if (!natKnown || rc) continue;
     const expected = isV6(m.hostIp) ? ctx.ipv6Expected(m) : true;
@@ -883,7 +958,10 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
   }
 
   for (const p of ctx.proxies) {
-    if (!ctx.usedProxies.has(p)) ctx.notes.push(`docker-proxy pid ${p.pid} serves ${hostAddress(p.hostIp, p.hostPort, p.proto)} -> ${p.containerIp}:${p.containerPort}, which no running container publishes`);
+    if (!ctx.usedProxies.has(p))
+      ctx.notes.push(
+        `docker-proxy pid ${p.pid} serves ${hostAddress(p.hostIp, p.hostPort, p.proto)} -> ${p.containerIp}:${p.containerPort}, which no running container publishes`,
+      );
   }
 
   mappings.sort((a, b) => byPort(a, b) || naturalCompare(a.container ?? '', b.container ?? ''));
@@ -928,14 +1006,16 @@ function sourceNotes(ctx: Ctx, backend: string | null): string[] {
   else if (backend) out.push(`Docker's DNAT rules are in ${backendWords(backend)}`);
   else out.push("no DNAT rule of Docker's in the rules read");
   const legacyWarned = facts.nat.tables.some((t) => t.table.origin.legacyTablesPresent);
-  if (legacyWarned && !facts.nat.sources.some((s) => s.includes('legacy-backend'))) out.push('iptables-nft says legacy-backend tables exist too, and they were not read');
+  if (legacyWarned && !facts.nat.sources.some((s) => s.includes('legacy-backend')))
+    out.push('iptables-nft says legacy-backend tables exist too, and they were not read');
   if (facts.dockerProxies === null) out.push('docker-proxy processes not read');
   else out.push(`${facts.dockerProxies.length} docker-proxy process(es) from host/docker-proxy.json`);
   if (facts.listening === null) out.push('host sockets not read: whether a host process listens on a port is unknown');
   const natPaths = /^host\/(iptables|ip6tables|nft|docker-proxy|proc-net)/;
   for (const miss of m.missing) if (natPaths.test(miss.path)) out.push(`missing ${miss.path}: ${miss.reason}`);
   for (const fi of m.fileIssues) {
-    if (natPaths.test(fi.path)) out.push(`${fi.path}: ${fi.issues.length} line(s) not understood (first: line ${fi.issues[0]?.line}: ${fi.issues[0]?.reason})`);
+    if (natPaths.test(fi.path))
+      out.push(`${fi.path}: ${fi.issues.length} line(s) not understood (first: line ${fi.issues[0]?.line}: ${fi.issues[0]?.reason})`);
   }
   return out;
 }
@@ -944,7 +1024,13 @@ function backendWords(backend: string): string {
   return backend
     .split(' and ')
     .map((b) =>
-      b === 'nf_tables' ? 'the nf_tables backend (iptables-nft)' : b === 'legacy' ? 'the legacy backend (iptables-legacy)' : b === 'nftables' ? "Docker's own nftables tables" : 'iptables (the listing does not say which backend)',
+      b === 'nf_tables'
+        ? 'the nf_tables backend (iptables-nft)'
+        : b === 'legacy'
+          ? 'the legacy backend (iptables-legacy)'
+          : b === 'nftables'
+            ? "Docker's own nftables tables"
+            : 'iptables (the listing does not say which backend)',
     )
     .join(' and ');
 }

@@ -153,7 +153,10 @@ function meaningful(iface: ContainerIface, endpointMacs: Set<string>): boolean {
 }
 
 /** Matches interfaces to endpoints by MAC; a single leftover of each is paired by elimination (ipvlan shares its parent's MAC). */
-function matchEndpoints(ifaces: ContainerIface[], endpoints: Endpoint[]): { pairs: [ContainerIface, Endpoint | null][]; unmatched: Endpoint[] } {
+function matchEndpoints(
+  ifaces: ContainerIface[],
+  endpoints: Endpoint[],
+): { pairs: [ContainerIface, Endpoint | null][]; unmatched: Endpoint[] } {
   const left = [...endpoints];
   const pairs: [ContainerIface, Endpoint | null][] = [];
   for (const iface of ifaces) {
@@ -230,7 +233,10 @@ function resolvePeer(ctx: Context, row: InterfaceRow, iface: ContainerIface, net
   }
   // Only the host side is known to point here: usable when exactly one host veth does.
   const candidates = [...ctx.hostByIndex.values()].filter(
-    (l) => ctx.isVeth(l) && l.peerIfindex === ifindex && (netns === null || l.linkNetnsId === null || (ctx.nsidToNetns.get(l.linkNetnsId) ?? netns) === netns),
+    (l) =>
+      ctx.isVeth(l) &&
+      l.peerIfindex === ifindex &&
+      (netns === null || l.linkNetnsId === null || (ctx.nsidToNetns.get(l.linkNetnsId) ?? netns) === netns),
   );
   if (candidates.length === 1) {
     const host = candidates[0] as Link;
@@ -249,7 +255,8 @@ function resolvePeer(ctx: Context, row: InterfaceRow, iface: ContainerIface, net
 function ownNamespaceRows(ctx: Context, c: ContainerInfo, facts: ContainerNetFacts | undefined): InterfaceRow[] {
   const firstDriver = c.endpoints[0] ? networkOf(ctx, c.endpoints[0])?.driver : undefined;
   // `docker ps` and pasted outputs do not say the mode; Docker's own default is bridge.
-  const defaultMode = (firstDriver && (MODES_BY_DRIVER[firstDriver] ?? firstDriver)) || (c.networkMode === 'unknown' ? 'unknown' : 'bridge');
+  const defaultMode =
+    (firstDriver && (MODES_BY_DRIVER[firstDriver] ?? firstDriver)) || (c.networkMode === 'unknown' ? 'unknown' : 'bridge');
   if (!c.running) {
     const rows = c.endpoints.map((ep) => withEndpoint(ctx, baseRow(c, defaultMode), ep));
     if (rows.length === 0) rows.push(baseRow(c, defaultMode));
@@ -258,7 +265,11 @@ function ownNamespaceRows(ctx: Context, c: ContainerInfo, facts: ContainerNetFac
   }
   const reason =
     facts?.error ??
-    (facts ? null : ctx.model.containerNet.size > 0 || ctx.model.hostLinks === null ? 'no container-side data for this container' : 'no container-side data in this snapshot');
+    (facts
+      ? null
+      : ctx.model.containerNet.size > 0 || ctx.model.hostLinks === null
+        ? 'no container-side data for this container'
+        : 'no container-side data in this snapshot');
   if (!facts || facts.error) {
     const rows = c.endpoints.map((ep) => withEndpoint(ctx, baseRow(c, defaultMode), ep));
     if (rows.length === 0) rows.push(baseRow(c, defaultMode));
@@ -281,13 +292,23 @@ function ownNamespaceRows(ctx: Context, c: ContainerInfo, facts: ContainerNetFac
     else if (iface.addresses) {
       row.ipv4 = iface.addresses.find((a) => !a.includes(':')) ?? null;
       row.ipv6 = iface.addresses.find((a) => a.includes(':') && !a.startsWith('fe80:')) ?? null;
-    }
-    else {
+    } else {
       const net = memberNetwork(ctx, iface.mac);
-      if (net) withEndpoint(ctx, row, { network: net.name, networkId: net.id, endpointId: null, ipv4: net.members.find((m) => m.mac === iface.mac)?.ipv4 ?? null, ipv6: null, mac: iface.mac, gateway: null, aliases: [] });
+      if (net)
+        withEndpoint(ctx, row, {
+          network: net.name,
+          networkId: net.id,
+          endpointId: null,
+          ipv4: net.members.find((m) => m.mac === iface.mac)?.ipv4 ?? null,
+          ipv6: null,
+          mac: iface.mac,
+          gateway: null,
+          aliases: [],
+        });
     }
     resolvePeer(ctx, row, iface, facts.netns, facts.interfaces);
-    if (!ep && !row.network && c.networkMode !== 'unknown') row.note = `not a Docker endpoint of this container${row.note ? `; ${row.note}` : ''}`;
+    if (!ep && !row.network && c.networkMode !== 'unknown')
+      row.note = `not a Docker endpoint of this container${row.note ? `; ${row.note}` : ''}`;
     rows.push(row);
   }
   for (const ep of unmatched) {
@@ -309,7 +330,9 @@ function hostModeRow(ctx: Context, c: ContainerInfo): InterfaceRow {
   const row = baseRow(c, 'host');
   row.network = 'host';
   row.driver = 'host';
-  row.note = c.running ? "host network namespace: no veth (uses the host's interfaces and ports)" : 'not running (network mode host: no veth)';
+  row.note = c.running
+    ? "host network namespace: no veth (uses the host's interfaces and ports)"
+    : 'not running (network mode host: no veth)';
   const facts = ctx.model.containerNet.get(c.name);
   row.netns = facts?.netns ?? null;
   if (facts?.netns && ctx.model.hostNetns && facts.netns !== ctx.model.hostNetns) {
@@ -329,7 +352,15 @@ function noneModeRow(ctx: Context, c: ContainerInfo): InterfaceRow[] {
   if (extra.length === 0) return [row];
   // Someone added interfaces by hand to a none-mode container: show them rather than hide them.
   return extra.map((iface) => {
-    const r: InterfaceRow = { ...row, interface: iface.name, ifindex: iface.ifindex, peerIfindex: iface.iflink, mac: iface.mac, mtu: iface.mtu, note: null };
+    const r: InterfaceRow = {
+      ...row,
+      interface: iface.name,
+      ifindex: iface.ifindex,
+      peerIfindex: iface.iflink,
+      mac: iface.mac,
+      mtu: iface.mtu,
+      note: null,
+    };
     resolvePeer(ctx, r, iface, facts?.netns ?? null, facts?.interfaces ?? []);
     r.note = `network mode none, but an interface was added outside Docker${r.note ? `; ${r.note}` : ''}`;
     return r;
@@ -358,7 +389,11 @@ function followerRows(c: ContainerInfo, owner: ContainerInfo | undefined, ownerR
 }
 
 function findOwner(containers: ContainerInfo[], ref: string): ContainerInfo | undefined {
-  return containers.find((o) => o.id === ref) ?? containers.find((o) => o.name === ref) ?? containers.find((o) => ref.length >= 4 && o.id.startsWith(ref));
+  return (
+    containers.find((o) => o.id === ref) ??
+    containers.find((o) => o.name === ref) ??
+    containers.find((o) => ref.length >= 4 && o.id.startsWith(ref))
+  );
 }
 
 function hostVethRows(ctx: Context, rows: InterfaceRow[]): HostVethRow[] {
@@ -374,7 +409,18 @@ function hostVethRows(ctx: Context, rows: InterfaceRow[]): HostVethRow[] {
   for (const link of ctx.hostByIndex.values()) {
     if (!ctx.isVeth(link)) continue;
     const bridge = link.master ?? ctx.bridgeOf.get(link.name) ?? null;
-    const row: HostVethRow = { name: link.name, ifindex: link.ifindex, peerIfindex: link.peerIfindex, linkNetnsId: link.linkNetnsId, bridge, owner: null, ownerKind: null, ownerInterface: null, ownerUnknown: false, note: null };
+    const row: HostVethRow = {
+      name: link.name,
+      ifindex: link.ifindex,
+      peerIfindex: link.peerIfindex,
+      linkNetnsId: link.linkNetnsId,
+      bridge,
+      owner: null,
+      ownerKind: null,
+      ownerInterface: null,
+      ownerUnknown: false,
+      note: null,
+    };
     const owner = owned.get(link.ifindex);
     if (owner) {
       row.owner = owner.container;
@@ -382,8 +428,12 @@ function hostVethRows(ctx: Context, rows: InterfaceRow[]): HostVethRow[] {
       row.ownerInterface = owner.interface;
     } else if (unread.length > 0) {
       row.ownerUnknown = true;
-      row.note = `owner not in the data: the interfaces of ${unread.map((c) => c.name).sort(naturalCompare).join(", ")} are unknown`;
-      if (unread.length === 1) row.note += ` (inference, not confirmed: probably ${unread[0]?.name}'s, the one container whose interfaces are unknown)`;
+      row.note = `owner not in the data: the interfaces of ${unread
+        .map((c) => c.name)
+        .sort(naturalCompare)
+        .join(', ')} are unknown`;
+      if (unread.length === 1)
+        row.note += ` (inference, not confirmed: probably ${unread[0]?.name}'s, the one container whose interfaces are unknown)`;
     } else if (bridge && dockerBridges.has(bridge)) {
       row.note = `on Docker bridge ${bridge}, but no container's interface points back at it (leftover from a removed container, or a special Docker namespace)`;
     } else if (bridge) {
@@ -430,14 +480,17 @@ function sourceNotes(ctx: Context): void {
   else ctx.notes.add(`host links from ${m.hostLinksFrom}`);
   if (m.hostLinks !== null) {
     const anyMaster = m.hostLinks.some((l) => l.master !== null);
-    ctx.notes.add(anyMaster || !m.bridges ? 'bridge membership from the links\' master attribute (ip)' : 'bridge membership from brctl show');
+    ctx.notes.add(
+      anyMaster || !m.bridges ? "bridge membership from the links' master attribute (ip)" : 'bridge membership from brctl show',
+    );
   }
   if (m.containers === null) ctx.notes.add('no container list in this snapshot: containers unknown');
   const vias = new Set([...m.containerNet.values()].map((f) => f.via).filter(Boolean));
   if (vias.has('proc-net')) ctx.notes.add('some containers had no readable /sys: their peers were found from the host side only');
   if (vias.has('ip-addr-text')) ctx.notes.add('container-side interfaces from pasted `ip addr` outputs');
   for (const miss of m.missing) ctx.notes.add(`missing ${miss.path}: ${miss.reason}`);
-  for (const fi of m.fileIssues) ctx.notes.add(`${fi.path}: ${fi.issues.length} line(s) not understood (first: line ${fi.issues[0]?.line}: ${fi.issues[0]?.reason})`);
+  for (const fi of m.fileIssues)
+    ctx.notes.add(`${fi.path}: ${fi.issues.length} line(s) not understood (first: line ${fi.issues[0]?.line}: ${fi.issues[0]?.reason})`);
 }
 
 export function correlateVethMap(model: HostModel): VethMap {

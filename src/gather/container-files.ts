@@ -25,7 +25,13 @@ function read(path: string, errors: string[]): string | null {
 
 export function readContainerFiles(pid: number): ContainerFilesRaw {
   const errors: string[] = [];
-  const raw: ContainerFilesRaw = { pid, resolvConf: read(`/proc/${pid}/root/etc/resolv.conf`, errors), socketInodes: [], netTables: {}, errors };
+  const raw: ContainerFilesRaw = {
+    pid,
+    resolvConf: read(`/proc/${pid}/root/etc/resolv.conf`, errors),
+    socketInodes: [],
+    netTables: {},
+    errors,
+  };
   try {
     for (const fd of readdirSync(`/proc/${pid}/fd`)) {
       let target: string;

@@ -62,12 +62,21 @@ export function readContainerNet(pid: number, hostNetns: string | null): Contain
   if (names && names.length > 0) {
     facts.via = 'sysfs';
     // lo is in every namespace and links to nothing: not worth four reads per container.
-    facts.interfaces = names.filter((n) => n !== 'lo').map((name): ContainerIface => {
-      const dir = `${sysNet}/${name}`;
-      const [ifindex, iflink, mac, mtu] = ['ifindex', 'iflink', 'address', 'mtu'].map((f) => readTrim(`${dir}/${f}`));
-      // operstate is not read: nothing uses it, and each file is a read per interface per container.
-      return { name, ifindex: int(ifindex ?? null), iflink: int(iflink ?? null), mac: mac ?? null, mtu: int(mtu ?? null), operstate: null };
-    });
+    facts.interfaces = names
+      .filter((n) => n !== 'lo')
+      .map((name): ContainerIface => {
+        const dir = `${sysNet}/${name}`;
+        const [ifindex, iflink, mac, mtu] = ['ifindex', 'iflink', 'address', 'mtu'].map((f) => readTrim(`${dir}/${f}`));
+        // operstate is not read: nothing uses it, and each file is a read per interface per container.
+        return {
+          name,
+          ifindex: int(ifindex ?? null),
+          iflink: int(iflink ?? null),
+          mac: mac ?? null,
+          mtu: int(mtu ?? null),
+          operstate: null,
+        };
+      });
     return facts;
   }
   const igmp = readTrim(`/proc/${pid}/net/igmp`);

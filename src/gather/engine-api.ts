@@ -52,14 +52,14 @@ function describe(err: unknown): { text: string; denied: boolean } {
   if (e?.code === 'EACCES') return { text: 'permission denied on the socket (is this user in the docker group? try sudo)', denied: true };
   if (e?.code === 'ENOENT') return { text: 'no such socket (is dockerd running?)', denied: false };
   if (e?.code === 'ECONNREFUSED') return { text: 'connection refused (is dockerd running?)', denied: false };
-  if (e?.code === 'ECONNRESET' || e?.code === 'EPIPE' || /socket hang up/i.test(e?.message ?? '')) return { text: 'the connection was cut (did dockerd stop?)', denied: false };
+  if (e?.code === 'ECONNRESET' || e?.code === 'EPIPE' || /socket hang up/i.test(e?.message ?? ''))
+    return { text: 'the connection was cut (did dockerd stop?)', denied: false };
   return { text: e?.message ?? String(err), denied: false };
 }
 
 function notFound(err: unknown): boolean {
   return (err as { statusCode?: number })?.statusCode === 404;
 }
-
 
 export interface FetchOptions {
   withInfo: boolean;

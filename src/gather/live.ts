@@ -74,7 +74,12 @@ export async function gatherHostCommand(snapshot: Snapshot, spec: HostCommandSpe
 /** Returns the per-container reader, to be called as each container's inspect arrives. */
 function containerNetReader(snapshot: Snapshot, filesOf: GatherOptions['filesOf']): (raw: unknown, knownPid: number | null) => void {
   const own = readOwnNetns();
-  if (own) snapshot.facts.set(FACT.hostNetns, { path: FACT.hostNetns, text: `${own}\n`, origin: { kind: 'file', what: 'readlink /proc/self/ns/net' } });
+  if (own)
+    snapshot.facts.set(FACT.hostNetns, {
+      path: FACT.hostNetns,
+      text: `${own}\n`,
+      origin: { kind: 'file', what: 'readlink /proc/self/ns/net' },
+    });
   return (c, knownPid) => {
     const name = containerName(c);
     const pid = knownPid ?? containerPid(c);
@@ -85,7 +90,11 @@ function containerNetReader(snapshot: Snapshot, filesOf: GatherOptions['filesOf'
     snapshot.facts.set(path, {
       path,
       text: JSON.stringify(facts),
-      origin: { kind: 'file', what: `/proc/${pid}/ns/net, /proc/${pid}/root/sys/class/net/*`, durationMs: Math.round(performance.now() - started) },
+      origin: {
+        kind: 'file',
+        what: `/proc/${pid}/ns/net, /proc/${pid}/root/sys/class/net/*`,
+        durationMs: Math.round(performance.now() - started),
+      },
     });
     if (filesOf?.(name, containerId(c))) {
       const filesPath = FACT.containerFiles(name);
@@ -117,9 +126,15 @@ export async function gatherLive(groups: Iterable<FactGroup>, options: GatherOpt
   snapshot.hostname = hostname();
   snapshot.kernel = release();
 
-  const hostSpecs = [...want].flatMap((g) => (g === 'engine' || g === 'engine-info' || g === 'container-net' || g === 'settings' ? [] : HOST_COMMANDS[g]));
+  const hostSpecs = [...want].flatMap((g) =>
+    g === 'engine' || g === 'engine-info' || g === 'container-net' || g === 'settings' ? [] : HOST_COMMANDS[g],
+  );
   if (want.has('settings')) {
-    snapshot.facts.set(FACT.hostSettings, { path: FACT.hostSettings, text: JSON.stringify(readHostSettings()), origin: { kind: 'file', what: `${Object.values(SYSCTLS).join(', ')}, /sys/module/br_netfilter` } });
+    snapshot.facts.set(FACT.hostSettings, {
+      path: FACT.hostSettings,
+      text: JSON.stringify(readHostSettings()),
+      origin: { kind: 'file', what: `${Object.values(SYSCTLS).join(', ')}, /sys/module/br_netfilter` },
+    });
   }
   const commands = Promise.all(hostSpecs.map((spec) => gatherHostCommand(snapshot, spec)));
   // docker-proxy and socket tables (/proc reads) overlap the commands; legacy rules wait for iptables-save.
@@ -131,15 +146,31 @@ export async function gatherLive(groups: Iterable<FactGroup>, options: GatherOpt
       detail,
       ...(want.has('container-net') ? { onContainer: containerNetReader(snapshot, options.filesOf) } : {}),
     });
-    snapshot.facts.set(FACT.containers, apiFact(FACT.containers, 'GET /containers/json?all=1 + GET /containers/{id}/json', engine.containers, engine.durations.containers));
+    snapshot.facts.set(
+      FACT.containers,
+      apiFact(FACT.containers, 'GET /containers/json?all=1 + GET /containers/{id}/json', engine.containers, engine.durations.containers),
+    );
     if (Object.keys(engine.pids).length > 0) {
-      snapshot.facts.set(FACT.containerPids, { path: FACT.containerPids, text: JSON.stringify(engine.pids), origin: { kind: 'file', what: 'init_process_pid of <runc root>/<id>/state.json' } });
+      snapshot.facts.set(FACT.containerPids, {
+        path: FACT.containerPids,
+        text: JSON.stringify(engine.pids),
+        origin: { kind: 'file', what: 'init_process_pid of <runc root>/<id>/state.json' },
+      });
     }
-    snapshot.facts.set(FACT.networks, apiFact(FACT.networks, 'GET /networks + GET /networks/{id}', engine.networks, engine.durations.networks));
-    if (engine.info !== null) snapshot.facts.set(FACT.engineInfo, apiFact(FACT.engineInfo, 'GET /info', engine.info, engine.durations.info));
-    if (engine.version !== null) snapshot.facts.set(FACT.engineVersion, apiFact(FACT.engineVersion, 'GET /version', engine.version, engine.durations.info));
+    snapshot.facts.set(
+      FACT.networks,
+      apiFact(FACT.networks, 'GET /networks + GET /networks/{id}', engine.networks, engine.durations.networks),
+    );
+    if (engine.info !== null)
+      snapshot.facts.set(FACT.engineInfo, apiFact(FACT.engineInfo, 'GET /info', engine.info, engine.durations.info));
+    if (engine.version !== null)
+      snapshot.facts.set(FACT.engineVersion, apiFact(FACT.engineVersion, 'GET /version', engine.version, engine.durations.info));
     for (const id of engine.vanished) {
-      snapshot.missing.push({ path: FACT.containers, what: `GET /containers/${id.slice(0, 12)}/json`, reason: `container ${id.slice(0, 12)} was removed while docknet was listing containers` });
+      snapshot.missing.push({
+        path: FACT.containers,
+        what: `GET /containers/${id.slice(0, 12)}/json`,
+        reason: `container ${id.slice(0, 12)} was removed while docknet was listing containers`,
+      });
     }
   }
   await hostWork;

@@ -31,7 +31,12 @@ function readProcFacts(snapshot: Snapshot): void {
   }
 }
 
-async function legacyRules(snapshot: Snapshot, savePath: string, tool: 'iptables-legacy-save' | 'ip6tables-legacy-save', path: string): Promise<void> {
+async function legacyRules(
+  snapshot: Snapshot,
+  savePath: string,
+  tool: 'iptables-legacy-save' | 'ip6tables-legacy-save',
+  path: string,
+): Promise<void> {
   const fact = snapshot.facts.get(savePath);
   // iptables-nft 1.8.9 warns on stderr; older versions wrote the warning into the dump.
   if (!fact || !LEGACY_PRESENT.test(`${fact.text}\n${fact.origin.stderr ?? ''}`)) return;
@@ -42,7 +47,11 @@ async function legacyRules(snapshot: Snapshot, savePath: string, tool: 'iptables
     snapshot.missing.push({ path, what: command.join(' '), reason: failure });
     return;
   }
-  snapshot.facts.set(path, { path, text: r.stdout, origin: { kind: 'command', what: command.join(' '), exitCode: r.exitCode, stderr: r.stderr, durationMs: r.durationMs } });
+  snapshot.facts.set(path, {
+    path,
+    text: r.stdout,
+    origin: { kind: 'command', what: command.join(' '), exitCode: r.exitCode, stderr: r.stderr, durationMs: r.durationMs },
+  });
 }
 
 /** Reads /proc now, then, once the group's commands are done, the legacy tables they point at. */

@@ -208,7 +208,11 @@ export function redactSnapshot(snapshot: Snapshot): Redacted {
       doc = JSON.parse(fact.text);
     } catch (err) {
       facts.delete(path);
-      missing.push({ path, what: fact.origin.what, reason: `not saved: not valid JSON, so it could not be redacted (${(err as Error).message})` });
+      missing.push({
+        path,
+        what: fact.origin.what,
+        reason: `not saved: not valid JSON, so it could not be redacted (${(err as Error).message})`,
+      });
       continue;
     }
     const c: Counts = {};

@@ -239,5 +239,17 @@ export function blankRule(): Omit<NatRule, 'family' | 'table' | 'chain' | 'numbe
 
 /** A chain with nothing known but its name and line: each parser fills in what its format shows. */
 export function blankChain(name: string, line: number): NatChain {
-  return { name, policy: null, packets: null, bytes: null, countersExact: true, references: null, hook: null, type: null, priority: null, handle: null, line };
+  return {
+    name,
+    policy: null,
+    packets: null,
+    bytes: null,
+    countersExact: true,
+    references: null,
+    hook: null,
+    type: null,
+    priority: null,
+    handle: null,
+    line,
+  };
 }

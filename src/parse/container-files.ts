@@ -22,7 +22,10 @@ export function parseContainerFiles(text: string): Parsed<ContainerFiles> {
   try {
     raw = JSON.parse(text) as Record<string, unknown>;
   } catch (err) {
-    return { value: { resolv: null, sockets: null, errors: [] }, issues: [issue(0, text.slice(0, 80), `not valid JSON: ${(err as Error).message}`)] };
+    return {
+      value: { resolv: null, sockets: null, errors: [] },
+      issues: [issue(0, text.slice(0, 80), `not valid JSON: ${(err as Error).message}`)],
+    };
   }
   const errors = Array.isArray(raw.errors) ? raw.errors.filter((e): e is string => typeof e === 'string') : [];
   const resolv = typeof raw.resolvConf === 'string' ? parseResolvConf(raw.resolvConf) : null;

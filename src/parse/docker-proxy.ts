@@ -79,7 +79,8 @@ function fromPs(text: string, issues: ParseIssue[]): DockerProxy[] {
     else out.push(p);
     lastUsed = i + 1;
   });
-  if (lastUsed > 0 && lastUsed === lines.length && !/[\r\n]$/.test(text)) issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
+  if (lastUsed > 0 && lastUsed === lines.length && !/[\r\n]$/.test(text))
+    issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
   return out;
 }
 

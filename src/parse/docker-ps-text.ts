@@ -8,7 +8,10 @@ const PORT_ITEM = /^(?:(\[?[0-9a-fA-F:.]*\]?):(\d+(?:-\d+)?)->)?(\d+(?:-\d+)?)\/
 
 function parsePorts(text: string): Record<string, PortBinding[] | null> {
   const ports: Record<string, PortBinding[] | null> = {};
-  for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = PORT_ITEM.exec(item);
     if (!m) continue;
     const key = `${m[3]}/${m[4]}`;
@@ -17,7 +20,7 @@ function parsePorts(text: string): Record<string, PortBinding[] | null> {
       continue;
     }
     const host = (m[1] ?? '').replace(/^\[|\]$/g, '');
-    (ports[key] ??= []).push({ hostIp: host === '::' || host === '' ? (host || '0.0.0.0') : host, hostPort: m[2] });
+    (ports[key] ??= []).push({ hostIp: host === '::' || host === '' ? host || '0.0.0.0' : host, hostPort: m[2] });
   }
   return ports;
 }

@@ -67,8 +67,7 @@ export function buildHostModel(snapshot: Snapshot): HostModel {
     model.containers = take(model, FACT.containers, parseContainersJson(containers));
     const pids = text(FACT.containerPids);
     if (pids !== null) addRuntimePids(model, model.containers, pids);
-  }
-  else {
+  } else {
     const ps = text(FACT.dockerPs);
     if (ps !== null) model.containers = take(model, FACT.dockerPs, parseDockerPsText(ps));
   }
@@ -113,7 +112,10 @@ function addRuntimePids(model: HostModel, containers: ContainerInfo[], text: str
   try {
     pids = JSON.parse(text) as typeof pids;
   } catch (err) {
-    model.fileIssues.push({ path: FACT.containerPids, issues: [{ line: 0, text: text.slice(0, 80), reason: `not valid JSON: ${(err as Error).message}` }] });
+    model.fileIssues.push({
+      path: FACT.containerPids,
+      issues: [{ line: 0, text: text.slice(0, 80), reason: `not valid JSON: ${(err as Error).message}` }],
+    });
     return;
   }
   for (const c of containers) {

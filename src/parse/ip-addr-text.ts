@@ -29,17 +29,76 @@ const PROMPT = /^(?:\[[^\]]*\]|[\w.-]+@[\w.-]+:\S*|[\w.\/~-]*)\s?[#$](?:\s|$)/;
 
 // Link kinds (IFLA_INFO_KIND) iproute2 prints as the first word of a -d detail line.
 const KINDS = new Set([
-  'amt', 'bareudp', 'batadv', 'bond', 'bridge', 'can', 'dsa', 'dummy', 'erspan', 'geneve', 'gre',
-  'gretap', 'gtp', 'hsr', 'ifb', 'ip6erspan', 'ip6gre', 'ip6gretap', 'ip6tnl', 'ipip', 'ipoib',
-  'ipvlan', 'ipvtap', 'lowpan', 'macsec', 'macvlan', 'macvtap', 'netdevsim', 'netkit', 'nlmon',
-  'openvswitch', 'rmnet', 'sit', 'team', 'tun', 'vcan', 'veth', 'virt_wifi', 'vlan', 'vrf', 'vti',
-  'vti6', 'vxcan', 'vxlan', 'wireguard', 'wwan', 'xfrm',
+  'amt',
+  'bareudp',
+  'batadv',
+  'bond',
+  'bridge',
+  'can',
+  'dsa',
+  'dummy',
+  'erspan',
+  'geneve',
+  'gre',
+  'gretap',
+  'gtp',
+  'hsr',
+  'ifb',
+  'ip6erspan',
+  'ip6gre',
+  'ip6gretap',
+  'ip6tnl',
+  'ipip',
+  'ipoib',
+  'ipvlan',
+  'ipvtap',
+  'lowpan',
+  'macsec',
+  'macvlan',
+  'macvtap',
+  'netdevsim',
+  'netkit',
+  'nlmon',
+  'openvswitch',
+  'rmnet',
+  'sit',
+  'team',
+  'tun',
+  'vcan',
+  'veth',
+  'virt_wifi',
+  'vlan',
+  'vrf',
+  'vti',
+  'vti6',
+  'vxcan',
+  'vxlan',
+  'wireguard',
+  'wwan',
+  'xfrm',
 ]);
 // Detail lines that carry generic attributes, not a kind (their order differs between versions).
 const GENERIC_DETAIL = new Set([
-  'addrgenmode', 'numtxqueues', 'numrxqueues', 'gso_max_size', 'gso_max_segs', 'tso_max_size',
-  'tso_max_segs', 'gro_max_size', 'gso_ipv4_max_size', 'gro_ipv4_max_size', 'parentbus', 'parentdev',
-  'promiscuity', 'allmulti', 'minmtu', 'maxmtu', 'portname', 'portid', 'switchid', 'protodown',
+  'addrgenmode',
+  'numtxqueues',
+  'numrxqueues',
+  'gso_max_size',
+  'gso_max_segs',
+  'tso_max_size',
+  'tso_max_segs',
+  'gro_max_size',
+  'gso_ipv4_max_size',
+  'gro_ipv4_max_size',
+  'parentbus',
+  'parentdev',
+  'promiscuity',
+  'allmulti',
+  'minmtu',
+  'maxmtu',
+  'portname',
+  'portid',
+  'switchid',
+  'protodown',
 ]);
 
 export function parseIpAddrText(text: string): Parsed<Link[]> {
@@ -126,10 +185,20 @@ function parseHeader(line: string): Link | string {
   for (let k = 0; k + 1 < words.length; k++) {
     const value = words[k + 1] ?? '';
     switch (words[k]) {
-      case 'mtu': link.mtu = toCount(value); k++; break;
-      case 'master': link.master = value; k++; break;
-      case 'state': link.state = value; k++; break;
-      default: break; // qdisc, group, qlen, mode...: not modelled
+      case 'mtu':
+        link.mtu = toCount(value);
+        k++;
+        break;
+      case 'master':
+        link.master = value;
+        k++;
+        break;
+      case 'state':
+        link.state = value;
+        k++;
+        break;
+      default:
+        break; // qdisc, group, qlen, mode...: not modelled
     }
   }
   return link;
@@ -225,9 +294,11 @@ export function finishListing(links: Link[], issues: ParseIssue[]): void {
     }
   }
   for (const [ifindex, count] of byIndex) {
-    if (count > 1) issues.push(issue(0, `ifindex ${ifindex}`, `ifindex ${ifindex} appears ${count} times: more than one listing pasted together?`));
+    if (count > 1)
+      issues.push(issue(0, `ifindex ${ifindex}`, `ifindex ${ifindex} appears ${count} times: more than one listing pasted together?`));
   }
   for (const [name, named] of byName) {
-    if (named.length > 1) issues.push(issue(0, name, `link name ${name} appears ${named.length} times: more than one listing pasted together?`));
+    if (named.length > 1)
+      issues.push(issue(0, name, `link name ${name} appears ${named.length} times: more than one listing pasted together?`));
   }
 }

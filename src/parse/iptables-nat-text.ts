@@ -353,7 +353,9 @@ export function parseIptablesNatText(text: string, family?: 'ipv4' | 'ipv6', tab
         if (chain !== null && layout !== null) {
           // One header per chain: a second one means the `Chain` line above it was lost, and the
           // rules below belong to a chain whose name is unknown, not to the one above.
-          issues.push(issue(lineNo, line, `a second column header under "Chain ${chain.name}": the Chain line of the rules below is missing`));
+          issues.push(
+            issue(lineNo, line, `a second column header under "Chain ${chain.name}": the Chain line of the rules below is missing`),
+          );
           chain = null;
         }
         layout = layoutOf(line);

@@ -368,7 +368,16 @@ export function parseIptablesSave(text: string, family?: 'ipv4' | 'ipv6'): Parse
           opts.packets = counters.p;
           opts.bytes = counters.b;
         }
-        if (ws.slice(2).some((w, k, all) => (w.value === '-s' || w.value === '-d' || w.value === '--to-destination' || w.value === '--to-source') && (all[k + 1]?.value.includes(':') ?? false) && !/^:\d/.test(all[k + 1]?.value ?? ''))) {
+        if (
+          ws
+            .slice(2)
+            .some(
+              (w, k, all) =>
+                (w.value === '-s' || w.value === '-d' || w.value === '--to-destination' || w.value === '--to-source') &&
+                (all[k + 1]?.value.includes(':') ?? false) &&
+                !/^:\d/.test(all[k + 1]?.value ?? ''),
+            )
+        ) {
           current.sawIpv6 = true;
         }
         current.table.rules.push({

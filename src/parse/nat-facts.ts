@@ -79,7 +79,11 @@ function natFacts(snapshot: Snapshot, take: Take): NatFacts {
     const [t] = add(FACT.iptablesSave, take(FACT.iptablesSave, parseIptablesSave(save, 'ipv4')));
     ipv4Iptables = t ?? null;
     out.ipv4Known = true;
-    out.sources.push(t ? `IPv4 nat rules from ${FACT.iptablesSave} (iptables-save, ${backendWord(t)})` : `${FACT.iptablesSave} holds no nat table: no IPv4 NAT rules`);
+    out.sources.push(
+      t
+        ? `IPv4 nat rules from ${FACT.iptablesSave} (iptables-save, ${backendWord(t)})`
+        : `${FACT.iptablesSave} holds no nat table: no IPv4 NAT rules`,
+    );
   } else {
     const listing = text(FACT.iptablesNat);
     if (listing !== null) {
@@ -94,7 +98,9 @@ function natFacts(snapshot: Snapshot, take: Take): NatFacts {
   const legacy = text(FACT.iptablesLegacySave);
   if (legacy !== null) {
     const nat = add(FACT.iptablesLegacySave, take(FACT.iptablesLegacySave, parseIptablesSave(legacy, 'ipv4')), 'legacy');
-    out.sources.push(`IPv4 legacy-backend nat rules from ${FACT.iptablesLegacySave} (${nat.reduce((n, t) => n + t.rules.length, 0)} rules)`);
+    out.sources.push(
+      `IPv4 legacy-backend nat rules from ${FACT.iptablesLegacySave} (${nat.reduce((n, t) => n + t.rules.length, 0)} rules)`,
+    );
   }
   const save6 = text(FACT.ip6tablesSave);
   if (save6 !== null) {
@@ -114,14 +120,18 @@ function natFacts(snapshot: Snapshot, take: Take): NatFacts {
       IPTABLES_TABLE_NAMES.has(name) && (family === 'ipv4' ? ipv4Iptables !== null : family === 'ipv6' ? save6 !== null : false);
     const parsed = parseNftJson(nft);
     // What is said about the skipped duplicates (their "xt" targets) is not this report's concern.
-    const issues = parsed.issues.filter((i) => !/^ip6? \S+$/.test(i.text) || !duplicate(i.text.startsWith('ip6') ? 'ipv6' : 'ipv4', i.text.split(' ')[1] ?? ''));
+    const issues = parsed.issues.filter(
+      (i) => !/^ip6? \S+$/.test(i.text) || !duplicate(i.text.startsWith('ip6') ? 'ipv6' : 'ipv4', i.text.split(' ')[1] ?? ''),
+    );
     const tables = take(FACT.nftRulesetJson, { value: parsed.value, issues });
     const native = tables.filter((t) => isNatLike(t) && !duplicate(t.family, t.name));
     for (const t of native) out.tables.push({ table: t, from: FACT.nftRulesetJson });
     if (native.length > 0) {
       out.ipv4Known ||= native.some((t) => t.family === 'ipv4' || t.family === 'inet');
       out.ipv6Known ||= native.some((t) => t.family === 'ipv6' || t.family === 'inet');
-      out.sources.push(`nftables NAT tables from ${FACT.nftRulesetJson}: ${native.map((t) => `${familyWord(t.family)} ${t.name}`).join(', ')}`);
+      out.sources.push(
+        `nftables NAT tables from ${FACT.nftRulesetJson}: ${native.map((t) => `${familyWord(t.family)} ${t.name}`).join(', ')}`,
+      );
     }
   }
   if (!out.ipv4Known) {

@@ -67,7 +67,18 @@ const KNOWN_STATEMENTS = new Set([
   'last',
 ]);
 // Top-level objects that are not tables, chains, rules, sets or maps.
-const OTHER_OBJECTS = new Set(['element', 'flowtable', 'counter', 'quota', 'ct helper', 'ct timeout', 'ct expectation', 'limit', 'secmark', 'synproxy']);
+const OTHER_OBJECTS = new Set([
+  'element',
+  'flowtable',
+  'counter',
+  'quota',
+  'ct helper',
+  'ct timeout',
+  'ct expectation',
+  'limit',
+  'secmark',
+  'synproxy',
+]);
 
 function isObj(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -129,7 +140,9 @@ function renderExpr(e: unknown, quoteStrings = false): string {
     case 'ct':
       return isObj(v) ? `ct ${v.dir !== undefined ? `${renderExpr(v.dir)} ` : ''}${renderExpr(v.key)}` : JSON.stringify(e);
     case 'fib':
-      return isObj(v) ? `fib ${Array.isArray(v.flags) ? v.flags.map((f) => renderExpr(f)).join(' . ') : renderExpr(v.flags)} ${renderExpr(v.result)}` : JSON.stringify(e);
+      return isObj(v)
+        ? `fib ${Array.isArray(v.flags) ? v.flags.map((f) => renderExpr(f)).join(' . ') : renderExpr(v.flags)} ${renderExpr(v.result)}`
+        : JSON.stringify(e);
     case 'rt':
       return isObj(v) ? `rt ${renderExpr(v.key)}` : JSON.stringify(e);
     case 'concat':
@@ -203,7 +216,10 @@ function renderStatement(kind: string, v: unknown): { text: string; known: boole
       if (!isObj(v)) return { text: 'limit', known: true };
       const inv = v.inv === true ? 'over ' : '';
       const unit = typeof v.rate_unit === 'string' && v.rate_unit !== 'packets' ? ` ${v.rate_unit}` : '';
-      const burst = v.burst !== undefined && v.burst !== 0 ? ` burst ${renderExpr(v.burst)} ${typeof v.burst_unit === 'string' ? v.burst_unit : 'packets'}` : '';
+      const burst =
+        v.burst !== undefined && v.burst !== 0
+          ? ` burst ${renderExpr(v.burst)} ${typeof v.burst_unit === 'string' ? v.burst_unit : 'packets'}`
+          : '';
       return { text: `limit rate ${inv}${renderExpr(v.rate)}${unit}/${renderExpr(v.per)}${burst}`, known: true };
     }
     case 'log':
@@ -365,7 +381,12 @@ export function parseNftJson(text: string): Parsed<NatTable[]> {
           const n = (counts.get(key) ?? 0) + 1;
           counts.set(key, n);
           const rule = readRule(t, chain, n, v, what, issues);
-          if ((rule.target === 'DNAT' || rule.target === 'SNAT') && rule.dnatTo === null && rule.snatTo === null && rule.matches.includes(`xt target "${rule.target}"`)) {
+          if (
+            (rule.target === 'DNAT' || rule.target === 'SNAT') &&
+            rule.dnatTo === null &&
+            rule.snatTo === null &&
+            rule.matches.includes(`xt target "${rule.target}"`)
+          ) {
             const tk = `${t.family === 'ipv6' ? 'ip6' : 'ip'} ${t.name}`;
             xtNat.set(tk, (xtNat.get(tk) ?? 0) + 1);
           }
@@ -383,7 +404,11 @@ export function parseNftJson(text: string): Parsed<NatTable[]> {
 
   for (const [tk, n] of xtNat) {
     issues.push(
-      issue(0, tk, `${n} iptables-nft DNAT/SNAT rule(s) appear in nft JSON as "xt" targets without their addresses; read iptables-save for --to-destination`),
+      issue(
+        0,
+        tk,
+        `${n} iptables-nft DNAT/SNAT rule(s) appear in nft JSON as "xt" targets without their addresses; read iptables-save for --to-destination`,
+      ),
     );
   }
   for (const t of tables.order) countReferences(t);

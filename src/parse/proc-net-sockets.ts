@@ -12,11 +12,21 @@ export interface SocketEntry {
 }
 
 const TCP_STATES: Record<string, string> = {
-  '01': 'ESTABLISHED', '02': 'SYN_SENT', '03': 'SYN_RECV', '04': 'FIN_WAIT1', '05': 'FIN_WAIT2', '06': 'TIME_WAIT',
-  '07': 'CLOSE', '08': 'CLOSE_WAIT', '09': 'LAST_ACK', '0A': 'LISTEN', '0B': 'CLOSING',
+  '01': 'ESTABLISHED',
+  '02': 'SYN_SENT',
+  '03': 'SYN_RECV',
+  '04': 'FIN_WAIT1',
+  '05': 'FIN_WAIT2',
+  '06': 'TIME_WAIT',
+  '07': 'CLOSE',
+  '08': 'CLOSE_WAIT',
+  '09': 'LAST_ACK',
+  '0A': 'LISTEN',
+  '0B': 'CLOSING',
 };
 //   0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 123456 1 ...
-const ROW = /^\s*\d+:\s+([0-9A-Fa-f]+):([0-9A-Fa-f]{4})\s+[0-9A-Fa-f]+:[0-9A-Fa-f]{4}\s+([0-9A-Fa-f]{2})\s+\S+\s+\S+\s+\S+\s+\d+\s+\d+\s+(\d+)/;
+const ROW =
+  /^\s*\d+:\s+([0-9A-Fa-f]+):([0-9A-Fa-f]{4})\s+[0-9A-Fa-f]+:[0-9A-Fa-f]{4}\s+([0-9A-Fa-f]{2})\s+\S+\s+\S+\s+\S+\s+\d+\s+\d+\s+(\d+)/;
 
 /** The kernel prints each 32-bit word of the address in host byte order (little-endian here). */
 function hexToIp(hex: string): string | null {
@@ -63,9 +73,17 @@ export function parseProcNetSockets(text: string, protocol: 'tcp' | 'udp', famil
       issues.push(issue(i + 1, line, `not a /proc/net/${protocol}${family === 'ipv6' ? '6' : ''} row`));
       return;
     }
-    value.push({ protocol, family, localIp: ip, localPort: parseInt(m[2] as string, 16), state: TCP_STATES[(m[3] as string).toUpperCase()] ?? m[3] as string, inode: Number(m[4]) });
+    value.push({
+      protocol,
+      family,
+      localIp: ip,
+      localPort: parseInt(m[2] as string, 16),
+      state: TCP_STATES[(m[3] as string).toUpperCase()] ?? (m[3] as string),
+      inode: Number(m[4]),
+    });
     lastUsed = i + 1;
   });
-  if (lastUsed > 0 && lastUsed === lines.length && !/[\r\n]$/.test(text)) issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
+  if (lastUsed > 0 && lastUsed === lines.length && !/[\r\n]$/.test(text))
+    issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
   return { value, issues };
 }

@@ -25,6 +25,7 @@ export function parseResolvConf(text: string): Parsed<ResolvConf> {
     else if (key === 'options') value.options.push(...rest);
     else if (key !== 'sortlist') issues.push(issue(i + 1, raw, `unknown resolv.conf keyword '${key}'`));
   });
-  if (lastUsed > 0 && lastUsed === lines.length && !/[\r\n]$/.test(text)) issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
+  if (lastUsed > 0 && lastUsed === lines.length && !/[\r\n]$/.test(text))
+    issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
   return { value, issues };
 }

@@ -47,7 +47,8 @@ export function renderDoctorText(io: IO, outcomes: CheckOutcome[], snapshot: Sna
     if (fs.length) out += `${paint(io, s, `${HEADINGS[s]} (${fs.length})`)}\n${fs.map(renderFinding).join('')}\n`;
   }
   const skipped = outcomes.filter((o) => o.status === 'skipped');
-  if (skipped.length) out += `Skipped checks (not passed: they could not run)\n${skipped.map((o) => `- ${o.title}: ${escapeText(o.reason ?? '')}\n`).join('')}\n`;
+  if (skipped.length)
+    out += `Skipped checks (not passed: they could not run)\n${skipped.map((o) => `- ${o.title}: ${escapeText(o.reason ?? '')}\n`).join('')}\n`;
   const n = summarize(outcomes);
   const ran = outcomes.length - n.skipped;
   out += `${n.error} error(s), ${n.warning} warning(s), ${n.info} info; ${ran} of ${outcomes.length} checks ran${n.skipped ? `, ${n.skipped} skipped` : ''}.\n`;
@@ -55,5 +56,11 @@ export function renderDoctorText(io: IO, outcomes: CheckOutcome[], snapshot: Sna
 }
 
 export function doctorJson(outcomes: CheckOutcome[], snapshot: Snapshot): unknown {
-  return { schemaVersion: DOCTOR_SCHEMA_VERSION, snapshot: snapshotJson(snapshot), summary: summarize(outcomes), checks: outcomes, findings: outcomes.flatMap((o) => o.findings) };
+  return {
+    schemaVersion: DOCTOR_SCHEMA_VERSION,
+    snapshot: snapshotJson(snapshot),
+    summary: summarize(outcomes),
+    checks: outcomes,
+    findings: outcomes.flatMap((o) => o.findings),
+  };
 }

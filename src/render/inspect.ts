@@ -14,7 +14,8 @@ function section(io: IO, title: string, lines: string[]): string {
   return `\n${io.color ? chalk.bold(title) : title}\n${lines.map((l) => `  ${l}\n`).join('')}`;
 }
 
-const v = (x: string | number | null | undefined, unknown = 'unknown') => (x === null || x === undefined || x === '' ? unknown : escapeText(String(x)));
+const v = (x: string | number | null | undefined, unknown = 'unknown') =>
+  x === null || x === undefined || x === '' ? unknown : escapeText(String(x));
 
 export function renderInspectText(io: IO, r: InspectReport, snapshot: Snapshot): string {
   const c = r.container;
@@ -37,7 +38,10 @@ export function renderInspectText(io: IO, r: InspectReport, snapshot: Snapshot):
         `  ipv4 ${v(i.ipv4, i.network ? 'none' : 'unknown')}${i.ipv6 ? `  ipv6 ${escapeText(i.ipv6)}` : ''}  gateway ${v(i.gateway, i.network ? 'none' : 'unknown')}`,
         `  network ${v(i.network)}${i.driver ? ` (${escapeText(i.driver)})` : ''}${i.subnet ? `, subnet ${escapeText(i.subnet)}` : ''}`,
       ];
-      if (i.hostVeth) lines.push(`  host side: ${escapeText(i.hostVeth)} (ifindex ${v(i.hostIfindex)}, mtu ${v(i.hostVethMtu)})${i.bridge ? ` on bridge ${escapeText(i.bridge)}${i.bridgeAddress ? ` (${escapeText(i.bridgeAddress)})` : ''}` : ''}`);
+      if (i.hostVeth)
+        lines.push(
+          `  host side: ${escapeText(i.hostVeth)} (ifindex ${v(i.hostIfindex)}, mtu ${v(i.hostVethMtu)})${i.bridge ? ` on bridge ${escapeText(i.bridge)}${i.bridgeAddress ? ` (${escapeText(i.bridgeAddress)})` : ''}` : ''}`,
+        );
       else if (i.parent) lines.push(`  host side: parent interface ${escapeText(i.parent)} (no veth)`);
       if (i.note && !i.note.startsWith('shares ')) lines.push(`  ${escapeText(i.note)}`);
       if (i.mtuWarning) lines.push(`  ! ${escapeText(i.mtuWarning)}`);
@@ -46,24 +50,40 @@ export function renderInspectText(io: IO, r: InspectReport, snapshot: Snapshot):
   );
 
   const ports = r.ports.flatMap((p) =>
-    p.exposedOnly ? [`${p.containerPort}/${p.protocol}: exposed, not published (reachable only from its networks)`] : mappingPathLines(p).map((l) => l.replace(/^ {4}/, '  ')),
+    p.exposedOnly
+      ? [`${p.containerPort}/${p.protocol}: exposed, not published (reachable only from its networks)`]
+      : mappingPathLines(p).map((l) => l.replace(/^ {4}/, '  ')),
   );
   if (r.nat && !r.nat.available) ports.unshift(`NAT rules unavailable: ${escapeText(r.nat.reason ?? 'unknown reason')}`);
-  out += section(io, r.mode.kind === 'container' ? `Ports (published on ${r.mode.owner})` : 'Ports', ports.length ? ports : ['none exposed or published']);
+  out += section(
+    io,
+    r.mode.kind === 'container' ? `Ports (published on ${r.mode.owner})` : 'Ports',
+    ports.length ? ports : ['none exposed or published'],
+  );
 
-  if (r.sharedWith.length) out += section(io, 'Shares its network namespace with', r.sharedWith.map((n) => `${escapeText(n)} (network mode container:${escapeText(c.name)})`));
+  if (r.sharedWith.length)
+    out += section(
+      io,
+      'Shares its network namespace with',
+      r.sharedWith.map((n) => `${escapeText(n)} (network mode container:${escapeText(c.name)})`),
+    );
 
   out += section(
     io,
     'Neighbours',
     r.neighbours.map((n) => {
-      const who = n.containers.length ? n.containers.map((o) => `${escapeText(o.name)} ${v(o.ipv4, '')}`.trim()).join(', ') : 'no other container';
+      const who = n.containers.length
+        ? n.containers.map((o) => `${escapeText(o.name)} ${v(o.ipv4, '')}`.trim()).join(', ')
+        : 'no other container';
       return `on ${escapeText(n.network)}${n.nameResolution ? ' (reach them by name)' : n.network === 'bridge' ? ' (default bridge: by IP only, no name resolution)' : ''}: ${who}`;
     }),
   );
 
   if (r.dns) {
-    out += section(io, 'DNS', [`nameserver ${r.dns.nameservers.map(escapeText).join(', ') || 'none'}: ${escapeText(r.dns.explanation)}`, ...(r.dns.search.length ? [`search ${r.dns.search.map(escapeText).join(' ')}`] : [])]);
+    out += section(io, 'DNS', [
+      `nameserver ${r.dns.nameservers.map(escapeText).join(', ') || 'none'}: ${escapeText(r.dns.explanation)}`,
+      ...(r.dns.search.length ? [`search ${r.dns.search.map(escapeText).join(' ')}`] : []),
+    ]);
   }
   if (r.listening) {
     out += section(

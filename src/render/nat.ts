@@ -41,7 +41,9 @@ function via(m: PortMapping): string {
 function mappingNotes(m: PortMapping, report: NatReport): string[] {
   const notes = [...m.notes];
   if (m.followers.length) notes.push(`also serves ${m.followers.join(', ')} (--network container:${m.container}: same namespace)`);
-  const missing = report.anomalies.find((a) => a.kind === 'missing-rule' && a.hostIp === m.hostIp && a.hostPort === m.hostPort && a.protocol === m.protocol);
+  const missing = report.anomalies.find(
+    (a) => a.kind === 'missing-rule' && a.hostIp === m.hostIp && a.hostPort === m.hostPort && a.protocol === m.protocol,
+  );
   if (missing) notes.push(`missing DNAT rule: ${missing.text}`);
   return notes.filter((n, i) => notes.indexOf(n) === i);
 }
@@ -93,8 +95,12 @@ export function renderNatText(io: IO, report: NatReport, snapshot: Snapshot): st
 /** One mapping as its paths (the DNAT path and the ones that bypass it), then its rule, hairpin and notes. */
 export function mappingPathLines(m: PortMapping): string[] {
   const lines = m.paths.map((p) => escapeText(p.text));
-  if (m.rule) lines.push(`    rule: ${escapeText(m.rule.chain)} ${m.rule.number} of ${escapeText(m.rule.table)} (${escapeText(m.rule.from)}): ${escapeText(m.rule.text.trim())}`);
-  if (m.hairpin && m.rule) lines.push(`    hairpin: ${escapeText(m.hairpin.chain)} ${m.hairpin.number}: ${escapeText(m.hairpin.text.trim())}`);
+  if (m.rule)
+    lines.push(
+      `    rule: ${escapeText(m.rule.chain)} ${m.rule.number} of ${escapeText(m.rule.table)} (${escapeText(m.rule.from)}): ${escapeText(m.rule.text.trim())}`,
+    );
+  if (m.hairpin && m.rule)
+    lines.push(`    hairpin: ${escapeText(m.hairpin.chain)} ${m.hairpin.number}: ${escapeText(m.hairpin.text.trim())}`);
   for (const n of m.notes) lines.push(`    note: ${escapeText(n)}`);
   return lines;
 }
@@ -107,7 +113,9 @@ export function renderNatPathsText(report: NatReport, snapshot: Snapshot): strin
   out += unavailableLine(report);
   const followers = new Set<string>();
   for (const m of report.mappings) {
-    out += mappingPathLines(m).map((l) => `${l}\n`).join('');
+    out += mappingPathLines(m)
+      .map((l) => `${l}\n`)
+      .join('');
     for (const f of m.followers) followers.add(`${f} (shares ${m.container}'s network namespace: --network container:${m.container})`);
   }
   if (followers.size) out += `\nAlso reached through this port:\n${[...followers].map((f) => `  ${escapeText(f)}\n`).join('')}`;

@@ -57,7 +57,11 @@ export function renderVethMapText(io: IO, map: VethMap, snapshot: Snapshot): str
     notes.mark(r.note),
   ]);
   out += rows.length
-    ? renderTable(io, ['CONTAINER', 'ID', 'MODE', 'INSIDE', 'IFINDEX', 'HOST PEER (IFINDEX)', 'BRIDGE', 'NETWORK (DRIVER)', 'IPV4', 'MAC', 'NOTE'], rows)
+    ? renderTable(
+        io,
+        ['CONTAINER', 'ID', 'MODE', 'INSIDE', 'IFINDEX', 'HOST PEER (IFINDEX)', 'BRIDGE', 'NETWORK (DRIVER)', 'IPV4', 'MAC', 'NOTE'],
+        rows,
+      )
     : 'No container interfaces to show.\n';
   out += '\n';
   const vethRows: Cell[][] = map.hostVeths.map((v: HostVethRow) => [
@@ -65,16 +69,22 @@ export function renderVethMapText(io: IO, map: VethMap, snapshot: Snapshot): str
     v.ifindex,
     v.linkNetnsId,
     v.bridge,
-    v.owner ? `${v.owner}${v.ownerInterface ? ` ${v.ownerInterface}` : ''}${v.ownerKind === 'ingress-sbox' ? ' (swarm ingress sandbox)' : ''}` : null,
+    v.owner
+      ? `${v.owner}${v.ownerInterface ? ` ${v.ownerInterface}` : ''}${v.ownerKind === 'ingress-sbox' ? ' (swarm ingress sandbox)' : ''}`
+      : null,
     notes.mark(v.note),
   ]);
   out += vethRows.length
     ? renderTable(io, ['HOST VETH', 'IFINDEX', 'NETNSID', 'BRIDGE', 'OWNER', 'NOTE'], vethRows)
     : map.hostLinksKnown
       ? 'No veth interfaces on the host.\n'
-      : 'Host veths unknown: the data holds no listing of the host\'s links (ip addr).\n';
+      : "Host veths unknown: the data holds no listing of the host's links (ip addr).\n";
   if (map.hostInterfaces.length) {
-    out += `\n${renderTable(io, ['HOST INTERFACE', 'IFINDEX', 'IPV4', 'ROLE'], map.hostInterfaces.map((h) => [h.name, h.ifindex, h.ipv4, h.role]))}`;
+    out += `\n${renderTable(
+      io,
+      ['HOST INTERFACE', 'IFINDEX', 'IPV4', 'ROLE'],
+      map.hostInterfaces.map((h) => [h.name, h.ifindex, h.ipv4, h.role]),
+    )}`;
   }
   const footnotes = notes.render();
   if (footnotes) out += `\nNotes:\n${footnotes}`;

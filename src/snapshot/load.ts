@@ -21,7 +21,8 @@ export async function loadSnapshot(path: string): Promise<Snapshot> {
     // The path the user gave may itself be a link; links inside the snapshot are never followed.
     st = await stat(path);
   } catch (err) {
-    if ((err as { code?: string }).code === 'EACCES') throw new DocknetError(`cannot read the snapshot at ${path}: permission denied`, 'run as a user who can read it');
+    if ((err as { code?: string }).code === 'EACCES')
+      throw new DocknetError(`cannot read the snapshot at ${path}: permission denied`, 'run as a user who can read it');
     throw new DocknetError(`no snapshot at ${path}: the path does not exist`, LAYOUT_HINT);
   }
   if (st.isDirectory()) return loadSnapshotDir(path);
@@ -79,7 +80,9 @@ async function loadSnapshotArchive(path: string): Promise<Snapshot> {
   const gzipped = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
   const plainTar = head.subarray(257, 262).toString('latin1') === 'ustar';
   if (!gzipped && !plainTar) {
-    const named = /\.(tar\.gz|tgz)$/i.test(path) ? ': it is named like a .tar.gz but is not gzip-compressed' : ': a file that is neither a .tar.gz archive nor a directory';
+    const named = /\.(tar\.gz|tgz)$/i.test(path)
+      ? ': it is named like a .tar.gz but is not gzip-compressed'
+      : ': a file that is neither a .tar.gz archive nor a directory';
     throw new DocknetError(`${path} is not a snapshot${named}`, LAYOUT_HINT);
   }
   if (size > MAX_ARCHIVE_BYTES) throw new DocknetError(`${path} is larger than ${MAX_ARCHIVE_BYTES / 1024 / 1024} MiB: not read`);
@@ -95,7 +98,11 @@ async function loadSnapshotArchive(path: string): Promise<Snapshot> {
   try {
     entries = readTar(tar, { maxFileBytes: MAX_FILE_BYTES, maxFiles: MAX_ARCHIVE_FILES });
   } catch (err) {
-    if (err instanceof TarError) throw new DocknetError(`refusing the archive ${path}: ${err.message}`, 'a snapshot archive holds only regular files at relative paths inside it');
+    if (err instanceof TarError)
+      throw new DocknetError(
+        `refusing the archive ${path}: ${err.message}`,
+        'a snapshot archive holds only regular files at relative paths inside it',
+      );
     throw err;
   }
   const files = new Map<string, string>();
@@ -128,7 +135,10 @@ function readManifest(text: string, location: string): Manifest {
     throw new DocknetError(`${location}: ${MANIFEST_FILE} is not valid JSON: ${(err as Error).message}`);
   }
   if (m === null || typeof m !== 'object' || m.format !== FORMAT_NAME) {
-    throw new DocknetError(`${location}: ${MANIFEST_FILE} is not a docknet snapshot manifest (format is ${JSON.stringify(m?.format)})`, LAYOUT_HINT);
+    throw new DocknetError(
+      `${location}: ${MANIFEST_FILE} is not a docknet snapshot manifest (format is ${JSON.stringify(m?.format)})`,
+      LAYOUT_HINT,
+    );
   }
   if (typeof m.formatVersion !== 'number' || !Number.isInteger(m.formatVersion) || m.formatVersion < 1) {
     throw new DocknetError(`${location}: ${MANIFEST_FILE} has no valid formatVersion (${JSON.stringify(m.formatVersion)})`);
@@ -153,7 +163,9 @@ function snapshotFromFiles(files: Map<string, string>, skipped: MissingFact[], l
     snapshot.facts.set(rel, { path: rel, text: files.get(rel) as string, origin });
   }
   if (snapshot.facts.size === 0) {
-    const what = manifest ? 'its manifest lists facts, but none of the files are there' : `it holds none of the files docknet reads (e.g. ${FACT.containers}, ${FACT.ipAddrText})`;
+    const what = manifest
+      ? 'its manifest lists facts, but none of the files are there'
+      : `it holds none of the files docknet reads (e.g. ${FACT.containers}, ${FACT.ipAddrText})`;
     throw new DocknetError(`${location} is not a snapshot: ${what}`, LAYOUT_HINT);
   }
   if (manifest) {

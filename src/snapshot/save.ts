@@ -45,7 +45,10 @@ async function existing(path: string): Promise<Existing> {
   if (st.isDirectory()) {
     const manifest = await readFile(join(path, MANIFEST_FILE), 'utf8').catch(() => null);
     if (manifest !== null && isSnapshotManifest(manifest)) return { kind: 'replaceable', isDir: true };
-    const empty = await readdir(path).then((entries) => entries.length === 0, () => false);
+    const empty = await readdir(path).then(
+      (entries) => entries.length === 0,
+      () => false,
+    );
     return empty ? { kind: 'replaceable', isDir: true } : { kind: 'foreign', what: 'a directory that is not a docknet snapshot' };
   }
   if (st.isFile() && (await looksLikeArchive(path))) return { kind: 'replaceable', isDir: false };
@@ -80,7 +83,8 @@ export async function checkSaveTarget(target: string, force: boolean): Promise<v
   const e = await existing(target);
   if (e.kind === 'none') return;
   if (!force) throw new DocknetError(`${target} already exists`, 'choose a new path, or pass --force to replace the snapshot there');
-  if (e.kind === 'foreign') throw new DocknetError(`${target} already exists and is ${e.what}: not replacing it, even with --force`, 'choose a new path');
+  if (e.kind === 'foreign')
+    throw new DocknetError(`${target} already exists and is ${e.what}: not replacing it, even with --force`, 'choose a new path');
 }
 
 /** The name a saved archive's files are wrapped in: the archive's own name without its extension. */
@@ -157,7 +161,11 @@ async function moveIntoPlace(staged: string, abs: string, target: string, force:
   // Checked again: something may have appeared at the target while the facts were gathered.
   const e = await existing(abs);
   if (e.kind !== 'none') {
-    if (!force) throw new DocknetError(`${target} appeared while the snapshot was being written: not replacing it`, 'choose a new path, or pass --force');
+    if (!force)
+      throw new DocknetError(
+        `${target} appeared while the snapshot was being written: not replacing it`,
+        'choose a new path, or pass --force',
+      );
     if (e.kind === 'foreign') throw new DocknetError(`${target} already exists and is ${e.what}: not replacing it, even with --force`);
     if (e.isDir) await rm(abs, { recursive: true });
     else await rm(abs);

@@ -18,5 +18,8 @@ export function closest(input: string, names: Iterable<string>, max = 3): string
   const scored = [...new Set(names)]
     .map((n) => ({ n, d: n.includes(input) || input.includes(n) ? 0 : distance(input.toLowerCase(), n.toLowerCase()) }))
     .filter((s) => s.d <= Math.max(2, Math.floor(input.length / 2)));
-  return scored.sort((a, b) => a.d - b.d || a.n.localeCompare(b.n)).slice(0, max).map((s) => s.n);
+  return scored
+    .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
+    .slice(0, max)
+    .map((s) => s.n);
 }

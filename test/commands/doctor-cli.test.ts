@@ -17,7 +17,9 @@ test('doctor on the seed host: forwarding off, with the warning the seed printed
   assert.equal(j.schemaVersion, 1);
   const fwd = j.findings.find((f: { check: string }) => f.check === 'forwarding');
   assert.equal(fwd.severity, 'error');
-  assert.deepEqual(fwd.evidence, [{ source: 'docker/warnings.txt', text: 'WARNING: IPv4 forwarding is disabled. Networking will not work.' }]);
+  assert.deepEqual(fwd.evidence, [
+    { source: 'docker/warnings.txt', text: 'WARNING: IPv4 forwarding is disabled. Networking will not work.' },
+  ]);
 });
 
 test("doctor on the seed host explains virbr0 as libvirt's, and does not call vethd4ac7ba a leftover", async () => {

@@ -9,7 +9,17 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
 
-const LIST = JSON.stringify([{ Id: 'a'.repeat(64), Names: ['/web'], State: 'running', HostConfig: { NetworkMode: 'bridge' }, NetworkSettings: { Networks: {} }, Ports: [], Labels: {} }]);
+const LIST = JSON.stringify([
+  {
+    Id: 'a'.repeat(64),
+    Names: ['/web'],
+    State: 'running',
+    HostConfig: { NetworkMode: 'bridge' },
+    NetworkSettings: { Networks: {} },
+    Ports: [],
+    Labels: {},
+  },
+]);
 
 test('the engine stops between listing and inspecting: exit 1, saying the connection was cut, no stack trace', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'docknet-engine-'));
@@ -19,7 +29,9 @@ test('the engine stops between listing and inspecting: exit 1, saying the connec
       const line = buf.toString().split('\r\n')[0] ?? '';
       if (/^GET \/(v[\d.]+\/)?(containers\/json|networks)\b/.test(line)) {
         const body = line.includes('/networks') ? '[]' : LIST;
-        conn.end(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        conn.end(
+          `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
       } else {
         conn.destroy();
       }
@@ -37,7 +49,12 @@ test('the engine stops between listing and inspecting: exit 1, saying the connec
     const code = await main(['veth-map'], io);
     assert.equal(code, 1);
     assert.equal(io.stdout, '');
-    assert.match(io.stderr, new RegExp(`cannot reach the Docker engine at DOCKER_HOST=unix://${sock.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: the connection was cut \\(did dockerd stop\\?\\)`));
+    assert.match(
+      io.stderr,
+      new RegExp(
+        `cannot reach the Docker engine at DOCKER_HOST=unix://${sock.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: the connection was cut \\(did dockerd stop\\?\\)`,
+      ),
+    );
     assert.doesNotMatch(io.stderr, /\n\s+at /);
   } finally {
     if (saved === undefined) delete process.env.DOCKER_HOST;

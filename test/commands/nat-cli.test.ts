@@ -19,7 +19,9 @@ test('nat --port 49154 on the seed prints the path as one chain, with the counte
   const r = await run(['nat', '--from', seed, '--port', '49154']);
   assert.equal(r.code, 0, r.err);
   assert.ok(
-    r.out.includes('0.0.0.0:49154/tcp -> nat PREROUTING -> DOCKER: DNAT to 172.17.0.3:8080 (pkts 6, bytes 312) -> docker0 -> vethd4ac7ba? (probably) -> tomcat-tml 172.17.0.3:8080\n'),
+    r.out.includes(
+      '0.0.0.0:49154/tcp -> nat PREROUTING -> DOCKER: DNAT to 172.17.0.3:8080 (pkts 6, bytes 312) -> docker0 -> vethd4ac7ba? (probably) -> tomcat-tml 172.17.0.3:8080\n',
+    ),
     r.out,
   );
   assert.match(r.out, /127\.0\.0\.1:49154\/tcp \(from this host\): bypasses DNAT/);
@@ -34,7 +36,19 @@ test('nat --json on the seed keeps the contract: schemaVersion, mappings and ano
   assert.equal(j.available, true);
   assert.deepEqual(j.anomalies, []);
   for (const m of j.mappings) {
-    for (const k of ['hostIp', 'hostPort', 'protocol', 'containerIp', 'containerPort', 'container', 'network', 'bridge', 'hostVeth', 'rule', 'proxy']) {
+    for (const k of [
+      'hostIp',
+      'hostPort',
+      'protocol',
+      'containerIp',
+      'containerPort',
+      'container',
+      'network',
+      'bridge',
+      'hostVeth',
+      'rule',
+      'proxy',
+    ]) {
       assert.ok(k in m, `mapping has ${k}`);
     }
   }
@@ -49,7 +63,10 @@ test('nat --json on the seed keeps the contract: schemaVersion, mappings and ano
 test('nat without --port prints one row per mapping', async () => {
   const r = await run(['nat', '--from', seed]);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /^0\.0\.0\.0:49154\/tcp\s+tomcat-tml\s+172\.17\.0\.3:8080\s+-\s+docker0\s+vethd4ac7ba\?\s+DOCKER 2\s+6\s+312\s+DNAT/m);
+  assert.match(
+    r.out,
+    /^0\.0\.0\.0:49154\/tcp\s+tomcat-tml\s+172\.17\.0\.3:8080\s+-\s+docker0\s+vethd4ac7ba\?\s+DOCKER 2\s+6\s+312\s+DNAT/m,
+  );
   assert.match(r.out, /^0\.0\.0\.0:49155\/tcp\s+tomcat01\s+172\.17\.0\.2:8080\s+-\s+docker0\s+veth1f00e42\s+DOCKER 3\s+0\s+0\s+DNAT/m);
 });
 
@@ -68,10 +85,16 @@ test('a port nobody publishes exits 1, naming it and the nearest published ports
 test('a host-IP-bound query: the exact binding, or the wildcard binding that serves it', async () => {
   const r = await run(['nat', '--from', seed, '--port', '0.0.0.0:49154', '--json']);
   assert.equal(r.code, 0, r.err);
-  assert.deepEqual(JSON.parse(r.out).mappings.map((m: { hostIp: string }) => m.hostIp), ['0.0.0.0']);
+  assert.deepEqual(
+    JSON.parse(r.out).mappings.map((m: { hostIp: string }) => m.hostIp),
+    ['0.0.0.0'],
+  );
   const v6 = await run(['nat', '--from', seed, '--port', '[::]:49154/tcp', '--json']);
   assert.equal(v6.code, 0, v6.err);
-  assert.deepEqual(JSON.parse(v6.out).mappings.map((m: { hostIp: string }) => m.hostIp), ['::']);
+  assert.deepEqual(
+    JSON.parse(v6.out).mappings.map((m: { hostIp: string }) => m.hostIp),
+    ['::'],
+  );
 });
 
 test('bad --port values exit 2 with the accepted forms, before reading anything', async () => {

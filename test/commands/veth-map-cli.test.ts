@@ -24,8 +24,14 @@ test('a host veth name is a reverse lookup', async () => {
   assert.equal(r.code, 0, r.err);
   const json = JSON.parse(r.out);
   assert.equal(json.schemaVersion, 1);
-  assert.deepEqual(json.interfaces.map((i: { container: string }) => i.container), ['tomcat01']);
-  assert.deepEqual(json.hostVeths.map((v: { name: string }) => v.name), ['veth1f00e42']);
+  assert.deepEqual(
+    json.interfaces.map((i: { container: string }) => i.container),
+    ['tomcat01'],
+  );
+  assert.deepEqual(
+    json.hostVeths.map((v: { name: string }) => v.name),
+    ['veth1f00e42'],
+  );
 });
 
 test('an unknown target exits 1 naming it, with the closest names', async () => {

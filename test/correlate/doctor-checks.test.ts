@@ -7,23 +7,85 @@ import type { Link } from '../../src/model/link.js';
 import { cidrsOverlap } from '../../src/util/cidr.js';
 
 const link = (ifindex: number, name: string, extra: Partial<Link> = {}): Link => ({
-  ifindex, name, peerIfindex: null, peerName: null, linkNetnsId: null, master: null, kind: null, mac: null, mtu: 1500, state: 'UP', flags: [], addresses: [], ...extra,
+  ifindex,
+  name,
+  peerIfindex: null,
+  peerName: null,
+  linkNetnsId: null,
+  master: null,
+  kind: null,
+  mac: null,
+  mtu: 1500,
+  state: 'UP',
+  flags: [],
+  addresses: [],
+  ...extra,
 });
 const network = (name: string, bridgeName: string | null, subnet: string, extra: Partial<NetworkInfo> = {}): NetworkInfo => ({
-  id: `${name}-id`, name, driver: 'bridge', scope: 'local', internal: false, ingress: false, bridgeName, parent: null, subnets: [{ subnet, gateway: null }], options: {}, members: [], ...extra,
+  id: `${name}-id`,
+  name,
+  driver: 'bridge',
+  scope: 'local',
+  internal: false,
+  ingress: false,
+  bridgeName,
+  parent: null,
+  subnets: [{ subnet, gateway: null }],
+  options: {},
+  members: [],
+  ...extra,
 });
 const container = (name: string, extra: Partial<ContainerInfo> = {}): ContainerInfo => ({
-  id: `${name}000000000000`, name, image: 'img', state: 'running', running: true, pid: 10, created: null, startedAt: null, networkMode: 'bridge', sandboxKey: null,
-  endpoints: [{ network: 'bridge', networkId: 'bridge-id', endpointId: null, ipv4: '172.17.0.2/16', ipv6: null, mac: null, gateway: '172.17.0.1', aliases: [] }],
-  ports: {}, portBindings: {}, exposedPorts: [], labels: {}, ...extra,
+  id: `${name}000000000000`,
+  name,
+  image: 'img',
+  state: 'running',
+  running: true,
+  pid: 10,
+  created: null,
+  startedAt: null,
+  networkMode: 'bridge',
+  sandboxKey: null,
+  endpoints: [
+    {
+      network: 'bridge',
+      networkId: 'bridge-id',
+      endpointId: null,
+      ipv4: '172.17.0.2/16',
+      ipv6: null,
+      mac: null,
+      gateway: '172.17.0.1',
+      aliases: [],
+    },
+  ],
+  ports: {},
+  portBindings: {},
+  exposedPorts: [],
+  labels: {},
+  ...extra,
 });
 
 function inputs(over: Partial<DoctorInputs> = {}, model: Partial<DoctorInputs['model']> = {}): DoctorInputs {
   return {
-    model: { containers: [], networks: [network('bridge', 'docker0', '172.17.0.0/16')], hostLinks: [link(2, 'eth0', { mtu: 1500 }), link(5, 'docker0', { kind: 'bridge', mtu: 1500 })], hostLinksFrom: "test", bridges: null, hostNetns: null, routes: null, containerNet: new Map(), fileIssues: [], missing: [], ...model },
+    model: {
+      containers: [],
+      networks: [network('bridge', 'docker0', '172.17.0.0/16')],
+      hostLinks: [link(2, 'eth0', { mtu: 1500 }), link(5, 'docker0', { kind: 'bridge', mtu: 1500 })],
+      hostLinksFrom: 'test',
+      bridges: null,
+      hostNetns: null,
+      routes: null,
+      containerNet: new Map(),
+      fileIssues: [],
+      missing: [],
+      ...model,
+    },
     vethMap: { interfaces: [], hostVeths: [], hostLinksKnown: true, hostInterfaces: [], notes: [] },
     nat: null,
-    settings: { sysctl: { 'net.ipv4.ip_forward': '1', 'net.ipv6.conf.all.forwarding': '0', 'net.bridge.bridge-nf-call-iptables': '1' }, modules: { br_netfilter: true } },
+    settings: {
+      sysctl: { 'net.ipv4.ip_forward': '1', 'net.ipv6.conf.all.forwarding': '0', 'net.bridge.bridge-nf-call-iptables': '1' },
+      modules: { br_netfilter: true },
+    },
     routes: [{ dst: 'default', dev: 'eth0', gateway: '192.0.2.1' }],
     engineInfo: { SecurityOptions: ['name=seccomp'], OperatingSystem: 'Debian GNU/Linux 12' },
     backends: { legacy: '', nft: '-A DOCKER ! -i docker0 -p tcp -j DNAT --to-destination 172.17.0.2:80\n' },
@@ -42,7 +104,10 @@ function findings(id: string, i: DoctorInputs) {
 
 test('a healthy host has no findings but informational ones', () => {
   const all = runChecks(inputs()).flatMap((o) => o.findings);
-  assert.deepEqual(all.filter((f) => f.severity !== 'info'), []);
+  assert.deepEqual(
+    all.filter((f) => f.severity !== 'info'),
+    [],
+  );
 });
 
 test('forwarding off is an error with the sysctl as evidence', () => {
@@ -51,25 +116,42 @@ test('forwarding off is an error with the sysctl as evidence', () => {
   assert.equal(f?.severity, 'error');
   assert.deepEqual(f?.evidence, [{ source: '/proc/sys/net/ipv4/ip_forward', text: 'net.ipv4.ip_forward = 0' }]);
   assert.equal(findings('forwarding', inputs({ settings: null })).status, 'skipped');
-  const warned = findings('forwarding', inputs({ settings: null, warnings: [{ source: 'docker/warnings.txt', text: 'WARNING: IPv4 forwarding is disabled. Networking will not work.' }] }));
+  const warned = findings(
+    'forwarding',
+    inputs({
+      settings: null,
+      warnings: [{ source: 'docker/warnings.txt', text: 'WARNING: IPv4 forwarding is disabled. Networking will not work.' }],
+    }),
+  );
   assert.equal(warned.findings[0]?.severity, 'error');
   assert.match(warned.findings[0]?.title ?? '', /the engine said so/);
 });
 
 test('br_netfilter missing or bridge-nf-call-iptables off is a warning', () => {
-  assert.match(findings('br-netfilter', inputs({ settings: { sysctl: {}, modules: { br_netfilter: false } } })).findings[0]?.title ?? '', /br_netfilter module is not loaded/);
-  assert.match(findings('br-netfilter', inputs({ settings: { sysctl: { 'net.bridge.bridge-nf-call-iptables': '0' }, modules: { br_netfilter: true } } })).findings[0]?.title ?? '', /bridge-nf-call-iptables is 0/);
+  assert.match(
+    findings('br-netfilter', inputs({ settings: { sysctl: {}, modules: { br_netfilter: false } } })).findings[0]?.title ?? '',
+    /br_netfilter module is not loaded/,
+  );
+  assert.match(
+    findings(
+      'br-netfilter',
+      inputs({ settings: { sysctl: { 'net.bridge.bridge-nf-call-iptables': '0' }, modules: { br_netfilter: true } } }),
+    ).findings[0]?.title ?? '',
+    /bridge-nf-call-iptables is 0/,
+  );
   assert.deepEqual(findings('br-netfilter', inputs()).findings, []);
 });
 
 test('rules in both iptables backends', () => {
-  const i = inputs({ backends: { legacy: '-A INPUT -j DROP\n', nft: '-A DOCKER ! -i docker0 -p tcp -j DNAT --to-destination 172.17.0.2:80\n' } });
+  const i = inputs({
+    backends: { legacy: '-A INPUT -j DROP\n', nft: '-A DOCKER ! -i docker0 -p tcp -j DNAT --to-destination 172.17.0.2:80\n' },
+  });
   const [f] = findings('iptables-backends', i).findings;
   assert.match(f?.title ?? '', /Docker's rules are in the nf_tables backend, while the legacy backend also holds 1 rule/);
   assert.deepEqual(findings('iptables-backends', inputs()).findings, []);
 });
 
-test('a Docker bridge with an MTU above the uplink\'s', () => {
+test("a Docker bridge with an MTU above the uplink's", () => {
   const i = inputs({}, { hostLinks: [link(2, 'eth0', { mtu: 1400 }), link(5, 'docker0', { kind: 'bridge', mtu: 1500 })] });
   const [f] = findings('mtu', i).findings;
   assert.match(f?.title ?? '', /uplink eth0's 1400: docker0 1500/);
@@ -77,9 +159,30 @@ test('a Docker bridge with an MTU above the uplink\'s', () => {
   assert.equal(findings('mtu', inputs({ routes: null })).status, 'skipped');
 });
 
-test('orphan veth on a Docker bridge; libvirt bridge explained as not Docker\'s', () => {
+test("orphan veth on a Docker bridge; libvirt bridge explained as not Docker's", () => {
   const i = inputs(
-    { vethMap: { interfaces: [], notes: [], hostLinksKnown: true, hostInterfaces: [], hostVeths: [{ name: 'vethd4ac7ba', ifindex: 9, peerIfindex: 8, linkNetnsId: 1, bridge: 'docker0', owner: null, ownerKind: null, ownerInterface: null, ownerUnknown: false, note: null }] } },
+    {
+      vethMap: {
+        interfaces: [],
+        notes: [],
+        hostLinksKnown: true,
+        hostInterfaces: [],
+        hostVeths: [
+          {
+            name: 'vethd4ac7ba',
+            ifindex: 9,
+            peerIfindex: 8,
+            linkNetnsId: 1,
+            bridge: 'docker0',
+            owner: null,
+            ownerKind: null,
+            ownerInterface: null,
+            ownerUnknown: false,
+            note: null,
+          },
+        ],
+      },
+    },
     { hostLinks: [link(2, 'eth0'), link(3, 'virbr0', { kind: 'bridge' }), link(5, 'docker0', { kind: 'bridge' })] },
   );
   const fs = findings('veths', i).findings;
@@ -96,15 +199,32 @@ test('two containers publishing the same host port', () => {
 
 test('a host listener on a published port that is not docker-proxy', () => {
   const ports = { '80/tcp': [{ hostIp: '0.0.0.0', hostPort: '8080' }] };
-  const i = inputs({ hostListeners: [{ protocol: 'tcp', family: 'ipv4', ip: '0.0.0.0', port: 8080, inode: 1 }] }, { containers: [container('a', { ports })] });
+  const i = inputs(
+    { hostListeners: [{ protocol: 'tcp', family: 'ipv4', ip: '0.0.0.0', port: 8080, inode: 1 }] },
+    { containers: [container('a', { ports })] },
+  );
   assert.match(findings('port-clash', i).findings[0]?.title ?? '', /listens on 0.0.0.0:8080\/tcp/);
-  const proxied = inputs({ hostListeners: [{ protocol: 'tcp', family: 'ipv4', ip: '0.0.0.0', port: 8080, inode: 1 }], proxies: [{ pid: 5, proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080, containerIp: '172.17.0.2', containerPort: 80, argv: [] }] }, { containers: [container('a', { ports })] });
+  const proxied = inputs(
+    {
+      hostListeners: [{ protocol: 'tcp', family: 'ipv4', ip: '0.0.0.0', port: 8080, inode: 1 }],
+      proxies: [{ pid: 5, proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080, containerIp: '172.17.0.2', containerPort: 80, argv: [] }],
+    },
+    { containers: [container('a', { ports })] },
+  );
   assert.deepEqual(findings('port-clash', proxied).findings, []);
 });
 
 test('a Docker subnet overlapping a host route', () => {
-  const i = inputs({ routes: [{ dst: 'default', dev: 'eth0', gateway: null }, { dst: '172.16.0.0/12', dev: 'tun0', gateway: '10.8.0.1' }] });
-  assert.match(findings('subnet-overlap', i).findings[0]?.title ?? '', /bridge \(172.17.0.0\/16\) overlaps the host route 172.16.0.0\/12 via tun0/);
+  const i = inputs({
+    routes: [
+      { dst: 'default', dev: 'eth0', gateway: null },
+      { dst: '172.16.0.0/12', dev: 'tun0', gateway: '10.8.0.1' },
+    ],
+  });
+  assert.match(
+    findings('subnet-overlap', i).findings[0]?.title ?? '',
+    /bridge \(172.17.0.0\/16\) overlaps the host route 172.16.0.0\/12 via tun0/,
+  );
   assert.deepEqual(findings('subnet-overlap', inputs({ routes: [{ dst: '172.17.0.0/16', dev: 'docker0', gateway: null }] })).findings, []);
   assert.equal(cidrsOverlap('10.0.0.0/8', '10.213.0.0/24'), true);
   assert.equal(cidrsOverlap('10.0.0.0/8', '11.0.0.0/8'), false);
@@ -112,8 +232,15 @@ test('a Docker subnet overlapping a host route', () => {
 });
 
 test('rootless Docker and Docker Desktop are said plainly', () => {
-  assert.match(findings('rootless', inputs({ engineInfo: { SecurityOptions: ['name=seccomp,profile=default', 'name=rootless'] } })).findings[0]?.title ?? '', /runs rootless/);
-  assert.match(findings('rootless', inputs({ engineInfo: { OperatingSystem: 'Docker Desktop' } })).findings[0]?.title ?? '', /Docker Desktop/);
+  assert.match(
+    findings('rootless', inputs({ engineInfo: { SecurityOptions: ['name=seccomp,profile=default', 'name=rootless'] } })).findings[0]
+      ?.title ?? '',
+    /runs rootless/,
+  );
+  assert.match(
+    findings('rootless', inputs({ engineInfo: { OperatingSystem: 'Docker Desktop' } })).findings[0]?.title ?? '',
+    /Docker Desktop/,
+  );
   assert.deepEqual(findings('rootless', inputs()).findings, []);
 });
 

@@ -11,7 +11,15 @@ import { repoPath } from '../repo-path.js';
 const WEB_ID = 'a'.repeat(64);
 const SIDECAR_ID = 'b'.repeat(64);
 
-function container(id: string, name: string, mode: string, ip: string | null, network: string, networkId: string, ports: Record<string, { HostIp: string; HostPort: string }[]>) {
+function container(
+  id: string,
+  name: string,
+  mode: string,
+  ip: string | null,
+  network: string,
+  networkId: string,
+  ports: Record<string, { HostIp: string; HostPort: string }[]>,
+) {
   return {
     Id: id,
     Name: `/${name}`,
@@ -21,7 +29,9 @@ function container(id: string, name: string, mode: string, ip: string | null, ne
     NetworkSettings: {
       SandboxKey: null,
       Ports: ports,
-      Networks: ip ? { [network]: { NetworkID: networkId, EndpointID: `e-${name}`, IPAddress: ip, IPPrefixLen: 16, MacAddress: '02:42:ac:11:00:02' } } : {},
+      Networks: ip
+        ? { [network]: { NetworkID: networkId, EndpointID: `e-${name}`, IPAddress: ip, IPPrefixLen: 16, MacAddress: '02:42:ac:11:00:02' } }
+        : {},
     },
   };
 }
@@ -40,14 +50,29 @@ const CONTAINERS = [
 ];
 
 const NETWORKS = [
-  { Id: 'n-bridge', Name: 'bridge', Driver: 'bridge', Options: {}, IPAM: { Config: [{ Subnet: '172.17.0.0/16', Gateway: '172.17.0.1' }] }, Containers: {} },
+  {
+    Id: 'n-bridge',
+    Name: 'bridge',
+    Driver: 'bridge',
+    Options: {},
+    IPAM: { Config: [{ Subnet: '172.17.0.0/16', Gateway: '172.17.0.1' }] },
+    Containers: {},
+  },
   {
     Id: 'n-gw',
     Name: 'docker_gwbridge',
     Driver: 'bridge',
     Options: { 'com.docker.network.bridge.name': 'docker_gwbridge' },
     IPAM: { Config: [{ Subnet: '172.18.0.0/16' }] },
-    Containers: { 'ingress-sbox': { Name: 'gateway_ingress-sbox', EndpointID: 'e-sbox', MacAddress: '02:42:ac:12:00:02', IPv4Address: '172.18.0.2/16', IPv6Address: '' } },
+    Containers: {
+      'ingress-sbox': {
+        Name: 'gateway_ingress-sbox',
+        EndpointID: 'e-sbox',
+        MacAddress: '02:42:ac:12:00:02',
+        IPv4Address: '172.18.0.2/16',
+        IPv6Address: '',
+      },
+    },
   },
 ];
 
@@ -77,10 +102,70 @@ COMMIT
 `;
 
 const PROXIES = [
-  { pid: 200, cmdline: ['/usr/bin/docker-proxy', '-proto', 'tcp', '-host-ip', '0.0.0.0', '-host-port', '8080', '-container-ip', '172.17.0.2', '-container-port', '80'] },
-  { pid: 201, cmdline: ['/usr/bin/docker-proxy', '-proto', 'tcp', '-host-ip', '::', '-host-port', '8080', '-container-ip', '172.17.0.2', '-container-port', '80'] },
-  { pid: 202, cmdline: ['/usr/bin/docker-proxy', '-proto', 'tcp', '-host-ip', '127.0.0.1', '-host-port', '8081', '-container-ip', '172.17.0.2', '-container-port', '80'] },
-  { pid: 203, cmdline: ['/usr/bin/docker-proxy', '-proto', 'tcp', '-host-ip', '0.0.0.0', '-host-port', '7070', '-container-ip', '172.17.0.2', '-container-port', '70'] },
+  {
+    pid: 200,
+    cmdline: [
+      '/usr/bin/docker-proxy',
+      '-proto',
+      'tcp',
+      '-host-ip',
+      '0.0.0.0',
+      '-host-port',
+      '8080',
+      '-container-ip',
+      '172.17.0.2',
+      '-container-port',
+      '80',
+    ],
+  },
+  {
+    pid: 201,
+    cmdline: [
+      '/usr/bin/docker-proxy',
+      '-proto',
+      'tcp',
+      '-host-ip',
+      '::',
+      '-host-port',
+      '8080',
+      '-container-ip',
+      '172.17.0.2',
+      '-container-port',
+      '80',
+    ],
+  },
+  {
+    pid: 202,
+    cmdline: [
+      '/usr/bin/docker-proxy',
+      '-proto',
+      'tcp',
+      '-host-ip',
+      '127.0.0.1',
+      '-host-port',
+      '8081',
+      '-container-ip',
+      '172.17.0.2',
+      '-container-port',
+      '80',
+    ],
+  },
+  {
+    pid: 203,
+    cmdline: [
+      '/usr/bin/docker-proxy',
+      '-proto',
+      'tcp',
+      '-host-ip',
+      '0.0.0.0',
+      '-host-port',
+      '7070',
+      '-container-ip',
+      '172.17.0.2',
+      '-container-port',
+      '70',
+    ],
+  },
 ];
 
 function snapshot(facts: Record<string, string>, missing: Snapshot['missing'] = []): Snapshot {
@@ -112,9 +197,15 @@ test('a published port: its DNAT rule with counters, hairpin, docker-proxy, foll
   assert.deepEqual([m.hairpin?.chain, m.hairpin?.number], ['POSTROUTING', 2]);
   assert.equal(m.proxy?.pid, 200);
   assert.deepEqual(m.followers, ['sidecar']);
-  assert.equal(m.paths[0]?.text, '0.0.0.0:8080/tcp -> nat PREROUTING -> DOCKER: DNAT to 172.17.0.2:80 (pkts 3, bytes 180) -> docker0 -> web 172.17.0.2:80');
+  assert.equal(
+    m.paths[0]?.text,
+    '0.0.0.0:8080/tcp -> nat PREROUTING -> DOCKER: DNAT to 172.17.0.2:80 (pkts 3, bytes 180) -> docker0 -> web 172.17.0.2:80',
+  );
   assert.equal(m.paths[1]?.via, 'docker-proxy');
-  assert.match(m.paths[1]?.text ?? '', /^127\.0\.0\.1:8080\/tcp \(from this host\) -> docker-proxy pid 200 \(-host-ip 0\.0\.0\.0 -host-port 8080\)/);
+  assert.match(
+    m.paths[1]?.text ?? '',
+    /^127\.0\.0\.1:8080\/tcp \(from this host\) -> docker-proxy pid 200 \(-host-ip 0\.0\.0\.0 -host-port 8080\)/,
+  );
 });
 
 test('127.0.0.1 and [::] bindings bypass DNAT and are attributed to their docker-proxy', () => {
@@ -124,7 +215,10 @@ test('127.0.0.1 and [::] bindings bypass DNAT and are attributed to their docker
   assert.equal(loop.rule?.number, 5, "Docker's rule for it exists");
   assert.equal(loop.via, 'docker-proxy');
   assert.equal(loop.proxy?.pid, 202);
-  assert.match(loop.paths[0]?.text ?? '', /bypasses DNAT \(nat OUTPUT sends only ! -d 127\.0\.0\.0\/8 to DOCKER; DOCKER rule 5 is not reached\)/);
+  assert.match(
+    loop.paths[0]?.text ?? '',
+    /bypasses DNAT \(nat OUTPUT sends only ! -d 127\.0\.0\.0\/8 to DOCKER; DOCKER rule 5 is not reached\)/,
+  );
   const v6 = r.mappings.find((x) => x.hostIp === '::' && x.hostPort === 8080);
   assert.ok(v6);
   assert.equal(v6.rule, null);
@@ -152,7 +246,10 @@ test('anomalies: stale and duplicate rules, missing rules with and without docke
   assert.equal(served?.proxy?.pid, 203);
   assert.match(served?.text ?? '', /docker-proxy pid 203 still serves it/);
   assert.match(unserved?.text ?? '', /no docker-proxy serves it either/);
-  assert.match(foreign?.text ?? '', /^not written by Docker: nat PREROUTING rule 3 \(169\.254\.169\.254:80\/tcp -> DNAT to 10\.0\.0\.1:8775/);
+  assert.match(
+    foreign?.text ?? '',
+    /^not written by Docker: nat PREROUTING rule 3 \(169\.254\.169\.254:80\/tcp -> DNAT to 10\.0\.0\.1:8775/,
+  );
   assert.equal(ingress?.containerIp, '172.18.0.2');
   assert.equal(ingress?.container, null, 'the ingress sandbox is not a container');
   assert.match(ingress?.text ?? '', /swarm ingress sandbox \(ingress-sbox, 172\.18\.0\.2\) on docker_gwbridge/);
@@ -160,16 +257,14 @@ test('anomalies: stale and duplicate rules, missing rules with and without docke
 });
 
 test('NAT rules unavailable (not root): the Engine view stays, with the reason', () => {
-  const s = snapshot(
-    { [FACT.containers]: JSON.stringify(CONTAINERS), [FACT.networks]: JSON.stringify(NETWORKS) },
-    [
-      {
-        path: FACT.iptablesSave,
-        what: 'iptables-save -c',
-        reason: 'iptables-save needs root (iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)): run with sudo',
-      },
-    ],
-  );
+  const s = snapshot({ [FACT.containers]: JSON.stringify(CONTAINERS), [FACT.networks]: JSON.stringify(NETWORKS) }, [
+    {
+      path: FACT.iptablesSave,
+      what: 'iptables-save -c',
+      reason:
+        'iptables-save needs root (iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)): run with sudo',
+    },
+  ]);
   const r = correlateNat(buildHostModel(s));
   assert.equal(r.available, false);
   assert.equal(r.reason, 'iptables needs root (run with sudo)');
@@ -184,9 +279,24 @@ test('NAT rules unavailable (not root): the Engine view stays, with the reason',
 test("Docker 29's nftables backend: the DNAT in table docker-bridges (moby's documented ruleset)", () => {
   // moby's nftables documentation: `docker run --network bridge1 -p 8080:80 --name c1 busybox`, c1 at 192.0.2.2.
   const nft = readFileSync(repoPath('test/fixtures/moby-nftablesdoc/usernet-portmap-nft-j-list-ruleset.json'), 'utf8');
-  const c1 = container('c'.repeat(64), 'c1', 'bridge1', '192.0.2.2', 'bridge1', 'n-b1', { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }] });
-  const nets = [{ Id: 'n-b1', Name: 'bridge1', Driver: 'bridge', Options: { 'com.docker.network.bridge.name': 'bridge1' }, IPAM: { Config: [{ Subnet: '192.0.2.0/24' }] }, Containers: {} }];
-  const r = correlateNat(buildHostModel(snapshot({ [FACT.containers]: JSON.stringify([c1]), [FACT.networks]: JSON.stringify(nets), [FACT.nftRulesetJson]: nft })));
+  const c1 = container('c'.repeat(64), 'c1', 'bridge1', '192.0.2.2', 'bridge1', 'n-b1', {
+    '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '8080' }],
+  });
+  const nets = [
+    {
+      Id: 'n-b1',
+      Name: 'bridge1',
+      Driver: 'bridge',
+      Options: { 'com.docker.network.bridge.name': 'bridge1' },
+      IPAM: { Config: [{ Subnet: '192.0.2.0/24' }] },
+      Containers: {},
+    },
+  ];
+  const r = correlateNat(
+    buildHostModel(
+      snapshot({ [FACT.containers]: JSON.stringify([c1]), [FACT.networks]: JSON.stringify(nets), [FACT.nftRulesetJson]: nft }),
+    ),
+  );
   assert.equal(r.available, true);
   assert.equal(r.backend, 'nftables');
   const m = r.mappings[0];
@@ -194,7 +304,13 @@ test("Docker 29's nftables backend: the DNAT in table docker-bridges (moby's doc
   assert.equal(m?.rule?.table, 'docker-bridges');
   assert.equal(m?.rule?.chain, 'nat-prerouting-and-output');
   assert.deepEqual(m?.rule?.hookPath, ['nat-PREROUTING', 'nat-prerouting-and-output']);
-  assert.equal(m?.paths[0]?.text, '0.0.0.0:8080/tcp -> ip docker-bridges nat-PREROUTING -> nat-prerouting-and-output: DNAT to 192.0.2.2:80 (pkts 0, bytes 0) -> bridge1 -> c1 192.0.2.2:80');
-  assert.match(m?.paths[1]?.text ?? '', /127\.0\.0\.1:8080\/tcp \(from this host\): bypasses DNAT \(ip docker-bridges nat-OUTPUT sends only ! -d 127\.0\.0\.0\/8 to nat-prerouting-and-output\)/);
+  assert.equal(
+    m?.paths[0]?.text,
+    '0.0.0.0:8080/tcp -> ip docker-bridges nat-PREROUTING -> nat-prerouting-and-output: DNAT to 192.0.2.2:80 (pkts 0, bytes 0) -> bridge1 -> c1 192.0.2.2:80',
+  );
+  assert.match(
+    m?.paths[1]?.text ?? '',
+    /127\.0\.0\.1:8080\/tcp \(from this host\): bypasses DNAT \(ip docker-bridges nat-OUTPUT sends only ! -d 127\.0\.0\.0\/8 to nat-prerouting-and-output\)/,
+  );
   assert.deepEqual(r.anomalies, []);
 });

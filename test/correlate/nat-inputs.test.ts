@@ -30,9 +30,29 @@ test('docker-proxy from a ps listing: pid, protocol, host and container ends; ot
 
 test("docker-proxy from docknet's JSON: argv arrays, -flag=value, a string cmdline; unreadable entries reported", () => {
   const json = JSON.stringify([
-    { pid: 10, cmdline: ['/usr/bin/docker-proxy', '-proto', 'tcp', '-host-ip', '0.0.0.0', '-host-port', '80', '-container-ip', '10.0.0.2', '-container-port', '8080', '-use-listen-fd'] },
+    {
+      pid: 10,
+      cmdline: [
+        '/usr/bin/docker-proxy',
+        '-proto',
+        'tcp',
+        '-host-ip',
+        '0.0.0.0',
+        '-host-port',
+        '80',
+        '-container-ip',
+        '10.0.0.2',
+        '-container-port',
+        '8080',
+        '-use-listen-fd',
+      ],
+    },
     { pid: 11, cmdline: ['docker-proxy', '--proto=udp', '-host-ip=::', '-host-port=53', '-container-ip=10.0.0.3', '-container-port=53'] },
-    { pid: 12, cmdline: 'docker-proxy\u0000-proto\u0000tcp\u0000-host-ip\u0000127.0.0.1\u0000-host-port\u00009000\u0000-container-ip\u000010.0.0.4\u0000-container-port\u00009000' },
+    {
+      pid: 12,
+      cmdline:
+        'docker-proxy\u0000-proto\u0000tcp\u0000-host-ip\u0000127.0.0.1\u0000-host-port\u00009000\u0000-container-ip\u000010.0.0.4\u0000-container-port\u00009000',
+    },
     { pid: 13, cmdline: ['/usr/bin/docker-proxy', '-proto', 'tcp'] },
     { nothing: true },
   ]);
@@ -55,15 +75,25 @@ test('NAT facts: iptables-save is preferred to the -L text, and an unreadable ip
   const s = emptySnapshot({ kind: 'saved', location: 'test' });
   const fact = (path: string, text: string) => s.facts.set(path, { path, text, origin: { kind: 'manual', what: path } });
   fact(FACT.iptablesNat, 'Chain PREROUTING (policy ACCEPT)\ntarget     prot opt source               destination\n');
-  fact(FACT.iptablesSave, '*nat\n:PREROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n[1:2] -A DOCKER -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80\nCOMMIT\n');
+  fact(
+    FACT.iptablesSave,
+    '*nat\n:PREROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n[1:2] -A DOCKER -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80\nCOMMIT\n',
+  );
   const both = readPortFacts(s, take);
   assert.equal(both.nat.ipv4Known, true);
-  assert.deepEqual(both.nat.tables.map((t) => t.from), [FACT.iptablesSave]);
+  assert.deepEqual(
+    both.nat.tables.map((t) => t.from),
+    [FACT.iptablesSave],
+  );
   assert.equal(both.dockerProxies, null);
   assert.equal(both.listening, null);
 
   const denied = emptySnapshot({ kind: 'live', location: null });
-  denied.missing.push({ path: FACT.iptablesSave, what: 'iptables-save -c', reason: 'iptables-save needs root (Permission denied (you must be root)): run with sudo' });
+  denied.missing.push({
+    path: FACT.iptablesSave,
+    what: 'iptables-save -c',
+    reason: 'iptables-save needs root (Permission denied (you must be root)): run with sudo',
+  });
   const none = readPortFacts(denied, take);
   assert.equal(none.nat.ipv4Known, false);
   assert.equal(none.nat.unavailable, 'iptables needs root (run with sudo)');

@@ -42,7 +42,7 @@ test('seed: 49154 -> 172.17.0.3:8080 is tomcat-tml (known from docker ps), by DO
   assert.match(loop?.text ?? '', /bypasses DNAT \(nat OUTPUT sends only ! -d 127\.0\.0\.0\/8 to DOCKER\)/);
 });
 
-test("seed: 49155 -> 172.17.0.2:8080 is tomcat01 (known from its own ip addr), through veth1f00e42", async () => {
+test('seed: 49155 -> 172.17.0.2:8080 is tomcat01 (known from its own ip addr), through veth1f00e42', async () => {
   const r = await seedReport();
   const m = r.mappings.find((x) => x.hostPort === 49155);
   assert.ok(m);

@@ -29,15 +29,21 @@ async function run(args: string[]) {
 
 // ---- leo-ubuntu-20: `ip l`, `brctl show docker0`, `docker ps`, the jenkins container's `ip l` ----
 
-test('leo-ubuntu-20: every file parses; brctl (tabs, a continuation line) agrees with the links\' master', async () => {
+test("leo-ubuntu-20: every file parses; brctl (tabs, a continuation line) agrees with the links' master", async () => {
   const m = await model(LEO);
   assert.deepEqual(m.fileIssues, []);
-  assert.deepEqual(m.bridges?.map((b) => [b.name, b.interfaces]), [['docker0', ['veth1673542', 'veth75e137d']]]);
+  assert.deepEqual(
+    m.bridges?.map((b) => [b.name, b.interfaces]),
+    [['docker0', ['veth1673542', 'veth75e137d']]],
+  );
   assert.deepEqual(
     m.hostLinks?.filter((l) => l.master === 'docker0').map((l) => l.name),
     ['veth1673542', 'veth75e137d'],
   );
-  assert.deepEqual(m.containers?.map((c) => c.name), ['goofy_aryabhata', 'thirsty_albattani']);
+  assert.deepEqual(
+    m.containers?.map((c) => c.name),
+    ['goofy_aryabhata', 'thirsty_albattani'],
+  );
 });
 
 test('leo-ubuntu-20: thirsty_albattani eth0@if5 (ifindex 4) pairs with veth1673542@if4 (ifindex 5) on docker0, from both sides', async () => {
@@ -71,14 +77,21 @@ test("leo-ubuntu-20: veth75e137d (link-netnsid 1) has no confirmed owner; goofy_
   assert.equal(busybox[0]?.interface, null);
   assert.equal(busybox[0]?.hostVeth, null);
   assert.match(busybox[0]?.note ?? '', /no container-side data/);
-  assert.deepEqual(map.hostVeths.map((v) => v.name), ['veth75e137d', 'veth1673542']);
+  assert.deepEqual(
+    map.hostVeths.map((v) => v.name),
+    ['veth75e137d', 'veth1673542'],
+  );
 });
 
 test('leo-ubuntu-20: 0.0.0.0:8080 is published to thirsty_albattani (docker ps); with no NAT rules nothing more is claimed', async () => {
   const r = correlateNat(await model(LEO));
   assert.equal(r.available, false);
   assert.match(r.reason ?? '', /holds no NAT rules/);
-  assert.deepEqual(r.mappings.map((m) => `${m.hostIp}:${m.hostPort}/${m.protocol}`), ['0.0.0.0:8080/tcp'], '50000/tcp is only exposed');
+  assert.deepEqual(
+    r.mappings.map((m) => `${m.hostIp}:${m.hostPort}/${m.protocol}`),
+    ['0.0.0.0:8080/tcp'],
+    '50000/tcp is only exposed',
+  );
   const m = r.mappings[0];
   assert.equal(m?.container, 'thirsty_albattani');
   assert.equal(m?.containerPort, 8080);
@@ -95,7 +108,10 @@ test('docker-node1: 32768 -> demo 172.17.0.2:80 by DOCKER rule 2 (1 pkt, 60 byte
   const r = correlateNat(await model(NODE1));
   assert.equal(r.available, true);
   assert.deepEqual(r.anomalies, []);
-  assert.deepEqual(r.mappings.map((m) => `${m.hostIp}:${m.hostPort}`), ['0.0.0.0:80', '0.0.0.0:32768']);
+  assert.deepEqual(
+    r.mappings.map((m) => `${m.hostIp}:${m.hostPort}`),
+    ['0.0.0.0:80', '0.0.0.0:32768'],
+  );
   const facts = r.mappings.map((m) => ({
     port: m.hostPort,
     container: m.container,
@@ -108,11 +124,34 @@ test('docker-node1: 32768 -> demo 172.17.0.2:80 by DOCKER rule 2 (1 pkt, 60 byte
     via: m.via,
   }));
   assert.deepEqual(facts, [
-    { port: 80, container: 'demo1', to: '172.17.0.3:80', ipFrom: 'rule', publishedBy: 'docker ps', rule: ['DOCKER', 3, 2, 120, true], hookPath: ['PREROUTING', 'DOCKER'], hairpin: ['POSTROUTING', 3], via: 'dnat' },
-    { port: 32768, container: 'demo', to: '172.17.0.2:80', ipFrom: 'rule', publishedBy: 'docker ps', rule: ['DOCKER', 2, 1, 60, true], hookPath: ['PREROUTING', 'DOCKER'], hairpin: ['POSTROUTING', 2], via: 'dnat' },
+    {
+      port: 80,
+      container: 'demo1',
+      to: '172.17.0.3:80',
+      ipFrom: 'rule',
+      publishedBy: 'docker ps',
+      rule: ['DOCKER', 3, 2, 120, true],
+      hookPath: ['PREROUTING', 'DOCKER'],
+      hairpin: ['POSTROUTING', 3],
+      via: 'dnat',
+    },
+    {
+      port: 32768,
+      container: 'demo',
+      to: '172.17.0.2:80',
+      ipFrom: 'rule',
+      publishedBy: 'docker ps',
+      rule: ['DOCKER', 2, 1, 60, true],
+      hookPath: ['PREROUTING', 'DOCKER'],
+      hairpin: ['POSTROUTING', 2],
+      via: 'dnat',
+    },
   ]);
   const demo = r.mappings.find((m) => m.container === 'demo');
-  assert.equal(demo?.paths[0]?.text, '0.0.0.0:32768/tcp -> nat PREROUTING -> DOCKER: DNAT to 172.17.0.2:80 (pkts 1, bytes 60) -> demo 172.17.0.2:80');
+  assert.equal(
+    demo?.paths[0]?.text,
+    '0.0.0.0:32768/tcp -> nat PREROUTING -> DOCKER: DNAT to 172.17.0.2:80 (pkts 1, bytes 60) -> demo 172.17.0.2:80',
+  );
   assert.match(demo?.notes.join('\n') ?? '', /demo's addresses are not in the data: 172\.17\.0\.2 is the DNAT rule's target/);
 });
 
@@ -132,7 +171,10 @@ test('docker-node1: no `ip` output, so no veth, bridge or probable veth is named
 test('docker 1.11.2 host: test1 eth0@if27 (ifindex 26) pairs with veth6a5ae6f@if26 (ifindex 27) on docker0', async () => {
   const m = await model(AWS);
   assert.deepEqual(m.fileIssues, []);
-  assert.deepEqual(m.bridges?.map((b) => [b.name, b.interfaces]), [['docker0', ['veth6a5ae6f', 'vethc16e6c8']]]);
+  assert.deepEqual(
+    m.bridges?.map((b) => [b.name, b.interfaces]),
+    [['docker0', ['veth6a5ae6f', 'vethc16e6c8']]],
+  );
   const map = correlateVethMap(m);
   const row = map.interfaces.find((r) => r.container === 'test1');
   assert.ok(row);
@@ -144,7 +186,7 @@ test('docker 1.11.2 host: test1 eth0@if27 (ifindex 26) pairs with veth6a5ae6f@if
   assert.deepEqual([veth?.owner, veth?.ownerInterface], ['test1', 'eth0']);
 });
 
-test("docker 1.11.2 host: vethc16e6c8 (link-netnsid 1) is not given to test2, only offered as an inference", async () => {
+test('docker 1.11.2 host: vethc16e6c8 (link-netnsid 1) is not given to test2, only offered as an inference', async () => {
   const map = correlateVethMap(await model(AWS));
   const veth = map.hostVeths.find((v) => v.name === 'vethc16e6c8');
   assert.ok(veth);
@@ -167,30 +209,40 @@ test('busybox host view: the veth is read (peer @if28, master docker0) though bu
   assert.ok(veth);
   assert.deepEqual([veth.ifindex, veth.peerIfindex, veth.linkNetnsId, veth.master], [29, 28, null, 'docker0']);
   assert.ok(veth.flags.includes('M-DOWN'));
-  assert.deepEqual(m.containers?.map((c) => [c.name, c.networkMode]), [['myweb', 'unknown']]);
+  assert.deepEqual(
+    m.containers?.map((c) => [c.name, c.networkMode]),
+    [['myweb', 'unknown']],
+  );
   const map = correlateVethMap(m);
   const row = map.interfaces.find((r) => r.container === 'myweb');
   assert.ok(row);
-  assert.deepEqual([row.interface, row.ifindex, row.peerIfindex, row.ipv4, row.mac], ['eth0', 28, 29, '172.17.0.2/16', '02:42:ac:11:00:02']);
+  assert.deepEqual(
+    [row.interface, row.ifindex, row.peerIfindex, row.ipv4, row.mac],
+    ['eth0', 28, 29, '172.17.0.2/16', '02:42:ac:11:00:02'],
+  );
   assert.ok(row.hostVeth === null || row.hostVeth === 'veth85c0fe8', 'never another link');
   assert.deepEqual(correlateNat(m).mappings, [], 'no container list and no NAT rules: nothing is published in the data');
 });
 
-test(
-  'busybox host view: myweb eth0 (28@if29) pairs with veth85c0fe8 (29@if28) on docker0, both sides pointing at each other',
-  async () => {
-    const map = correlateVethMap(await model(BUSYBOX));
-    const row = map.interfaces.find((r) => r.container === 'myweb');
-    assert.deepEqual([row?.hostVeth, row?.hostIfindex, row?.bridge], ['veth85c0fe8', 29, 'docker0']);
-    assert.deepEqual(map.hostVeths.map((v) => [v.name, v.owner]), [['veth85c0fe8', 'myweb']]);
-  },
-);
+test('busybox host view: myweb eth0 (28@if29) pairs with veth85c0fe8 (29@if28) on docker0, both sides pointing at each other', async () => {
+  const map = correlateVethMap(await model(BUSYBOX));
+  const row = map.interfaces.find((r) => r.container === 'myweb');
+  assert.deepEqual([row?.hostVeth, row?.hostIfindex, row?.bridge], ['veth85c0fe8', 29, 'docker0']);
+  assert.deepEqual(
+    map.hostVeths.map((v) => [v.name, v.owner]),
+    [['veth85c0fe8', 'myweb']],
+  );
+});
 
 // ---- the three commands on each snapshot, as a user runs them ----
 
 test('veth-map, nat and inspect run on every real-host snapshot, say it is a saved snapshot, and exit 0', async () => {
   const cases: [string, string, RegExp[]][] = [
-    [LEO, 'thirsty_albattani', [/veth1673542 \(5\)/, /0\.0\.0\.0:8080\/tcp/, /host side: veth1673542 \(ifindex 5, mtu 1500\) on bridge docker0/]],
+    [
+      LEO,
+      'thirsty_albattani',
+      [/veth1673542 \(5\)/, /0\.0\.0\.0:8080\/tcp/, /host side: veth1673542 \(ifindex 5, mtu 1500\) on bridge docker0/],
+    ],
     [NODE1, 'demo', [/demo1/, /DOCKER 3/, /DNAT to 172\.17\.0\.2:80 \(pkts 1, bytes 60\)/]],
     [AWS, 'test1', [/veth6a5ae6f \(27\)/, /No published ports\./, /host side: veth6a5ae6f \(ifindex 27, mtu 1500\) on bridge docker0/]],
     [BUSYBOX, 'myweb', [/eth0@if29/, /No published ports\./, /ipv4 172\.17\.0\.2\/16/]],

@@ -39,7 +39,10 @@ test('seed: vethd4ac7ba is on docker0 and its owner is said to be missing from t
   assert.equal(veth.owner, null);
   assert.match(veth.note ?? '', /owner not in the data: the interfaces of tomcat-tml are unknown/);
   assert.match(veth.note ?? '', /inference, not confirmed: probably tomcat-tml's/);
-  assert.deepEqual(map.hostVeths.map((v) => v.name), ['veth1f00e42', 'vethd4ac7ba']);
+  assert.deepEqual(
+    map.hostVeths.map((v) => v.name),
+    ['veth1f00e42', 'vethd4ac7ba'],
+  );
 });
 
 test('seed: tomcat-tml, known only from `docker ps`, has no invented interface', async () => {
@@ -55,15 +58,42 @@ test('seed: tomcat-tml, known only from `docker ps`, has no invented interface',
 test('index 7 is never confused with 27 nor with index 7 of another namespace', async () => {
   const { correlateVethMap: correlate } = await import('../../src/correlate/veth-map.js');
   const link = (ifindex: number, name: string, peer: number, nsid: number) => ({
-    ifindex, name, peerIfindex: peer, peerName: null, linkNetnsId: nsid, master: 'docker0', kind: 'veth', mac: null, mtu: 1500, state: 'UP', flags: [], addresses: [],
+    ifindex,
+    name,
+    peerIfindex: peer,
+    peerName: null,
+    linkNetnsId: nsid,
+    master: 'docker0',
+    kind: 'veth',
+    mac: null,
+    mtu: 1500,
+    state: 'UP',
+    flags: [],
+    addresses: [],
   });
   const container = (name: string, ifindex: number, iflink: number, netns: string) => ({
-    pid: 1, netns, via: 'sysfs' as const, error: null,
+    pid: 1,
+    netns,
+    via: 'sysfs' as const,
+    error: null,
     interfaces: [{ name: 'eth0', ifindex, iflink, mac: null, mtu: 1500, operstate: 'up' }],
   });
   const info = (name: string) => ({
-    id: `${name}0000000000000000`, name, image: '', state: 'running', running: true, pid: 1, created: null, startedAt: null,
-    networkMode: 'bridge', sandboxKey: null, endpoints: [], ports: {}, portBindings: {}, exposedPorts: [], labels: {},
+    id: `${name}0000000000000000`,
+    name,
+    image: '',
+    state: 'running',
+    running: true,
+    pid: 1,
+    created: null,
+    startedAt: null,
+    networkMode: 'bridge',
+    sandboxKey: null,
+    endpoints: [],
+    ports: {},
+    portBindings: {},
+    exposedPorts: [],
+    labels: {},
   });
   const map = correlate({
     containers: [info('a'), info('b'), info('c')],
@@ -86,7 +116,14 @@ test('index 7 is never confused with 27 nor with index 7 of another namespace', 
   assert.equal(peer('a'), 'vethA');
   assert.equal(peer('b'), 'vethB');
   assert.equal(peer('c'), 'vethC');
-  assert.deepEqual(map.hostVeths.map((v) => [v.name, v.owner]), [['vethA', 'a'], ['vethB', 'b'], ['vethC', 'c']]);
+  assert.deepEqual(
+    map.hostVeths.map((v) => [v.name, v.owner]),
+    [
+      ['vethA', 'a'],
+      ['vethB', 'b'],
+      ['vethC', 'c'],
+    ],
+  );
 });
 
 test('seed: the host interfaces are explained, the uplink as an inference', async () => {
@@ -97,5 +134,9 @@ test('seed: the host interfaces are explained, the uplink as an inference', asyn
   assert.match(role('virbr0'), /libvirt's NAT bridge/);
   assert.match(role('virbr0-nic'), /libvirt's placeholder port/);
   assert.match(role('docker0'), /Docker's bridge, by its name/);
-  assert.deepEqual(map.hostInterfaces.map((h) => h.name), ['lo', 'ens33', 'virbr0', 'virbr0-nic', 'docker0'], 'veths are in their own table');
+  assert.deepEqual(
+    map.hostInterfaces.map((h) => h.name),
+    ['lo', 'ens33', 'virbr0', 'virbr0-nic', 'docker0'],
+    'veths are in their own table',
+  );
 });

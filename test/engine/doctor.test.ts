@@ -37,7 +37,10 @@ test('doctor on the lab', async (t) => {
 
   await t.test('a healthy lab has no error-level finding and exit 0', async () => {
     const { code, json } = await doctor();
-    assert.deepEqual(json.findings.filter((f) => f.severity === 'error'), []);
+    assert.deepEqual(
+      json.findings.filter((f) => f.severity === 'error'),
+      [],
+    );
     assert.equal(code, 0);
     for (const c of json.checks) assert.ok(c.status === 'ran' || c.reason, `${c.check} skipped without a reason`);
     // The lab's tomcat01 and tomcat-tml share the default bridge, as on the seed host.
@@ -62,7 +65,24 @@ test('doctor on the lab', async (t) => {
   });
 
   await t.test('a stale DNAT rule is reported with its rule text', async () => {
-    const rule = ['-t', 'nat', '-A', 'DOCKER', '-p', 'tcp', '--dport', '47999', '-m', 'comment', '--comment', 'docknet-test', '-j', 'DNAT', '--to-destination', '172.17.254.254:80'];
+    const rule = [
+      '-t',
+      'nat',
+      '-A',
+      'DOCKER',
+      '-p',
+      'tcp',
+      '--dport',
+      '47999',
+      '-m',
+      'comment',
+      '--comment',
+      'docknet-test',
+      '-j',
+      'DNAT',
+      '--to-destination',
+      '172.17.254.254:80',
+    ];
     await execa('iptables', rule);
     try {
       const { json } = await doctor();
@@ -70,18 +90,45 @@ test('doctor on the lab', async (t) => {
       assert.ok(f, JSON.stringify(json.findings.map((x) => x.title)));
       assert.match(f.evidence[0]?.text ?? '', /--dport 47999 .*--to-destination 172\.17\.254\.254:80/);
     } finally {
-      await execa('iptables', rule.map((a) => (a === '-A' ? '-D' : a)));
+      await execa(
+        'iptables',
+        rule.map((a) => (a === '-A' ? '-D' : a)),
+      );
     }
   });
 
-  await t.test('a bridge MTU above the uplink\'s, and a host listener on a published port', async () => {
+  await t.test("a bridge MTU above the uplink's, and a host listener on a published port", async () => {
     const netName = `docknet-test-mtu-${process.pid}`;
     const cname = `docknet-test-doctor-${process.pid}`;
     const port = 47998;
     const server = net.createServer();
-    await execa('docker', ['network', 'create', '--label', label, '-o', 'com.docker.network.driver.mtu=9000', '-o', 'com.docker.network.bridge.name=dntest-mtu0', netName]);
+    await execa('docker', [
+      'network',
+      'create',
+      '--label',
+      label,
+      '-o',
+      'com.docker.network.driver.mtu=9000',
+      '-o',
+      'com.docker.network.bridge.name=dntest-mtu0',
+      netName,
+    ]);
     try {
-      await execa('docker', ['run', '-d', '--name', cname, '--label', label, '--network', netName, '-p', `127.0.0.2:${port}:8080`, LAB_IMAGE, 'sleep', '600']);
+      await execa('docker', [
+        'run',
+        '-d',
+        '--name',
+        cname,
+        '--label',
+        label,
+        '--network',
+        netName,
+        '-p',
+        `127.0.0.2:${port}:8080`,
+        LAB_IMAGE,
+        'sleep',
+        '600',
+      ]);
       await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
       const { json } = await doctor();
       const mtu = json.findings.find((x) => x.check === 'mtu');
@@ -112,8 +159,14 @@ test('doctor on the lab', async (t) => {
       await execa('iptables-legacy', ['-t', 'filter', '-A', chain, '-j', 'RETURN']);
       const { json } = await doctor();
       const titles = json.findings.map((x) => x.title);
-      assert.ok(titles.some((x) => x.includes(`Host veth ${va} on Docker bridge docker0 belongs to no container`)), JSON.stringify(titles));
-      assert.ok(titles.some((x) => /docknet-lab-net \(10\.213\.0\.0\/24\) overlaps the host route 10\.213\.0\.0\/16 via dntest-br0/.test(x)), JSON.stringify(titles));
+      assert.ok(
+        titles.some((x) => x.includes(`Host veth ${va} on Docker bridge docker0 belongs to no container`)),
+        JSON.stringify(titles),
+      );
+      assert.ok(
+        titles.some((x) => /docknet-lab-net \(10\.213\.0\.0\/24\) overlaps the host route 10\.213\.0\.0\/16 via dntest-br0/.test(x)),
+        JSON.stringify(titles),
+      );
       const backends = json.findings.find((x) => x.check === 'iptables-backends');
       assert.match(backends?.title ?? '', /Docker's rules are in the nf_tables backend, while the legacy backend also holds \d+ rule/);
       assert.ok(backends?.evidence.some((e) => e.text.includes(`-A ${chain} -j RETURN`)));
@@ -135,7 +188,11 @@ test('doctor on the lab', async (t) => {
     writeFileSync(join(dir, 'p.c'), '#include <unistd.h>\nint main(void) { pause(); return 0; }\n');
     await execa('cc', ['-o', bin, join(dir, 'p.c')]);
     // Named and argued like moby's docker-proxy; it listens on nothing and forwards nowhere.
-    const proxy = execa(bin, ['-proto', 'tcp', '-host-ip', '127.0.0.1', '-host-port', '47996', '-container-ip', '172.17.254.253', '-container-port', '80'], { reject: false });
+    const proxy = execa(
+      bin,
+      ['-proto', 'tcp', '-host-ip', '127.0.0.1', '-host-port', '47996', '-container-ip', '172.17.254.253', '-container-port', '80'],
+      { reject: false },
+    );
     try {
       await new Promise((r) => setTimeout(r, 200));
       const { json } = await doctor();

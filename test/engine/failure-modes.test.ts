@@ -16,7 +16,8 @@ import { DOCKNET_BIN, REPO_ROOT, TEST_RUN_ID, runDocknet, withLab, type CliResul
 const NOBODY = '65534';
 /** Every command that talks to the engine, with arguments that succeed on the lab. */
 const LIVE_COMMANDS: string[][] = [['veth-map'], ['veth-map', '--json'], ['inspect', C.tomcat01], ['nat'], ['nat', '--json'], ['doctor']];
-const NEXT_START = 'Next: start the engine (e.g. `sudo systemctl start docker` or `sudo dockerd &`), or point DOCKER_HOST at a running one.';
+const NEXT_START =
+  'Next: start the engine (e.g. `sudo systemctl start docker` or `sudo dockerd &`), or point DOCKER_HOST at a running one.';
 
 function tempDir(t: { after: (fn: () => void) => void }, prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -58,7 +59,11 @@ describe('the engine cannot be reached', () => {
         assert.equal(r.exitCode, 1, `docknet ${args.join(' ')}`);
         assert.equal(r.stdout, '', `docknet ${args.join(' ')} prints no partial report`);
         // (runDocknet drops the final newline, as execa does.)
-        assert.equal(r.stderr, `docknet: cannot reach the Docker engine at DOCKER_HOST=${host}: ${reason}\n${NEXT_START}`, `docknet ${args.join(' ')}`);
+        assert.equal(
+          r.stderr,
+          `docknet: cannot reach the Docker engine at DOCKER_HOST=${host}: ${reason}\n${NEXT_START}`,
+          `docknet ${args.join(' ')}`,
+        );
       }
     });
   }
@@ -74,7 +79,10 @@ describe('the engine cannot be reached', () => {
         `The snapshot at ${dir} holds the host's facts only (no containers, no networks).\n` +
         'Next: start the engine, or point DOCKER_HOST at it, and save again.',
     );
-    assert.match(r.stdout, /^ {2}docker\/containers\.json: cannot reach the Docker engine at DOCKER_HOST=tcp:\/\/127\.0\.0\.1:1: connection refused \(is dockerd running\?\)$/m);
+    assert.match(
+      r.stdout,
+      /^ {2}docker\/containers\.json: cannot reach the Docker engine at DOCKER_HOST=tcp:\/\/127\.0\.0\.1:1: connection refused \(is dockerd running\?\)$/m,
+    );
     assert.ok(existsSync(join(dir, 'host', 'ip-addr.json')), 'the host facts were saved');
   });
 });
@@ -93,7 +101,9 @@ test('no access to the socket (not in the docker group): every command exits 1 s
     );
     assert.equal(
       r.stderr.split('\n').at(-1),
-      args[0] === 'snapshot' ? 'Next: run with sudo, or add this user to the docker group, and save again.' : 'Next: run with sudo, or add this user to the docker group.',
+      args[0] === 'snapshot'
+        ? 'Next: run with sudo, or add this user to the docker group, and save again.'
+        : 'Next: run with sudo, or add this user to the docker group.',
     );
     noStack(r);
   }
@@ -107,8 +117,14 @@ test('in the docker group but not root: inspect and doctor print what the Engine
   // nat's table and JSON are in nat.test.ts; here, the reason each missing file gives.
   const nat = await asNobody([gid], ['nat']);
   assert.equal(nat.exitCode, 0, nat.stderr);
-  assert.match(nat.stdout, /^ {2}missing host\/iptables-save\.txt: iptables-save needs root \(.*Permission denied \(you must be root\)\): run with sudo$/m);
-  assert.match(nat.stdout, /^ {2}missing host\/nft-ruleset\.json: nft \(nftables\) needs root \(Operation not permitted \(you must be root\)\): run with sudo$/m);
+  assert.match(
+    nat.stdout,
+    /^ {2}missing host\/iptables-save\.txt: iptables-save needs root \(.*Permission denied \(you must be root\)\): run with sudo$/m,
+  );
+  assert.match(
+    nat.stdout,
+    /^ {2}missing host\/nft-ruleset\.json: nft \(nftables\) needs root \(Operation not permitted \(you must be root\)\): run with sudo$/m,
+  );
 
   const inspect = await asNobody([gid], ['inspect', C.tomcat01]);
   assert.equal(inspect.exitCode, 0, inspect.stderr);
@@ -117,7 +133,10 @@ test('in the docker group but not root: inspect and doctor print what the Engine
 
   const doctor = await asNobody([gid], ['doctor']);
   assert.ok(doctor.exitCode === 0 || doctor.exitCode === 1, doctor.stderr);
-  assert.match(doctor.stdout, /^Skipped checks \(not passed: they could not run\)\n- NAT rules and docker-proxy: NAT rules unavailable: iptables needs root \(run with sudo\)$/m);
+  assert.match(
+    doctor.stdout,
+    /^Skipped checks \(not passed: they could not run\)\n- NAT rules and docker-proxy: NAT rules unavailable: iptables needs root \(run with sudo\)$/m,
+  );
   for (const r of [nat, inspect, doctor]) noStack(r);
 });
 
@@ -137,13 +156,23 @@ test('host tools missing (a PATH with only node): Engine rows are printed, each 
   const PATH = fakePath(t);
   const text = await runDocknet(['veth-map'], { env: { PATH } });
   assert.equal(text.exitCode, 0, text.stderr);
-  assert.match(text.stdout, /^tomcat-tml +[0-9a-f]{12} +bridge +eth0@if\d+ +\d+ +- +docker0 +bridge +172\.17\.\d+\.\d+\/16 /m, 'the container row, from the Engine API and its own namespace');
+  assert.match(
+    text.stdout,
+    /^tomcat-tml +[0-9a-f]{12} +bridge +eth0@if\d+ +\d+ +- +docker0 +bridge +172\.17\.\d+\.\d+\/16 /m,
+    'the container row, from the Engine API and its own namespace',
+  );
   assert.match(text.stdout, /^Host veths unknown: the data holds no listing of the host's links \(ip addr\)\.$/m);
   assert.match(text.stdout, /^ {2}missing host\/ip-addr\.json: ip \(iproute2\) is not installed \(command not found: ip\)$/m);
 
-  const json = JSON.parse((await runDocknet(['veth-map', '--json'], { env: { PATH } })).stdout) as { interfaces: { container: string; hostVeth: string | null; ipv4: string | null }[]; notes: string[] };
+  const json = JSON.parse((await runDocknet(['veth-map', '--json'], { env: { PATH } })).stdout) as {
+    interfaces: { container: string; hostVeth: string | null; ipv4: string | null }[];
+    notes: string[];
+  };
   assert.ok(json.notes.includes('missing host/ip-addr.json: ip (iproute2) is not installed (command not found: ip)'));
-  assert.ok(json.interfaces.every((r) => r.hostVeth === null), 'no host veth is named without a host link listing');
+  assert.ok(
+    json.interfaces.every((r) => r.hostVeth === null),
+    'no host veth is named without a host link listing',
+  );
   assert.match(json.interfaces.find((r) => r.container === C.tomcatTml)?.ipv4 ?? '', /^172\.17\./);
 
   const nat = await runDocknet(['nat'], { env: { PATH } });
@@ -158,20 +187,22 @@ test('host tools missing (a PATH with only node): Engine rows are printed, each 
   }
   const doctor = await runDocknet(['doctor'], { env: { PATH } });
   assert.ok(doctor.exitCode === 0 || doctor.exitCode === 1, doctor.stderr);
-  assert.match(doctor.stdout, /^- NAT rules and docker-proxy: NAT rules unavailable: iptables-save is not installed \(command not found: iptables-save\)$/m);
+  assert.match(
+    doctor.stdout,
+    /^- NAT rules and docker-proxy: NAT rules unavailable: iptables-save is not installed \(command not found: iptables-save\)$/m,
+  );
   for (const r of [text, nat, doctor]) noStack(r);
 });
 
-test(
-  'host links unknown: no row claims what the host side is not',
-  async (t) => {
-    if (!(await withLab(t))) return;
-    const json = JSON.parse((await runDocknet(['veth-map', '--json'], { env: { PATH: fakePath(t) } })).stdout) as { interfaces: { container: string; note: string | null }[] };
-    for (const r of json.interfaces) {
-      assert.doesNotMatch(r.note ?? '', /not a host veth pointing back|is not in the host's link list/, `${r.container}: ${r.note}`);
-    }
-  },
-);
+test('host links unknown: no row claims what the host side is not', async (t) => {
+  if (!(await withLab(t))) return;
+  const json = JSON.parse((await runDocknet(['veth-map', '--json'], { env: { PATH: fakePath(t) } })).stdout) as {
+    interfaces: { container: string; note: string | null }[];
+  };
+  for (const r of json.interfaces) {
+    assert.doesNotMatch(r.note ?? '', /not a host veth pointing back|is not in the host's link list/, `${r.container}: ${r.note}`);
+  }
+});
 
 // docknet stops a host command after DEFAULT_TIMEOUT_MS (15 s, src/gather/run-command.ts); these tests
 // wait for it. Both run at once.
@@ -189,32 +220,29 @@ describe('a host tool that hangs', { concurrency: true }, () => {
     noStack(r);
   });
 
-  test(
-    '`ip` hangs in a child process that keeps its output open: still stopped at the timeout',
-    async (t) => {
-      if (!(await withLab(t))) return;
-      const dir = tempDir(t, 'docknet-hang-');
-      const pidFile = join(dir, 'sleep.pid');
-      // The sleep is a child of the script, as with a wrapper script around a hanging tool.
-      const PATH = fakePath(t, { ip: `#!/bin/sh\n/bin/sleep 45 &\necho $! > ${pidFile}\nwait\n` });
-      t.after(() => {
-        const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0;
-        if (pid > 0) {
-          try {
-            process.kill(pid, 'SIGKILL');
-          } catch {
-            // already gone
-          }
+  test('`ip` hangs in a child process that keeps its output open: still stopped at the timeout', async (t) => {
+    if (!(await withLab(t))) return;
+    const dir = tempDir(t, 'docknet-hang-');
+    const pidFile = join(dir, 'sleep.pid');
+    // The sleep is a child of the script, as with a wrapper script around a hanging tool.
+    const PATH = fakePath(t, { ip: `#!/bin/sh\n/bin/sleep 45 &\necho $! > ${pidFile}\nwait\n` });
+    t.after(() => {
+      const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : 0;
+      if (pid > 0) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
         }
-      });
-      const started = Date.now();
-      const r = await runDocknet(['veth-map'], { env: { PATH }, timeoutMs: 35_000 });
-      const seconds = (Date.now() - started) / 1000;
-      assert.ok(seconds < 30, `docknet took ${seconds.toFixed(0)} s (the timeout is 15 s)`);
-      assert.equal(r.exitCode, 0, r.stderr);
-      assert.match(r.stdout, /did not answer within the timeout and was stopped/);
-    },
-  );
+      }
+    });
+    const started = Date.now();
+    const r = await runDocknet(['veth-map'], { env: { PATH }, timeoutMs: 35_000 });
+    const seconds = (Date.now() - started) / 1000;
+    assert.ok(seconds < 30, `docknet took ${seconds.toFixed(0)} s (the timeout is 15 s)`);
+    assert.equal(r.exitCode, 0, r.stderr);
+    assert.match(r.stdout, /did not answer within the timeout and was stopped/);
+  });
 });
 
 test('containers removed while docknet reads them: every run exits 0 with a whole report', async (t) => {
@@ -235,7 +263,9 @@ test('containers removed while docknet reads them: every run exits 0 with a whol
   t.after(async () => {
     churning = false;
     await churn;
-    const left = (await must(['docker', 'ps', '-aq', '--filter', `label=${TEST_LABEL}=${TEST_RUN_ID}`, '--filter', 'name=docknet-churn-'])).split('\n').filter(Boolean);
+    const left = (await must(['docker', 'ps', '-aq', '--filter', `label=${TEST_LABEL}=${TEST_RUN_ID}`, '--filter', 'name=docknet-churn-']))
+      .split('\n')
+      .filter(Boolean);
     if (left.length) await run(['docker', 'rm', '-f', ...left]);
   });
   let runs = 0;
@@ -253,7 +283,10 @@ test('containers removed while docknet reads them: every run exits 0 with a whol
     }
     for (const row of json.interfaces) {
       if (/is gone: the container stopped while docknet was reading it/.test(row.note ?? '')) {
-        assert.match(row.note ?? '', /^interfaces inside unknown: \/proc\/\d+\/[\w/]+ is gone: the container stopped while docknet was reading it$/);
+        assert.match(
+          row.note ?? '',
+          /^interfaces inside unknown: \/proc\/\d+\/[\w/]+ is gone: the container stopped while docknet was reading it$/,
+        );
         seen.add('gone while reading');
       }
     }

@@ -245,9 +245,7 @@ export async function testLeftovers(runId = TEST_RUN_ID): Promise<Leftovers> {
 
 /** What is left of the lab on this host: labelled objects and the lab's own interfaces. Empty after `lab down`. */
 export async function labLeftovers(): Promise<Leftovers & { interfaces: string[] }> {
-  const linkNames = new Set(
-    (JSON.parse(await must(['ip', '-j', 'link'])) as { ifname: string }[]).map((l) => l.ifname),
-  );
+  const linkNames = new Set((JSON.parse(await must(['ip', '-j', 'link'])) as { ifname: string }[]).map((l) => l.ifname));
   return {
     containers: lines(await must(['docker', 'ps', '-a', '--filter', LAB_FILTER, '--format', '{{.Names}}'])),
     networks: lines(await must(['docker', 'network', 'ls', '--filter', LAB_FILTER, '--format', '{{.Name}}'])),

@@ -69,9 +69,12 @@ test('inspect agrees with independently gathered truth for one container of each
     const published = r.ports.filter((p) => !p.exposedOnly && p.hostIp === '0.0.0.0');
     assert.ok(published.length >= 4, 'tcp, udp and the two range ports');
     for (const p of published) {
-      const ip: string | undefined = eth0.addr_info.find((a) => a.family === "inet")?.local;
+      const ip: string | undefined = eth0.addr_info.find((a) => a.family === 'inet')?.local;
       assert.equal(p.containerIp, ip);
-      assert.ok(save.includes(`--dport ${p.hostPort} -j DNAT --to-destination ${ip}:${p.containerPort}`), `iptables-save holds the DNAT for ${p.hostPort}/${p.protocol}`);
+      assert.ok(
+        save.includes(`--dport ${p.hostPort} -j DNAT --to-destination ${ip}:${p.containerPort}`),
+        `iptables-save holds the DNAT for ${p.hostPort}/${p.protocol}`,
+      );
       assert.equal(p.rule?.chain, 'DOCKER');
     }
     assert.ok(r.ports.some((p) => p.hostIp === '127.0.0.1' && p.hostPort === 8081));
@@ -82,8 +85,14 @@ test('inspect agrees with independently gathered truth for one container of each
     const [side, owner] = await Promise.all([inspect(C.sidecar), inspect(C.tomcat01)]);
     assert.equal(side.mode.kind, 'container');
     assert.equal(side.mode.owner, C.tomcat01);
-    assert.deepEqual(side.interfaces.map((i) => i.hostVeth), owner.interfaces.map((i) => i.hostVeth));
-    assert.deepEqual(side.ports.map((p) => p.hostPort), owner.ports.map((p) => p.hostPort));
+    assert.deepEqual(
+      side.interfaces.map((i) => i.hostVeth),
+      owner.interfaces.map((i) => i.hostVeth),
+    );
+    assert.deepEqual(
+      side.ports.map((p) => p.hostPort),
+      owner.ports.map((p) => p.hostPort),
+    );
     assert.deepEqual(owner.sharedWith, [C.sidecar]);
   });
 

@@ -52,7 +52,10 @@ test('namespaces: sidecar shares tomcat01, host shares the host, none has only l
   assert.equal(sidecar.netnsInode, tomcat.netnsInode);
   assert.equal((await groundTruth(C.host)).netnsInode, host.netnsInode);
   assert.notEqual(tomcat.netnsInode, host.netnsInode);
-  assert.deepEqual((await groundTruth(C.none)).links.map((l) => l.ifname), ['lo']);
+  assert.deepEqual(
+    (await groundTruth(C.none)).links.map((l) => l.ifname),
+    ['lo'],
+  );
 
   // tomcat01's eth0 is a veth whose peer sits on docker0 in the host namespace.
   const eth0 = tomcat.links.find((l) => l.ifname === 'eth0');
@@ -66,8 +69,14 @@ test('lab-multi has one interface per network; dnlab0 is the custom bridge name'
   if (!(await withLab(t))) return;
   const multi = await groundTruth(C.multi);
   const addrs = multi.links.flatMap((l) => l.addr_info.filter((a) => a.family === 'inet').map((a) => a.local));
-  assert.ok(addrs.some((a) => a.startsWith('10.213.0.')), addrs.join(' '));
-  assert.ok(addrs.some((a) => a.startsWith('10.213.1.')), addrs.join(' '));
+  assert.ok(
+    addrs.some((a) => a.startsWith('10.213.0.')),
+    addrs.join(' '),
+  );
+  assert.ok(
+    addrs.some((a) => a.startsWith('10.213.1.')),
+    addrs.join(' '),
+  );
   const bridge = (await hostLinks()).links.find((l) => l.ifname === NET.front.bridgeName);
   assert.equal(bridge?.kind, 'bridge');
 });

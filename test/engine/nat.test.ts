@@ -73,7 +73,10 @@ function proxies(): TruthProxy[] {
 
 interface Inspect {
   Name: string;
-  NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null>; Networks: Record<string, { IPAddress: string }> };
+  NetworkSettings: {
+    Ports: Record<string, { HostIp: string; HostPort: string }[] | null>;
+    Networks: Record<string, { IPAddress: string }>;
+  };
 }
 
 async function inspect(name: string): Promise<Inspect> {
@@ -213,7 +216,10 @@ test('docknet nat on the lab: every published port, real traffic, stale and miss
             assert.ok(truthBefore && truthAfter, `${what}: iptables has Docker's rule`);
             assert.equal(truthBefore.to, `${containerIp}:${cport}`);
             assert.deepEqual([m.rule?.table, m.rule?.chain, m.rule?.number], ['nat', 'DOCKER', truthBefore.number], `${what}: the rule`);
-            assert.ok((m.rule?.packets ?? -1) >= truthBefore.packets && (m.rule?.packets ?? Infinity) <= truthAfter.packets, `${what}: packets`);
+            assert.ok(
+              (m.rule?.packets ?? -1) >= truthBefore.packets && (m.rule?.packets ?? Infinity) <= truthAfter.packets,
+              `${what}: packets`,
+            );
             assert.ok((m.rule?.bytes ?? -1) >= truthBefore.bytes && (m.rule?.bytes ?? Infinity) <= truthAfter.bytes, `${what}: bytes`);
             assert.equal(m.via, b.HostIp === '127.0.0.1' ? 'docker-proxy' : 'dnat', `${what}: how it is reached`);
           }
@@ -222,7 +228,7 @@ test('docknet nat on the lab: every published port, real traffic, stale and miss
     }
   });
 
-  await t.test('a container: follower is served by its owner\'s ports', async () => {
+  await t.test("a container: follower is served by its owner's ports", async () => {
     const j = await nat();
     const m = j.mappings.find((x) => x.container === C.tomcat01 && x.hostIp === '0.0.0.0');
     assert.ok(m);
@@ -240,7 +246,7 @@ test('docknet nat on the lab: every published port, real traffic, stale and miss
     assert.equal(a.container, null);
   });
 
-  await t.test('traffic from a client namespace grows the DNAT counter; 127.0.0.1 does not and is docker-proxy\'s', async () => {
+  await t.test("traffic from a client namespace grows the DNAT counter; 127.0.0.1 does not and is docker-proxy's", async () => {
     const port = 49154;
     const ns = `docknet-test-client-${process.pid}`;
     const hostEnd = `dnt${process.pid % 10_000_000}h`;
@@ -263,7 +269,8 @@ test('docknet nat on the lab: every published port, real traffic, stale and miss
       const before = dockerRule(await natRules(), '0.0.0.0', port, 'tcp');
       assert.ok(before);
       // From inside the namespace to the host end of its veth: enters through PREROUTING like outside traffic.
-      const client = `const s=require('net').connect(${port},'${hostAddr}',()=>{s.write('GET / HTTP/1.0\\r\\n\\r\\n')});` +
+      const client =
+        `const s=require('net').connect(${port},'${hostAddr}',()=>{s.write('GET / HTTP/1.0\\r\\n\\r\\n')});` +
         `s.on('data',d=>{process.stdout.write(String(d).split('\\n')[0]);s.destroy()});s.on('error',e=>{console.error(e.message);process.exit(1)});` +
         `setTimeout(()=>{console.error('timeout');process.exit(2)},5000).unref()`;
       const reply = await must(['ip', 'netns', 'exec', ns, process.execPath, '-e', client]);
@@ -299,7 +306,9 @@ test('docknet nat on the lab: every published port, real traffic, stale and miss
   });
 
   await t.test('a stale rule (DNAT to an address no container has) is reported', async (t2) => {
-    const bridge = JSON.parse(await must(['docker', 'network', 'inspect', 'bridge'])) as { Containers: Record<string, { IPv4Address: string }> }[];
+    const bridge = JSON.parse(await must(['docker', 'network', 'inspect', 'bridge'])) as {
+      Containers: Record<string, { IPv4Address: string }>;
+    }[];
     const taken = new Set(Object.values(bridge[0]?.Containers ?? {}).map((c) => c.IPv4Address.replace(/\/\d+$/, '')));
     const target = '172.17.254.254';
     assert.ok(!taken.has(target));
@@ -307,7 +316,22 @@ test('docknet nat on the lab: every published port, real traffic, stale and miss
     let port = 40_000 + (process.pid % 5000);
     while (rules.some((r) => r.spec.includes(`--dport ${port} `))) port += 1;
     made.ports.push(port);
-    const spec = ['-p', 'tcp', '-m', 'tcp', '--dport', String(port), '-m', 'comment', '--comment', 'docknet-test', '-j', 'DNAT', '--to-destination', `${target}:8080`];
+    const spec = [
+      '-p',
+      'tcp',
+      '-m',
+      'tcp',
+      '--dport',
+      String(port),
+      '-m',
+      'comment',
+      '--comment',
+      'docknet-test',
+      '-j',
+      'DNAT',
+      '--to-destination',
+      `${target}:8080`,
+    ];
     await must(['iptables', '-t', 'nat', '-A', 'DOCKER', ...spec]);
     try {
       const j = await nat();
@@ -323,7 +347,8 @@ test('docknet nat on the lab: every published port, real traffic, stale and miss
       assert.match(one.stderr, /stale-rule: /);
     } finally {
       await cleanup(t2, 'the stale rule', async () => {
-        while ((await run(['iptables', '-t', 'nat', '-C', 'DOCKER', ...spec])).exitCode === 0) await must(['iptables', '-t', 'nat', '-D', 'DOCKER', ...spec]);
+        while ((await run(['iptables', '-t', 'nat', '-C', 'DOCKER', ...spec])).exitCode === 0)
+          await must(['iptables', '-t', 'nat', '-D', 'DOCKER', ...spec]);
       });
     }
   });
@@ -356,9 +381,11 @@ test('docknet nat on the lab: every published port, real traffic, stale and miss
       await cleanup(t2, `container ${name} and its rule`, async () => {
         const exists = (await run(['docker', 'inspect', '--type', 'container', name])).exitCode === 0;
         // Put Docker's rule back so that removing the container removes it the usual way.
-        if (spec && exists && (await run(['iptables', '-t', 'nat', '-C', 'DOCKER', ...spec])).exitCode !== 0) await must(['iptables', '-t', 'nat', '-A', 'DOCKER', ...spec]);
+        if (spec && exists && (await run(['iptables', '-t', 'nat', '-C', 'DOCKER', ...spec])).exitCode !== 0)
+          await must(['iptables', '-t', 'nat', '-A', 'DOCKER', ...spec]);
         if (exists) await must(['docker', 'rm', '-f', '-v', name]);
-        while (spec && (await run(['iptables', '-t', 'nat', '-C', 'DOCKER', ...spec])).exitCode === 0) await must(['iptables', '-t', 'nat', '-D', 'DOCKER', ...spec]);
+        while (spec && (await run(['iptables', '-t', 'nat', '-C', 'DOCKER', ...spec])).exitCode === 0)
+          await must(['iptables', '-t', 'nat', '-D', 'DOCKER', ...spec]);
       });
     }
   });
@@ -366,8 +393,12 @@ test('docknet nat on the lab: every published port, real traffic, stale and miss
   await t.test('nothing of this test is left: its rules, container, namespace and veth', async () => {
     // Only what this process made: another test run may be making its own at the same moment.
     const rules = await natRules();
-    assert.deepEqual(rules.filter((r) => made.ports.some((p) => r.spec.includes(`--dport ${p} `) && r.spec.includes('docknet-test'))).map((r) => r.spec), []);
-    for (const name of made.containers) assert.notEqual((await run(['docker', 'inspect', '--type', 'container', name])).exitCode, 0, `${name} removed`);
+    assert.deepEqual(
+      rules.filter((r) => made.ports.some((p) => r.spec.includes(`--dport ${p} `) && r.spec.includes('docknet-test'))).map((r) => r.spec),
+      [],
+    );
+    for (const name of made.containers)
+      assert.notEqual((await run(['docker', 'inspect', '--type', 'container', name])).exitCode, 0, `${name} removed`);
     assert.doesNotMatch(await must(['ip', 'netns', 'list']), new RegExp(`docknet-test-client-${process.pid}\\b`));
     for (const link of made.links) assert.notEqual((await run(['ip', 'link', 'show', link])).exitCode, 0, `${link} removed`);
   });
@@ -379,7 +410,9 @@ test('not root (docker group only): the Engine view is printed, and NAT rules ar
   const gid = group.stdout.split(':')[2] ?? '';
   if (!gid) return t.skip('no docker group on this machine');
   const nobody = (args: string[]) =>
-    run(['setpriv', '--reuid=65534', '--regid=65534', `--groups=${gid}`, process.execPath, DOCKNET_BIN, ...args], { env: { NO_COLOR: '1' } });
+    run(['setpriv', '--reuid=65534', '--regid=65534', `--groups=${gid}`, process.execPath, DOCKNET_BIN, ...args], {
+      env: { NO_COLOR: '1' },
+    });
   const j = await nobody(['nat', '--json', '--port', '49154']);
   assert.equal(j.exitCode, 0, j.stderr);
   const json = JSON.parse(j.stdout) as NatJson & { reason: string | null };

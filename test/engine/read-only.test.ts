@@ -59,17 +59,46 @@ async function record(labContainers: string[]): Promise<HostState> {
     netns = `(${(err as NodeJS.ErrnoException).code})`;
   }
   s.set('ls /var/run/netns', netns);
-  for (const key of ['ipv4/ip_forward', 'ipv4/conf/all/forwarding', 'ipv6/conf/all/forwarding', 'bridge/bridge-nf-call-iptables', 'bridge/bridge-nf-call-ip6tables', 'ipv4/conf/docker0/route_localnet']) {
+  for (const key of [
+    'ipv4/ip_forward',
+    'ipv4/conf/all/forwarding',
+    'ipv6/conf/all/forwarding',
+    'bridge/bridge-nf-call-iptables',
+    'bridge/bridge-nf-call-ip6tables',
+    'ipv4/conf/docker0/route_localnet',
+  ]) {
     s.set(`/proc/sys/net/${key}`, file(`/proc/sys/net/${key}`));
   }
   // doctor suggests `modprobe br_netfilter`: docknet itself must never load a module.
-  s.set('modules', file('/proc/modules').split('\n').map((l) => l.split(' ')[0]).sort().join(' '));
+  s.set(
+    'modules',
+    file('/proc/modules')
+      .split('\n')
+      .map((l) => l.split(' ')[0])
+      .sort()
+      .join(' '),
+  );
   s.set('lab containers', await output(['docker', 'ps', '-a', '--filter', LAB_FILTER, '--format', '{{.ID}} {{.Names}} {{.State}}']));
   s.set('lab networks', await output(['docker', 'network', 'ls', '--filter', LAB_FILTER, '--format', '{{.ID}} {{.Name}} {{.Driver}}']));
   for (const c of labContainers) {
-    s.set(`docker inspect ${c}`, await output(['docker', 'inspect', '-f', '{{.State.Status}} pid={{.State.Pid}} started={{.State.StartedAt}} restarts={{.RestartCount}} sandbox={{.NetworkSettings.SandboxKey}}', c]));
+    s.set(
+      `docker inspect ${c}`,
+      await output([
+        'docker',
+        'inspect',
+        '-f',
+        '{{.State.Status}} pid={{.State.Pid}} started={{.State.StartedAt}} restarts={{.RestartCount}} sandbox={{.NetworkSettings.SandboxKey}}',
+        c,
+      ]),
+    );
     // Processes inside the container, by host pid: docknet never execs into a container.
-    s.set(`docker top ${c}`, (await output(['docker', 'top', c, '-eo', 'pid,args'])).replace(/^.*\(exit 1: Error response from daemon: Container \S+ is not running\)$/, '(not running)'));
+    s.set(
+      `docker top ${c}`,
+      (await output(['docker', 'top', c, '-eo', 'pid,args'])).replace(
+        /^.*\(exit 1: Error response from daemon: Container \S+ is not running\)$/,
+        '(not running)',
+      ),
+    );
   }
   return s;
 }
@@ -97,7 +126,16 @@ interface DockerEvent {
 }
 
 async function eventsBetween(since: number, until: number): Promise<DockerEvent[]> {
-  const text = await must(['docker', 'events', '--since', String(Math.floor(since / 1000) - 1), '--until', String(Math.ceil(until / 1000) + 1), '--format', '{{json .}}']);
+  const text = await must([
+    'docker',
+    'events',
+    '--since',
+    String(Math.floor(since / 1000) - 1),
+    '--until',
+    String(Math.ceil(until / 1000) + 1),
+    '--format',
+    '{{json .}}',
+  ]);
   return lines(text).map((l) => JSON.parse(l) as DockerEvent);
 }
 
@@ -138,16 +176,26 @@ test('every docknet command leaves the host exactly as it was: rules, links, nam
     [['nat', '--port', '5353/udp'], [0]],
     [['nat', '--port', '127.0.0.1:8081'], [0]],
     [['doctor'], [0, 1]],
-    [['doctor', '--json'], [0, 1]],
+    [
+      ['doctor', '--json'],
+      [0, 1],
+    ],
     [['snapshot', 'save', snap], [0]],
     [['snapshot', 'save', tgz], [0]],
     [['veth-map', '--from', snap], [0]],
     [['nat', '--from', tgz], [0]],
     [['inspect', C.web, '--from', snap], [0]],
-    [['doctor', '--from', tgz], [0, 1]],
+    [
+      ['doctor', '--from', tgz],
+      [0, 1],
+    ],
   ];
   const exercised = new Set(commands.map(([args]) => args[0]));
-  assert.deepEqual(listed.filter((c) => !exercised.has(c)), [], 'every command in --help is run here: add the new one');
+  assert.deepEqual(
+    listed.filter((c) => !exercised.has(c)),
+    [],
+    'every command in --help is run here: add the new one',
+  );
 
   // Another test run on this host may change it at the same moment (its own containers); then the
   // comparison is repeated. docknet itself never makes a Docker event.
@@ -164,13 +212,25 @@ test('every docknet command leaves the host exactly as it was: rules, links, nam
     const after = await record(labContainers);
     // `docker top` (this test's own recording) is a read, and an event.
     const events = (await eventsBetween(since, until)).filter((e) => e.Action !== 'top');
-    const onLab = events.filter((e) => e.Actor.Attributes?.[LAB_LABEL] !== undefined || labContainers.includes(e.Actor.Attributes?.name ?? ''));
-    assert.deepEqual(onLab.map((e) => `${e.Type} ${e.Action} ${e.Actor.Attributes?.name ?? e.Actor.ID}`), [], 'docknet made no Docker event on the lab (no exec, start, stop, connect)');
+    const onLab = events.filter(
+      (e) => e.Actor.Attributes?.[LAB_LABEL] !== undefined || labContainers.includes(e.Actor.Attributes?.name ?? ''),
+    );
+    assert.deepEqual(
+      onLab.map((e) => `${e.Type} ${e.Action} ${e.Actor.Attributes?.name ?? e.Actor.ID}`),
+      [],
+      'docknet made no Docker event on the lab (no exec, start, stop, connect)',
+    );
     problems = differences(before, after);
     if (problems.length === 0) return;
     const foreign = events.filter((e) => !onLab.includes(e));
     if (foreign.length === 0) break;
-    t.diagnostic(`attempt ${attempt}: the host changed while others were busy (${foreign.length} Docker events by other containers); comparing again`);
+    t.diagnostic(
+      `attempt ${attempt}: the host changed while others were busy (${foreign.length} Docker events by other containers); comparing again`,
+    );
   }
-  assert.deepEqual(problems, [], `the host changed while docknet ran (if another test run was changing this host at that moment, run again):\n${problems.join('\n')}`);
+  assert.deepEqual(
+    problems,
+    [],
+    `the host changed while docknet ran (if another test run was changing this host at that moment, run again):\n${problems.join('\n')}`,
+  );
 });

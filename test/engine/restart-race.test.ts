@@ -27,7 +27,11 @@ test('a container restarted with a new netns between reads: no pair is claimed, 
 
     const row = map.interfaces.find((r) => r.container === name);
     assert.ok(row);
-    assert.notEqual(before.facts.get(FACT.containerNet(name))?.text, after.facts.get(FACT.containerNet(name))?.text, 'the namespace really changed');
+    assert.notEqual(
+      before.facts.get(FACT.containerNet(name))?.text,
+      after.facts.get(FACT.containerNet(name))?.text,
+      'the namespace really changed',
+    );
     assert.equal(row.hostVeth, null, `no pair claimed (note: ${row.note})`);
     assert.match(row.note ?? '', /not a host veth pointing back|no host veth points at/);
     const old = map.hostVeths.find((v) => v.name === oldVeth);

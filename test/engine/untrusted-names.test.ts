@@ -41,14 +41,18 @@ const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
 function assertPrintable(what: string, text: string): void {
   const m = RAW_CONTROL.exec(text);
-  assert.equal(m, null, `${what}: raw control character U+${m?.[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${m?.index}: ${JSON.stringify(text.slice(Math.max(0, (m?.index ?? 0) - 40), (m?.index ?? 0) + 40))}`);
+  assert.equal(
+    m,
+    null,
+    `${what}: raw control character U+${m?.[0].charCodeAt(0).toString(16).padStart(4, '0')} at ${m?.index}: ${JSON.stringify(text.slice(Math.max(0, (m?.index ?? 0) - 40), (m?.index ?? 0) + 40))}`,
+  );
 }
 
 /** Every string value in a JSON document. */
 function strings(v: unknown, out: string[] = []): string[] {
   if (typeof v === 'string') out.push(v);
   else if (Array.isArray(v)) for (const x of v) strings(x, out);
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) (out.push(k), strings(x, out));
+  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push(k), strings(x, out);
   return out;
 }
 
@@ -68,11 +72,41 @@ test('names, labels and a bridge name with shell code, quotes, newlines and ANSI
     rmSync(snapDir, { recursive: true, force: true });
   });
 
-  networks.push((await must(['docker', 'network', 'create', ...label, '-o', `com.docker.network.bridge.name=${BRIDGE}`, NET_SHELL])).trim());
+  networks.push(
+    (await must(['docker', 'network', 'create', ...label, '-o', `com.docker.network.bridge.name=${BRIDGE}`, NET_SHELL])).trim(),
+  );
   networks.push((await must(['docker', 'network', 'create', ...label, NET_ANSI])).trim());
   const labelFlags = Object.entries(LABELS).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
-  await must(['docker', 'run', '-d', '--name', CONTAINER_SHELL, ...label, ...labelFlags, '--network', networks[0]!, '-p', '127.0.0.1::8080', LAB_IMAGE, 'sleep', '2147483647']);
-  await must(['docker', 'run', '-d', '--name', CONTAINER_ANSI, ...label, ...labelFlags, '--network', networks[1]!, LAB_IMAGE, 'sleep', '2147483647']);
+  await must([
+    'docker',
+    'run',
+    '-d',
+    '--name',
+    CONTAINER_SHELL,
+    ...label,
+    ...labelFlags,
+    '--network',
+    networks[0]!,
+    '-p',
+    '127.0.0.1::8080',
+    LAB_IMAGE,
+    'sleep',
+    '2147483647',
+  ]);
+  await must([
+    'docker',
+    'run',
+    '-d',
+    '--name',
+    CONTAINER_ANSI,
+    ...label,
+    ...labelFlags,
+    '--network',
+    networks[1]!,
+    LAB_IMAGE,
+    'sleep',
+    '2147483647',
+  ]);
   // The kernel holds the bridge under the name given, shell code and all.
   const links = JSON.parse(await must(['ip', '-j', 'link', 'show', 'dev', BRIDGE])) as { ifname: string }[];
   assert.equal(links[0]?.ifname, BRIDGE);
@@ -91,7 +125,9 @@ test('names, labels and a bridge name with shell code, quotes, newlines and ANSI
   for (const name of [NET_SHELL, NET_ANSI, BRIDGE, CONTAINER_SHELL, CONTAINER_ANSI]) {
     assert.ok(text.stdout.includes(escapeText(name)), `veth-map shows ${JSON.stringify(escapeText(name))}`);
   }
-  const json = JSON.parse((await docknet(['veth-map', '--json'])).stdout) as { interfaces: { container: string; network: string | null; bridge: string | null; hostVeth: string | null }[] };
+  const json = JSON.parse((await docknet(['veth-map', '--json'])).stdout) as {
+    interfaces: { container: string; network: string | null; bridge: string | null; hostVeth: string | null }[];
+  };
   const rowShell = json.interfaces.find((r) => r.container === CONTAINER_SHELL);
   const rowAnsi = json.interfaces.find((r) => r.container === CONTAINER_ANSI);
   assert.equal(rowShell?.network, NET_SHELL, 'the exact network name in JSON');
@@ -132,7 +168,10 @@ test('names, labels and a bridge name with shell code, quotes, newlines and ANSI
     assertPrintable(`${what} stdout (JSON text)`, r.stdout);
     for (const s of strings(JSON.parse(r.stdout))) {
       if (s.includes(RID) && (s.includes('$(') || s.includes('\u001b'))) {
-        assert.ok(exact.has(s) || [...exact].some((e) => s.includes(e)), `${what}: ${JSON.stringify(s)} is a mangled copy of an input string`);
+        assert.ok(
+          exact.has(s) || [...exact].some((e) => s.includes(e)),
+          `${what}: ${JSON.stringify(s)} is a mangled copy of an input string`,
+        );
       }
     }
   }

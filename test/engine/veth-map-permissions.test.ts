@@ -28,7 +28,9 @@ test('not root but in the docker group: Engine API rows printed, the inside mark
   if (!gid) return t.skip('no docker group on this machine');
   const r = await asNobody([gid], ['veth-map', '--json', C.tomcat01]);
   assert.equal(r.exitCode, 0, r.stderr);
-  const json = JSON.parse(r.stdout) as { interfaces: { container: string; ipv4: string | null; hostVeth: string | null; note: string | null }[] };
+  const json = JSON.parse(r.stdout) as {
+    interfaces: { container: string; ipv4: string | null; hostVeth: string | null; note: string | null }[];
+  };
   const row = json.interfaces.find((i) => i.container === C.tomcat01);
   assert.ok(row);
   assert.match(row.ipv4 ?? '', /^172\.17\./, 'the Engine API address is still there');

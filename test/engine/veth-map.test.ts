@@ -64,7 +64,12 @@ test('veth-map agrees with the kernel for every lab container and every host vet
     for (const name of [C.tomcat01, C.tomcatTml, C.web, C.multi]) {
       const truth = await groundTruth(name);
       const expected = realInterfaces(truth)
-        .map((l) => ({ interface: l.ifname, ifindex: l.ifindex, hostVeth: hostPeerOf(l, host.links)?.ifname ?? null, mac: l.address ?? null }))
+        .map((l) => ({
+          interface: l.ifname,
+          ifindex: l.ifindex,
+          hostVeth: hostPeerOf(l, host.links)?.ifname ?? null,
+          mac: l.address ?? null,
+        }))
         .sort((a, b) => a.interface.localeCompare(b.interface));
       const got = rowsOf(map, name).map((r) => ({ interface: r.interface, ifindex: r.ifindex, hostVeth: r.hostVeth, mac: r.mac }));
       assert.deepEqual(got, expected, name);
@@ -177,7 +182,10 @@ test('veth-map agrees with the kernel for every lab container and every host vet
     assert.equal(byVeth.exitCode, 0, byVeth.stderr);
     const j = JSON.parse(byVeth.stdout) as VethMapJson;
     assert.deepEqual([...new Set(j.interfaces.map((r) => r.container))].sort(), [C.sidecar, C.tomcat01].sort());
-    assert.deepEqual(j.hostVeths.map((v) => v.name), [tomcat.hostVeth]);
+    assert.deepEqual(
+      j.hostVeths.map((v) => v.name),
+      [tomcat.hostVeth],
+    );
     const truth = await groundTruth(C.web);
     const byId = await runDocknet(['veth-map', '--json', truth.id.slice(0, 10)]);
     assert.equal(byId.exitCode, 0, byId.stderr);

@@ -4,7 +4,6 @@ import { parseBrctlShow } from '../../src/parse/brctl-show.js';
 import { parseIpAddrText } from '../../src/parse/ip-addr-text.js';
 import { fixture } from './helpers.js';
 
-
 const FIXTURES = [
   'live-debian12-docker20.10/brctl-show.txt',
   'live-debian12-lab-netns/brctl-show.txt',
@@ -30,19 +29,25 @@ test('pasted with spaces: empty bridges, STP yes, prompt reported', () => {
     { name: 'docker0', bridgeId: '8000.0242dc94d9ba', stp: false, interfaces: [] },
     { name: 'virbr0', bridgeId: '8000.52540072b861', stp: true, interfaces: ['virbr0-nic'] },
   ]);
-  assert.deepEqual(issues.map((i) => [i.line, i.text]), [[1, 'root@Devon:~# brctl show']]);
+  assert.deepEqual(
+    issues.map((i) => [i.line, i.text]),
+    [[1, 'root@Devon:~# brctl show']],
+  );
   assert.match(issues[0]?.reason ?? '', /prompt/);
 });
 
 test('tab-separated paste from an old Docker host', () => {
   const { value, issues } = parseBrctlShow(fixture('github-links-bridges/moby-8042-brctl-show.txt'));
   assert.deepEqual(value, [{ name: 'docker0', bridgeId: '8000.56847afe9799', stp: false, interfaces: ['veth4d43'] }]);
-  assert.deepEqual(issues.map((i) => i.line), [1]);
+  assert.deepEqual(
+    issues.map((i) => i.line),
+    [1],
+  );
 });
 
 test('CRLF, shuffled and truncated input never throws and never invents a bridge', () => {
   let s = 7;
-  const rand = (): number => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const rand = (): number => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   for (const path of FIXTURES) {
     const text = fixture(path);
     const full = parseBrctlShow(text);
@@ -50,7 +55,10 @@ test('CRLF, shuffled and truncated input never throws and never invents a bridge
     const names = new Set(full.value.map((b) => b.name));
     const ifaces = new Set(full.value.flatMap((b) => b.interfaces));
     for (let round = 0; round < 30; round++) {
-      const shuffled = text.split('\n').sort(() => rand() - 0.5).join('\n');
+      const shuffled = text
+        .split('\n')
+        .sort(() => rand() - 0.5)
+        .join('\n');
       const cut = text.slice(0, Math.floor(rand() * text.length));
       for (const input of [shuffled, cut]) {
         const parsed = parseBrctlShow(input);
@@ -73,7 +81,10 @@ test('a paste without its final newline is flagged when the last line was used',
   const cut = text.slice(0, text.indexOf('vethca9a47f') + 'vethca9'.length);
   const { value, issues } = parseBrctlShow(cut);
   assert.deepEqual(value[1]?.interfaces, ['veth0d1506b', 'veth73d8699', 'vethca9']);
-  assert.deepEqual(issues.map((i) => [i.line, i.reason]), [[5, 'no newline after the last line: it may be cut short']]);
+  assert.deepEqual(
+    issues.map((i) => [i.line, i.reason]),
+    [[5, 'no newline after the last line: it may be cut short']],
+  );
   assert.deepEqual(parseBrctlShow(text.trimEnd()).issues.length, 1);
 });
 
@@ -82,19 +93,28 @@ test('a paste that starts mid-bridge reports the orphan interface lines', () => 
   // Lines 4-5 are docker0's continuation lines; without the lines above they belong to nothing.
   const { value, issues } = parseBrctlShow(lines.slice(3).join('\n'));
   assert.deepEqual(value, []);
-  assert.deepEqual(issues.map((i) => [i.line, i.reason]), [
-    [1, 'interface line without a bridge above it'],
-    [2, 'interface line without a bridge above it'],
-  ]);
+  assert.deepEqual(
+    issues.map((i) => [i.line, i.reason]),
+    [
+      [1, 'interface line without a bridge above it'],
+      [2, 'interface line without a bridge above it'],
+    ],
+  );
 });
 
 test('lab host: portless bridges, and ports agree with the `master` of `ip -d addr`', () => {
   const { value, issues } = parseBrctlShow(fixture('live-debian12-lab-host/brctl-show.txt'));
   assert.deepEqual(issues, []);
-  assert.deepEqual(value.find((b) => b.name === 'dnlab-dummy0'), { name: 'dnlab-dummy0', bridgeId: '8000.000000000000', stp: false, interfaces: [] });
+  assert.deepEqual(
+    value.find((b) => b.name === 'dnlab-dummy0'),
+    { name: 'dnlab-dummy0', bridgeId: '8000.000000000000', stp: false, interfaces: [] },
+  );
   const links = parseIpAddrText(fixture('live-debian12-lab-host/ip-d-addr.txt')).value;
   for (const bridge of value) {
-    const ports = links.filter((l) => l.master === bridge.name).map((l) => l.name).sort();
+    const ports = links
+      .filter((l) => l.master === bridge.name)
+      .map((l) => l.name)
+      .sort();
     assert.deepEqual([...bridge.interfaces].sort(), ports, bridge.name);
   }
   assert.equal(value.length, links.filter((l) => l.kind === 'bridge').length);

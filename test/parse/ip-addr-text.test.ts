@@ -4,7 +4,6 @@ import { parseIpAddrText } from '../../src/parse/ip-addr-text.js';
 import type { Link } from '../../src/model/link.js';
 import { fixture } from './helpers.js';
 
-
 function byName(links: Link[], name: string): Link {
   const link = links.find((l) => l.name === name);
   assert.ok(link, `no link named ${name}`);
@@ -39,7 +38,10 @@ const TEXT_FIXTURES = [
 
 test('seed host: veth peers, netns ids and masters from the pasted `ip addr`', () => {
   const { value, issues } = parseIpAddrText(fixture('seed/host-ip-addr.txt'));
-  assert.deepEqual(value.map((l) => l.ifindex), [1, 2, 3, 4, 5, 9, 11]);
+  assert.deepEqual(
+    value.map((l) => l.ifindex),
+    [1, 2, 3, 4, 5, 9, 11],
+  );
   const v11 = byName(value, 'veth1f00e42');
   assert.equal(v11.ifindex, 11);
   assert.equal(v11.peerIfindex, 10);
@@ -58,17 +60,29 @@ test('seed host: veth peers, netns ids and masters from the pasted `ip addr`', (
   assert.equal(nic.state, 'DOWN');
   assert.deepEqual(nic.flags, ['BROADCAST', 'MULTICAST']);
   const docker0 = byName(value, 'docker0');
-  assert.deepEqual(docker0.addresses.map((a) => `${a.address}/${a.prefixlen}`), ['172.17.0.1/16', 'fe80::42:c5ff:fee1:d85b/64']);
+  assert.deepEqual(
+    docker0.addresses.map((a) => `${a.address}/${a.prefixlen}`),
+    ['172.17.0.1/16', 'fe80::42:c5ff:fee1:d85b/64'],
+  );
   assert.equal(docker0.kind, null, 'plain `ip addr` does not say the kind');
   const ens33 = byName(value, 'ens33');
   assert.deepEqual(ens33.addresses[0], { family: 'inet', address: '192.168.5.102', prefixlen: 24, scope: 'global' });
   // The two prompt lines are reported, with their line numbers, and nothing else is.
-  assert.deepEqual(issues.map((i) => [i.line, i.text]), [[1, '[root@192 ~]# ip addr'], [34, '[root@192 ~]#']]);
+  assert.deepEqual(
+    issues.map((i) => [i.line, i.text]),
+    [
+      [1, '[root@192 ~]# ip addr'],
+      [34, '[root@192 ~]#'],
+    ],
+  );
 });
 
 test('seed host before any container: docker0 has no carrier', () => {
   const { value, issues } = parseIpAddrText(fixture('seed/host-ip-addr-before.txt'));
-  assert.deepEqual(value.map((l) => l.name), ['lo', 'ens33', 'virbr0', 'virbr0-nic', 'docker0']);
+  assert.deepEqual(
+    value.map((l) => l.name),
+    ['lo', 'ens33', 'virbr0', 'virbr0-nic', 'docker0'],
+  );
   assert.deepEqual(byName(value, 'docker0').flags, ['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP']);
   assert.equal(byName(value, 'lo').state, 'UNKNOWN');
   assert.equal(byName(value, 'lo').mtu, 65536);
@@ -82,7 +96,10 @@ test('seed tomcat01: eth0@if11 is ifindex 10 with 172.17.0.2/16', () => {
   assert.equal(eth0.peerIfindex, 11);
   assert.equal(eth0.linkNetnsId, null, 'the iproute2 in tomcat:8.0 printed no link-netnsid');
   assert.deepEqual(eth0.addresses, [{ family: 'inet', address: '172.17.0.2', prefixlen: 16, scope: 'global' }]);
-  assert.deepEqual(issues.map((i) => i.line), [1, 10]);
+  assert.deepEqual(
+    issues.map((i) => i.line),
+    [1, 10],
+  );
   assert.match(issues[0]?.reason ?? '', /prompt/);
 });
 
@@ -96,14 +113,27 @@ test('live host: every veth keeps its peer index and netns id; -d gives the kind
   assert.equal(byName(plain.value, 'veth58d52e1').master, 'br-33d8b577e114');
   assert.deepEqual(
     detailed.value.map((l) => [l.name, l.kind]),
-    [['lo', null], ['ifb0', 'ifb'], ['ifb1', 'ifb'], ['eth0', null], ['docker0', 'bridge'], ['vethca9a47f', 'veth'],
-      ['veth0d1506b', 'veth'], ['br-33d8b577e114', 'bridge'], ['veth58d52e1', 'veth'], ['veth73d8699', 'veth']],
+    [
+      ['lo', null],
+      ['ifb0', 'ifb'],
+      ['ifb1', 'ifb'],
+      ['eth0', null],
+      ['docker0', 'bridge'],
+      ['vethca9a47f', 'veth'],
+      ['veth0d1506b', 'veth'],
+      ['br-33d8b577e114', 'bridge'],
+      ['veth58d52e1', 'veth'],
+      ['veth73d8699', 'veth'],
+    ],
   );
   // `ip -d addr` has both the kind and the addresses.
   const both = parseIpAddrText(fixture('live-debian12-docker20.10/host-ip-d-addr.txt'));
   assert.deepEqual(both.issues, []);
   const eth0 = byName(both.value, 'eth0');
-  assert.deepEqual(eth0.addresses.map((a) => `${a.address}/${a.prefixlen} ${a.scope}`), ['192.0.2.2/24 global', 'fd00::2/64 global', 'fe80::fc:ff:fe00:1/64 link']);
+  assert.deepEqual(
+    eth0.addresses.map((a) => `${a.address}/${a.prefixlen} ${a.scope}`),
+    ['192.0.2.2/24 global', 'fd00::2/64 global', 'fe80::fc:ff:fe00:1/64 link'],
+  );
   assert.equal(byName(both.value, 'docker0').kind, 'bridge');
 });
 
@@ -127,7 +157,10 @@ test('lab netns: same-namespace peers by name, macvlan/vxlan kinds, secondary an
   assert.deepEqual(issues, []);
   const vethA = byName(value, 'vethA');
   assert.deepEqual([vethA.peerName, vethA.peerIfindex, vethA.kind], ['vethB', 2, 'veth']);
-  assert.deepEqual(vethA.addresses.map((a) => a.address), ['10.99.0.1', '10.99.0.2']);
+  assert.deepEqual(
+    vethA.addresses.map((a) => a.address),
+    ['10.99.0.1', '10.99.0.2'],
+  );
   const vethB = byName(value, 'vethB');
   assert.deepEqual([vethB.peerName, vethB.peerIfindex, vethB.master], ['vethA', 3, 'br-lab']);
   assert.equal(vethB.kind, 'veth', 'the bridge_slave line is not the kind');
@@ -142,7 +175,10 @@ test('lab netns: same-namespace peers by name, macvlan/vxlan kinds, secondary an
   assert.equal(value.length, 8);
   const busybox = parseIpAddrText(fixture('live-debian12-lab-netns/busybox-ip-addr.txt'));
   assert.deepEqual(busybox.issues, []);
-  assert.deepEqual(busybox.value.map((l) => [l.name, l.peerIfindex]), value.map((l) => [l.name, l.peerIfindex]));
+  assert.deepEqual(
+    busybox.value.map((l) => [l.name, l.peerIfindex]),
+    value.map((l) => [l.name, l.peerIfindex]),
+  );
 });
 
 test('named peer namespace: link-netns NAME is kept, linkNetnsId stays null', () => {
@@ -156,7 +192,10 @@ test('named peer namespace: link-netns NAME is kept, linkNetnsId stays null', ()
 
 test('github pastes: prompts reported, same-netns veth pair, old `@if3` without netns id', () => {
   const vagrant = parseIpAddrText(fixture('github-links-bridges/yanlele-node-index-69-ip-link.txt'));
-  assert.deepEqual(vagrant.issues.map((i) => i.line), [1, 2]);
+  assert.deepEqual(
+    vagrant.issues.map((i) => i.line),
+    [1, 2],
+  );
   const t2 = byName(vagrant.value, 'veth-test2');
   assert.deepEqual([t2.ifindex, t2.peerName, t2.peerIfindex, t2.state], [5, 'veth-test1', 6, 'DOWN']);
   assert.ok(t2.flags.includes('M-DOWN'));
@@ -168,13 +207,26 @@ test('github pastes: prompts reported, same-netns veth pair, old `@if3` without 
 
 test('github pastes: @NONE tunnels have no peer; openvswitch_slave is not a kind', () => {
   const unraid = parseIpAddrText(fixture('github-links-bridges/systeminformation-186-ip-link-list-partial.txt'));
-  assert.deepEqual(unraid.issues.map((i) => i.line), [1]);
-  assert.deepEqual(unraid.value.map((l) => [l.name, l.peerIfindex, l.peerName]), [
-    ['lo', null, null], ['tunl0', null, null], ['gre0', null, null], ['gretap0', null, null], ['erspan0', null, null],
-  ]);
+  assert.deepEqual(
+    unraid.issues.map((i) => i.line),
+    [1],
+  );
+  assert.deepEqual(
+    unraid.value.map((l) => [l.name, l.peerIfindex, l.peerName]),
+    [
+      ['lo', null, null],
+      ['tunl0', null, null],
+      ['gre0', null, null],
+      ['gretap0', null, null],
+      ['erspan0', null, null],
+    ],
+  );
   assert.equal(byName(unraid.value, 'tunl0').mac, null, 'link/ipip carries an IPv4 address, not a MAC');
   const mininet = parseIpAddrText(fixture('github-links-bridges/mininet-831-ip-d-link-show-partial.txt'));
-  assert.deepEqual(mininet.issues.map((i) => i.line), [1]);
+  assert.deepEqual(
+    mininet.issues.map((i) => i.line),
+    [1],
+  );
   const s2 = byName(mininet.value, 's2-eth4');
   assert.deepEqual([s2.kind, s2.master, s2.peerName, s2.peerIfindex], ['veth', 'ovs-system', 's1-eth1', 5]);
   assert.equal(byName(mininet.value, 'eth0').kind, null, 'generic -d attributes are not a kind');
@@ -186,7 +238,18 @@ test('two listings pasted together: repeated ifindexes and names are reported', 
   const { value, issues } = parseIpAddrText(`${before}\n${after}`);
   assert.equal(value.length, 12);
   const repeated = issues.filter((i) => i.line === 0).map((i) => i.text);
-  assert.deepEqual(repeated.sort(), ['docker0', 'ens33', 'ifindex 1', 'ifindex 2', 'ifindex 3', 'ifindex 4', 'ifindex 5', 'lo', 'virbr0', 'virbr0-nic']);
+  assert.deepEqual(repeated.sort(), [
+    'docker0',
+    'ens33',
+    'ifindex 1',
+    'ifindex 2',
+    'ifindex 3',
+    'ifindex 4',
+    'ifindex 5',
+    'lo',
+    'virbr0',
+    'virbr0-nic',
+  ]);
 });
 
 test('a paste without its final newline is flagged only when the last line carried data', () => {
@@ -197,7 +260,10 @@ test('a paste without its final newline is flagged only when the last line carri
   const header = text.slice(0, at + ' mtu 15'.length);
   const { value, issues } = parseIpAddrText(header);
   assert.equal(value.at(-1)?.mtu, 15);
-  assert.deepEqual(issues.map((i) => i.reason), ['no newline after the last line: it may be cut short']);
+  assert.deepEqual(
+    issues.map((i) => i.reason),
+    ['no newline after the last line: it may be cut short'],
+  );
 });
 
 test('no fixture yields a name with @, : or whitespace, or a name taken from lifetime lines', () => {
@@ -220,7 +286,11 @@ test('CRLF input parses like LF input', () => {
     const lf = parseIpAddrText(text);
     const crlf = parseIpAddrText(text.replace(/\n/g, '\r\n'));
     assert.deepEqual(crlf.value, lf.value, path);
-    assert.deepEqual(crlf.issues.map((i) => i.line), lf.issues.map((i) => i.line), path);
+    assert.deepEqual(
+      crlf.issues.map((i) => i.line),
+      lf.issues.map((i) => i.line),
+      path,
+    );
   }
 });
 
@@ -255,7 +325,10 @@ test('shuffled, truncated and garbage input never throws and never invents a lin
   const huge = `1: ${'a'.repeat(1_000_000)}: <UP> mtu 1500\n    ${'inet '.repeat(200_000)}\n${'9'.repeat(500_000)}`;
   const parsed = parseIpAddrText(huge);
   assert.equal(parsed.value.length, 0, 'no kernel link name is a million characters long');
-  assert.deepEqual(parsed.issues.map((i) => i.line), [1, 2, 3]);
+  assert.deepEqual(
+    parsed.issues.map((i) => i.line),
+    [1, 2, 3],
+  );
   assert.ok(parsed.issues.every((i) => i.text.length <= 201));
   assert.deepEqual(parseIpAddrText(''), { value: [], issues: [] });
 });
@@ -264,17 +337,26 @@ test('lab host: a container on two networks has two veths with the same netns id
   const { value, issues } = parseIpAddrText(fixture('live-debian12-lab-host/ip-d-addr.txt'));
   assert.deepEqual(issues, []);
   const seven = value.filter((l) => l.linkNetnsId === 7).map((l) => [l.name, l.peerIfindex, l.master]);
-  assert.deepEqual(seven, [['vethcaf523f', 105, 'dnlab0'], ['veth2aa588c', 107, 'br-ebc43d587153']]);
+  assert.deepEqual(seven, [
+    ['vethcaf523f', 105, 'dnlab0'],
+    ['veth2aa588c', 107, 'br-ebc43d587153'],
+  ]);
   assert.equal(byName(value, 'dnlab-dummy0').kind, 'bridge', 'the kind comes from -d, not from the name');
   assert.equal(byName(value, 'dnlab-dummy0').state, 'UNKNOWN');
-  assert.deepEqual(value.filter((l) => l.master === 'docker_gwbridge').map((l) => l.name), ['veth61b5ff1', 'veth84c7202', 'veth8cdd26b']);
+  assert.deepEqual(
+    value.filter((l) => l.master === 'docker_gwbridge').map((l) => l.name),
+    ['veth61b5ff1', 'veth84c7202', 'veth8cdd26b'],
+  );
 });
 
 test('`ip -o link` (one line per link) reads like the multi-line output', () => {
   const oneline = parseIpAddrText(fixture('live-debian12-lab-host/ip-o-link.txt'));
   assert.deepEqual(oneline.issues, []);
   const full = parseIpAddrText(fixture('live-debian12-lab-host/ip-d-addr.txt')).value;
-  assert.deepEqual(oneline.value, full.map((l) => ({ ...l, kind: null, addresses: [] })));
+  assert.deepEqual(
+    oneline.value,
+    full.map((l) => ({ ...l, kind: null, addresses: [] })),
+  );
 });
 
 test('`ip -o addr` is not understood: one issue per line and no link invented', () => {

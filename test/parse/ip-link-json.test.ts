@@ -5,7 +5,6 @@ import { parseIpAddrText } from '../../src/parse/ip-addr-text.js';
 import type { Link } from '../../src/model/link.js';
 import { fixture } from './helpers.js';
 
-
 function byName(links: Link[], name: string): Link {
   const link = links.find((l) => l.name === name);
   assert.ok(link, `no link named ${name}`);
@@ -15,7 +14,10 @@ function byName(links: Link[], name: string): Link {
 test('live host `ip -j -d addr`: veth peers, netns ids, masters, kinds and addresses', () => {
   const { value, issues } = parseIpLinkJson(fixture('live-debian12-docker20.10/host-ip-j-d-addr.json'));
   assert.deepEqual(issues, []);
-  assert.deepEqual(value.map((l) => l.ifindex), [1, 2, 3, 4, 5, 7, 9, 10, 14, 16]);
+  assert.deepEqual(
+    value.map((l) => l.ifindex),
+    [1, 2, 3, 4, 5, 7, 9, 10, 14, 16],
+  );
   const veth = byName(value, 'veth73d8699');
   assert.deepEqual(
     [veth.ifindex, veth.peerIfindex, veth.peerName, veth.linkNetnsId, veth.master, veth.kind, veth.mac, veth.state],
@@ -36,8 +38,14 @@ test('JSON and text of the same host agree', () => {
   const text = parseIpAddrText(fixture('live-debian12-docker20.10/host-ip-d-addr.txt')).value;
   assert.deepEqual(json, text);
   const jsonLink = parseIpLinkJson(fixture('live-debian12-docker20.10/host-ip-j-d-link.json')).value;
-  assert.deepEqual(jsonLink.map((l) => ({ ...l, addresses: [] })), json.map((l) => ({ ...l, addresses: [] })));
-  assert.ok(jsonLink.every((l) => l.addresses.length === 0), '`ip -j link` has no addr_info');
+  assert.deepEqual(
+    jsonLink.map((l) => ({ ...l, addresses: [] })),
+    json.map((l) => ({ ...l, addresses: [] })),
+  );
+  assert.ok(
+    jsonLink.every((l) => l.addresses.length === 0),
+    '`ip -j link` has no addr_info',
+  );
 });
 
 test('container side: link_index + link_netnsid 0 point at the host veth', () => {
@@ -54,12 +62,21 @@ test('lab netns: "link" names a same-namespace peer and is resolved to its ifind
   assert.deepEqual(
     value.map((l) => [l.name, l.peerName, l.peerIfindex, l.kind]),
     [
-      ['lo', null, null, null], ['vethB', 'vethA', 3, 'veth'], ['vethA', 'vethB', 2, 'veth'], ['br-lab', null, null, 'bridge'],
-      ['macvlan0', 'vethA', 3, 'macvlan'], ['vxlan42', null, null, 'vxlan'], ['mv-eth0', 'eth0', 15, 'macvlan'], ['eth0', null, 16, 'veth'],
+      ['lo', null, null, null],
+      ['vethB', 'vethA', 3, 'veth'],
+      ['vethA', 'vethB', 2, 'veth'],
+      ['br-lab', null, null, 'bridge'],
+      ['macvlan0', 'vethA', 3, 'macvlan'],
+      ['vxlan42', null, null, 'vxlan'],
+      ['mv-eth0', 'eth0', 15, 'macvlan'],
+      ['eth0', null, 16, 'veth'],
     ],
   );
   assert.equal(byName(value, 'vethB').master, 'br-lab');
-  assert.deepEqual(byName(value, 'vethA').addresses.map((a) => a.address), ['10.99.0.1', '10.99.0.2']);
+  assert.deepEqual(
+    byName(value, 'vethA').addresses.map((a) => a.address),
+    ['10.99.0.1', '10.99.0.2'],
+  );
   assert.deepEqual(value, parseIpAddrText(fixture('live-debian12-lab-netns/ip-d-addr.txt')).value);
 });
 
@@ -82,17 +99,30 @@ test('entries without ifindex or ifname are reported and skipped', () => {
   const { value, issues } = parseIpLinkJson(JSON.stringify([...entries, {}, null, 7]));
   assert.equal(value.length, entries.length - 2);
   assert.ok(!value.some((l) => l.name === 'ifb1' || l.ifindex === 7));
-  assert.deepEqual(issues.map((i) => i.reason.split(':')[0]), ['entry 2', 'entry 5', 'entry 10', 'entry 11', 'entry 12']);
+  assert.deepEqual(
+    issues.map((i) => i.reason.split(':')[0]),
+    ['entry 2', 'entry 5', 'entry 10', 'entry 11', 'entry 12'],
+  );
 });
 
 test('wrongly typed fields are not trusted', () => {
   const entries = JSON.parse(fixture('live-debian12-docker20.10/host-ip-j-d-addr.json')) as Record<string, unknown>[];
   const veth = entries.find((e) => e.ifname === 'veth73d8699');
   assert.ok(veth);
-  Object.assign(veth, { link_index: '15', link_netnsid: -1, mtu: 'big', master: 5, flags: 'UP', addr_info: [{ family: 'inet', local: 'x', prefixlen: 8 }] });
+  Object.assign(veth, {
+    link_index: '15',
+    link_netnsid: -1,
+    mtu: 'big',
+    master: 5,
+    flags: 'UP',
+    addr_info: [{ family: 'inet', local: 'x', prefixlen: 8 }],
+  });
   const { value, issues } = parseIpLinkJson(JSON.stringify(entries));
   const link = byName(value, 'veth73d8699');
-  assert.deepEqual([link.peerIfindex, link.linkNetnsId, link.mtu, link.master, link.flags, link.addresses], [null, null, null, null, [], []]);
+  assert.deepEqual(
+    [link.peerIfindex, link.linkNetnsId, link.mtu, link.master, link.flags, link.addresses],
+    [null, null, null, null, [], []],
+  );
   assert.equal(issues.length, 1);
   assert.match(issues[0]?.reason ?? '', /address not understood/);
 });

@@ -4,8 +4,6 @@ import { parseIptablesNatText } from '../../src/parse/iptables-nat-text.js';
 import type { NatRule } from '../../src/model/nat-rule.js';
 import { fixture, prng, rule } from './helpers.js';
 
-
-
 const LISTINGS = [
   'seed/iptables-nat.txt',
   'live-debian12-scratch-netns/no-target-iptables-nat-vnL.txt',
@@ -355,7 +353,6 @@ test('every listing fixture parses without internal errors', () => {
     }
   }
 });
-
 
 test('truncated, shuffled and random input never throws', () => {
   const rnd = prng(20261128);

@@ -5,13 +5,11 @@ import { parseIptablesNatText } from '../../src/parse/iptables-nat-text.js';
 import type { NatRule, NatTable } from '../../src/model/nat-rule.js';
 import { fixture, prng, rule } from './helpers.js';
 
-
 function table(tables: NatTable[], name: string): NatTable {
   const t = tables.find((x) => x.name === name);
   assert.ok(t, `no table ${name}`);
   return t;
 }
-
 
 const DUMPS = [
   'live-debian12-docker20.10/iptables-save.txt',
@@ -130,7 +128,12 @@ test('xtables-nft warning and generator: legacy tables present', () => {
   assert.equal(nat.rules.length, 20);
   const legacy = parseIptablesSave(fixture('live-debian12-scratch-netns/iptables-legacy-save.txt'));
   assert.deepEqual(legacy.issues, []);
-  assert.deepEqual(table(legacy.value, 'nat').origin, { tool: 'iptables-save', version: '1.8.9', backend: null, legacyTablesPresent: false });
+  assert.deepEqual(table(legacy.value, 'nat').origin, {
+    tool: 'iptables-save',
+    version: '1.8.9',
+    backend: null,
+    legacyTablesPresent: false,
+  });
 });
 
 test('ip6tables-save: family from the tool name, bracketed DNAT addresses', () => {
@@ -196,7 +199,10 @@ test('Kubernetes rules: quoted comments, no dport, a line the paste wrapped', ()
   const w = parseIptablesSave(fixture('github-issues/kubernetes-75893-iptables-save-nat-excerpt.txt'));
   const reasons = w.issues.map((i) => [i.line, i.reason]);
   assert.deepEqual(reasons[0], [1, 'no *table line before this: assuming table nat']);
-  assert.ok(reasons.some(([l, r]) => l === 32 && /not an iptables-save line/.test(String(r))), JSON.stringify(reasons));
+  assert.ok(
+    reasons.some(([l, r]) => l === 32 && /not an iptables-save line/.test(String(r))),
+    JSON.stringify(reasons),
+  );
   assert.ok(reasons.some(([, r]) => /no COMMIT/.test(String(r))));
   const wnat = table(w.value, 'nat');
   assert.equal(rule(wnat, 'KUBE-POSTROUTING', 1).target, 'S'); // what the wrapped line says, reported above
@@ -261,7 +267,6 @@ test('quoting: a comment with spaces, and the same rule cut inside its quote', (
   assert.equal(issues.length, 2); // the chain has no ":KUBE-POSTROUTING" line; the cut rule
   assert.ok(issues.some((i) => i.line === 3 && /unterminated quote/.test(i.reason)));
 });
-
 
 test('truncated, shuffled and random input never throws', () => {
   const rnd = prng(1128);

@@ -5,13 +5,11 @@ import { parseIptablesSave } from '../../src/parse/iptables-save.js';
 import type { NatTable } from '../../src/model/nat-rule.js';
 import { fixture, prng, rule } from './helpers.js';
 
-
 function table(tables: NatTable[], family: string, name: string): NatTable {
   const t = tables.find((x) => x.family === family && x.name === name);
   assert.ok(t, `no table ${family} ${name}`);
   return t;
 }
-
 
 const RULESETS = [
   'moby-nftabler-golden/nft-j-list-ruleset.json',
@@ -66,10 +64,7 @@ test('Docker 29 nftables backend: ip and ip6 docker-bridges, DNAT with comment',
 test('base chains, verdict maps and references through them', () => {
   const v4 = table(parseNftJson(fixture('moby-nftabler-golden/nft-j-list-ruleset.json')).value, 'ipv4', 'docker-bridges');
   const pre = v4.chains.find((c) => c.name === 'nat-PREROUTING');
-  assert.deepEqual(
-    [pre?.hook, pre?.type, pre?.priority, pre?.policy, pre?.references],
-    ['prerouting', 'nat', -100, 'ACCEPT', null],
-  );
+  assert.deepEqual([pre?.hook, pre?.type, pre?.priority, pre?.policy, pre?.references], ['prerouting', 'nat', -100, 'ACCEPT', null]);
   assert.equal(v4.chains.find((c) => c.name === 'raw-PREROUTING')?.priority, -300);
   // Reached by jumps from nat-PREROUTING and nat-OUTPUT.
   assert.equal(v4.chains.find((c) => c.name === 'nat-prerouting-and-output')?.references, 2);
@@ -212,7 +207,6 @@ test('every ruleset parses without internal errors, numbers count per chain', ()
   }
 });
 
-
 /** Replaces one value somewhere in a JSON tree with something of another shape. */
 function mutate(node: unknown, rnd: () => number): unknown {
   const junk: unknown[] = [null, 0, -1, 'x', [], {}, { set: 1 }, { range: [5] }, { prefix: null }, true, 1e309, '@'];
@@ -240,7 +234,14 @@ test('truncated, mutated and random input never throws', () => {
       assert.ok(Array.isArray(r.value) && Array.isArray(r.issues));
     }
   }
-  for (const s of ['', 'null', '[]', '{}', '{"nftables": 1}', '{"nftables": [1, "x", null, {"rule": 5}, {"rule": {}}, {"a": 1, "b": 2}]}']) {
+  for (const s of [
+    '',
+    'null',
+    '[]',
+    '{}',
+    '{"nftables": 1}',
+    '{"nftables": [1, "x", null, {"rule": 5}, {"rule": {}}, {"a": 1, "b": 2}]}',
+  ]) {
     const r = parseNftJson(s);
     assert.ok(r.issues.length > 0, s);
   }

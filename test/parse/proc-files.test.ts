@@ -11,8 +11,14 @@ test('/proc/net/tcp6 of tomcat-tml: httpd listens on [::]:8080, connections from
   const { value, issues } = parseProcNetSockets(fixture('tomcat-tml-tcp6.txt'), 'tcp', 'ipv6');
   assert.deepEqual(issues, []);
   const listen = value.filter((s) => s.state === 'LISTEN');
-  assert.deepEqual(listen.map((s) => [s.localIp, s.localPort, s.inode]), [['::', 8080, 243063]]);
-  assert.deepEqual(value.filter((s) => s.state === 'TIME_WAIT').map((s) => s.localIp), ['::ffff:172.17.0.147', '::ffff:172.17.0.147']);
+  assert.deepEqual(
+    listen.map((s) => [s.localIp, s.localPort, s.inode]),
+    [['::', 8080, 243063]],
+  );
+  assert.deepEqual(
+    value.filter((s) => s.state === 'TIME_WAIT').map((s) => s.localIp),
+    ['::ffff:172.17.0.147', '::ffff:172.17.0.147'],
+  );
 });
 
 test('/proc/net/tcp of the host: little-endian IPv4 words', () => {
@@ -28,6 +34,10 @@ test('garbage lines become issues with line numbers', () => {
 });
 
 test('resolv.conf: embedded DNS on a user-defined network, the host resolver on the default bridge', () => {
-  assert.deepEqual(parseResolvConf(fixture('lab-web-resolv.conf')).value, { nameservers: ['127.0.0.11'], search: [], options: ['ndots:0'] });
+  assert.deepEqual(parseResolvConf(fixture('lab-web-resolv.conf')).value, {
+    nameservers: ['127.0.0.11'],
+    search: [],
+    options: ['ndots:0'],
+  });
   assert.deepEqual(parseResolvConf(fixture('tomcat-tml-resolv.conf')).value.nameservers, ['10.255.255.53']);
 });

@@ -7,11 +7,76 @@ export const lineBreak = fc.constantFrom('\n', '\r\n', '\r');
 
 // Characters parsers split or anchor on, and the ones terminals and decoders choke on.
 const NASTY = [
-  '\u0000', '\u001b[31m', '\u001b]0;x\u0007', '\r', '\t', '\v', '\f', '\u0085', '\u00a0', '\u2028', '\ufeff', '\ufffd',
-  '\ud800', '\udfff', '😀', ' ', '  ', '@', ':', '/', '<', '>', '[', ']', '(', ')', '"', "'", '\\', '#', '$', '*', '!', '-', '--',
-  '0', '1', '65535', '65536', '4294967296', '-1', '1e400', 'NaN', '9'.repeat(30), 'link/', 'inet', 'inet6', 'veth', '@if',
-  'link-netnsid', 'master', 'Chain', 'policy', 'references', 'target', '-A', '-j', 'DNAT', '--to-destination', 'COMMIT',
-  '*nat', 'to:', 'dpt:', '/* ', ' */', 'valid_lft', 'forever', 'nameserver', 'docker-proxy', '-host-port',
+  '\u0000',
+  '\u001b[31m',
+  '\u001b]0;x\u0007',
+  '\r',
+  '\t',
+  '\v',
+  '\f',
+  '\u0085',
+  '\u00a0',
+  '\u2028',
+  '\ufeff',
+  '\ufffd',
+  '\ud800',
+  '\udfff',
+  '😀',
+  ' ',
+  '  ',
+  '@',
+  ':',
+  '/',
+  '<',
+  '>',
+  '[',
+  ']',
+  '(',
+  ')',
+  '"',
+  "'",
+  '\\',
+  '#',
+  '$',
+  '*',
+  '!',
+  '-',
+  '--',
+  '0',
+  '1',
+  '65535',
+  '65536',
+  '4294967296',
+  '-1',
+  '1e400',
+  'NaN',
+  '9'.repeat(30),
+  'link/',
+  'inet',
+  'inet6',
+  'veth',
+  '@if',
+  'link-netnsid',
+  'master',
+  'Chain',
+  'policy',
+  'references',
+  'target',
+  '-A',
+  '-j',
+  'DNAT',
+  '--to-destination',
+  'COMMIT',
+  '*nat',
+  'to:',
+  'dpt:',
+  '/* ',
+  ' */',
+  'valid_lft',
+  'forever',
+  'nameserver',
+  'docker-proxy',
+  '-host-port',
 ];
 
 /** A line of noise: arbitrary code points, or runs of the characters parsers care about. */
@@ -43,10 +108,21 @@ export function noisyText(fixtures: readonly Fixture[]): fc.Arbitrary<string> {
     // A real line cut anywhere, with noise after the cut.
     { weight: 2, arbitrary: fc.tuple(real, fc.nat(), noiseLine).map(([l, k, s]) => l.slice(0, k % (l.length + 1)) + s) },
     // A real line with one character replaced.
-    { weight: 1, arbitrary: fc.tuple(real, fc.nat(), fc.constantFrom(...NASTY)).map(([l, k, s]) => { const i = k % (l.length + 1); return l.slice(0, i) + s + l.slice(i + 1); }) },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(real, fc.nat(), fc.constantFrom(...NASTY)).map(([l, k, s]) => {
+        const i = k % (l.length + 1);
+        return l.slice(0, i) + s + l.slice(i + 1);
+      }),
+    },
     // A huge line: a real one repeated, or a run of one character.
     { weight: 1, arbitrary: fc.tuple(real, fc.integer({ min: 50, max: 2000 })).map(([l, n]) => l.repeat(n)) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(' ', '\t', '@', ':', '[', '"', '0', 'a', '#'), fc.integer({ min: 1000, max: 50_000 }), noiseLine).map(([c, n, s]) => c.repeat(n) + s) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.constantFrom(' ', '\t', '@', ':', '[', '"', '0', 'a', '#'), fc.integer({ min: 1000, max: 50_000 }), noiseLine)
+        .map(([c, n, s]) => c.repeat(n) + s),
+    },
   );
   return fc.tuple(fc.array(line, { maxLength: 80 }), lineBreak, fc.boolean()).map(([ls, nl, end]) => ls.join(nl) + (end ? nl : ''));
 }
@@ -54,7 +130,11 @@ export function noisyText(fixtures: readonly Fixture[]): fc.Arbitrary<string> {
 /** A real fixture as bytes with some of them flipped to non-ASCII, decoded as UTF-8 or Latin-1. */
 export function mangledBytes(fixtures: readonly Fixture[]): fc.Arbitrary<string> {
   return fc
-    .tuple(fc.constantFrom(...fixtures), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0x80, max: 0xff })), { maxLength: 20 }), fc.constantFrom('utf-8', 'latin1'))
+    .tuple(
+      fc.constantFrom(...fixtures),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0x80, max: 0xff })), { maxLength: 20 }),
+      fc.constantFrom('utf-8', 'latin1'),
+    )
     .map(([f, flips, enc]) => {
       const bytes = Buffer.from(f.text, 'utf8');
       for (const [at, b] of flips) if (bytes.length > 0) bytes[at % bytes.length] = b;
@@ -85,7 +165,9 @@ export function removedLines(fixtures: readonly Fixture[]): fc.Arbitrary<{ fixtu
 
 /** One fixture cut at any character. */
 export function truncated(fixtures: readonly Fixture[]): fc.Arbitrary<{ fixture: Fixture; text: string }> {
-  return fc.tuple(fc.constantFrom(...fixtures), fc.nat()).map(([fixture, at]) => ({ fixture, text: fixture.text.slice(0, at % (fixture.text.length + 1)) }));
+  return fc
+    .tuple(fc.constantFrom(...fixtures), fc.nat())
+    .map(([fixture, at]) => ({ fixture, text: fixture.text.slice(0, at % (fixture.text.length + 1)) }));
 }
 
 /** Every place in a JSON document where a value sits, as a path of keys and indexes. */

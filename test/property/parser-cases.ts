@@ -85,7 +85,8 @@ function fixtures(match: (name: string, path: string) => boolean): Fixture[] {
 // ---- helpers ----
 
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const rec = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const rec = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isIndex = (v: unknown): boolean => isCount(v) && (v as number) > 0;
 const nullOr = (v: unknown, ok: (x: unknown) => boolean): boolean => v === null || ok(v);
@@ -110,9 +111,12 @@ function linkFacts(links: Link[]): string[] {
 
 function linkShape(value: unknown): string | null {
   for (const l of arr(value) as Link[]) {
-    if (!isIndex(l.ifindex) || typeof l.name !== 'string' || l.name === '') return `bad link identity ${JSON.stringify([l.ifindex, l.name])}`;
-    if (!nullOr(l.peerIfindex, isIndex) || !nullOr(l.linkNetnsId, isCount) || !nullOr(l.mtu, isCount)) return `bad link numbers on ${l.name}`;
-    for (const a of l.addresses) if (!(isCount(a.prefixlen) && a.prefixlen <= (a.family === 'inet' ? 32 : 128))) return `bad prefix on ${l.name}`;
+    if (!isIndex(l.ifindex) || typeof l.name !== 'string' || l.name === '')
+      return `bad link identity ${JSON.stringify([l.ifindex, l.name])}`;
+    if (!nullOr(l.peerIfindex, isIndex) || !nullOr(l.linkNetnsId, isCount) || !nullOr(l.mtu, isCount))
+      return `bad link numbers on ${l.name}`;
+    for (const a of l.addresses)
+      if (!(isCount(a.prefixlen) && a.prefixlen <= (a.family === 'inet' ? 32 : 128))) return `bad prefix on ${l.name}`;
   }
   return null;
 }
@@ -120,7 +124,8 @@ function linkShape(value: unknown): string | null {
 function textLinkTied(value: unknown, lines: string[]): string | null {
   for (const l of arr(value) as Link[]) {
     if (/[\s:@/]/.test(l.name) || l.name.length > 15) return `link name ${JSON.stringify(l.name)} is not a kernel interface name`;
-    if (!lines.some((line) => line.startsWith(`${l.ifindex}:`) && line.includes(l.name))) return `link ${l.ifindex}:${l.name} comes from no header line`;
+    if (!lines.some((line) => line.startsWith(`${l.ifindex}:`) && line.includes(l.name)))
+      return `link ${l.ifindex}:${l.name} comes from no header line`;
   }
   return null;
 }
@@ -154,7 +159,21 @@ function ruleTied(value: unknown, lines: string[]): string | null {
 
 function natTextRuleIds(value: unknown): string[] {
   return tables(value).flatMap((t) =>
-    t.rules.map((r) => JSON.stringify([r.text, r.target, r.protocol, r.inInterface, r.outInterface, r.source, r.destination, r.dport, r.sport, r.dnatTo, r.snatTo])),
+    t.rules.map((r) =>
+      JSON.stringify([
+        r.text,
+        r.target,
+        r.protocol,
+        r.inInterface,
+        r.outInterface,
+        r.source,
+        r.destination,
+        r.dport,
+        r.sport,
+        r.dnatTo,
+        r.snatTo,
+      ]),
+    ),
   );
 }
 
@@ -196,7 +215,8 @@ const brctlShow: ParserCase = {
   fixtures: fixtures((n) => n.endsWith('brctl-show.txt')),
   // Which bridge a continuation line belongs to is not checked under line loss: a lost bridge line
   // leaves its continuation lines indistinguishable from the bridge above's (see the report of issue 7).
-  ids: (v) => (arr(v) as { name: string; interfaces: string[] }[]).flatMap((b) => [`bridge ${b.name}`, ...b.interfaces.map((i) => `port ${i}`)]),
+  ids: (v) =>
+    (arr(v) as { name: string; interfaces: string[] }[]).flatMap((b) => [`bridge ${b.name}`, ...b.interfaces.map((i) => `port ${i}`)]),
   tied: (v, lines) => {
     for (const b of arr(v) as { name: string; interfaces: string[] }[]) {
       if (!lines.some((l) => l.trim().split(/\s+/)[0] === b.name)) return `bridge ${b.name} starts no line`;
@@ -212,9 +232,13 @@ const dockerPsText: ParserCase = {
   format: 'lines',
   fixtures: fixtures((n, p) => n === 'docker-ps.txt' || p.endsWith('docker/ps.txt')),
   ids: (v) => (arr(v) as { id: string; name: string }[]).map((c) => `${c.id}\t${c.name}`),
-  contextIds: (p) => (arr(p.value) as { id: string; name: string; image: string; state: string; ports: unknown }[]).map((c) => JSON.stringify([c.id, c.name, c.image, c.state, c.ports])),
+  contextIds: (p) =>
+    (arr(p.value) as { id: string; name: string; image: string; state: string; ports: unknown }[]).map((c) =>
+      JSON.stringify([c.id, c.name, c.image, c.state, c.ports]),
+    ),
   tied: (v, lines) => {
-    for (const c of arr(v) as { id: string }[]) if (!/^[0-9a-f]{12}$/.test(c.id) || !lines.some((l) => l.startsWith(c.id))) return `container ${c.id} starts no line`;
+    for (const c of arr(v) as { id: string }[])
+      if (!/^[0-9a-f]{12}$/.test(c.id) || !lines.some((l) => l.startsWith(c.id))) return `container ${c.id} starts no line`;
     return null;
   },
   empty: (v) => arr(v).length === 0,
@@ -231,7 +255,8 @@ const containersJson: ParserCase = {
   contextIds: (p) => (arr(p.value) as unknown[]).map((c) => JSON.stringify(c)),
   shape: (v) => {
     for (const c of arr(v) as { id: unknown; name: unknown; pid: unknown; endpoints: unknown }[]) {
-      if (typeof c.id !== 'string' || c.id === '' || typeof c.name !== 'string') return `bad container identity ${JSON.stringify([c.id, c.name])}`;
+      if (typeof c.id !== 'string' || c.id === '' || typeof c.name !== 'string')
+        return `bad container identity ${JSON.stringify([c.id, c.name])}`;
       if (!nullOr(c.pid, isIndex) || !Array.isArray(c.endpoints)) return `bad container ${c.id}`;
     }
     return null;
@@ -261,7 +286,8 @@ const containerNetJson: ParserCase = {
   shape: (v) => {
     if (v === null) return null;
     for (const i of rec(v).interfaces as { name: unknown; ifindex: unknown; iflink: unknown }[]) {
-      if (typeof i.name !== 'string' || i.name === '' || !nullOr(i.ifindex, Number.isInteger) || !nullOr(i.iflink, Number.isInteger)) return `bad interface ${JSON.stringify(i)}`;
+      if (typeof i.name !== 'string' || i.name === '' || !nullOr(i.ifindex, Number.isInteger) || !nullOr(i.iflink, Number.isInteger))
+        return `bad interface ${JSON.stringify(i)}`;
     }
     return null;
   },
@@ -293,7 +319,9 @@ const iptablesNatText: ParserCase = {
   fixtureIds: (text) => {
     const lines = splitLines(text);
     const headers = [...new Set(lines.filter((l) => /\btarget\s+prot\b/.test(l)))];
-    return [text, ...headers.flatMap((h) => lines.map((l) => `Chain X (0 references)\n${h}\n${l}\n`))].flatMap((t) => natTextRuleIds(parseIptablesNatText(t).value));
+    return [text, ...headers.flatMap((h) => lines.map((l) => `Chain X (0 references)\n${h}\n${l}\n`))].flatMap((t) =>
+      natTextRuleIds(parseIptablesNatText(t).value),
+    );
   },
   contextIds: (p) => ruleIds(p.value),
   tied: ruleTied,
@@ -312,7 +340,9 @@ const iptablesSave: ParserCase = {
   // nat" (then the table is an announced assumption) or the rule joins the table above, which is reported too.
   contextIds: (p) => {
     const assumed = p.issues.some((i) => ASSUMED_TABLE.test(i.reason));
-    return tables(p.value).flatMap((t) => t.rules.flatMap((r) => [`${r.chain}\t${r.text}`, ...(assumed ? [] : [`${t.name}\t${r.chain}\t${r.text}`])]));
+    return tables(p.value).flatMap((t) =>
+      t.rules.flatMap((r) => [`${r.chain}\t${r.text}`, ...(assumed ? [] : [`${t.name}\t${r.chain}\t${r.text}`])]),
+    );
   },
   tied: ruleTied,
   shape: ruleShape,
@@ -325,7 +355,12 @@ const nftJson: ParserCase = {
   format: 'json',
   fixtures: fixtures((n) => /nft.*\.json$/.test(n)),
   ids: (v) => tables(v).flatMap((t) => t.rules.map((r) => `${t.family} ${t.name}\t${r.chain}\t${r.text}`)),
-  contextIds: (p) => tables(p.value).flatMap((t) => t.rules.map((r) => `${t.family} ${t.name}\t${r.chain}\t${r.handle}\t${r.text}\t${r.target}\t${JSON.stringify([r.dport, r.dnatTo, r.snatTo])}`)),
+  contextIds: (p) =>
+    tables(p.value).flatMap((t) =>
+      t.rules.map(
+        (r) => `${t.family} ${t.name}\t${r.chain}\t${r.handle}\t${r.text}\t${r.target}\t${JSON.stringify([r.dport, r.dnatTo, r.snatTo])}`,
+      ),
+    ),
   shape: ruleShape,
   empty: (v) => tables(v).length === 0,
   entries: {
@@ -340,9 +375,13 @@ function socketCase(file: string, protocol: 'tcp' | 'udp', family: 'ipv4' | 'ipv
     parse: (t) => parseProcNetSockets(t, protocol, family),
     format: 'lines',
     fixtures: fixtures((n) => n.endsWith(`-${file}.txt`)),
-    ids: (v) => (arr(v) as { localIp: string; localPort: number; inode: number; state: string }[]).map((s) => `${s.localIp}:${s.localPort} ${s.state} ${s.inode}`),
+    ids: (v) =>
+      (arr(v) as { localIp: string; localPort: number; inode: number; state: string }[]).map(
+        (s) => `${s.localIp}:${s.localPort} ${s.state} ${s.inode}`,
+      ),
     shape: (v) => {
-      for (const s of arr(v) as { localPort: unknown; inode: unknown }[]) if (!isCount(s.localPort) || (s.localPort as number) > 65535 || !isCount(s.inode)) return `bad socket ${JSON.stringify(s)}`;
+      for (const s of arr(v) as { localPort: unknown; inode: unknown }[])
+        if (!isCount(s.localPort) || (s.localPort as number) > 65535 || !isCount(s.inode)) return `bad socket ${JSON.stringify(s)}`;
       return null;
     },
     empty: (v) => arr(v).length === 0,
@@ -356,7 +395,11 @@ const resolvConf: ParserCase = {
   fixtures: fixtures((n) => n.endsWith('resolv.conf')),
   ids: (v) => {
     const r = rec(v) as { nameservers?: string[]; search?: string[]; options?: string[] };
-    return [...(r.nameservers ?? []).map((n) => `ns ${n}`), ...(r.search ?? []).map((s) => `search ${s}`), ...(r.options ?? []).map((o) => `option ${o}`)];
+    return [
+      ...(r.nameservers ?? []).map((n) => `ns ${n}`),
+      ...(r.search ?? []).map((s) => `search ${s}`),
+      ...(r.options ?? []).map((o) => `option ${o}`),
+    ];
   },
   empty: (v) => {
     const r = rec(v) as { nameservers: string[]; search: string[]; options: string[] };
@@ -379,7 +422,10 @@ const dockerProxyJson: ParserCase = {
   parse: parseDockerProxies,
   format: 'json',
   fixtures: fixtures((n) => n === 'docker-proxy.json'),
-  ids: (v) => (arr(v) as { pid: number; hostIp: string; hostPort: number; containerIp: string; containerPort: number }[]).map((p) => JSON.stringify([p.pid, p.hostIp, p.hostPort, p.containerIp, p.containerPort])),
+  ids: (v) =>
+    (arr(v) as { pid: number; hostIp: string; hostPort: number; containerIp: string; containerPort: number }[]).map((p) =>
+      JSON.stringify([p.pid, p.hostIp, p.hostPort, p.containerIp, p.containerPort]),
+    ),
   empty: (v) => arr(v).length === 0,
   // Text that does not start with "[" is read as `ps` output, whose other processes are skipped on purpose;
   // JSON that does not parse is reported (the cut-document property).
@@ -419,8 +465,14 @@ const containerFiles: ParserCase = {
     },
   ],
   ids: (v) => {
-    const f = rec(v) as { resolv?: { nameservers: string[] } | null; sockets?: { entries: { localIp: string; localPort: number; inode: number }[] } | null };
-    return [...(f.resolv?.nameservers ?? []).map((n) => `ns ${n}`), ...(f.sockets?.entries ?? []).map((s) => `${s.localIp}:${s.localPort} ${s.inode}`)];
+    const f = rec(v) as {
+      resolv?: { nameservers: string[] } | null;
+      sockets?: { entries: { localIp: string; localPort: number; inode: number }[] } | null;
+    };
+    return [
+      ...(f.resolv?.nameservers ?? []).map((n) => `ns ${n}`),
+      ...(f.sockets?.entries ?? []).map((s) => `${s.localIp}:${s.localPort} ${s.inode}`),
+    ];
   },
   empty: (v) => {
     const f = rec(v) as { resolv: unknown; sockets: unknown };

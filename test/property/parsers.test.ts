@@ -20,7 +20,10 @@ function check(c: ParserCase, text: string): Parsed<unknown> {
     throw new Error(`${c.name} threw on its input: ${(err as Error)?.stack ?? String(err)}`);
   }
   assert.ok(parsed !== null && typeof parsed === 'object' && Array.isArray(parsed.issues), `${c.name}: not a Parsed value`);
-  const bad = badIssueLines(text, parsed.issues) ?? c.shape?.(parsed.value) ?? (c.format === 'lines' ? (c.tied?.(parsed.value, splitLines(text)) ?? null) : null);
+  const bad =
+    badIssueLines(text, parsed.issues) ??
+    c.shape?.(parsed.value) ??
+    (c.format === 'lines' ? (c.tied?.(parsed.value, splitLines(text)) ?? null) : null);
   assert.equal(bad, null, `${c.name}: ${bad}`);
   return parsed;
 }
@@ -64,14 +67,21 @@ for (const c of CASES) {
     test(`${c.name}: input it does not recognise is reported, not silently dropped`, () => {
       // Noise without comment characters (resolv.conf and iptables skip comments on purpose).
       const garbage = fc
-        .array(fc.string({ unit: fc.constantFrom(...'abcXYZ019 .,=+%&?~|^{}_'.split('')), minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 20 })
+        .array(fc.string({ unit: fc.constantFrom(...'abcXYZ019 .,=+%&?~|^{}_'.split('')), minLength: 1, maxLength: 40 }), {
+          minLength: 1,
+          maxLength: 20,
+        })
         .filter((ls) => ls.some((l) => l.trim() !== ''))
         .map((ls) => ls.join('\n'));
-      const input = c.format === 'json' ? fc.oneof(garbage, fc.string({ unit: 'binary', minLength: 1, maxLength: 200 })).filter((t) => !isJson(t)) : garbage;
+      const input =
+        c.format === 'json'
+          ? fc.oneof(garbage, fc.string({ unit: 'binary', minLength: 1, maxLength: 200 })).filter((t) => !isJson(t))
+          : garbage;
       fc.assert(
         fc.property(input, (text) => {
           const p = check(c, text);
-          if (c.empty(p.value)) assert.ok(p.issues.length > 0, `${c.name} read nothing from ${JSON.stringify(text.slice(0, 120))} and said nothing`);
+          if (c.empty(p.value))
+            assert.ok(p.issues.length > 0, `${c.name} read nothing from ${JSON.stringify(text.slice(0, 120))} and said nothing`);
         }),
         params(60),
       );
@@ -96,7 +106,10 @@ for (const c of CASES) {
           const invented = missingFrom(idsOf(c, fixture.path), c.ids(p.value));
           if (invented.length === 0) return;
           const last = splitLines(text).length;
-          assert.ok(p.issues.some((i) => i.line === last), `${fixture.path} cut at ${text.length}: invented ${JSON.stringify(invented.slice(0, 3))} with no issue on line ${last}`);
+          assert.ok(
+            p.issues.some((i) => i.line === last),
+            `${fixture.path} cut at ${text.length}: invented ${JSON.stringify(invented.slice(0, 3))} with no issue on line ${last}`,
+          );
         }),
         params(100),
       );
@@ -126,7 +139,14 @@ for (const c of CASES) {
       return fc.array(fc.nat(Math.max(0, list.length - 1)), { maxLength: list.length * 2 }).map((idx) => ({
         fixture,
         list,
-        text: JSON.stringify(entries.with(doc, idx.filter((i) => i < list.length).map((i) => list[i])), null, 2),
+        text: JSON.stringify(
+          entries.with(
+            doc,
+            idx.filter((i) => i < list.length).map((i) => list[i]),
+          ),
+          null,
+          2,
+        ),
       }));
     });
 
@@ -152,7 +172,10 @@ for (const c of CASES) {
           .tuple(fc.nat(paths.length - 1), fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constant(undefined)))
           .map(([k, v]) => JSON.stringify(replaceAt(doc, paths[k] ?? [], v)) ?? 'null');
       });
-      fc.assert(fc.property(replaced, (text) => void check(c, text)), params(80));
+      fc.assert(
+        fc.property(replaced, (text) => void check(c, text)),
+        params(80),
+      );
     });
 
     test(`${c.name}: a document cut anywhere is invalid JSON, reported, and reads as nothing`, () => {
@@ -188,7 +211,10 @@ for (const c of CASES) {
     let at = '(starting)';
     try {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${c.name} still parsing "${at}" after ${PATHOLOGICAL_LIMIT_MS / 1000} s: not linear`)), PATHOLOGICAL_LIMIT_MS);
+        const timer = setTimeout(
+          () => reject(new Error(`${c.name} still parsing "${at}" after ${PATHOLOGICAL_LIMIT_MS / 1000} s: not linear`)),
+          PATHOLOGICAL_LIMIT_MS,
+        );
         worker.on('message', (m: { at?: string; done?: boolean; error?: string }) => {
           if (m.at !== undefined) at = m.at;
           if (m.error !== undefined) reject(new Error(`${at}: ${m.error}`));

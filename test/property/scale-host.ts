@@ -67,8 +67,16 @@ function templates(): Templates {
     lo: find(links, (l) => l.ifname === 'lo', 'lo link'),
     bridge: find(links, (l) => l.ifname === 'docker0', 'docker0 link'),
     veth: find(links, (l) => l.linkinfo?.info_kind === 'veth', 'veth link'),
-    saveDnat: find(save, (l) => /^-A DOCKER ! -i docker0 -p tcp -m tcp --dport 49154 -j DNAT --to-destination 172\.17\.0\.3:8080$/.test(l), 'DNAT line'),
-    saveMasq: find(save, (l) => /^-A POSTROUTING -s 172\.17\.0\.3\/32 -d 172\.17\.0\.3\/32 -p tcp -m tcp --dport 8080 -j MASQUERADE$/.test(l), 'MASQUERADE line'),
+    saveDnat: find(
+      save,
+      (l) => /^-A DOCKER ! -i docker0 -p tcp -m tcp --dport 49154 -j DNAT --to-destination 172\.17\.0\.3:8080$/.test(l),
+      'DNAT line',
+    ),
+    saveMasq: find(
+      save,
+      (l) => /^-A POSTROUTING -s 172\.17\.0\.3\/32 -d 172\.17\.0\.3\/32 -p tcp -m tcp --dport 8080 -j MASQUERADE$/.test(l),
+      'MASQUERADE line',
+    ),
     saveNetMasq: find(save, (l) => l === '-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE', 'network MASQUERADE line'),
     listDnat: find(list, (l) => /DNAT .*dpt:49154 to:172\.17\.0\.3:8080$/.test(l), 'DNAT -L line'),
     listMasq: find(list, (l) => /MASQUERADE  tcp .*172\.17\.0\.3 +172\.17\.0\.3 +tcp dpt:8080$/.test(l), 'MASQUERADE -L line'),
@@ -81,7 +89,8 @@ function templates(): Templates {
 }
 
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0').slice(-width);
-const macOf = (i: number): string => `02:42:${hex(10 + (i >> 16), 2)}:${hex((i >> 8) & 0xff, 2)}:${hex(i & 0xff, 2)}:${hex((i * 7) & 0xff, 2)}`.toLowerCase();
+const macOf = (i: number): string =>
+  `02:42:${hex(10 + (i >> 16), 2)}:${hex((i >> 8) & 0xff, 2)}:${hex(i & 0xff, 2)}:${hex((i * 7) & 0xff, 2)}`.toLowerCase();
 
 /** `-L` columns are padded: keep the template's column widths when a value gets longer or shorter. */
 function swap(line: string, from: string, to: string): string {
@@ -147,8 +156,21 @@ export function scaleHost(n: number, m: number): ScaleHost {
     c.Name = `/${name}`;
     c.State = { ...c.State, Pid: 100000 + i, Running: true, Status: 'running' };
     c.HostConfig = { ...c.HostConfig, NetworkMode: net.Name === 'bridge' ? 'default' : net.Name, PortBindings: {} };
-    const endpoint = { ...c.NetworkSettings.Networks.bridge, NetworkID: net.Id, EndpointID: hex(i, 8).repeat(8), IPAddress: ip, Gateway: `172.${17 + b}.0.1`, MacAddress: mac };
-    c.NetworkSettings = { ...c.NetworkSettings, Networks: { [net.Name]: endpoint }, Ports: {}, IPAddress: net.Name === 'bridge' ? ip : '', MacAddress: net.Name === 'bridge' ? mac : '' };
+    const endpoint = {
+      ...c.NetworkSettings.Networks.bridge,
+      NetworkID: net.Id,
+      EndpointID: hex(i, 8).repeat(8),
+      IPAddress: ip,
+      Gateway: `172.${17 + b}.0.1`,
+      MacAddress: mac,
+    };
+    c.NetworkSettings = {
+      ...c.NetworkSettings,
+      Networks: { [net.Name]: endpoint },
+      Ports: {},
+      IPAddress: net.Name === 'bridge' ? ip : '',
+      MacAddress: net.Name === 'bridge' ? mac : '',
+    };
     c.Config = { ...c.Config, ExposedPorts: {}, Labels: { 'scale.index': String(i) } };
     net.Containers[id] = { Name: name, EndpointID: endpoint.EndpointID, MacAddress: mac, IPv4Address: `${ip}/16`, IPv6Address: '' };
     for (let p = 0; p < perContainer; p++) {
@@ -160,7 +182,9 @@ export function scaleHost(n: number, m: number): ScaleHost {
       c.Config.ExposedPorts[key] = {};
       saveDocker.push(t.saveDnat.replace('docker0', br).replace('49154', String(hostPort)).replace('172.17.0.3:8080', `${ip}:${port}`));
       savePost.push(t.saveMasq.replaceAll('172.17.0.3', ip).replace('8080', String(port)));
-      listDocker.push(swap(swap(swap(t.listDnat, '!docker0', `!${br}`), 'dpt:49154', `dpt:${hostPort}`), 'to:172.17.0.3:8080', `to:${ip}:${port}`));
+      listDocker.push(
+        swap(swap(swap(t.listDnat, '!docker0', `!${br}`), 'dpt:49154', `dpt:${hostPort}`), 'to:172.17.0.3:8080', `to:${ip}:${port}`),
+      );
       listPost.push(swap(swap(swap(t.listMasq, '172.17.0.3', ip), '172.17.0.3', ip), 'dpt:8080', `dpt:${port}`));
     }
     containers.push(c);
@@ -186,7 +210,14 @@ export function scaleHost(n: number, m: number): ScaleHost {
     );
   }
 
-  const eth0 = { ...clone(t.bridge), ifindex: 2, ifname: 'eth0', linkinfo: undefined, address: '52:54:00:12:34:56', addr_info: [{ family: 'inet', local: '192.0.2.2', prefixlen: 24, scope: 'global' }] };
+  const eth0 = {
+    ...clone(t.bridge),
+    ifindex: 2,
+    ifname: 'eth0',
+    linkinfo: undefined,
+    address: '52:54:00:12:34:56',
+    addr_info: [{ family: 'inet', local: '192.0.2.2', prefixlen: 24, scope: 'global' }],
+  };
   const hostLinks = [clone(t.lo), eth0, ...bridgeLinks, ...hostVeths];
 
   const iptablesSave = [

@@ -28,7 +28,10 @@ function ratio(name: string, measure: (h: ScaleHost) => number): void {
   const a = measure(small);
   const b = measure(large);
   const r = b / a;
-  assert.ok(r <= MAX_RATIO, `${name}: ${a} operations for ${N} containers / ${small.natRules} rules, ${b} for ${2 * N} / ${large.natRules}: ×${r.toFixed(2)} (more than ×${MAX_RATIO}: not linear)`);
+  assert.ok(
+    r <= MAX_RATIO,
+    `${name}: ${a} operations for ${N} containers / ${small.natRules} rules, ${b} for ${2 * N} / ${large.natRules}: ×${r.toFixed(2)} (more than ×${MAX_RATIO}: not linear)`,
+  );
   assert.ok(r >= MIN_RATIO, `${name}: ×${r.toFixed(2)} for twice the input: the counter does not see this work`);
 }
 
@@ -41,7 +44,10 @@ test('the generated host is what it says: N containers, paired veths, M nat rule
   assert.equal(model.containers?.length, N);
   const map = correlateVethMap(model);
   assert.equal(map.interfaces.length, N);
-  assert.ok(map.interfaces.every((r) => r.pairedBy === 'both-sides' && r.hostVeth !== null), 'every container paired to its veth');
+  assert.ok(
+    map.interfaces.every((r) => r.pairedBy === 'both-sides' && r.hostVeth !== null),
+    'every container paired to its veth',
+  );
   assert.equal(map.hostVeths.filter((v) => v.owner === null).length, 0);
   assert.equal(parseIptablesSave(small.iptablesSave).value[0]?.rules.length, small.natRules);
   assert.equal(parseIptablesNatText(small.iptablesNatText).value.rules.length, small.natRules);
@@ -71,18 +77,18 @@ test('veth-map correlation does linear work: built-in operations and reads of th
 });
 
 test('nat correlation does linear work: built-in operations and reads of the model', () => {
-    ratio('correlateNat operations', (h) => {
-      const model = buildHostModel(h.snapshot);
-      const veth = correlateVethMap(model);
-      return ops(countWork(() => correlateNat(model, veth)).work);
-    });
-    ratio('correlateNat reads of model arrays', (h) => {
-      const model = buildHostModel(h.snapshot);
-      const veth = correlateVethMap(model);
-      const counter = { reads: 0 };
-      correlateNat(wrapReads(model, counter), veth);
-      return counter.reads;
-    });
+  ratio('correlateNat operations', (h) => {
+    const model = buildHostModel(h.snapshot);
+    const veth = correlateVethMap(model);
+    return ops(countWork(() => correlateNat(model, veth)).work);
+  });
+  ratio('correlateNat reads of model arrays', (h) => {
+    const model = buildHostModel(h.snapshot);
+    const veth = correlateVethMap(model);
+    const counter = { reads: 0 };
+    correlateNat(wrapReads(model, counter), veth);
+    return counter.reads;
+  });
 });
 
 test('the counter sees quadratic work: a nested scan costs ×4 for ×2 input', () => {

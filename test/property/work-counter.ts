@@ -17,7 +17,27 @@ interface Patch {
   original: unknown;
 }
 
-const CALLBACK_METHODS = ['forEach', 'map', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'reduce', 'reduceRight', 'flatMap', 'includes', 'indexOf', 'lastIndexOf', 'join', 'fill', 'slice', 'concat'] as const;
+const CALLBACK_METHODS = [
+  'forEach',
+  'map',
+  'filter',
+  'some',
+  'every',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'reduce',
+  'reduceRight',
+  'flatMap',
+  'includes',
+  'indexOf',
+  'lastIndexOf',
+  'join',
+  'fill',
+  'slice',
+  'concat',
+] as const;
 
 export interface Work {
   /** Total counted operations. */
@@ -41,11 +61,14 @@ export function countWork<T>(fn: () => T): { result: T; work: Work } {
     Object.defineProperty(target, key, { value: make(original), writable: true, configurable: true, enumerable: false });
   };
 
-  wrap(RegExp.prototype, 'exec', (orig) =>
-    function (this: RegExp, s: string) {
-      add('regex', 1);
-      return orig.call(this, s);
-    },
+  wrap(
+    RegExp.prototype,
+    'exec',
+    (orig) =>
+      function (this: RegExp, s: string) {
+        add('regex', 1);
+        return orig.call(this, s);
+      },
   );
   for (const [kind, proto] of [
     ['array-iter', Object.getPrototypeOf([][Symbol.iterator]())],
@@ -53,27 +76,36 @@ export function countWork<T>(fn: () => T): { result: T; work: Work } {
     ['set-iter', Object.getPrototypeOf(new Set()[Symbol.iterator]())],
     ['string-iter', Object.getPrototypeOf(''[Symbol.iterator]())],
   ] as const) {
-    wrap(proto as object, 'next', (orig) =>
-      function (this: unknown) {
-        add(kind, 1);
-        return orig.call(this);
-      },
+    wrap(
+      proto as object,
+      'next',
+      (orig) =>
+        function (this: unknown) {
+          add(kind, 1);
+          return orig.call(this);
+        },
     );
   }
   for (const m of CALLBACK_METHODS) {
-    wrap(Array.prototype, m, (orig) =>
-      function (this: unknown[], ...args: unknown[]) {
-        add('array-method', 1 + (this?.length ?? 0));
-        return orig.apply(this, args);
-      },
+    wrap(
+      Array.prototype,
+      m,
+      (orig) =>
+        function (this: unknown[], ...args: unknown[]) {
+          add('array-method', 1 + (this?.length ?? 0));
+          return orig.apply(this, args);
+        },
     );
   }
-  wrap(Array.prototype, 'sort', (orig) =>
-    function (this: unknown[], ...args: unknown[]) {
-      const n = this?.length ?? 0;
-      add('sort', 1 + Math.ceil(n * Math.log2(n + 1)));
-      return orig.apply(this, args);
-    },
+  wrap(
+    Array.prototype,
+    'sort',
+    (orig) =>
+      function (this: unknown[], ...args: unknown[]) {
+        const n = this?.length ?? 0;
+        add('sort', 1 + Math.ceil(n * Math.log2(n + 1)));
+        return orig.apply(this, args);
+      },
   );
   for (const [proto, kind] of [
     [Map.prototype, 'map'],
@@ -81,33 +113,43 @@ export function countWork<T>(fn: () => T): { result: T; work: Work } {
   ] as const) {
     for (const m of ['get', 'set', 'has', 'add', 'delete'] as const) {
       if (!(m in proto)) continue;
-      wrap(proto, m, (orig) =>
-        function (this: unknown, ...args: unknown[]) {
-          add(kind, 1);
-          return orig.apply(this, args);
-        },
+      wrap(
+        proto,
+        m,
+        (orig) =>
+          function (this: unknown, ...args: unknown[]) {
+            add(kind, 1);
+            return orig.apply(this, args);
+          },
       );
     }
   }
-  wrap(JSON, 'parse', (orig) =>
-    function (this: unknown, text: string, ...rest: unknown[]) {
-      add('json', 1 + Math.ceil(String(text).length / 64));
-      return orig.call(this, text, ...rest);
-    },
+  wrap(
+    JSON,
+    'parse',
+    (orig) =>
+      function (this: unknown, text: string, ...rest: unknown[]) {
+        add('json', 1 + Math.ceil(String(text).length / 64));
+        return orig.call(this, text, ...rest);
+      },
   );
-  wrap(JSON, 'stringify', (orig) =>
-    function (this: unknown, ...args: unknown[]) {
-      const out = orig.apply(this, args) as string | undefined;
-      add('json', 1 + Math.ceil((out?.length ?? 0) / 64));
-      return out;
-    },
+  wrap(
+    JSON,
+    'stringify',
+    (orig) =>
+      function (this: unknown, ...args: unknown[]) {
+        const out = orig.apply(this, args) as string | undefined;
+        add('json', 1 + Math.ceil((out?.length ?? 0) / 64));
+        return out;
+      },
   );
 
   try {
     const result = fn();
     return { result, work: { ops, byKind } };
   } finally {
-    for (const p of patches.reverse()) Object.defineProperty(p.target, p.key, { value: p.original, writable: true, configurable: true, enumerable: false });
+    for (const p of patches.reverse())
+      Object.defineProperty(p.target, p.key, { value: p.original, writable: true, configurable: true, enumerable: false });
   }
 }
 
@@ -132,13 +174,13 @@ export function wrapReads<T extends object>(value: T, counter: { reads: number }
         },
         keys: () => m.keys(),
         values: function* () {
-          for (const v of m.values()) (counter.reads++, yield wrapAny(v));
+          for (const v of m.values()) counter.reads++, yield wrapAny(v);
         },
         entries: function* () {
-          for (const [k, v] of m.entries()) (counter.reads++, yield [k, wrapAny(v)]);
+          for (const [k, v] of m.entries()) counter.reads++, yield [k, wrapAny(v)];
         },
         [Symbol.iterator]: function* () {
-          for (const [k, v] of m.entries()) (counter.reads++, yield [k, wrapAny(v)]);
+          for (const [k, v] of m.entries()) counter.reads++, yield [k, wrapAny(v)];
         },
         forEach: (f: (v: unknown, k: unknown) => void) => m.forEach((v, k) => (counter.reads++, f(wrapAny(v), k))),
         set: (k: unknown, v: unknown) => m.set(k, v),

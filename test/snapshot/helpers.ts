@@ -34,13 +34,31 @@ export function sampleSnapshot(): Snapshot {
   s.kernel = '6.1.0-28-amd64';
   const add = (path: string, text: string, what: string, kind: 'command' | 'api' | 'file' = 'command') =>
     s.facts.set(path, { path, text, origin: kind === 'command' ? { kind, what, exitCode: 0, stderr: '', durationMs: 3 } : { kind, what } });
-  add(FACT.containers, JSON.stringify([{ Id: 'a'.repeat(64), Name: '/web', State: { Pid: 4242, Running: true } }]), 'GET /containers/json', 'api');
+  add(
+    FACT.containers,
+    JSON.stringify([{ Id: 'a'.repeat(64), Name: '/web', State: { Pid: 4242, Running: true } }]),
+    'GET /containers/json',
+    'api',
+  );
   add(FACT.networks, '[]', 'GET /networks', 'api');
-  add(FACT.ipAddrText, '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN\n    inet 127.0.0.1/8 scope host lo\n', 'ip addr show');
+  add(
+    FACT.ipAddrText,
+    '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN\n    inet 127.0.0.1/8 scope host lo\n',
+    'ip addr show',
+  );
   add(FACT.iptablesSave, '*nat\n:PREROUTING ACCEPT [0:0]\n# ünïcode ✓\nCOMMIT\n', 'iptables-save -c');
-  add(FACT.containerNet('web'), JSON.stringify({ pid: 4242, netns: 'net:[4026532281]', via: 'sysfs', interfaces: [], error: null }), '/proc/4242/ns/net', 'file');
+  add(
+    FACT.containerNet('web'),
+    JSON.stringify({ pid: 4242, netns: 'net:[4026532281]', via: 'sysfs', interfaces: [], error: null }),
+    '/proc/4242/ns/net',
+    'file',
+  );
   add('host/empty.txt', '', 'true');
-  s.missing.push({ path: FACT.nftRulesetJson, what: 'nft -j list ruleset', reason: 'nft (nftables) is not installed (command not found: nft)' });
+  s.missing.push({
+    path: FACT.nftRulesetJson,
+    what: 'nft -j list ruleset',
+    reason: 'nft (nftables) is not installed (command not found: nft)',
+  });
   return s;
 }
 

@@ -19,7 +19,7 @@ const INSPECT = {
   Args: ['postgres', '--password=hunter2', '-c', 'shared_buffers=128MB'],
   Config: {
     Env: ['POSTGRES_PASSWORD=hunter2', 'PATH=/usr/local/bin:/usr/bin', 'NO_VALUE', 'EMPTY='],
-    Labels: { 'db.password': 'hunter2', 'com.docker.compose.project': 'shop', 'API_KEY': 'k-123', 'empty.token': '' },
+    Labels: { 'db.password': 'hunter2', 'com.docker.compose.project': 'shop', API_KEY: 'k-123', 'empty.token': '' },
     Cmd: ['postgres', '--token', 'tok-456', '--auth-file=/run/secrets/x', 'listen=0.0.0.0'],
     Entrypoint: ['sh', '-c', 'exec app --client-secret s3cr3t --port 80 DB_PASSWD=pw1 && curl -H "Authorization: Bearer abc.def" http://x'],
     Healthcheck: { Test: ['CMD-SHELL', 'pg_isready --password=hc-pass'] },
@@ -29,12 +29,16 @@ const INSPECT = {
     LogConfig: { Type: 'splunk', Config: { 'splunk-token': 'spl-789', 'splunk-url': 'https://splunk:8088' } },
     Mounts: [{ Type: 'volume', VolumeOptions: { DriverConfig: { Name: 'local', Options: { o: 'addr=10.0.0.1', password: 'cifs-pw' } } } }],
   },
-  NetworkSettings: { SandboxKey: '/var/run/docker/netns/abc', Networks: { bridge: { IPAddress: '172.17.0.2', MacAddress: '02:42:ac:11:00:02' } } },
+  NetworkSettings: {
+    SandboxKey: '/var/run/docker/netns/abc',
+    Networks: { bridge: { IPAddress: '172.17.0.2', MacAddress: '02:42:ac:11:00:02' } },
+  },
   Mounts: [{ Source: '/srv/data' }],
 };
 
 test('secret-looking keys', () => {
-  for (const k of ['db.password', 'API_KEY', '--token', 'Authorization', 'DB_PASSWD', 'client_secret', 'aws.credentials', 'apikey']) assert.ok(secretKey(k), k);
+  for (const k of ['db.password', 'API_KEY', '--token', 'Authorization', 'DB_PASSWD', 'client_secret', 'aws.credentials', 'apikey'])
+    assert.ok(secretKey(k), k);
   for (const k of ['com.docker.compose.project', 'PATH', '--port', 'listen', 'maintainer']) assert.ok(!secretKey(k), k);
 });
 
@@ -42,10 +46,18 @@ test('containers.json: env values, secret labels, options and arguments are repl
   const { snapshot, summary } = redactSnapshot(snapshotWith({ [FACT.containers]: [INSPECT] }));
   const [c] = JSON.parse(snapshot.facts.get(FACT.containers)!.text);
   assert.deepEqual(c.Config.Env, ['POSTGRES_PASSWORD=<redacted>', 'PATH=<redacted>', 'NO_VALUE', 'EMPTY=<redacted>']);
-  assert.deepEqual(c.Config.Labels, { 'db.password': REDACTED, 'com.docker.compose.project': 'shop', API_KEY: REDACTED, 'empty.token': '' });
+  assert.deepEqual(c.Config.Labels, {
+    'db.password': REDACTED,
+    'com.docker.compose.project': 'shop',
+    API_KEY: REDACTED,
+    'empty.token': '',
+  });
   assert.deepEqual(c.Args, ['postgres', '--password=<redacted>', '-c', 'shared_buffers=128MB']);
   assert.deepEqual(c.Config.Cmd, ['postgres', '--token', REDACTED, '--auth-file=<redacted>', 'listen=0.0.0.0']);
-  assert.equal(c.Config.Entrypoint[2], 'exec app --client-secret <redacted> --port 80 DB_PASSWD=<redacted> && curl -H "Authorization: <redacted>" http://x');
+  assert.equal(
+    c.Config.Entrypoint[2],
+    'exec app --client-secret <redacted> --port 80 DB_PASSWD=<redacted> && curl -H "Authorization: <redacted>" http://x',
+  );
   assert.deepEqual(c.Config.Healthcheck.Test, ['CMD-SHELL', 'pg_isready --password=<redacted>']);
   assert.deepEqual(c.HostConfig.LogConfig.Config, { 'splunk-token': REDACTED, 'splunk-url': 'https://splunk:8088' });
   assert.deepEqual(c.HostConfig.Mounts[0].VolumeOptions.DriverConfig.Options, { o: 'addr=10.0.0.1', password: REDACTED });
@@ -53,7 +65,8 @@ test('containers.json: env values, secret labels, options and arguments are repl
   assert.deepEqual(c.NetworkSettings, INSPECT.NetworkSettings, 'SandboxKey holds "key" but is a network fact, not a secret');
   assert.deepEqual(c.Mounts, INSPECT.Mounts);
   const text = snapshot.facts.get(FACT.containers)!.text;
-  for (const secret of ['hunter2', 'k-123', 'tok-456', 's3cr3t', 'pw1', 'abc.def', 'hc-pass', 'spl-789', 'cifs-pw', '/run/secrets/x']) assert.ok(!text.includes(secret), secret);
+  for (const secret of ['hunter2', 'k-123', 'tok-456', 's3cr3t', 'pw1', 'abc.def', 'hc-pass', 'spl-789', 'cifs-pw', '/run/secrets/x'])
+    assert.ok(!text.includes(secret), secret);
   assert.deepEqual(summary.counts[FACT.containers], { env: 3, label: 2, arg: 7, option: 2 });
   assert.equal(summary.replacement, REDACTED);
 });
@@ -70,7 +83,14 @@ test('URL passwords anywhere in Engine JSON; network and engine labels; version 
   const { snapshot, summary } = redactSnapshot(
     snapshotWith({
       [FACT.containers]: [{ Id: 'a', Config: { Labels: { 'backup.target': 's3://AKIA:wJalr@bucket/x' } } }],
-      [FACT.networks]: [{ Name: 'n', Labels: { 'owner.token': 'x1' }, Options: { 'com.docker.network.bridge.name': 'br0' }, IPAM: { Options: { secret: 'x2' } } }],
+      [FACT.networks]: [
+        {
+          Name: 'n',
+          Labels: { 'owner.token': 'x1' },
+          Options: { 'com.docker.network.bridge.name': 'br0' },
+          IPAM: { Options: { secret: 'x2' } },
+        },
+      ],
       [FACT.engineInfo]: { Labels: ['env=prod', 'registry.auth=x3'], HttpProxy: 'http://user:pass@proxy:3128' },
       [FACT.engineVersion]: { Version: '20.10.24' },
     }),
@@ -99,6 +119,14 @@ test('a JSON file that does not parse is left out and said to be missing, never 
 
 test('argument rules: a flag value in the next argument, but not another flag', () => {
   const counts: Record<string, number> = {};
-  assert.deepEqual(redactArgs(['--password', '--verbose', 'x', '--api-key', 'k', 'TOKEN=', 7], counts), ['--password', '--verbose', 'x', '--api-key', REDACTED, 'TOKEN=', 7]);
+  assert.deepEqual(redactArgs(['--password', '--verbose', 'x', '--api-key', 'k', 'TOKEN=', 7], counts), [
+    '--password',
+    '--verbose',
+    'x',
+    '--api-key',
+    REDACTED,
+    'TOKEN=',
+    7,
+  ]);
   assert.deepEqual(counts, { arg: 1 });
 });

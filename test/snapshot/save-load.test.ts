@@ -58,7 +58,8 @@ test('a snapshot saved as .tar.gz (and .tgz) loads back the same, and is a tar a
   }
   // GNU tar extracts it into one directory named after the archive, which loads as a directory too.
   const tar = await execa('tar', ['xzf', join(dir, 'host-a.tar.gz'), '-C', dir], { reject: false });
-  if (tar.exitCode === null || (tar as { code?: string }).code === 'ENOENT') return t.diagnostic('tar not installed: extraction not checked');
+  if (tar.exitCode === null || (tar as { code?: string }).code === 'ENOENT')
+    return t.diagnostic('tar not installed: extraction not checked');
   assert.equal(tar.exitCode, 0, tar.stderr);
   const extracted = join(dir, archiveRootName('host-a.tar.gz'));
   assertSameFacts(await loadSnapshotDir(extracted), snap);
@@ -117,7 +118,10 @@ test('--force still refuses to replace what is not a snapshot', async (t) => {
   const notes = join(dir, 'notes');
   await mkdir(notes);
   await writeFile(join(notes, 'todo.txt'), 'keep me');
-  await assert.rejects(saveSnapshot(sampleSnapshot(), notes, { ...OPTS, force: true }), /is a directory that is not a docknet snapshot: not replacing it, even with --force/);
+  await assert.rejects(
+    saveSnapshot(sampleSnapshot(), notes, { ...OPTS, force: true }),
+    /is a directory that is not a docknet snapshot: not replacing it, even with --force/,
+  );
   const file = join(dir, 'report.tar.gz');
   await writeFile(file, 'not an archive');
   await assert.rejects(saveSnapshot(sampleSnapshot(), file, { ...OPTS, force: true }), /is a file that is not a snapshot archive/);
@@ -173,7 +177,10 @@ test('a manifest from a newer format version is refused with a clear message (di
   });
   const archive = join(dir, 'future.tar.gz');
   const manifest = Buffer.from(JSON.stringify({ format: 'docknet-snapshot', formatVersion: 2 }));
-  await writeFile(archive, gzipSync(rawTar(rawTarEntry('manifest.json', '0', manifest), rawTarEntry('host/ip-addr.txt', '0', Buffer.from('x\n')))));
+  await writeFile(
+    archive,
+    gzipSync(rawTar(rawTarEntry('manifest.json', '0', manifest), rawTarEntry('host/ip-addr.txt', '0', Buffer.from('x\n')))),
+  );
   await assert.rejects(loadSnapshot(archive), /future\.tar\.gz uses snapshot format version 2, newer than this docknet reads \(1\)/);
 });
 

@@ -46,7 +46,10 @@ test('snapshot save on an existing path exits 1 before gathering anything', asyn
   assert.match(r.err, /taken already exists\nchoose a new path, or pass --force/);
   const fake = fakeGather();
   const io = memoryIO();
-  await assert.rejects(runSnapshotSave({ path: join(dir, 'taken'), force: false, redact: true }, io, { gather: fake.gather, docknetVersion: 't' }), /already exists/);
+  await assert.rejects(
+    runSnapshotSave({ path: join(dir, 'taken'), force: false, redact: true }, io, { gather: fake.gather, docknetVersion: 't' }),
+    /already exists/,
+  );
   assert.equal(fake.calls, 0);
 });
 
@@ -74,7 +77,10 @@ test('--no-redact keeps values and says so; the manifest records it', async (t) 
   const dir = await tempDir(t);
   const io = memoryIO();
   const target = join(dir, 'raw');
-  assert.equal(await runSnapshotSave({ path: target, force: false, redact: false }, io, { gather: fakeGather().gather, docknetVersion: 't' }), 0);
+  assert.equal(
+    await runSnapshotSave({ path: target, force: false, redact: false }, io, { gather: fakeGather().gather, docknetVersion: 't' }),
+    0,
+  );
   assert.match(io.stdout, /Not redacted \(--no-redact\)/);
   const manifest = JSON.parse(await readFile(join(target, 'manifest.json'), 'utf8'));
   assert.equal(manifest.redacted, false);
@@ -87,7 +93,10 @@ test('an unreachable engine: host facts are still saved, the engine is listed as
   const io = memoryIO();
   const target = join(dir, 'partial');
   const err = new EngineUnreachableError('unix:///var/run/docker.sock', 'no such socket (is dockerd running?)', false);
-  const code = await runSnapshotSave({ path: target, force: false, redact: true }, io, { gather: fakeGather(err).gather, docknetVersion: 't' });
+  const code = await runSnapshotSave({ path: target, force: false, redact: true }, io, {
+    gather: fakeGather(err).gather,
+    docknetVersion: 't',
+  });
   assert.equal(code, 1);
   assert.match(io.stdout, /^Saved a snapshot/);
   assert.match(io.stderr, /cannot reach the Docker engine at unix:\/\/\/var\/run\/docker\.sock: no such socket/);

@@ -30,11 +30,22 @@ test('snapshot save: a planted env value, label and argument appear in no saved 
   const name = `docknet-snapshot-secret-${process.pid}`;
   try {
     await must([
-      'docker', 'run', '-d', '--name', name,
-      '--label', `${TEST_LABEL}=snapshot`,
-      '--label', `db.password=${label}`,
-      '--env', `DOCKNET_SECRET=${env}`,
-      LAB_IMAGE, 'sh', '-c', 'sleep 2147483647', `--token=${token}`,
+      'docker',
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--label',
+      `${TEST_LABEL}=snapshot`,
+      '--label',
+      `db.password=${label}`,
+      '--env',
+      `DOCKNET_SECRET=${env}`,
+      LAB_IMAGE,
+      'sh',
+      '-c',
+      'sleep 2147483647',
+      `--token=${token}`,
     ]);
     // Ground truth: the engine really holds all three, so a clean snapshot means they were redacted.
     const inspect = await must(['docker', 'inspect', name]);
@@ -132,7 +143,11 @@ function withoutVolatile(v: unknown): unknown {
 test('nat and inspect --from a saved snapshot of the lab equal them live (but for the snapshot key and counters)', async (t) => {
   if (!(await withLab(t))) return;
   const dir = await tempDir(t);
-  for (const args of [['nat', '--json'], ['inspect', C.tomcat01, '--json'], ['inspect', C.multi, '--json']]) {
+  for (const args of [
+    ['nat', '--json'],
+    ['inspect', C.tomcat01, '--json'],
+    ['inspect', C.multi, '--json'],
+  ]) {
     let last = '';
     for (let attempt = 1; attempt <= 2 && last !== 'equal'; attempt++) {
       const path = join(dir, `${args[0]}-${args[1]}-${attempt}`);

@@ -21,11 +21,23 @@ async function archiveWith(dir: string, name: string, ...entries: Buffer[]): Pro
 test('unsafe entries make the whole archive refused, naming the entry and why', async (t) => {
   const dir = await tempDir(t);
   const cases: [string, Buffer, RegExp][] = [
-    ['dotdot', rawTarEntry('../x', '0', Buffer.from('x')), /entry "\.\.\/x" is not a safe path inside the snapshot: the path climbs out with '\.\.'/],
+    [
+      'dotdot',
+      rawTarEntry('../x', '0', Buffer.from('x')),
+      /entry "\.\.\/x" is not a safe path inside the snapshot: the path climbs out with '\.\.'/,
+    ],
     ['nested-dotdot', rawTarEntry('host/../../etc/cron.d/x', '0', Buffer.from('x')), /climbs out with '\.\.'/],
-    ['absolute', rawTarEntry('/etc/passwd', '0', Buffer.from('x')), /entry "\/etc\/passwd" is not a safe path inside the snapshot: the path is absolute/],
+    [
+      'absolute',
+      rawTarEntry('/etc/passwd', '0', Buffer.from('x')),
+      /entry "\/etc\/passwd" is not a safe path inside the snapshot: the path is absolute/,
+    ],
     ['dotdot-dir', rawTarEntry('../', '5'), /entry "\.\.\/" is not a safe path/],
-    ['symlink', rawTarEntry('host/brctl-show.txt', '2', Buffer.alloc(0), '/etc/shadow'), /entry "host\/brctl-show\.txt" is a symbolic link -> "\/etc\/shadow": a snapshot archive holds only regular files and directories/],
+    [
+      'symlink',
+      rawTarEntry('host/brctl-show.txt', '2', Buffer.alloc(0), '/etc/shadow'),
+      /entry "host\/brctl-show\.txt" is a symbolic link -> "\/etc\/shadow": a snapshot archive holds only regular files and directories/,
+    ],
     ['hardlink', rawTarEntry('host/iptables-save.txt', '1', Buffer.alloc(0), '/etc/shadow'), /is a hard link -> "\/etc\/shadow"/],
     ['device', rawTarEntry('host/dev', '3'), /is a character device/],
     ['fifo', rawTarEntry('host/fifo', '6'), /is a FIFO/],
@@ -47,16 +59,29 @@ test('unsafe entries make the whole archive refused, naming the entry and why', 
 test('an archive made by tar with a symbolic link in it is refused', async (t) => {
   const dir = await tempDir(t);
   const src = join(dir, 'snap');
-  const r = await execa('sh', ['-c', `mkdir -p ${src}/host && echo x > ${src}/host/ip-addr.txt && ln -s /etc/passwd ${src}/host/brctl-show.txt && tar czf ${dir}/linked.tar.gz -C ${dir} snap`], { reject: false });
+  const r = await execa(
+    'sh',
+    [
+      '-c',
+      `mkdir -p ${src}/host && echo x > ${src}/host/ip-addr.txt && ln -s /etc/passwd ${src}/host/brctl-show.txt && tar czf ${dir}/linked.tar.gz -C ${dir} snap`,
+    ],
+    { reject: false },
+  );
   if (r.exitCode !== 0) return t.skip(`could not build the archive with sh and tar: ${r.stderr}`);
-  await assert.rejects(loadSnapshot(join(dir, 'linked.tar.gz')), /entry "snap\/host\/brctl-show\.txt" is a symbolic link -> "\/etc\/passwd"/);
+  await assert.rejects(
+    loadSnapshot(join(dir, 'linked.tar.gz')),
+    /entry "snap\/host\/brctl-show\.txt" is a symbolic link -> "\/etc\/passwd"/,
+  );
 });
 
 test('bad checksums, truncation and oversized entries are reported, not read', () => {
   const entry = rawTarEntry('host/ip-addr.txt', '0', Buffer.from('hello'));
   const corrupt = Buffer.from(entry);
   corrupt[0] = 'H'.charCodeAt(0);
-  assert.throws(() => readTar(rawTar(corrupt), LIMITS), (e: Error) => e instanceof TarError && /header checksum mismatch at byte 0/.test(e.message));
+  assert.throws(
+    () => readTar(rawTar(corrupt), LIMITS),
+    (e: Error) => e instanceof TarError && /header checksum mismatch at byte 0/.test(e.message),
+  );
   assert.throws(() => readTar(entry.subarray(0, 512), LIMITS), /the archive is truncated/);
   assert.throws(() => readTar(rawTar(entry), { ...LIMITS, maxFileBytes: 4 }), /is larger than 4 bytes/);
   assert.throws(() => readTar(rawTar(entry, rawTarEntry('host/b', '0')), { ...LIMITS, maxFiles: 1 }), /more than 1 files/);
@@ -81,7 +106,16 @@ test('GNU tar reads what writeTar writes, long paths included', async (t) => {
   const dir = await tempDir(t);
   const long = `containers/${'d'.repeat(150)}/net.json`;
   const archive = join(dir, 'w.tar');
-  await writeFile(archive, writeTar([{ path: long, data: Buffer.from('ok') }, { path: 'host/a.txt', data: Buffer.from('a') }], { mtime: new Date(), root: 'w' }));
+  await writeFile(
+    archive,
+    writeTar(
+      [
+        { path: long, data: Buffer.from('ok') },
+        { path: 'host/a.txt', data: Buffer.from('a') },
+      ],
+      { mtime: new Date(), root: 'w' },
+    ),
+  );
   const r = await execa('tar', ['tf', archive], { reject: false });
   if ((r as { code?: string }).code === 'ENOENT') return t.skip('tar is not installed');
   assert.equal(r.exitCode, 0, r.stderr);
@@ -91,7 +125,14 @@ test('GNU tar reads what writeTar writes, long paths included', async (t) => {
 test('GNU tar long names (gnu and pax formats) are read', async (t) => {
   const dir = await tempDir(t);
   const name = `c${'x'.repeat(120)}`;
-  const r = await execa('sh', ['-c', `mkdir -p ${dir}/s/containers/${name} && echo '{}' > ${dir}/s/containers/${name}/net.json && tar --format=gnu -czf ${dir}/gnu.tgz -C ${dir} s && tar --format=pax -czf ${dir}/pax.tgz -C ${dir} s`], { reject: false });
+  const r = await execa(
+    'sh',
+    [
+      '-c',
+      `mkdir -p ${dir}/s/containers/${name} && echo '{}' > ${dir}/s/containers/${name}/net.json && tar --format=gnu -czf ${dir}/gnu.tgz -C ${dir} s && tar --format=pax -czf ${dir}/pax.tgz -C ${dir} s`,
+    ],
+    { reject: false },
+  );
   if (r.exitCode !== 0) return t.skip(`could not build the archives with sh and tar: ${r.stderr}`);
   for (const a of ['gnu.tgz', 'pax.tgz']) {
     const s = await loadSnapshot(join(dir, a));
