@@ -2,14 +2,13 @@
 
 import type { BridgeInfo } from '../model/bridge.js';
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
+import { isPromptLine, cutShortIssue } from './listing-text.js';
 
 // Columns are tab-separated, but pastes often turn tabs into spaces, so split on any whitespace.
 const HEADER = /^bridge\s+name\s+bridge\s+id\s+STP\s+enabled\s+interfaces$/;
 // "8000.0242995205a6": priority, a dot, then the bridge MAC without colons.
 const BRIDGE_ID = /^[0-9a-f]+\.[0-9a-f]+$/i;
 // Command output ends with a newline; a paste that does not may have lost the end of its last line.
-const CUT_SHORT = 'no newline after the last line: it may be cut short';
-const PROMPT = /^(?:\[[^\]]*\]|[\w.-]+@[\w.-]+:\S*|[\w.\/~-]*)\s?[#$](?:\s|$)/;
 
 export function parseBrctlShow(text: string): Parsed<BridgeInfo[]> {
   const bridges: BridgeInfo[] = [];
@@ -45,11 +44,10 @@ export function parseBrctlShow(text: string): Parsed<BridgeInfo[]> {
       return;
     }
     current = null;
-    issues.push(issue(n, raw, PROMPT.test(raw) ? 'shell prompt or command line, not `brctl show` output' : 'not `brctl show` output'));
+    issues.push(issue(n, raw, isPromptLine(raw) ? 'shell prompt or command line, not `brctl show` output' : 'not `brctl show` output'));
   });
 
-  if (lastUsed === lines.length && !/[\r\n]$/.test(text)) {
-    issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
-  }
+  const cut = cutShortIssue(text, lines, lastUsed);
+  if (cut) issues.push(cut);
   return { value: bridges, issues };
 }

@@ -3,9 +3,9 @@
 import type { DockerProxy } from '../model/port-path.js';
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
 import { jsonPreview } from './json-preview.js';
+import { cutShortIssue } from './listing-text.js';
 
 // Files and command output end with a newline; a copy that does not may have lost the end of its last line.
-const CUT_SHORT = 'no newline after the last line: it may be cut short';
 
 /** The flags docker-proxy is started with (moby's cmd/docker-proxy); others are kept in argv only. */
 const VALUE_FLAGS = new Set(['-proto', '-host-ip', '-host-port', '-container-ip', '-container-port']);
@@ -79,8 +79,8 @@ function fromPs(text: string, issues: ParseIssue[]): DockerProxy[] {
     else out.push(p);
     lastUsed = i + 1;
   });
-  if (lastUsed > 0 && lastUsed === lines.length && !/[\r\n]$/.test(text))
-    issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
+  const cut = cutShortIssue(text, lines, lastUsed);
+  if (cut) issues.push(cut);
   return out;
 }
 

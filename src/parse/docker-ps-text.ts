@@ -1,6 +1,7 @@
 // Parses the text table of `docker ps` (columns cut at the header's offsets, as docker's tabwriter aligns them).
 import { partialContainer, type ContainerInfo, type PortBinding } from '../model/engine.js';
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
+import { cutShortIssue } from './listing-text.js';
 
 const COLUMNS = ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'] as const;
 // "0.0.0.0:49154->8080/tcp", ":::49154->8080/tcp", "127.0.0.1:7000-7001->7000-7001/udp", "8080/tcp"
@@ -28,7 +29,6 @@ function parsePorts(text: string): Record<string, PortBinding[] | null> {
 // 12 hex digits, or 64 with --no-trunc.
 const CONTAINER_ID = /^[0-9a-f]{12}(?:[0-9a-f]{52})?$/;
 // Command output ends with a newline; a paste that does not may have lost the end of its last line.
-const CUT_SHORT = 'no newline after the last line: it may be cut short';
 
 export function parseDockerPsText(text: string): Parsed<ContainerInfo[]> {
   const lines = splitLines(text);
@@ -73,8 +73,7 @@ export function parseDockerPsText(text: string): Parsed<ContainerInfo[]> {
     );
     lastUsed = i + 1;
   });
-  if (lastUsed > 0 && lastUsed === lines.length && !/[\r\n]$/.test(text)) {
-    issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
-  }
+  const cut = cutShortIssue(text, lines, lastUsed);
+  if (cut) issues.push(cut);
   return { value, issues };
 }

@@ -3,6 +3,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Addr, AddrFamily, Link } from '../model/link.js';
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
+import { isPromptLine, cutShortIssue } from './listing-text.js';
 
 // "9: vethd4ac7ba@if8: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master docker0 ..."
 // Names cannot hold ':', '/' or whitespace (the kernel's dev_valid_name); '@' is split off because `ip`
@@ -21,11 +22,9 @@ const PEER_IFINDEX = /^if(\d+)$/;
 const ONELINE_BREAK = /\\(?=\s)/;
 const NAME_TOKEN = /^[a-z][a-z0-9_]*$/;
 // Command output ends with a newline; a paste that does not may have lost the end of its last line.
-const CUT_SHORT = 'no newline after the last line: it may be cut short';
 // IFNAMSIZ is 16 with the NUL: a longer "name" is not a kernel interface name.
 const MAX_NAME = 15;
 // "[root@192 ~]# ip addr", "root@Devon:~# brctl show", "/ # ip addr", "$ ip link": only picks the wording.
-const PROMPT = /^(?:\[[^\]]*\]|[\w.-]+@[\w.-]+:\S*|[\w.\/~-]*)\s?[#$](?:\s|$)/;
 
 // Link kinds (IFLA_INFO_KIND) iproute2 prints as the first word of a -d detail line.
 const KINDS = new Set([
@@ -149,9 +148,8 @@ export function parseIpAddrText(text: string): Parsed<Link[]> {
     // One issue per input line, with the first reason: the rest follow from it.
     if (problems[0] !== undefined) issues.push(issue(i + 1, raw, problems[0]));
   });
-  if (lastUsed === lines.length && !/[\r\n]$/.test(text)) {
-    issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
-  }
+  const cut = cutShortIssue(text, lines, lastUsed);
+  if (cut) issues.push(cut);
 
   finishListing(links, issues);
   return { value: links, issues };
@@ -162,7 +160,7 @@ function parseHeader(line: string): Link | string {
   const m = HEADER.exec(line);
   if (!m) {
     if (/^\d+:/.test(line)) return 'link header not understood (truncated?)';
-    return PROMPT.test(line) ? 'shell prompt or command line, not `ip` output' : 'not `ip` output';
+    return isPromptLine(line) ? 'shell prompt or command line, not `ip` output' : 'not `ip` output';
   }
   const ifindex = Number(m[1]);
   if (!Number.isSafeInteger(ifindex) || ifindex < 1) return `ifindex ${m[1]} out of range`;

@@ -1,6 +1,7 @@
 // Parses `iptables -t nat -L` listings (-v, -n, -x, --line-numbers in any mix; ip6tables too) into a NatTable.
 // Columns are found from each chain's header line so the free-text last column stays whole.
 
+import { cutShortIssue, isPromptLine } from './listing-text.js';
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
 import {
   blankChain,
@@ -26,7 +27,6 @@ const HEADER_LINE = /^\s*(?:num\s+)?(?:pkts\s+bytes\s+)?target\s+prot\s+(?:opt\s
 const WARNING_LINE = /^\s*#\s*Warning:\s*(.*?)\s*$/;
 const LEGACY_WARNING = /\b(ip6?tables)-legacy tables present/;
 // `[root@192 ~]# iptables -t nat -vnL`, `$ sudo iptables ...`, `root@mail:/opt# ...`, `➜  dir git:(master) ip6tables ...`
-const PROMPT_LINE = /^\s*(?:\[[^\]]*\]\s*[$#]|[$#%>]\s|\S*@\S*:\S*\s*[$#]|➜|PS [A-Z]:\\)/;
 // `iptables v1.4.21: can't initialize iptables table `nat': Permission denied (you must be root)`
 const TOOL_MESSAGE = /^\s*(?:ip6?tables|xtables)(?:-\w+)*(?:\s+v[\d.]+)?(?:\s+\(\w+\))?:\s/;
 const COUNTER = /^(\d+)([KMGTPE]?)$/;
@@ -41,7 +41,6 @@ const REDIR_PORTS = /(?:^|\s)redir ports (\S+)/;
 const MASQ_PORTS = /(?:^|\s)masq ports: (\S+)/;
 
 // Command output ends with a newline; a paste that does not may have lost the end of its last line.
-const CUT_SHORT = 'no newline after the last line: it may be cut short';
 
 const SUFFIX: Readonly<Record<string, number>> = { '': 1, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
 
@@ -373,7 +372,7 @@ export function parseIptablesNatText(text: string, family?: 'ipv4' | 'ipv6', tab
         }
         return;
       }
-      if (PROMPT_LINE.test(line)) {
+      if (isPromptLine(line)) {
         if (/\bip6tables\b/.test(line) && value.rules.length === 0) familyHint = 'ipv6';
         issues.push(issue(lineNo, line, 'shell prompt or command line, not part of the listing'));
         return;
@@ -408,9 +407,8 @@ export function parseIptablesNatText(text: string, family?: 'ipv4' | 'ipv6', tab
       issues.push(issue(lineNo, line, `internal error while reading this line: ${e instanceof Error ? e.message : String(e)}`));
     }
   });
-  if (lastUsed > 0 && lastUsed === lines.length && !/[\r\n]$/.test(input)) {
-    issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
-  }
+  const cut = cutShortIssue(input, lines, lastUsed);
+  if (cut) issues.push(cut);
   value.family = family ?? familyHint ?? (sawIpv6Address ? 'ipv6' : 'ipv4');
   for (const r of value.rules) r.family = value.family;
   return { value, issues };

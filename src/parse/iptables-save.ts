@@ -1,5 +1,6 @@
 // Parses `iptables-save` / `ip6tables-save` output (with or without -c, one table or all) into NatTables.
 
+import { isPromptLine } from './listing-text.js';
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
 import {
   blankChain,
@@ -28,7 +29,6 @@ const CHAIN_LINE = /^:(\S+)\s+(\S+)(?:\s+\[(\d+):(\d+)\])?$/;
 const COUNTERS_PREFIX = /^\[(\d+):(\d+)\]\s+/;
 const RULE_COMMAND = /^-([ANP])\s/;
 const BUILTIN_CHAINS = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']);
-const PROMPT_LINE = /^\s*(?:\[[^\]]*\]\s*[$#]|[$#%>]\s|\S*@\S*:\S*\s*[$#]|➜)/;
 
 /** A word of a rule line: its value with quotes removed, and its text as written. */
 interface Word {
@@ -392,7 +392,7 @@ export function parseIptablesSave(text: string, family?: 'ipv4' | 'ipv6'): Parse
         });
         continue;
       }
-      if (PROMPT_LINE.test(raw)) {
+      if (isPromptLine(raw)) {
         issues.push(issue(lineNo, line, 'shell prompt or command line, not part of iptables-save output'));
         continue;
       }

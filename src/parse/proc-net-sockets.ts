@@ -1,5 +1,6 @@
 // Parses /proc/net/{tcp,tcp6,udp,udp6}: the kernel's socket tables, addresses in hex.
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
+import { cutShortIssue } from './listing-text.js';
 
 export interface SocketEntry {
   protocol: 'tcp' | 'udp';
@@ -58,7 +59,6 @@ function compressIpv6(groups: string[]): string {
 }
 
 // Files and command output end with a newline; a copy that does not may have lost the end of its last line.
-const CUT_SHORT = 'no newline after the last line: it may be cut short';
 
 export function parseProcNetSockets(text: string, protocol: 'tcp' | 'udp', family: 'ipv4' | 'ipv6'): Parsed<SocketEntry[]> {
   const value: SocketEntry[] = [];
@@ -83,7 +83,7 @@ export function parseProcNetSockets(text: string, protocol: 'tcp' | 'udp', famil
     });
     lastUsed = i + 1;
   });
-  if (lastUsed > 0 && lastUsed === lines.length && !/[\r\n]$/.test(text))
-    issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
+  const cut = cutShortIssue(text, lines, lastUsed);
+  if (cut) issues.push(cut);
   return { value, issues };
 }

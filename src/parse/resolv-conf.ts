@@ -1,5 +1,6 @@
 // Parses resolv.conf: the resolvers a container uses.
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
+import { cutShortIssue } from './listing-text.js';
 
 export interface ResolvConf {
   nameservers: string[];
@@ -8,7 +9,6 @@ export interface ResolvConf {
 }
 
 // Files and command output end with a newline; a copy that does not may have lost the end of its last line.
-const CUT_SHORT = 'no newline after the last line: it may be cut short';
 
 export function parseResolvConf(text: string): Parsed<ResolvConf> {
   const value: ResolvConf = { nameservers: [], search: [], options: [] };
@@ -25,7 +25,7 @@ export function parseResolvConf(text: string): Parsed<ResolvConf> {
     else if (key === 'options') value.options.push(...rest);
     else if (key !== 'sortlist') issues.push(issue(i + 1, raw, `unknown resolv.conf keyword '${key}'`));
   });
-  if (lastUsed > 0 && lastUsed === lines.length && !/[\r\n]$/.test(text))
-    issues.push(issue(lastUsed, lines[lastUsed - 1] ?? '', CUT_SHORT));
+  const cut = cutShortIssue(text, lines, lastUsed);
+  if (cut) issues.push(cut);
   return { value, issues };
 }
