@@ -1,6 +1,7 @@
 // Parses `iptables-save` / `ip6tables-save` output (with or without -c, one table or all) into NatTables.
 
 import { isPromptLine } from './listing-text.js';
+import { exactCount } from './numbers.js';
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
 import {
   blankChain,
@@ -29,6 +30,7 @@ const CHAIN_LINE = /^:(\S+)\s+(\S+)(?:\s+\[(\d+):(\d+)\])?$/;
 const COUNTERS_PREFIX = /^\[(\d+):(\d+)\]\s+/;
 const RULE_COMMAND = /^-([ANP])\s/;
 const BUILTIN_CHAINS = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']);
+const TOO_LARGE = 'a counter too large to hold exactly: left unknown';
 
 /** A word of a rule line: its value with quotes removed, and its text as written. */
 interface Word {
@@ -145,8 +147,9 @@ function readRuleOptions(ws: Word[], lineNo: number, text: string, issues: Parse
         const p = arg();
         const b = arg();
         if (p === undefined || b === undefined || !/^\d+$/.test(p.value) || !/^\d+$/.test(b.value)) return '-c without two counters';
-        r.packets = Number(p.value);
-        r.bytes = Number(b.value);
+        r.packets = exactCount(p.value);
+        r.bytes = exactCount(b.value);
+        if (r.packets === null || r.bytes === null) issues.push(issue(lineNo, text, TOO_LARGE));
         continue;
       }
       default:
@@ -319,8 +322,9 @@ export function parseIptablesSave(text: string, family?: 'ipv4' | 'ipv6'): Parse
       if (cm && cm[1] !== undefined && cm[2] !== undefined) {
         if (current === null) current = implicitTable(lineNo, line);
         const policy = cm[2] === '-' ? null : cm[2].toUpperCase();
-        const pk = cm[3] === undefined ? null : Number(cm[3]);
-        const by = cm[4] === undefined ? null : Number(cm[4]);
+        const pk = cm[3] === undefined ? null : exactCount(cm[3]);
+        const by = cm[4] === undefined ? null : exactCount(cm[4]);
+        if ((cm[3] !== undefined && pk === null) || (cm[4] !== undefined && by === null)) issues.push(issue(lineNo, line, TOO_LARGE));
         if (current.table.chains.some((c) => c.name === cm[1])) {
           issues.push(issue(lineNo, line, `chain ${cm[1]} declared twice`));
           continue;
@@ -328,11 +332,11 @@ export function parseIptablesSave(text: string, family?: 'ipv4' | 'ipv6'): Parse
         current.table.chains.push(chainOf(cm[1], policy, pk, by, lineNo));
         continue;
       }
-      let counters: { p: number; b: number } | null = null;
+      let counters: { p: number | null; b: number | null } | null = null;
       let body = line;
       const cp = COUNTERS_PREFIX.exec(body);
       if (cp && cp[1] !== undefined && cp[2] !== undefined) {
-        counters = { p: Number(cp[1]), b: Number(cp[2]) };
+        counters = { p: exactCount(cp[1]), b: exactCount(cp[2]) };
         body = body.slice(cp[0].length);
       }
       const cmd = RULE_COMMAND.exec(body);
@@ -367,6 +371,7 @@ export function parseIptablesSave(text: string, family?: 'ipv4' | 'ipv6'): Parse
         if (counters !== null) {
           opts.packets = counters.p;
           opts.bytes = counters.b;
+          if (counters.p === null || counters.b === null) issues.push(issue(lineNo, line, TOO_LARGE));
         }
         if (
           ws

@@ -365,3 +365,28 @@ test('`ip -o addr` is not understood: one issue per line and no link invented', 
   assert.deepEqual(value, []);
   assert.equal(issues.length, text.trimEnd().split('\n').length);
 });
+
+test('an ifindex, peer @ifN or link-netnsid the kernel cannot give is reported, never rounded', () => {
+  const text = [
+    '15: eth0@if9007199254740993: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default ',
+    '    link/ether 02:42:ac:11:00:02 brd ff:ff:ff:ff:ff:ff link-netnsid 0',
+    '2147483648: eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default ',
+    '16: veth1@if4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default ',
+    '    link/ether 02:42:ac:11:00:03 brd ff:ff:ff:ff:ff:ff link-netnsid 4294967296',
+    '',
+  ].join('\n');
+  const { value, issues } = parseIpAddrText(text);
+  assert.deepEqual(
+    value.map((l) => [l.ifindex, l.name, l.peerIfindex, l.linkNetnsId]),
+    [[16, 'veth1', 4, null]],
+  );
+  assert.deepEqual(
+    issues.map((i) => [i.line, i.reason]),
+    [
+      [1, 'peer ifindex @if9007199254740993 out of range'],
+      [2, 'belongs to a link whose header was not understood'],
+      [3, 'ifindex 2147483648 out of range'],
+      [5, 'link-netnsid 4294967296 out of range'],
+    ],
+  );
+});

@@ -382,3 +382,33 @@ test('truncated, shuffled and random input never throws', () => {
   assert.deepEqual(parseIptablesNatText('').value.rules, []);
   assert.deepEqual(parseIptablesNatText(undefined as unknown as string).value.rules, []);
 });
+
+test('a rule number or counter too large to hold exactly is never read as a nearby number', () => {
+  const header = 'num   pkts bytes target     prot opt in     out     source               destination';
+  const text = [
+    'Chain DOCKER (policy ACCEPT 9007199254740993 packets, 0 bytes)',
+    header,
+    '1     9007199254740993 0 RETURN     all  --  docker0 *       0.0.0.0/0            0.0.0.0/0',
+    '2     9007199254741G 0 RETURN     all  --  docker0 *       0.0.0.0/0            0.0.0.0/0',
+    '999999999999999999999999999999 0 0 RETURN     all  --  docker0 *       0.0.0.0/0            0.0.0.0/0',
+    '',
+  ].join('\n');
+  const { value, issues } = parseIptablesNatText(text);
+  assert.equal(value.chains[0]?.packets, null);
+  assert.deepEqual(
+    value.rules.map((r) => [r.number, r.packets, r.bytes]),
+    [
+      [1, null, 0],
+      [2, null, 0],
+    ],
+  );
+  assert.deepEqual(
+    issues.map((i) => [i.line, i.reason]),
+    [
+      [1, 'a counter too large to hold exactly: left unknown'],
+      [3, 'a counter too large to hold exactly: left unknown'],
+      [4, 'a counter too large to hold exactly: left unknown'],
+      [5, 'not a rule line: expected a rule number (1 or more) in the num column'],
+    ],
+  );
+});

@@ -293,3 +293,22 @@ test('truncated, shuffled and random input never throws', () => {
   }
   assert.deepEqual(parseIptablesSave(undefined as unknown as string).value, []);
 });
+
+test('a counter too large to hold exactly is unknown and said, the rule still read', () => {
+  const { value, issues } = parseIptablesSave(
+    '*nat\n:DOCKER - [18446744073709551616:0]\n[18446744073709551616:0] -A DOCKER -i docker0 -j RETURN\n-A DOCKER -c 9007199254740993 1 -j RETURN\nCOMMIT\n',
+  );
+  const nat = table(value, 'nat');
+  assert.deepEqual(
+    nat.rules.map((r) => [r.number, r.packets, r.bytes]),
+    [
+      [1, null, 0],
+      [2, null, 1],
+    ],
+  );
+  assert.equal(nat.chains[0]?.packets, null);
+  assert.deepEqual(
+    issues.map((i) => [i.line, i.reason]),
+    [2, 3, 4].map((l) => [l, 'a counter too large to hold exactly: left unknown']),
+  );
+});

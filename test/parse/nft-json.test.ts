@@ -247,3 +247,34 @@ test('truncated, mutated and random input never throws', () => {
   }
   assert.deepEqual(parseNftJson(undefined as unknown as string).value, []);
 });
+
+test('a port outside 0-65535 or not whole is unknown, never a range the kernel cannot hold', () => {
+  const doc = (right: unknown, port: unknown) =>
+    JSON.stringify({
+      nftables: [
+        {
+          rule: {
+            family: 'ip',
+            table: 'nat',
+            chain: 'DOCKER',
+            handle: 3,
+            expr: [
+              { match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right } },
+              { dnat: { addr: '192.0.2.11', port } },
+            ],
+          },
+        },
+      ],
+    });
+  const read = (right: unknown, port: unknown) => {
+    const r = parseNftJson(doc(right, port)).value[0]?.rules[0];
+    assert.ok(r);
+    return [r.dport, r.dnatTo];
+  };
+  assert.deepEqual(read({ range: [8000, 8010] }, { range: [9000, 9010] }), [
+    { from: 8000, to: 8010 },
+    { ip: '192.0.2.11', port: { from: 9000, to: 9010 } },
+  ]);
+  assert.deepEqual(read({ range: [8000, 65536] }, { range: [9000, 65536] }), [null, null]);
+  assert.deepEqual(read(80.5, 1e400), [null, null]);
+});

@@ -502,13 +502,15 @@ export const CASES: readonly ParserCase[] = [
   containerFiles,
 ];
 
-/** Problems with the issues of one parse: every line number must be 0 or a line of the input. */
+/** Problems with the issues of one parse: every line number must be 0 or a line of the input, and none is a crash. */
 export function badIssueLines(text: string, issues: ParseIssue[]): string | null {
   const lines = splitLines(text).length;
   for (const i of issues) {
     if (!Number.isSafeInteger(i.line) || i.line < 0 || i.line > lines) return `issue line ${i.line} outside 0..${lines}: ${i.reason}`;
     if (typeof i.reason !== 'string' || i.reason === '' || typeof i.text !== 'string') return `malformed issue ${JSON.stringify(i)}`;
     if (i.text.length > 201) return `issue text of ${i.text.length} characters (not cut to a readable length)`;
+    // The rule parsers turn an exception into this issue so a user still gets the rest: for a test it is a crash.
+    if (/internal error/i.test(i.reason)) return `a parser crashed on line ${i.line}: ${i.reason} (${JSON.stringify(i.text.slice(0, 80))})`;
   }
   return null;
 }
