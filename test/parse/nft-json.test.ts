@@ -4,6 +4,7 @@ import { parseNftJson } from '../../src/parse/nft-json.js';
 import { parseIptablesSave } from '../../src/parse/iptables-save.js';
 import type { NatTable } from '../../src/model/nat-rule.js';
 import { fixture, prng, rule } from './helpers.js';
+import { holds, ruleParseComplaint } from './invariants.js';
 
 function table(tables: NatTable[], family: string, name: string): NatTable {
   const t = tables.find((x) => x.family === family && x.name === name);
@@ -220,19 +221,28 @@ function mutate(node: unknown, rnd: () => number): unknown {
   return node;
 }
 
-test('truncated, mutated and random input never throws', () => {
+/** Parses and checks what holds for any input: no crash, every rule a table, a chain, a number counted from 1. */
+function parsedWell(text: string, what: string): ReturnType<typeof parseNftJson> {
+  const parsed = parseNftJson(text);
+  holds(ruleParseComplaint(text, parsed, { numbers: 'counted' }), what);
+  return parsed;
+}
+
+test('truncated, mutated and random input never throws, and what it reads holds the invariants of a ruleset', () => {
   const rnd = prng(6);
   for (const f of RULESETS) {
     const text = fixture(f);
     for (let k = 0; k < 30; k += 1) {
-      const r = parseNftJson(text.slice(0, Math.floor(rnd() * text.length)));
-      assert.ok(Array.isArray(r.value) && Array.isArray(r.issues));
+      const cut = Math.floor(rnd() * text.length);
+      const r = parsedWell(text.slice(0, cut), `${f} cut at ${cut}`);
+      // A cut document is not JSON: said, and nothing read from it.
+      if (text.slice(0, cut).trim() !== text.trim()) {
+        assert.deepEqual(r.value, [], `${f} cut at ${cut}`);
+        assert.match(r.issues[0]?.reason ?? '', /^not JSON/);
+      }
     }
     const doc: unknown = JSON.parse(text);
-    for (let k = 0; k < 30; k += 1) {
-      const r = parseNftJson(JSON.stringify(mutate(doc, rnd)));
-      assert.ok(Array.isArray(r.value) && Array.isArray(r.issues));
-    }
+    for (let k = 0; k < 30; k += 1) parsedWell(JSON.stringify(mutate(doc, rnd)), `${f} mutated (${k})`);
   }
   for (const s of [
     '',
@@ -242,7 +252,7 @@ test('truncated, mutated and random input never throws', () => {
     '{"nftables": 1}',
     '{"nftables": [1, "x", null, {"rule": 5}, {"rule": {}}, {"a": 1, "b": 2}]}',
   ]) {
-    const r = parseNftJson(s);
+    const r = parsedWell(s, s);
     assert.ok(r.issues.length > 0, s);
   }
   assert.deepEqual(parseNftJson(undefined as unknown as string).value, []);
