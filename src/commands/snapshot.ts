@@ -3,6 +3,7 @@
 import type { IO } from '../cli/io.js';
 import { UsageError } from '../cli/errors.js';
 import { gatherAll, type GatherAllResult } from '../gather/all.js';
+import { liveHost } from '../gather/host-access.js';
 import { redactSnapshot } from '../gather/redact.js';
 import { escapeText } from '../render/escape.js';
 import type { RedactionSummary } from '../snapshot/manifest.js';
@@ -22,8 +23,8 @@ export interface SnapshotSaveDeps {
   docknetVersion: string;
 }
 
-function defaultDeps(): SnapshotSaveDeps {
-  return { gather: gatherAll, docknetVersion: docknetVersion() };
+function defaultDeps(io: IO): SnapshotSaveDeps {
+  return { gather: () => gatherAll(liveHost(io.env)), docknetVersion: docknetVersion() };
 }
 
 /** A path as a shell argument, quoted only when it needs to be. */
@@ -65,13 +66,18 @@ function report(r: SaveResult, summary: RedactionSummary | null): string {
   return out;
 }
 
-export async function runSnapshotSave(opts: SnapshotSaveOptions, io: IO, deps: SnapshotSaveDeps = defaultDeps()): Promise<number> {
+export async function runSnapshotSave(opts: SnapshotSaveOptions, io: IO, deps: SnapshotSaveDeps = defaultDeps(io)): Promise<number> {
   if (opts.path.trim() === '') throw new UsageError('snapshot save needs a path: a directory, or a file ending in .tar.gz');
   // Before gathering: a refusal should not cost the time of reading the whole host.
-  await checkSaveTarget(opts.path, opts.force);
+  await checkSaveTarget(opts.path, opts.force, io.cwd);
   const { snapshot, engineError } = await deps.gather();
   const { snapshot: toSave, summary } = opts.redact ? redactSnapshot(snapshot) : { snapshot, summary: null };
-  const result = await saveSnapshot(toSave, opts.path, { force: opts.force, docknetVersion: deps.docknetVersion, redaction: summary });
+  const result = await saveSnapshot(toSave, opts.path, {
+    force: opts.force,
+    cwd: io.cwd,
+    docknetVersion: deps.docknetVersion,
+    redaction: summary,
+  });
   io.out(report(result, summary));
   if (engineError) {
     // The host's own facts are saved, but a snapshot without containers answers little: exit 1.

@@ -23,28 +23,29 @@ function read(path: string, errors: string[]): string | null {
   }
 }
 
-export function readContainerFiles(pid: number): ContainerFilesRaw {
+export function readContainerFiles(pid: number, procRoot: string): ContainerFilesRaw {
   const errors: string[] = [];
+  const proc = `${procRoot}/${pid}`;
   const raw: ContainerFilesRaw = {
     pid,
-    resolvConf: read(`/proc/${pid}/root/etc/resolv.conf`, errors),
+    resolvConf: read(`${proc}/root/etc/resolv.conf`, errors),
     socketInodes: [],
     netTables: {},
     errors,
   };
   try {
-    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    for (const fd of readdirSync(`${proc}/fd`)) {
       let target: string;
       try {
-        target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        target = readlinkSync(`${proc}/fd/${fd}`);
       } catch {
         continue;
       }
       if (target.startsWith('socket:[')) raw.socketInodes.push(Number(target.slice(8, -1)));
     }
   } catch (err) {
-    errors.push(`listing /proc/${pid}/fd: ${(err as { code?: string }).code ?? (err as Error).message}`);
+    errors.push(`listing ${proc}/fd: ${(err as { code?: string }).code ?? (err as Error).message}`);
   }
-  for (const table of ['tcp', 'tcp6', 'udp', 'udp6']) raw.netTables[table] = read(`/proc/${pid}/net/${table}`, errors);
+  for (const table of ['tcp', 'tcp6', 'udp', 'udp6']) raw.netTables[table] = read(`${proc}/net/${table}`, errors);
   return raw;
 }

@@ -25,9 +25,9 @@ function reason(err: unknown, what: string): string {
 }
 
 /** The host's own network namespace, for telling host-mode containers apart. */
-export function readOwnNetns(): string | null {
+export function readOwnNetns(procRoot: string): string | null {
   try {
-    return readlinkSync('/proc/self/ns/net');
+    return readlinkSync(`${procRoot}/self/ns/net`);
   } catch {
     return null;
   }
@@ -38,17 +38,18 @@ export function readOwnNetns(): string | null {
  * interfaces with ifindex and iflink; /proc/<pid>/net/igmp is the fallback that still gives
  * names and ifindexes when /sys is not mounted.
  */
-export function readContainerNet(pid: number, hostNetns: string | null): ContainerNetFacts {
+export function readContainerNet(pid: number, hostNetns: string | null, procRoot: string): ContainerNetFacts {
   const facts: ContainerNetFacts = { pid, netns: null, via: null, interfaces: [], error: null };
+  const proc = `${procRoot}/${pid}`;
   try {
-    facts.netns = readlinkSync(`/proc/${pid}/ns/net`);
+    facts.netns = readlinkSync(`${proc}/ns/net`);
   } catch (err) {
-    facts.error = reason(err, `/proc/${pid}/ns/net`);
+    facts.error = reason(err, `${proc}/ns/net`);
     return facts;
   }
   // A host-mode container's interfaces are the host's own, already listed by `ip`.
   if (facts.netns === hostNetns) return facts;
-  const sysNet = `/proc/${pid}/root/sys/class/net`;
+  const sysNet = `${proc}/root/sys/class/net`;
   let names: string[] | null = null;
   try {
     names = readdirSync(sysNet).sort();
@@ -79,9 +80,9 @@ export function readContainerNet(pid: number, hostNetns: string | null): Contain
       });
     return facts;
   }
-  const igmp = readTrim(`/proc/${pid}/net/igmp`);
+  const igmp = readTrim(`${proc}/net/igmp`);
   if (igmp === null) {
-    facts.error = `/proc/${pid} is gone: the container stopped while docknet was reading it`;
+    facts.error = `${proc} is gone: the container stopped while docknet was reading it`;
     return facts;
   }
   facts.via = 'proc-net';

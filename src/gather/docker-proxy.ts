@@ -12,7 +12,7 @@ export type DockerProxyRead = { ok: true; processes: DockerProxyProcess[] } | { 
 const PROCESS_NAME = 'docker-proxy';
 
 /** Every process whose name (/proc/<pid>/comm) is docker-proxy, by pid. */
-export function readDockerProxies(procRoot = '/proc'): DockerProxyRead {
+export function readDockerProxies(procRoot: string): DockerProxyRead {
   let pids: number[];
   try {
     pids = readdirSync(procRoot)

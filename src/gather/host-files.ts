@@ -1,12 +1,12 @@
 // Reads the host's kernel settings docknet doctor looks at: sysctls and loaded modules, as files.
 import { existsSync, readFileSync } from 'node:fs';
 
-/** sysctl name -> its /proc/sys file. */
+/** sysctl name -> its file under /proc. */
 export const SYSCTLS: Record<string, string> = {
-  'net.ipv4.ip_forward': '/proc/sys/net/ipv4/ip_forward',
-  'net.ipv6.conf.all.forwarding': '/proc/sys/net/ipv6/conf/all/forwarding',
-  'net.bridge.bridge-nf-call-iptables': '/proc/sys/net/bridge/bridge-nf-call-iptables',
-  'net.bridge.bridge-nf-call-ip6tables': '/proc/sys/net/bridge/bridge-nf-call-ip6tables',
+  'net.ipv4.ip_forward': 'sys/net/ipv4/ip_forward',
+  'net.ipv6.conf.all.forwarding': 'sys/net/ipv6/conf/all/forwarding',
+  'net.bridge.bridge-nf-call-iptables': 'sys/net/bridge/bridge-nf-call-iptables',
+  'net.bridge.bridge-nf-call-ip6tables': 'sys/net/bridge/bridge-nf-call-ip6tables',
 };
 
 export interface HostSettingsRaw {
@@ -16,14 +16,14 @@ export interface HostSettingsRaw {
   modules: Record<string, boolean>;
 }
 
-export function readHostSettings(): HostSettingsRaw {
+export function readHostSettings(procRoot: string, sysRoot: string): HostSettingsRaw {
   const sysctl: Record<string, string | null> = {};
   for (const [name, path] of Object.entries(SYSCTLS)) {
     try {
-      sysctl[name] = readFileSync(path, 'utf8').trim();
+      sysctl[name] = readFileSync(`${procRoot}/${path}`, 'utf8').trim();
     } catch {
       sysctl[name] = null;
     }
   }
-  return { sysctl, modules: { br_netfilter: existsSync('/sys/module/br_netfilter') } };
+  return { sysctl, modules: { br_netfilter: existsSync(`${sysRoot}/module/br_netfilter`) } };
 }

@@ -4,15 +4,16 @@
 import { FACT, type Snapshot } from '../snapshot/snapshot.js';
 import { readDockerProxies } from './docker-proxy.js';
 import { readHostSocketTables, SOCKET_TABLES } from './host-sockets.js';
-import { commandFailure, runCommand } from './run-command.js';
+import type { HostAccess } from './host-access.js';
+import { commandFailure } from './run-command.js';
 
 // iptables-nft appends this when x_tables (legacy) tables exist beside its own.
 const LEGACY_PRESENT = /\b(ip6?tables)-legacy tables present/;
 
-function readProcFacts(snapshot: Snapshot): void {
+function readProcFacts(snapshot: Snapshot, procRoot: string): void {
   const started = performance.now();
-  const read = readDockerProxies();
-  const what = '/proc/<pid>/comm, /proc/<pid>/cmdline of every docker-proxy process';
+  const read = readDockerProxies(procRoot);
+  const what = `${procRoot}/<pid>/comm, ${procRoot}/<pid>/cmdline of every docker-proxy process`;
   if (read.ok) {
     snapshot.facts.set(FACT.dockerProxy, {
       path: FACT.dockerProxy,
@@ -22,17 +23,18 @@ function readProcFacts(snapshot: Snapshot): void {
   } else {
     snapshot.missing.push({ path: FACT.dockerProxy, what, reason: read.reason });
   }
-  const tables = readHostSocketTables();
+  const tables = readHostSocketTables(procRoot);
   for (const t of SOCKET_TABLES) {
     const v = tables[t];
     const path = FACT.hostSockets(t);
-    if (typeof v === 'string') snapshot.facts.set(path, { path, text: v, origin: { kind: 'file', what: `/proc/net/${t}` } });
-    else snapshot.missing.push({ path, what: `/proc/net/${t}`, reason: v.message });
+    if (typeof v === 'string') snapshot.facts.set(path, { path, text: v, origin: { kind: 'file', what: `${procRoot}/net/${t}` } });
+    else snapshot.missing.push({ path, what: `${procRoot}/net/${t}`, reason: v.message });
   }
 }
 
 async function legacyRules(
   snapshot: Snapshot,
+  host: HostAccess,
   savePath: string,
   tool: 'iptables-legacy-save' | 'ip6tables-legacy-save',
   path: string,
@@ -41,7 +43,7 @@ async function legacyRules(
   // iptables-nft 1.8.9 warns on stderr; older versions wrote the warning into the dump.
   if (!fact || !LEGACY_PRESENT.test(`${fact.text}\n${fact.origin.stderr ?? ''}`)) return;
   const command = [tool, '-c'];
-  const r = await runCommand(command);
+  const r = await host.run(command);
   const failure = commandFailure(r, tool);
   if (failure) {
     snapshot.missing.push({ path, what: command.join(' '), reason: failure });
@@ -55,11 +57,11 @@ async function legacyRules(
 }
 
 /** Reads /proc now, then, once the group's commands are done, the legacy tables they point at. */
-export async function gatherNatExtras(snapshot: Snapshot, commandsDone: Promise<unknown>): Promise<void> {
-  readProcFacts(snapshot);
+export async function gatherNatExtras(snapshot: Snapshot, host: HostAccess, commandsDone: Promise<unknown>): Promise<void> {
+  readProcFacts(snapshot, host.procRoot);
   await commandsDone;
   await Promise.all([
-    legacyRules(snapshot, FACT.iptablesSave, 'iptables-legacy-save', FACT.iptablesLegacySave),
-    legacyRules(snapshot, FACT.ip6tablesSave, 'ip6tables-legacy-save', FACT.ip6tablesLegacySave),
+    legacyRules(snapshot, host, FACT.iptablesSave, 'iptables-legacy-save', FACT.iptablesLegacySave),
+    legacyRules(snapshot, host, FACT.ip6tablesSave, 'ip6tables-legacy-save', FACT.ip6tablesLegacySave),
   ]);
 }

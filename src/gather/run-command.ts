@@ -15,12 +15,12 @@ export interface CommandResult {
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
 /** DOCKNET_COMMAND_TIMEOUT_MS overrides the 15 s a host command may take. */
-export function commandTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+export function commandTimeoutMs(env: NodeJS.ProcessEnv): number {
   const v = Number(env.DOCKNET_COMMAND_TIMEOUT_MS);
   return Number.isInteger(v) && v > 0 ? v : DEFAULT_TIMEOUT_MS;
 }
 
-export async function runCommand(command: string[], timeoutMs = commandTimeoutMs()): Promise<CommandResult> {
+export async function runCommand(command: string[], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<CommandResult> {
   const [file, ...args] = command;
   if (!file) throw new Error('runCommand needs a command');
   const started = performance.now();
