@@ -21,5 +21,5 @@ export interface HostAccess {
 /** This machine, with the environment docknet was started with. */
 export function liveHost(env: NodeJS.ProcessEnv): HostAccess {
   const timeoutMs = commandTimeoutMs(env);
-  return { env, procRoot: '/proc', sysRoot: '/sys', run: (command) => runCommand(command, timeoutMs), runtimeRoots: RUNC_STATE_ROOTS };
+  return { env, procRoot: '/proc', sysRoot: '/sys', run: (command) => runCommand(command, timeoutMs, env), runtimeRoots: RUNC_STATE_ROOTS };
 }

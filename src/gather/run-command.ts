@@ -20,7 +20,8 @@ export function commandTimeoutMs(env: NodeJS.ProcessEnv): number {
   return Number.isInteger(v) && v > 0 ? v : DEFAULT_TIMEOUT_MS;
 }
 
-export async function runCommand(command: string[], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<CommandResult> {
+/** `env` is the environment docknet was given (its PATH finds the tool); the locale is always C. */
+export async function runCommand(command: string[], timeoutMs: number, env: NodeJS.ProcessEnv): Promise<CommandResult> {
   const [file, ...args] = command;
   if (!file) throw new Error('runCommand needs a command');
   const started = performance.now();
@@ -31,7 +32,8 @@ export async function runCommand(command: string[], timeoutMs = DEFAULT_TIMEOUT_
     shell: false,
     detached: true,
     stdin: 'ignore',
-    env: { LC_ALL: 'C', LANG: 'C' },
+    env: { ...env, LC_ALL: 'C', LANG: 'C' },
+    extendEnv: false,
     stripFinalNewline: false,
     maxBuffer: 256 * 1024 * 1024,
   });

@@ -245,10 +245,12 @@ describe('a host tool that hangs', { concurrency: true }, () => {
   });
 });
 
-test('containers removed while docknet reads them: every run exits 0 with a whole report', async (t) => {
+test('smoke test, races not guaranteed: containers churning while docknet reads them never make a run fail', async (t) => {
   if (!(await withLab(t))) return;
   // The window between listing and reading is short: churn containers and run docknet until either
-  // race is seen or the time is up. Which run hits it is luck; that none fails is the assertion.
+  // race is seen or the time is up. Which run hits it is luck, so this asserts only that no run fails
+  // and that a race, when one is seen, is worded right. The races themselves are forced, every time,
+  // without an engine in test/gather/live.test.ts (removed between list and inspect, stopped while read).
   const deadline = Date.now() + 20_000;
   const seen = new Set<string>();
   let churning = true;

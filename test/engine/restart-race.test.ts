@@ -1,5 +1,7 @@
 // Engine test: a container restarted (new network namespace, new veth) between docknet's read of the
 // host's links and its read of the container. The facts then disagree; docknet must claim no pair.
+// The restart really happens here (the test fails when the namespace did not change); the same race is
+// forced without an engine, with the eth0 ifindex reused, in test/gather/live.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
