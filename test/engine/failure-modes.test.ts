@@ -12,6 +12,7 @@ import { execa } from 'execa';
 import { C, LAB_IMAGE, TEST_LABEL } from '../../lab/lab-spec.js';
 import { must, run } from '../../lab/run.js';
 import { DOCKNET_BIN, REPO_ROOT, TEST_RUN_ID, runDocknet, withLab, type CliResult } from './harness.js';
+import { dockerGid, dockerGroup, requireCapability } from '../capability.js';
 
 const NOBODY = '65534';
 /** Every command that talks to the engine, with arguments that succeed on the lab. */
@@ -35,11 +36,6 @@ async function asNobody(groups: string[], args: string[]): Promise<CliResult> {
     timeout: 60_000,
   });
   return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
-}
-
-async function dockerGid(): Promise<string> {
-  const r = await execa('getent', ['group', 'docker'], { reject: false });
-  return String(r.stdout).split(':')[2] ?? '';
 }
 
 function noStack(r: CliResult): void {
@@ -111,8 +107,8 @@ test('no access to the socket (not in the docker group): every command exits 1 s
 
 test('in the docker group but not root: inspect and doctor print what the Engine API knows and mark the rest "needs root"', async (t) => {
   if (!(await withLab(t))) return;
+  if (!(await requireCapability(t, 'the docker group', dockerGroup))) return;
   const gid = await dockerGid();
-  if (!gid) return t.skip('no docker group on this machine');
 
   // nat's table and JSON are in nat.test.ts; here, the reason each missing file gives.
   const nat = await asNobody([gid], ['nat']);
