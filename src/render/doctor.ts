@@ -1,8 +1,8 @@
 // Renders doctor's findings grouped by severity, each with evidence, why, and a fix; then skipped checks and a summary.
-import chalk from 'chalk';
 import type { IO } from '../cli/io.js';
 import type { CheckOutcome, Finding, Severity } from '../model/finding.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import { colours } from './colour.js';
 import { escapeText } from './escape.js';
 import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
 
@@ -11,8 +11,8 @@ const ORDER: Severity[] = ['error', 'warning', 'info'];
 const HEADINGS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', info: 'Info' };
 
 function paint(io: IO, severity: Severity, text: string): string {
-  if (!io.color) return text;
-  return severity === 'error' ? chalk.red.bold(text) : severity === 'warning' ? chalk.yellow.bold(text) : chalk.cyan.bold(text);
+  const c = colours(io.color);
+  return severity === 'error' ? c.red.bold(text) : severity === 'warning' ? c.yellow.bold(text) : c.cyan.bold(text);
 }
 
 function renderFinding(f: Finding): string {

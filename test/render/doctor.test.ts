@@ -1,0 +1,112 @@
+// renderDoctorText and doctorJson: findings by severity with their evidence, why and fix; the checks
+// that could not run; the summary; colour on the severity headings only when the IO allows it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CheckOutcome } from '../../src/model/finding.js';
+import { doctorJson, renderDoctorText, summarize } from '../../src/render/doctor.js';
+import { hasAnsi, liveSnapshot, PIPED, savedSnapshot, stripAnsi, TTY_COLOUR, TTY_NO_COLOUR } from './values.js';
+
+function outcomes(): CheckOutcome[] {
+  return [
+    {
+      check: 'forwarding',
+      title: 'IP forwarding',
+      status: 'ran',
+      reason: null,
+      findings: [
+        {
+          check: 'forwarding',
+          severity: 'error',
+          title: 'IPv4 forwarding is off: containers cannot reach the outside',
+          evidence: [{ source: 'host/settings.json', text: 'net.ipv4.ip_forward = 0' }],
+          why: 'the kernel drops packets it would route between docker0 and the uplink',
+          fix: 'sudo sysctl -w net.ipv4.ip_forward=1',
+        },
+      ],
+    },
+    {
+      check: 'mtu',
+      title: 'MTU',
+      status: 'ran',
+      reason: null,
+      findings: [
+        {
+          check: 'mtu',
+          severity: 'warning',
+          title: 'docker0 MTU 1500 is above the uplink ens33 MTU 1450',
+          evidence: [{ source: 'host/ip-addr.json', text: 'docker0 mtu 1500\nens33 mtu 1450' }],
+          why: 'big packets are dropped or fragmented',
+          fix: 'set "mtu": 1450 in /etc/docker/daemon.json',
+        },
+        {
+          check: 'mtu',
+          severity: 'info',
+          title: 'evil\u001b[2Jname uses the default MTU',
+          evidence: [],
+          why: 'nothing to do',
+          fix: 'none',
+        },
+      ],
+    },
+    { check: 'bridge-netfilter', title: 'bridge netfilter', status: 'skipped', reason: 'kernel settings not in the data', findings: [] },
+  ];
+}
+
+const TEXT = `Errors (1)
+- IPv4 forwarding is off: containers cannot reach the outside
+    evidence (host/settings.json): net.ipv4.ip_forward = 0
+    why: the kernel drops packets it would route between docker0 and the uplink
+    fix: sudo sysctl -w net.ipv4.ip_forward=1
+
+Warnings (1)
+- docker0 MTU 1500 is above the uplink ens33 MTU 1450
+    evidence (host/ip-addr.json): docker0 mtu 1500
+      ens33 mtu 1450
+    why: big packets are dropped or fragmented
+    fix: set "mtu": 1450 in /etc/docker/daemon.json
+
+Info (1)
+- evil\\x1b[2Jname uses the default MTU
+    why: nothing to do
+    fix: none
+
+Skipped checks (not passed: they could not run)
+- bridge netfilter: kernel settings not in the data
+
+1 error(s), 1 warning(s), 1 info; 2 of 3 checks ran, 1 skipped.
+`;
+
+test('piped: errors, warnings, info, each with evidence (multi-line kept aligned), why and fix; skipped checks; the summary', () => {
+  const out = renderDoctorText(PIPED(), outcomes(), liveSnapshot());
+  assert.equal(out, TEXT);
+  assert.ok(!hasAnsi(out));
+});
+
+test('on a terminal with colour the headings are red, yellow and cyan; the words are the same; without colour, the piped text', () => {
+  const out = renderDoctorText(TTY_COLOUR(), outcomes(), liveSnapshot());
+  assert.ok(out.startsWith('\u001b[31m\u001b[1mErrors (1)\u001b[22m\u001b[39m\n'), JSON.stringify(out.slice(0, 40)));
+  assert.match(out, /\u001b\[33m\u001b\[1mWarnings \(1\)/);
+  assert.match(out, /\u001b\[36m\u001b\[1mInfo \(1\)/);
+  assert.equal(stripAnsi(out), TEXT);
+  assert.equal(renderDoctorText(TTY_NO_COLOUR(), outcomes(), liveSnapshot()), TEXT);
+});
+
+test('nothing found: only the summary, after the saved-snapshot notice', () => {
+  const clean: CheckOutcome[] = [{ check: 'forwarding', title: 'IP forwarding', status: 'ran', reason: null, findings: [] }];
+  assert.equal(
+    renderDoctorText(PIPED(), clean, savedSnapshot()),
+    'Describes a saved snapshot of host-a (taken 2026-11-28T10:00:00.000Z), loaded from snaps/host-a.tar.gz; not the live host.\n\n0 error(s), 0 warning(s), 0 info; 1 of 1 checks ran.\n',
+  );
+});
+
+test('JSON: schemaVersion 1, the summary, every check, and every finding once', () => {
+  const o = outcomes();
+  assert.deepEqual(summarize(o), { error: 1, warning: 1, info: 1, skipped: 1 });
+  assert.deepEqual(JSON.parse(JSON.stringify(doctorJson(o, liveSnapshot()))), {
+    schemaVersion: 1,
+    snapshot: { source: 'live', location: null, takenAt: null, hostname: null },
+    summary: { error: 1, warning: 1, info: 1, skipped: 1 },
+    checks: o,
+    findings: o.flatMap((x) => x.findings),
+  });
+});
