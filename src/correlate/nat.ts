@@ -18,57 +18,20 @@ import {
 import type { HostModel } from '../parse/host-model.js';
 import { emptyPortFacts, type PortFacts, type SourcedTable } from '../parse/nat-facts.js';
 import { naturalCompare } from '../util/natural-compare.js';
+import {
+  bareAddress as bare,
+  familyOf,
+  inPrefix as inNet,
+  isLoopback,
+  isWildcard as isAnyAddress,
+  normaliseHostIp,
+  sameHostIp,
+} from '../util/address.js';
 import { correlateVethMap, type InterfaceRow, type VethMap } from './veth-map.js';
 
 /** HostModels built by hand (tests) may lack the NAT facts: then nothing is known of them. */
 function portFactsOf(model: HostModel): PortFacts {
   return model.portFacts ?? emptyPortFacts();
-}
-
-// ---- addresses ----
-
-function bare(cidr: string | null | undefined): string | null {
-  if (!cidr) return null;
-  return cidr.replace(/\/\d+$/, '');
-}
-
-function isV6(ip: string): boolean {
-  return ip.includes(':');
-}
-
-function isAnyAddress(ip: string): boolean {
-  return ip === '' || ip === '0.0.0.0' || ip === '::';
-}
-
-function isLoopback(ip: string): boolean {
-  return ip.startsWith('127.') || ip === '::1';
-}
-
-function v4(ip: string): number | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  if (!m) return null;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((p) => p > 255)) return null;
-  return (((parts[0] as number) << 24) >>> 0) + ((parts[1] as number) << 16) + ((parts[2] as number) << 8) + (parts[3] as number);
-}
-
-/** Whether ip is inside `net` (a.b.c.d/len or a single address); IPv6 only by equality. */
-function inNet(ip: string, net: string): boolean {
-  const [addr, lenText] = net.split('/');
-  if (addr === undefined) return false;
-  if (isV6(ip) || isV6(addr)) return bare(net) === ip && (lenText === undefined || lenText === '128');
-  const a = v4(ip);
-  const b = v4(addr);
-  if (a === null || b === null) return false;
-  const len = lenText === undefined ? 32 : Number(lenText);
-  if (!(len >= 0 && len <= 32)) return false;
-  const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-  return (a & mask) === (b & mask);
-}
-
-function sameHostIp(a: string, b: string): boolean {
-  const n = (x: string) => (x === '' ? '0.0.0.0' : x);
-  return n(a) === n(b);
 }
 
 // ---- the rules ----
@@ -196,14 +159,14 @@ function counters(r: RuleRef): string {
 
 function familyFits(t: NatTable, ip: string): boolean {
   if (t.family === 'inet') return true;
-  return isV6(ip) ? t.family === 'ipv6' : t.family === 'ipv4';
+  return familyOf(ip) === 'ipv6' ? t.family === 'ipv6' : t.family === 'ipv4';
 }
 
 /** The container ip:port a DNAT rule sends `hostPort` to, when the rule is for this binding. */
 function dnatFor(rc: RuleCtx, hostIp: string, hostPort: number, protocol: string): { ip: string; port: number } | null {
   const r = rc.rule;
   if (r.target !== 'DNAT' || !r.dnatTo?.ip || r.dnatTo.ip.includes('-')) return null;
-  if (!familyFits(rc.table, hostIp === '' ? '0.0.0.0' : hostIp)) return null;
+  if (!familyFits(rc.table, normaliseHostIp(hostIp))) return null;
   if (r.protocol !== protocol || r.protocolNegated) return null;
   if (!r.dport || r.dportNegated || hostPort < r.dport.from || hostPort > r.dport.to) return null;
   if (isAnyAddress(hostIp)) {
@@ -250,7 +213,7 @@ function publicationsOf(c: ContainerInfo): Publication[] {
     for (const b of bindings) {
       const hr = range(b.hostPort);
       if (!hr) continue;
-      const hostIp = b.hostIp === '' ? '0.0.0.0' : b.hostIp;
+      const hostIp = normaliseHostIp(b.hostIp);
       const pairs: [number, number, string | null][] = [];
       if (hr.to - hr.from === cr.to - cr.from) for (let i = 0; i <= hr.to - hr.from; i += 1) pairs.push([hr.from + i, cr.from + i, null]);
       else pairs.push([hr.from, cr.from, `host port range ${b.hostPort} for ${key}: the engine picks one; ${hr.from} assumed`]);
@@ -403,8 +366,7 @@ function bridgeByAddress(ctx: Ctx, ip: string): { bridge: string | null; network
   }
   for (const l of ctx.model.hostLinks ?? []) {
     for (const a of l.addresses) {
-      if (a.family === 'inet' && !isV6(ip) && a.address !== ip && inNet(ip, `${a.address}/${a.prefixlen}`))
-        return { bridge: l.name, network: null };
+      if (a.address !== ip && inNet(ip, `${a.address}/${a.prefixlen}`)) return { bridge: l.name, network: null };
     }
   }
   return { bridge: null, network: null };
@@ -576,7 +538,7 @@ function buildPaths(ctx: Ctx, m: PortMapping, rc: RuleCtx | null, natKnown: bool
     });
   } else if (rc) {
     paths.push(viaProxy(address, 'outside', `${rc.rule.chain} rule ${rc.rule.number} is not reached from PREROUTING`));
-  } else if (isV6(m.hostIp) && !ctx.ipv6Expected(m)) {
+  } else if (familyOf(m.hostIp) === 'ipv6' && !ctx.ipv6Expected(m)) {
     paths.push(
       viaProxy(
         address,
@@ -589,7 +551,7 @@ function buildPaths(ctx: Ctx, m: PortMapping, rc: RuleCtx | null, natKnown: bool
   }
   // The host's own connections to loopback: nat OUTPUT usually skips 127.0.0.0/8, so docker-proxy answers.
   if (isAnyAddress(m.hostIp) && rc !== null) {
-    const loop = isV6(m.hostIp) ? '::1' : '127.0.0.1';
+    const loop = familyOf(m.hostIp) === 'ipv6' ? '::1' : '127.0.0.1';
     const loopAddr = hostAddress(loop, m.hostPort, m.protocol);
     const reach = rc ? hookPath(rc.table, rc.rule.chain, 'output', loop) : null;
     if (rc && reach)
@@ -647,7 +609,7 @@ function ruleTo(r: NatRule): string {
 }
 
 function byPort(a: { hostPort: number | null; protocol: string | null; hostIp: string | null }, b: typeof a): number {
-  const rank = (ip: string | null) => (ip === null ? 9 : ip === '0.0.0.0' ? 0 : ip === '::' ? 2 : isV6(ip) ? 3 : 1);
+  const rank = (ip: string | null) => (ip === null ? 9 : ip === '0.0.0.0' ? 0 : ip === '::' ? 2 : familyOf(ip) === 'ipv6' ? 3 : 1);
   return (
     (a.hostPort ?? 0) - (b.hostPort ?? 0) ||
     (a.protocol ?? '').localeCompare(b.protocol ?? '') ||
@@ -693,7 +655,7 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
   ctx.ipv6Expected = (m) => {
     if (!nat.ipv6Known || !ip6DockerRules || !m.container) return false;
     const c = (ctx.byName ??= new Map(ctx.containers.map((x) => [x.name, x]))).get(m.container);
-    return Boolean(c && knownIps(ctx, c).some(isV6));
+    return Boolean(c && knownIps(ctx, c).some((ip) => familyOf(ip) === 'ipv6'));
   };
 
   const mappings: PortMapping[] = [];
@@ -911,7 +873,7 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
   // Paths and missing rules, now that every rule has found its place.
   for (const m of mappings) {
     const rc = ruleOf.get(m) ?? null;
-    const natKnown = isV6(m.hostIp) ? nat.ipv6Known || nat.ipv4Known : nat.ipv4Known;
+    const natKnown = familyOf(m.hostIp) === 'ipv6' ? nat.ipv6Known || nat.ipv4Known : nat.ipv4Known;
     m.paths = buildPaths(ctx, m, rc, natKnown);
     m.via = m.paths[0]?.via ?? 'unknown';
     if (rc && m.via !== 'dnat' && isLoopback(m.hostIp)) {
@@ -920,7 +882,7 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
       );
     }
     if (!natKnown || rc) continue;
-    const expected = isV6(m.hostIp) ? ctx.ipv6Expected(m) : true;
+    const expected = familyOf(m.hostIp) === 'ipv6' ? ctx.ipv6Expected(m) : true;
     if (!expected) {
       m.notes.push(
         nat.ipv6Known

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { CHECKS, runChecks, type DoctorInputs } from '../../src/correlate/doctor/checks.js';
 import type { ContainerInfo, NetworkInfo } from '../../src/model/engine.js';
 import type { Link } from '../../src/model/link.js';
-import { cidrsOverlap } from '../../src/util/cidr.js';
+import { prefixesOverlap } from '../../src/util/address.js';
 
 const link = (ifindex: number, name: string, extra: Partial<Link> = {}): Link => ({
   ifindex,
@@ -226,9 +226,9 @@ test('a Docker subnet overlapping a host route', () => {
     /bridge \(172.17.0.0\/16\) overlaps the host route 172.16.0.0\/12 via tun0/,
   );
   assert.deepEqual(findings('subnet-overlap', inputs({ routes: [{ dst: '172.17.0.0/16', dev: 'docker0', gateway: null }] })).findings, []);
-  assert.equal(cidrsOverlap('10.0.0.0/8', '10.213.0.0/24'), true);
-  assert.equal(cidrsOverlap('10.0.0.0/8', '11.0.0.0/8'), false);
-  assert.equal(cidrsOverlap('fd00::/8', 'fd12:3456::/32'), true);
+  assert.equal(prefixesOverlap('10.0.0.0/8', '10.213.0.0/24'), true);
+  assert.equal(prefixesOverlap('10.0.0.0/8', '11.0.0.0/8'), false);
+  assert.equal(prefixesOverlap('fd00::/8', 'fd12:3456::/32'), true);
 });
 
 test('rootless Docker and Docker Desktop are said plainly', () => {

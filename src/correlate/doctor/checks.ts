@@ -6,7 +6,7 @@ import type { HostModel } from '../../parse/host-model.js';
 import type { Route } from '../../parse/ip-route-json.js';
 import type { VethMap } from '../veth-map.js';
 import { naturalCompare } from '../../util/natural-compare.js';
-import { cidrsOverlap } from '../../util/cidr.js';
+import { normaliseHostIp, prefixesOverlap } from '../../util/address.js';
 
 export interface HostSettings {
   sysctl: Record<string, string | null>;
@@ -372,7 +372,7 @@ const portClash: Check = {
       if (!c.running) continue;
       for (const [key, bindings] of Object.entries(c.ports)) {
         for (const b of bindings ?? []) {
-          const k = `${b.hostIp || '0.0.0.0'}:${b.hostPort}/${key.split('/')[1] ?? 'tcp'}`;
+          const k = `${normaliseHostIp(b.hostIp)}:${b.hostPort}/${key.split('/')[1] ?? 'tcp'}`;
           seen.set(k, [...(seen.get(k) ?? []), c.name]);
         }
       }
@@ -424,7 +424,7 @@ const subnetOverlap: Check = {
     for (const n of i.model.networks ?? []) {
       for (const s of n.subnets) {
         for (const r of foreign) {
-          if (cidrsOverlap(s.subnet, r.dst)) {
+          if (prefixesOverlap(s.subnet, r.dst)) {
             out.push(
               finding(
                 'subnet-overlap',
