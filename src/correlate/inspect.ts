@@ -8,6 +8,7 @@ import type { SocketEntry } from '../parse/proc-net-sockets.js';
 import { naturalCompare } from '../util/natural-compare.js';
 import type { InterfaceRow, VethMap } from './veth-map.js';
 import { containerPorts } from './container-ports.js';
+import { netnsOwnerRef, netnsSharing } from './find-container.js';
 import type { NatReport, PortMapping } from '../model/port-path.js';
 
 export interface InspectInterface extends InterfaceRow {
@@ -104,7 +105,7 @@ const EMBEDDED_DNS = '127.0.0.11';
 function modeKind(c: ContainerInfo, rows: InterfaceRow[]): string {
   if (c.networkMode === 'host') return 'host';
   if (c.networkMode === 'none') return 'none';
-  if (c.networkMode.startsWith('container:')) return 'container';
+  if (netnsOwnerRef(c) !== null) return 'container';
   const modes = [...new Set(rows.map((r) => r.mode))];
   return modes.includes('overlay') ? 'overlay' : (modes[0] ?? 'bridge');
 }
@@ -214,8 +215,10 @@ export function correlateInspect(input: InspectInputs): InspectReport {
   const networks = model.networks ?? [];
   const links = model.hostLinks ?? [];
   const rows = vethMap.interfaces.filter((r) => r.container === c.name);
-  const owner =
-    rows.find((r) => r.sharesNetnsWith)?.sharesNetnsWith ?? (c.networkMode.startsWith('container:') ? c.networkMode.slice(10, 22) : null);
+  const sharing = netnsSharing(model.containers ?? []);
+  const ownerContainer = sharing.ownerOf(c);
+  const ownerRef = netnsOwnerRef(c);
+  const owner = ownerContainer?.name ?? (ownerRef !== null ? ownerRef.slice(0, 12) : null);
   const kind = modeKind(c, rows);
   const uplink = uplinkOf(input.routes, links);
   const notes: string[] = [];
@@ -225,9 +228,7 @@ export function correlateInspect(input: InspectInputs): InspectReport {
     const net = networks.find((n) => n.name === r.network);
     const hostVeth = links.find((l) => l.name === r.hostVeth);
     const bridge = links.find((l) => l.name === r.bridge);
-    const ep =
-      c.endpoints.find((e) => e.network === r.network) ??
-      (owner ? (model.containers ?? []).find((o) => o.name === owner)?.endpoints.find((e) => e.network === r.network) : undefined);
+    const ep = c.endpoints.find((e) => e.network === r.network) ?? ownerContainer?.endpoints.find((e) => e.network === r.network);
     const mtuWarning =
       r.mtu !== null && uplink?.mtu != null && r.mtu > uplink.mtu
         ? `MTU ${r.mtu} is larger than the uplink ${uplink.name}'s ${uplink.mtu}: packets over ${uplink.mtu} bytes leaving the host are dropped or fragmented (set the network's com.docker.network.driver.mtu, or the daemon's "mtu")`
@@ -242,10 +243,7 @@ export function correlateInspect(input: InspectInputs): InspectReport {
     };
   });
 
-  const sharedWith = (model.containers ?? [])
-    .filter((o) => o.networkMode.startsWith('container:') && (o.networkMode.slice(10) === c.id || o.networkMode.slice(10) === c.name))
-    .map((o) => o.name)
-    .sort(naturalCompare);
+  const sharedWith = sharing.followersOf(c).map((o) => o.name);
 
   if (!c.running) notes.push('not running: no network namespace to read; networks and ports are as configured');
   let dns: DnsReport | null = null;
@@ -277,10 +275,10 @@ export function correlateInspect(input: InspectInputs): InspectReport {
     },
     mode: { kind, owner: kind === 'container' ? owner : null, description: describeMode(kind, c, rows, owner) },
     interfaces,
-    ports: portsOf(kind === 'container' ? ((model.containers ?? []).find((o) => o.name === owner) ?? c) : c, input.nat),
+    ports: portsOf(kind === 'container' ? (ownerContainer ?? c) : c, input.nat),
     nat: input.nat ? { available: input.nat.available, reason: input.nat.reason } : null,
     sharedWith,
-    neighbours: neighboursOf(model, kind === 'container' ? ((model.containers ?? []).find((o) => o.name === owner) ?? c) : c, networks),
+    neighbours: neighboursOf(model, kind === 'container' ? (ownerContainer ?? c) : c, networks),
     dns,
     listening,
     uplink,

@@ -2,7 +2,7 @@
 // (per container, on the network whose address the rule targets), the DNAT rule Docker wrote, the
 // hairpin MASQUERADE rule, the docker-proxy serving the binding, and the veth and bridge on the way.
 // What does not fit is an anomaly: stale rules, missing rules, foreign rules, swarm ingress.
-import type { ContainerInfo, NetworkInfo, NetworkMember } from '../model/engine.js';
+import { containerKey, type ContainerInfo, type NetworkInfo, type NetworkMember } from '../model/engine.js';
 import type { NatRule, NatTable } from '../model/nat-rule.js';
 import {
   hostAddress,
@@ -27,6 +27,7 @@ import {
   normaliseHostIp,
   sameHostIp,
 } from '../util/address.js';
+import { netnsOwnerRef, netnsSharing, type NetnsSharing } from './find-container.js';
 import { correlateVethMap, type InterfaceRow, type VethMap } from './veth-map.js';
 
 /** HostModels built by hand (tests) may lack the NAT facts: then nothing is known of them. */
@@ -234,7 +235,7 @@ function publicationsKnown(c: ContainerInfo): boolean {
 }
 
 function ownsNamespace(c: ContainerInfo): boolean {
-  return c.networkMode !== 'host' && c.networkMode !== 'none' && !c.networkMode.startsWith('container:');
+  return c.networkMode !== 'host' && c.networkMode !== 'none' && netnsOwnerRef(c) === null;
 }
 
 // ---- who holds an address ----
@@ -265,7 +266,7 @@ interface Ctx {
   rulesByPort?: Map<string, RuleCtx[]>;
   proxiesByPort?: Map<string, DockerProxy[]>;
   masqueradeBySource?: Map<string, RuleCtx[]>;
-  followers?: Map<ContainerInfo, string[]>;
+  sharing?: NetnsSharing;
   unknownInside?: ContainerInfo[];
   byName?: Map<string, ContainerInfo>;
 }
@@ -303,10 +304,6 @@ function addHolder(ctx: Ctx, ip: string | null, h: Holder): void {
   if (list.some((x) => x.container === h.container && x.sandbox?.key === h.sandbox?.key && x.network === h.network)) return;
   list.push(h);
   ctx.holders.set(ip, list);
-}
-
-function containerKey(c: ContainerInfo): string {
-  return c.id || `name:${c.name}`;
 }
 
 function indexHolders(ctx: Ctx): void {
@@ -404,19 +401,8 @@ function legOf(ctx: Ctx, c: ContainerInfo | null, ip: string | null): Leg {
 }
 
 function followersOf(ctx: Ctx, c: ContainerInfo): string[] {
-  if (!ctx.followers) {
-    ctx.followers = new Map();
-    const byId = new Map(ctx.containers.map((o) => [o.id, o]));
-    const byName = new Map(ctx.containers.map((o) => [o.name, o]));
-    for (const x of ctx.containers) {
-      if (!x.networkMode.startsWith('container:')) continue;
-      const ref = x.networkMode.slice('container:'.length);
-      const owner = byId.get(ref) ?? byName.get(ref) ?? (ref.length >= 4 ? ctx.containers.find((o) => o.id.startsWith(ref)) : undefined);
-      if (owner) pushTo(ctx.followers, owner, x.name);
-    }
-    for (const list of ctx.followers.values()) list.sort(naturalCompare);
-  }
-  return ctx.followers.get(c) ?? [];
+  ctx.sharing ??= netnsSharing(ctx.containers);
+  return ctx.sharing.followersOf(c).map((f) => f.name);
 }
 
 function proxyFor(ctx: Ctx, hostIp: string, hostPort: number, protocol: string): DockerProxy | null {

@@ -3,10 +3,11 @@
 // link (ifindex H, peer C, link-netnsid N) point at each other, so neither 7 vs 27 nor index 7 of
 // two namespaces can be confused.
 import type { ContainerIface, ContainerNetFacts } from '../model/container-net.js';
-import { shortId, type ContainerInfo, type Endpoint, type NetworkInfo } from '../model/engine.js';
+import { containerKey, shortId, type ContainerInfo, type Endpoint, type NetworkInfo } from '../model/engine.js';
 import type { Link } from '../model/link.js';
 import type { HostModel } from '../parse/host-model.js';
 import { naturalCompare } from '../util/natural-compare.js';
+import { netnsOwnerRef, netnsSharing } from './find-container.js';
 import { hostInterfaces, type HostInterfaceRow } from './host-interfaces.js';
 
 export type PairedBy = 'both-sides' | 'host-side-only';
@@ -388,20 +389,12 @@ function followerRows(c: ContainerInfo, owner: ContainerInfo | undefined, ownerR
   }));
 }
 
-function findOwner(containers: ContainerInfo[], ref: string): ContainerInfo | undefined {
-  return (
-    containers.find((o) => o.id === ref) ??
-    containers.find((o) => o.name === ref) ??
-    containers.find((o) => ref.length >= 4 && o.id.startsWith(ref))
-  );
-}
-
 function hostVethRows(ctx: Context, rows: InterfaceRow[]): HostVethRow[] {
   const owned = new Map<number, InterfaceRow>();
   for (const r of rows) if (r.hostIfindex !== null && r.mode !== 'container') owned.set(r.hostIfindex, r);
   const dockerBridges = new Set([...ctx.networksById.values()].map((n) => n.bridgeName).filter(Boolean));
   const unread = (ctx.model.containers ?? []).filter((c) => {
-    if (!c.running || c.networkMode === 'host' || c.networkMode.startsWith('container:')) return false;
+    if (!c.running || c.networkMode === 'host' || netnsOwnerRef(c) !== null) return false;
     const facts = ctx.model.containerNet.get(c.name);
     return !facts || facts.error !== null;
   });
@@ -508,15 +501,16 @@ export function correlateVethMap(model: HostModel): VethMap {
   const containers = model.containers ?? [];
   const rowsOf = new Map<string, InterfaceRow[]>();
   for (const c of containers) {
-    if (c.networkMode === 'host') rowsOf.set(c.id, [hostModeRow(ctx, c)]);
-    else if (c.networkMode === 'none') rowsOf.set(c.id, noneModeRow(ctx, c));
-    else if (!c.networkMode.startsWith('container:')) rowsOf.set(c.id, ownNamespaceRows(ctx, c, model.containerNet.get(c.name)));
+    if (c.networkMode === 'host') rowsOf.set(containerKey(c), [hostModeRow(ctx, c)]);
+    else if (c.networkMode === 'none') rowsOf.set(containerKey(c), noneModeRow(ctx, c));
+    else if (netnsOwnerRef(c) === null) rowsOf.set(containerKey(c), ownNamespaceRows(ctx, c, model.containerNet.get(c.name)));
   }
+  const sharing = netnsSharing(containers);
   for (const c of containers) {
-    if (!c.networkMode.startsWith('container:')) continue;
-    const ref = c.networkMode.slice('container:'.length);
-    const owner = findOwner(containers, ref);
-    rowsOf.set(c.id, followerRows(c, owner, owner ? (rowsOf.get(owner.id) ?? []) : [], ref));
+    const ref = netnsOwnerRef(c);
+    if (ref === null) continue;
+    const owner = sharing.ownerOf(c);
+    rowsOf.set(containerKey(c), followerRows(c, owner, owner ? (rowsOf.get(containerKey(owner)) ?? []) : [], ref));
   }
   const interfaces = [...rowsOf.values()]
     .flat()
