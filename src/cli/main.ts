@@ -100,9 +100,10 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .command('doctor')
     .description("find what is wrong with this host's Docker networking, with evidence and a fix (exit 1 on any error finding)")
     .option('--json', 'print JSON (schemaVersion 1)')
+    .option('--all', 'print every finding, not the first 5 of each kind')
     .addOption(new Option('--from <snapshot>', 'analyse a saved snapshot (directory or .tar.gz) instead of the live host'))
-    .action(async (o: { json?: boolean; from?: string }) => {
-      code = await runDoctor({ json: Boolean(o.json) }, io, snapshotProvider(o.from));
+    .action(async (o: { json?: boolean; all?: boolean; from?: string }) => {
+      code = await runDoctor({ json: Boolean(o.json), all: Boolean(o.all) }, io, snapshotProvider(o.from));
     });
 
   try {

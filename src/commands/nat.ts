@@ -3,7 +3,8 @@ import type { IO } from '../cli/io.js';
 import { EXIT, UsageError } from '../cli/errors.js';
 import { correlateNat } from '../correlate/nat.js';
 import { hostAddress, type NatReport } from '../model/port-path.js';
-import { buildHostModel, type HostModel } from '../parse/host-model.js';
+import type { HostModel } from '../model/host.js';
+import { buildHostModel } from '../parse/host-model.js';
 import { escapeText } from '../render/escape.js';
 import { isValidIp, wildcardOf } from '../util/address.js';
 import { natJson, renderNatPathsText, renderNatText } from '../render/nat.js';
@@ -86,7 +87,11 @@ function notPublishedHint(model: HostModel, report: NatReport, q: PortQuery, sel
     .sort((a, b) => Math.abs(a.port - q.port) - Math.abs(b.port - q.port) || a.port - b.port)
     .slice(0, 5);
   lines.push(
-    nearest.length ? `published ports nearest to it: ${nearest.map((n) => n.text).join(', ')}` : 'no container publishes any port',
+    nearest.length
+      ? `published ports nearest to it: ${nearest.map((n) => n.text).join(', ')}`
+      : report.publicationsKnown
+        ? 'no container publishes any port'
+        : `no mapping in the data at all (publications unknown: ${report.publicationsReason})`,
   );
   for (const a of selected.anomalies) lines.push(`${a.kind}: ${a.text}`);
   const facts = model.portFacts;
@@ -105,7 +110,7 @@ function notPublishedHint(model: HostModel, report: NatReport, q: PortQuery, sel
         : `no host process listens on ${q.port}/${q.protocol}`,
     );
   }
-  for (const c of model.containers ?? []) {
+  for (const c of model.containers.all) {
     if (c.running) continue;
     const configured = Object.entries(c.portBindings).some(
       ([key, bs]) => key.endsWith(`/${q.protocol}`) && (bs ?? []).some((b) => Number(b.hostPort) === q.port),
@@ -129,7 +134,7 @@ export async function runNat(opts: NatOptions, io: IO, snapshotOf: SnapshotProvi
     // Several facts to say, one per line: written here rather than squeezed into one error hint.
     const hint = notPublishedHint(model, report, query, selected);
     io.err(
-      `docknet: no container publishes ${queryText(query)}\n${hint
+      `docknet: ${report.publicationsKnown ? 'no container publishes' : 'no mapping in the data for'} ${queryText(query)}${report.publicationsKnown ? '' : ' (the container list is unknown, so whether a container publishes it cannot be told)'}\n${hint
         .split('\n')
         .map((l) => `  ${escapeText(l)}\n`)
         .join('')}`,

@@ -2,6 +2,7 @@
 // owner of a `container:<ref>` network namespace, by the same rule, so every command agrees.
 import { DocknetError } from '../cli/errors.js';
 import { shortId, type ContainerInfo } from '../model/engine.js';
+import type { Fact } from '../model/fact.js';
 import { closest } from '../util/closest.js';
 import { naturalCompare } from '../util/natural-compare.js';
 
@@ -25,10 +26,20 @@ export function ambiguous(input: string, matches: ContainerInfo[]): DocknetError
   );
 }
 
-export function findContainer(containers: ContainerInfo[], input: string): ContainerInfo {
+export function findContainer(containers: ContainerInfo[], input: string, list: Fact<true>): ContainerInfo {
   const m = matchContainer(containers, input);
   if (m.kind === 'one') return m.container;
   if (m.kind === 'many') throw ambiguous(input, m.containers);
+  if (!list.known)
+    throw new DocknetError(
+      `'${input}' is not among the containers the data names, and the container list itself is unknown (${list.reason})`,
+      containers.length
+        ? `containers the data names: ${containers
+            .map((c) => c.name)
+            .sort(naturalCompare)
+            .join(', ')}`
+        : 'add docker/containers.json (docker inspect $(docker ps -aq)) to the snapshot',
+    );
   const near = closest(
     input,
     containers.map((c) => c.name),

@@ -2,7 +2,9 @@
 // side, neighbours, DNS and listening sockets. Ports come from the NAT correlation when present.
 import type { ContainerInfo, NetworkInfo } from '../model/engine.js';
 import type { Link } from '../model/link.js';
-import type { HostModel } from '../parse/host-model.js';
+import { lookupIn } from '../model/fact.js';
+import type { HostModel } from '../model/host.js';
+import type { Route } from '../model/route.js';
 import type { ResolvConf } from '../parse/resolv-conf.js';
 import type { SocketEntry } from '../parse/proc-net-sockets.js';
 import { naturalCompare } from '../util/natural-compare.js';
@@ -27,6 +29,8 @@ export interface Neighbour {
   /** User-defined networks resolve container names through Docker's embedded DNS; the default bridge does not. */
   nameResolution: boolean;
   containers: { name: string; ipv4: string | null }[];
+  /** False when the container list is not in the data: other containers may share the network. */
+  complete: boolean;
 }
 
 export interface DnsReport {
@@ -94,7 +98,6 @@ export interface InspectInputs {
   model: HostModel;
   vethMap: VethMap;
   container: ContainerInfo;
-  routes: { dst: string; dev: string | null }[] | null;
   resolv: ResolvConf | null;
   sockets: { entries: SocketEntry[]; inodes: number[] } | null;
   filesErrors: string[];
@@ -140,8 +143,8 @@ function inetAddress(link: Link | undefined): string | null {
   return a ? `${a.address}/${a.prefixlen}` : null;
 }
 
-function uplinkOf(routes: InspectInputs['routes'], links: Link[]): { name: string; mtu: number | null } | null {
-  const dev = routes?.find((r) => r.dst === 'default')?.dev;
+function uplinkOf(routes: Route[], links: Link[]): { name: string; mtu: number | null } | null {
+  const dev = routes.find((r) => r.dst === 'default')?.dev;
   if (!dev) return null;
   return { name: dev, mtu: links.find((l) => l.name === dev)?.mtu ?? null };
 }
@@ -150,7 +153,7 @@ function neighboursOf(model: HostModel, c: ContainerInfo, networks: NetworkInfo[
   const out: Neighbour[] = [];
   for (const ep of c.endpoints) {
     const net = networks.find((n) => n.id === ep.networkId || n.name === ep.network);
-    const others = (model.containers ?? [])
+    const others = model.containers.all
       .filter(
         (o) =>
           o.id !== c.id && o.running && o.endpoints.some((e) => (e.networkId && e.networkId === ep.networkId) || e.network === ep.network),
@@ -162,6 +165,7 @@ function neighboursOf(model: HostModel, c: ContainerInfo, networks: NetworkInfo[
       driver: net?.driver ?? null,
       nameResolution: ep.network !== 'bridge' && net?.driver !== 'host',
       containers: others,
+      complete: model.containers.complete.known,
     });
   }
   return out;
@@ -212,15 +216,15 @@ function portsOf(c: ContainerInfo, nat: NatReport | null): InspectPort[] {
 
 export function correlateInspect(input: InspectInputs): InspectReport {
   const { model, vethMap, container: c } = input;
-  const networks = model.networks ?? [];
-  const links = model.hostLinks ?? [];
+  const networks = lookupIn(model.networks);
+  const links = lookupIn(model.hostLinks);
   const rows = vethMap.interfaces.filter((r) => r.container === c.name);
-  const sharing = netnsSharing(model.containers ?? []);
+  const sharing = netnsSharing(model.containers.all);
   const ownerContainer = sharing.ownerOf(c);
   const ownerRef = netnsOwnerRef(c);
   const owner = ownerContainer?.name ?? (ownerRef !== null ? ownerRef.slice(0, 12) : null);
   const kind = modeKind(c, rows);
-  const uplink = uplinkOf(input.routes, links);
+  const uplink = uplinkOf(lookupIn(model.routes), links);
   const notes: string[] = [];
   const netns = rows.find((r) => r.netns)?.netns ?? model.containerNet.get(c.name)?.netns ?? null;
 
@@ -256,7 +260,9 @@ export function correlateInspect(input: InspectInputs): InspectReport {
     notes.push(
       `listening sockets unknown: ${input.filesErrors.find((e) => e.includes('/fd') || e.includes('/net/')) ?? 'not in the data'}`,
     );
-  if (!uplink) notes.push('uplink unknown (no default route in the data): MTU not compared');
+  if (!uplink) notes.push(`uplink unknown (${model.routes.known ? 'no default route' : model.routes.reason}): MTU not compared`);
+  if (!model.containers.complete.known)
+    notes.push(`neighbours and namespace sharers as far as the data names them: ${model.containers.complete.reason}`);
 
   return {
     container: {

@@ -15,7 +15,7 @@ import {
   type PublishedBy,
   type RuleRef,
 } from '../model/port-path.js';
-import type { HostModel } from '../parse/host-model.js';
+import type { HostModel } from '../model/host.js';
 import { emptyPortFacts, type PortFacts, type SourcedTable } from '../parse/nat-facts.js';
 import { naturalCompare } from '../util/natural-compare.js';
 import {
@@ -28,6 +28,7 @@ import {
   sameHostIp,
 } from '../util/address.js';
 import { netnsOwnerRef, netnsSharing, type NetnsSharing } from './find-container.js';
+import { lookupIn } from '../model/fact.js';
 import { correlateVethMap, type InterfaceRow, type VethMap } from './veth-map.js';
 
 /** HostModels built by hand (tests) may lack the NAT facts: then nothing is known of them. */
@@ -229,9 +230,10 @@ function publicationsOf(c: ContainerInfo): Publication[] {
   return out;
 }
 
-/** Containers added from their files alone (a pasted `ip addr`): what they publish is not in the data. */
-function publicationsKnown(c: ContainerInfo): boolean {
-  return c.id !== '';
+/** Containers known from other files than the engine's list (network members, a pasted `ip addr`): what they publish is not in the data. */
+function publicationsKnown(ctx: Ctx, c: ContainerInfo): boolean {
+  const source = ctx.model.containers.sourceOf.get(containerKey(c));
+  return source === 'container-list' || source === 'docker-ps';
 }
 
 function ownsNamespace(c: ContainerInfo): boolean {
@@ -361,7 +363,7 @@ function bridgeByAddress(ctx: Ctx, ip: string): { bridge: string | null; network
   for (const n of ctx.networks) {
     if (n.subnets.some((s) => inNet(ip, s.subnet))) return { bridge: n.bridgeName, network: n.name };
   }
-  for (const l of ctx.model.hostLinks ?? []) {
+  for (const l of lookupIn(ctx.model.hostLinks)) {
     for (const a of l.addresses) {
       if (a.address !== ip && inNet(ip, `${a.address}/${a.prefixlen}`)) return { bridge: l.name, network: null };
     }
@@ -604,6 +606,61 @@ function byPort(a: { hostPort: number | null; protocol: string | null; hostIp: s
   );
 }
 
+/**
+ * A mapping read from a Docker DNAT rule alone, when the publications are not in the data: to the
+ * container that holds its target address when another file names it, else to an unknown container.
+ */
+function ruleMapping(
+  ctx: Ctx,
+  rc: RuleCtx,
+  c: ContainerInfo | null,
+  hostIp: string,
+  hostPort: number | null,
+  ref: RuleRef,
+  ruleOf: Map<PortMapping, RuleCtx | null>,
+): PortMapping {
+  const r = rc.rule;
+  const to = r.dnatTo?.ip ?? null;
+  const port = r.dnatTo?.port?.from ?? null;
+  const protocol = r.protocol ?? 'tcp';
+  const leg = legOf(ctx, c, to);
+  const row = c ? (ctx.rowsOf.get(containerKey(c)) ?? []).find((x) => bare(x.ipv4) === to || bare(x.ipv6) === to) : undefined;
+  const why = c
+    ? `${c.name}'s publications are not in the data: this mapping is read from the DNAT rule and ${c.name}'s own address`
+    : `publications are not in the data (${ctx.model.containers.complete.known ? 'no container names' : 'no container list'}): this mapping is read from the DNAT rule; which container holds ${to ?? 'its target'} is unknown`;
+  const m: PortMapping = {
+    hostIp,
+    hostPort: hostPort ?? 0,
+    protocol,
+    containerIp: to,
+    containerPort: port ?? hostPort ?? 0,
+    container: c?.name ?? null,
+    containerId: c?.id || null,
+    network: leg.network,
+    bridge: leg.bridge,
+    hostVeth: leg.hostVeth,
+    probableHostVeth: leg.probableHostVeth,
+    interface: leg.interface,
+    rule: ref,
+    hairpin: to && port ? hairpinFor(ctx, to, port, protocol) : null,
+    proxy: null,
+    via: 'unknown',
+    publishedBy: null,
+    containerIpFrom: c ? (row?.network ? 'endpoint' : row ? 'interface' : 'endpoint') : 'rule',
+    followers: c ? followersOf(ctx, c) : [],
+    paths: [],
+    notes: [why, ...(leg.note ? [leg.note] : [])],
+  };
+  const proxy = hostPort !== null ? proxyFor(ctx, hostIp, hostPort, protocol) : null;
+  if (proxy) {
+    m.proxy = proxyRef(proxy);
+    ctx.usedProxies.add(proxy);
+  }
+  rc.used = true;
+  ruleOf.set(m, rc);
+  return m;
+}
+
 const KIND_ORDER = ['stale-rule', 'missing-rule', 'foreign-rule', 'ingress'];
 
 export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethMap(model)): NatReport {
@@ -612,8 +669,8 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
   const ctx: Ctx = {
     model,
     vethMap,
-    containers: model.containers ?? [],
-    networks: model.networks ?? [],
+    containers: model.containers.all,
+    networks: lookupIn(model.networks),
     holders: new Map(),
     rowsOf: new Map(),
     rules: [],
@@ -765,50 +822,10 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
       );
       continue;
     }
-    if (holder?.container && !publicationsKnown(holder.container)) {
-      // The container is known only from its own files: its publications are not in the data, the rule is.
-      const c = holder.container;
-      const leg = legOf(ctx, c, to);
-      const m: PortMapping = {
-        hostIp,
-        hostPort: hostPort ?? 0,
-        protocol: r.protocol ?? 'tcp',
-        containerIp: to,
-        containerPort: port ?? hostPort ?? 0,
-        container: c.name,
-        containerId: c.id || null,
-        network: leg.network,
-        bridge: leg.bridge,
-        hostVeth: leg.hostVeth,
-        probableHostVeth: leg.probableHostVeth,
-        interface: leg.interface,
-        rule: ref,
-        hairpin: to && port ? hairpinFor(ctx, to, port, r.protocol ?? 'tcp') : null,
-        proxy: null,
-        via: 'unknown',
-        publishedBy: null,
-        containerIpFrom: holder.row?.network ? 'endpoint' : 'interface',
-        followers: followersOf(ctx, c),
-        paths: [],
-        notes: [
-          `${c.name}'s publications are not in the data: this mapping is read from the DNAT rule and ${c.name}'s own address`,
-          ...(leg.note ? [leg.note] : []),
-        ],
-      };
-      const proxy = hostPort !== null ? proxyFor(ctx, hostIp, hostPort, m.protocol) : null;
-      if (proxy) {
-        m.proxy = proxyRef(proxy);
-        ctx.usedProxies.add(proxy);
-      }
-      rc.used = true;
-      ruleOf.set(m, rc);
-      mappings.push(m);
-      continue;
-    }
-    if (ctx.model.containers === null) {
-      anomalies.push(
-        anomaly('stale-rule', `cannot tell: ${where}, and the snapshot holds no container list`, { ...common, confirmed: false }),
-      );
+    if (!ctx.model.containers.complete.known || (holder?.container && !publicationsKnown(ctx, holder.container))) {
+      // Publications are not in the data (no container list, or a container known only from other
+      // files), the rule is: the mapping is read from the rule, to whoever holds its target address.
+      mappings.push(ruleMapping(ctx, rc, holder?.container ?? null, hostIp, hostPort, ref, ruleOf));
       continue;
     }
     const twin = dnatRules.find(
@@ -905,10 +922,11 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
     );
   }
 
+  const list = model.containers.complete;
   for (const p of ctx.proxies) {
     if (!ctx.usedProxies.has(p))
       ctx.notes.push(
-        `docker-proxy pid ${p.pid} serves ${hostAddress(p.hostIp, p.hostPort, p.proto)} -> ${p.containerIp}:${p.containerPort}, which no running container publishes`,
+        `docker-proxy pid ${p.pid} serves ${hostAddress(p.hostIp, p.hostPort, p.proto)} -> ${p.containerIp}:${p.containerPort}, ${list.known ? 'which no running container publishes' : 'which no known container publishes (the container list is not in the data)'}`,
       );
   }
 
@@ -918,6 +936,8 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
     available: nat.ipv4Known,
     reason: nat.ipv4Known ? null : nat.unavailable,
     backend: dockerBackend(ctx),
+    publicationsKnown: list.known,
+    publicationsReason: list.known ? null : list.reason,
     mappings,
     anomalies,
     notes: [...sourceNotes(ctx, dockerBackend(ctx)), ...ctx.notes],
