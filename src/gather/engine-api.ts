@@ -146,6 +146,8 @@ export function engineError(err: unknown, endpoint: string, call: string): Engin
   if (code === 'ECONNREFUSED') return new EngineUnreachableError(endpoint, 'connection refused (is dockerd running?)', false, call);
   if (code === 'ECONNRESET' || code === 'EPIPE' || CUT.test(e?.message ?? ''))
     return new EngineUnreachableError(endpoint, 'the connection was cut (did dockerd stop?)', false, call);
+  // Node's HTTP parser: something answered, but not in HTTP (DOCKER_HOST at another service).
+  if (code?.startsWith('HPE_')) return new EngineAnswerError(endpoint, call, `an answer that is not HTTP (${e?.message ?? code})`);
   // Any other system or TLS error (ETIMEDOUT, EHOSTUNREACH, a certificate refused): nothing usable answered.
   if (code !== null) return new EngineUnreachableError(endpoint, e?.message ?? code, false, call);
   throw err;
@@ -161,6 +163,13 @@ function preview(v: unknown): string {
   const text = Buffer.isBuffer(v) ? v.toString('utf8') : '';
   const line = text.trim().split('\n')[0]?.trim() ?? '';
   return line ? ` (${JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}…` : line)})` : '';
+}
+
+/** A list whose entries lack the string Id every list entry has is not the Engine API's answer. */
+function withIds<T extends { Id: string }>(endpoint: string, call: string, list: T[]): T[] {
+  const bad = list.find((e) => e === null || typeof e !== 'object' || typeof (e as { Id?: unknown }).Id !== 'string');
+  if (bad !== undefined) throw new EngineAnswerError(endpoint, call, `a list entry without an Id (${JSON.stringify(bad)?.slice(0, 80)})`);
+  return list;
 }
 
 /** One call, its failure classified and its answer checked for the shape the call returns. */
@@ -223,8 +232,16 @@ export interface FetchOptions {
 export async function fetchEngineRaw(opts: FetchOptions, docker: Docker = new Docker(), endpoint = engineEndpoint()): Promise<EngineRaw> {
   const t0 = performance.now();
   const [listed, netListed, infoGot, versionGot] = await Promise.all([
-    settle(ask<Docker.ContainerInfo[]>(endpoint, 'GET /containers/json', 'list', () => docker.listContainers({ all: true }))),
-    settle(ask<Docker.NetworkInspectInfo[]>(endpoint, 'GET /networks', 'list', () => docker.listNetworks())),
+    settle(
+      ask<Docker.ContainerInfo[]>(endpoint, 'GET /containers/json', 'list', () => docker.listContainers({ all: true })).then((l) =>
+        withIds(endpoint, 'GET /containers/json', l),
+      ),
+    ),
+    settle(
+      ask<Docker.NetworkInspectInfo[]>(endpoint, 'GET /networks', 'list', () => docker.listNetworks()).then((l) =>
+        withIds(endpoint, 'GET /networks', l),
+      ),
+    ),
     opts.withInfo ? settle(ask<unknown>(endpoint, 'GET /info', 'object', () => docker.info())) : null,
     opts.withInfo ? settle(ask<unknown>(endpoint, 'GET /version', 'object', () => docker.version())) : null,
   ]);

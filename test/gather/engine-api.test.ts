@@ -196,3 +196,33 @@ test('engineError: an error that is neither a status nor a system error is a bug
   assert.equal(engineError(already, ENDPOINT, 'other'), already);
   assert.ok(already instanceof EngineError);
 });
+
+test('a container list whose entries have no Id is not the Engine API answer: malformed, not a crash', async (t) => {
+  const { result } = await fetchFrom(t, [{ path: /^\/containers\/json$/, answer: { status: 200, body: '[{"Names": ["/web"]}]' } }]);
+  await assert.rejects(result, (e: unknown) => {
+    assert.ok(e instanceof EngineAnswerError, String(e));
+    assert.match(e.message, /answered GET \/containers\/json with a list entry without an Id \(\{"Names":\["\/web"\]\}\)$/);
+    return true;
+  });
+});
+
+test('something at the socket that does not speak HTTP: malformed, naming the parser error', async (t) => {
+  const { createServer } = await import('node:net');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'docknet-not-http-'));
+  const socket = join(dir, 'docker.sock');
+  const server = createServer((c) => c.end('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n'));
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+  t.after(() => {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await assert.rejects(fetchEngineRaw({ withInfo: false, detail: 'list' }, new Docker({ socketPath: socket }), ENDPOINT), (e: unknown) => {
+    assert.ok(e instanceof EngineAnswerError, String(e));
+    assert.match(
+      e.message,
+      /^the Docker engine at .* answered GET \/(containers\/json|networks) with an answer that is not HTTP \(Parse Error/,
+    );
+    return true;
+  });
+});
