@@ -6,7 +6,7 @@ import { runDoctor } from '../commands/doctor.js';
 import { runNat } from '../commands/nat.js';
 import { snapshotProvider } from '../commands/source.js';
 import { runSnapshotSave } from '../commands/snapshot.js';
-import { EngineUnreachableError } from '../gather/engine-api.js';
+import { EngineError, engineAnswerHint } from '../gather/engine-api.js';
 import { escapeText } from '../render/escape.js';
 import { DocknetError, EXIT, UsageError } from './errors.js';
 import { processIO, type IO } from './io.js';
@@ -19,12 +19,14 @@ function reportError(io: IO, err: unknown): number {
     io.err(`docknet: ${escapeText(err.message)}\nRun 'docknet --help' for usage.\n`);
     return EXIT.usage;
   }
-  if (err instanceof EngineUnreachableError) {
+  if (err instanceof EngineError) {
     io.err(
       `docknet: ${escapeText(err.message)}\n` +
-        (err.permissionDenied
+        (err.kind === 'permission'
           ? 'Next: run with sudo, or add this user to the docker group.\n'
-          : 'Next: start the engine (e.g. `sudo systemctl start docker` or `sudo dockerd &`), or point DOCKER_HOST at a running one.\n'),
+          : err.kind === 'unreachable'
+            ? 'Next: start the engine (e.g. `sudo systemctl start docker` or `sudo dockerd &`), or point DOCKER_HOST at a running one.\n'
+            : `${escapeText(engineAnswerHint(err))}\n`),
     );
     return EXIT.failure;
   }

@@ -1,9 +1,11 @@
 // docknet doctor: every check over the host's facts; findings by severity, each with evidence and a fix.
 import type { IO } from '../cli/io.js';
-import { runChecks, type HostSettings } from '../correlate/doctor/checks.js';
+import { runChecks } from '../correlate/doctor/checks.js';
 import { correlateNat } from '../correlate/nat.js';
 import { correlateVethMap } from '../correlate/veth-map.js';
-import { known, unknown, type Fact } from '../model/fact.js';
+import type { Fact } from '../model/fact.js';
+import { engineInfoFact } from '../parse/engine-info.js';
+import { hostSettingsFact } from '../parse/host-settings.js';
 import type { Evidence } from '../model/finding.js';
 import { buildHostModel } from '../parse/host-model.js';
 import { doctorJson, renderDoctorText, summarize } from '../render/doctor.js';
@@ -14,23 +16,6 @@ export interface DoctorOptions {
   json: boolean;
   /** Every finding in text, not the first few of each kind. */
   all: boolean;
-}
-
-/** A JSON fact file: its value, or unknown saying it was absent or did not parse (never a plausible default). */
-function jsonFact<T>(snapshot: Snapshot, path: string, what: string): Fact<T> {
-  const text = factText(snapshot, path);
-  if (text === null) {
-    const miss = snapshot.missing.find((m) => m.path === path);
-    return miss ? unknown(miss.cause ?? 'failed', `${what}: ${miss.reason}`) : unknown('not-in-data', `no ${what} in the data (${path})`);
-  }
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value === null || typeof value !== 'object' || Array.isArray(value))
-      return unknown('failed', `${path} could not be read: not a JSON object`);
-    return known(value as T, path);
-  } catch (err) {
-    return unknown('failed', `${path} could not be read: ${(err as Error).message}`);
-  }
 }
 
 function warningsOf(snapshot: Snapshot, info: Fact<Record<string, unknown>>): Evidence[] {
@@ -60,12 +45,12 @@ export async function runDoctor(opts: DoctorOptions, io: IO, snapshotOf: Snapsho
   const hasNatFacts = [FACT.iptablesSave, FACT.iptablesNat, FACT.nftRulesetJson, FACT.nftRulesetText].some(
     (p) => snapshot.facts.has(p) || snapshot.missing.some((m) => m.path === p),
   );
-  const info = jsonFact<Record<string, unknown>>(snapshot, FACT.engineInfo, 'engine info (GET /info)');
+  const info = engineInfoFact(snapshot).fact;
   const outcomes = runChecks({
     model,
     vethMap,
     nat: hasNatFacts ? correlateNat(model, vethMap) : null,
-    settings: jsonFact<HostSettings>(snapshot, FACT.hostSettings, 'kernel settings (/proc/sys, /sys/module)'),
+    settings: hostSettingsFact(snapshot).fact,
     engineInfo: info,
     backends: backendsOf(snapshot),
     warnings: warningsOf(snapshot, info),

@@ -12,6 +12,13 @@ export type UnknownCause =
   /** It was read and could not be understood, or the read failed with an error. */
   | 'failed';
 
+const CAUSES: readonly string[] = ['not-in-data', 'needs-root', 'tool-missing', 'failed'];
+
+/** For causes read back from files (a manifest, a net.json): anything else is not one. */
+export function isUnknownCause(v: unknown): v is UnknownCause {
+  return typeof v === 'string' && CAUSES.includes(v);
+}
+
 export interface Known<T> {
   known: true;
   value: T;

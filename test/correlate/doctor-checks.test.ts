@@ -71,7 +71,7 @@ const container = (name: string, extra: Partial<ContainerInfo> = {}): ContainerI
 });
 
 interface Over extends Partial<Omit<DoctorInputs, 'settings' | 'engineInfo'>> {
-  settings?: HostSettings | null;
+  settings?: (Omit<HostSettings, 'unreadable'> & Partial<Pick<HostSettings, 'unreadable'>>) | null;
   engineInfo?: Record<string, unknown> | null;
   routes?: Route[] | null;
   hostListeners?: ListeningSocket[];
@@ -97,7 +97,8 @@ function inputs(over: Over = {}, parts: ModelParts = {}): DoctorInputs {
     model,
     vethMap: { interfaces: [], hostVeths: [], hostLinksKnown: true, hostInterfaces: [], notes: [] },
     nat: null,
-    settings: given(settings, {
+    settings: given(settings && { unreadable: {}, ...settings }, {
+      unreadable: {},
       sysctl: { 'net.ipv4.ip_forward': '1', 'net.ipv6.conf.all.forwarding': '0', 'net.bridge.bridge-nf-call-iptables': '1' },
       modules: { br_netfilter: true },
     }),

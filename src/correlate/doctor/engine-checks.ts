@@ -5,7 +5,7 @@ import { finding, type Check } from './inputs.js';
 export const rootless: Check = {
   id: 'rootless',
   title: 'rootless Docker / Docker Desktop',
-  needs: (i) => (i.engineInfo.known ? null : `engine info (GET /info) unknown: ${i.engineInfo.reason}`),
+  needs: (i) => (i.engineInfo.known ? null : i.engineInfo.reason),
   run(i) {
     const info = i.engineInfo.known ? i.engineInfo.value : {};
     const secopts = Array.isArray(info.SecurityOptions) ? (info.SecurityOptions as unknown[]).map(String) : [];

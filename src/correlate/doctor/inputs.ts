@@ -2,13 +2,11 @@
 import type { Fact } from '../../model/fact.js';
 import type { Evidence, Finding, Severity } from '../../model/finding.js';
 import type { HostModel } from '../../model/host.js';
+import type { HostSettings } from '../../model/host-settings.js';
 import type { NatReport } from '../../model/port-path.js';
 import type { VethMap } from '../veth-map.js';
 
-export interface HostSettings {
-  sysctl: Record<string, string | null>;
-  modules: Record<string, boolean>;
-}
+export type { HostSettings };
 
 export interface DoctorInputs {
   model: HostModel;

@@ -1,6 +1,7 @@
 // Doctor checks of the kernel's settings: IP forwarding, bridge netfilter, iptables backends.
 import type { Finding } from '../../model/finding.js';
 import { lookupIn } from '../../model/fact.js';
+import { settingUnknown } from '../../model/host-settings.js';
 import { finding, SYSCTL_SOURCE, type Check, type DoctorInputs } from './inputs.js';
 
 const FORWARDING_WARNING = /IPv4 forwarding is disabled/i;
@@ -12,7 +13,10 @@ function settingsNeeded(i: DoctorInputs): string | null {
 export const forwarding: Check = {
   id: 'forwarding',
   title: 'IP forwarding',
-  needs: (i) => (i.warnings.some((w) => FORWARDING_WARNING.test(w.text)) ? null : settingsNeeded(i)),
+  needs: (i) =>
+    i.warnings.some((w) => FORWARDING_WARNING.test(w.text))
+      ? null
+      : (settingsNeeded(i) ?? (i.settings.known ? settingUnknown(i.settings.value, 'sysctl', 'net.ipv4.ip_forward') : null)),
   run(i) {
     const out: Finding[] = [];
     const sysctl = i.settings.known ? i.settings.value.sysctl : null;
@@ -61,7 +65,15 @@ export const forwarding: Check = {
 export const brNetfilter: Check = {
   id: 'br-netfilter',
   title: 'bridge netfilter',
-  needs: (i) => settingsNeeded(i) ?? (i.model.networks.known ? null : `Docker networks unknown: ${i.model.networks.reason}`),
+  needs: (i) => {
+    if (!i.settings.known) return i.settings.reason;
+    if (!i.model.networks.known) return `Docker networks unknown: ${i.model.networks.reason}`;
+    const s = i.settings.value;
+    return (
+      settingUnknown(s, 'module', 'br_netfilter') ??
+      (s.modules.br_netfilter ? settingUnknown(s, 'sysctl', 'net.bridge.bridge-nf-call-iptables') : null)
+    );
+  },
   run(i) {
     if (!i.settings.known) return [];
     const settings = i.settings.value;
