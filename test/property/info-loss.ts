@@ -12,9 +12,13 @@ import {
 import { type CommandRun, type RealSnapshot, commandsFor, reproduce, runOn, subsetSnapshot } from './snapshot-subsets.js';
 
 /** One disagreement, with where it was seen. */
-export interface Seen extends Disagreement {
+export interface Seen extends Omit<Disagreement, 'why'> {
+  why: string;
   command: string[];
   files: string[];
+  /** Set when the answers' shapes are known better than shapeOf() can tell them (the no-harm test). */
+  subsetShape?: string;
+  fullShape?: string;
 }
 
 function answersOf(run: CommandRun): DefiniteAnswers | null {
@@ -98,7 +102,7 @@ export interface FailureClass {
   key: string;
   command: string;
   kind: string;
-  why: Disagreement['why'];
+  why: string;
   subsetShape: string;
   fullShape: string;
   /** Distinct subsets showing it, and how many answers. */
@@ -115,8 +119,8 @@ export function classify(real: RealSnapshot, seen: Seen[]): FailureClass[] {
   const classes = new Map<string, FailureClass>();
   for (const s of seen) {
     const command = s.command[0] as string;
-    const subsetShape = shapeOf(s.subset);
-    const fullShape = shapeOf(s.full);
+    const subsetShape = s.subsetShape ?? shapeOf(s.subset);
+    const fullShape = s.fullShape ?? shapeOf(s.full);
     const key = `${command} | ${s.kind} | ${s.why} | ${subsetShape} | ${fullShape}`;
     let c = classes.get(key);
     if (!c) {
@@ -168,10 +172,17 @@ export function describeClass(real: RealSnapshot, c: FailureClass, i: number): s
   ].join('\n');
 }
 
-export function describeFailures(real: RealSnapshot, subsets: number, seen: Seen[], maxClasses = 40): string {
+export function describeFailures(
+  real: RealSnapshot,
+  subsets: number,
+  seen: Seen[],
+  maxClasses = 40,
+  what = 'definite answer(s)',
+  verb = 'disagree with the full snapshot',
+): string {
   const classes = classify(real, seen);
   const bad = new Set(seen.map((s) => s.files.join('\n')));
-  const head = `information loss in ${real.dir} (${real.files.length} fact files): ${seen.length} definite answer(s) on ${bad.size} of ${subsets} subsets disagree with the full snapshot, in ${classes.length} class(es):`;
+  const head = `${real.dir} (${real.files.length} fact files): ${seen.length} ${what} on ${bad.size} of ${subsets} subsets ${verb}, in ${classes.length} class(es):`;
   const shown = classes.slice(0, maxClasses).map((c, i) => describeClass(real, c, i + 1));
   const more = classes.length > maxClasses ? [`... and ${classes.length - maxClasses} more class(es)`] : [];
   return [head, ...shown, ...more].join('\n');
