@@ -229,8 +229,8 @@ export async function harmIn(real: RealSnapshot, inUse: InUse, files: string[]):
 /** A finding's title with its names and numbers left out, for grouping. */
 function findingShape(title: string): string {
   return title
-    .replace(/\b[0-9a-f]{12,64}\b/g, '<id>')
     .replace(/\b(veth|bridge|pid|Bridge|of) [\w.-]+/g, '$1 <name>')
+    .replace(/\b[0-9a-f]{12,64}\b/g, '<id>')
     .replace(/(\[?::\]?:\d+\/\w+|:::\d+\/\w+|\d+(\.\d+){3}(:\d+)?(\/\w+)?)/g, '<addr>')
     .replace(/\d+/g, 'N')
     .slice(0, 110);
