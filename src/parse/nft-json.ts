@@ -180,14 +180,14 @@ function readRule(t: NatTable, chain: string, n: number, v: Json, what: string, 
   const exprs = Array.isArray(v.expr) ? v.expr : [];
   if (!Array.isArray(v.expr)) issues.push(tableIssue(t, 0, what, 'rule without an "expr" list'));
   for (const e of exprs) {
-    if (!isObj(e) || kindOf(e) === null) {
+    const kind = isObj(e) ? kindOf(e) : null;
+    if (!isObj(e) || kind === null) {
       const s = jsonPreview(e);
       issues.push(tableIssue(t, 0, s, `unreadable expression in ${t.name} ${chain} rule ${n}; kept as text`));
       parts.push(s);
       matchParts.push(s);
       continue;
     }
-    const kind = kindOf(e)!;
     const val = e[kind];
     const { text, known } = renderStatement(kind, val);
     parts.push(text);
