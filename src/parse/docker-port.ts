@@ -65,20 +65,34 @@ export function parseDockerPort(text: string, context: DockerPortContext = {}): 
   const issues: ParseIssue[] = [];
   const value: DockerPortListing = { publications: [], notPublished: [] };
   let asked: DockerPortContext = { ...context };
+  // A blank line after an answer ends it: what follows is not taken as the answer to the same command.
+  let answered = false;
   let lastUsed = 0;
   for (const [idx, raw] of lines.entries()) {
     const line = raw.trim();
     const lineNo = idx + 1;
-    if (line === '') continue;
+    if (line === '') {
+      if (answered) [asked, answered] = [{ ...context }, false];
+      continue;
+    }
     const command = COMMAND.exec(line);
     if (command && command[1] !== undefined) {
       // What follows answers this command: its container, and the port it asked about (tcp when unsaid, as docker reads it).
-      asked = { container: command[1], containerPort: port(command[2]) ?? undefined, protocol: command[2] ? (command[3] ?? 'tcp') : undefined };
+      asked = {
+        container: command[1],
+        containerPort: port(command[2]) ?? undefined,
+        protocol: command[2] ? (command[3] ?? 'tcp') : undefined,
+      };
+      answered = false;
       continue;
     }
     const read = readLine(line, lineNo, asked, value);
-    if (read !== null) issues.push(issue(lineNo, line, isPromptLine(raw) ? 'shell prompt or command line, not `docker port` output' : read));
-    else lastUsed = lineNo;
+    if (read === null) [lastUsed, answered] = [lineNo, true];
+    else if (isPromptLine(raw)) {
+      // Another command: its output answers it, not the `docker port` above.
+      [asked, answered] = [{ ...context }, false];
+      issues.push(issue(lineNo, line, 'shell prompt or command line, not `docker port` output'));
+    } else issues.push(issue(lineNo, line, read));
   }
   const cut = cutShortIssue(source, lines, lastUsed);
   if (cut) issues.push(cut);
@@ -117,7 +131,8 @@ export function publishedPorts(publications: PortPublication[]): Record<string, 
   const ports: Record<string, PortBinding[]> = {};
   for (const p of publications) {
     if (p.containerPort === null || p.protocol === null) continue;
-    (ports[`${p.containerPort}/${p.protocol}`] ??= []).push({ hostIp: p.hostIp, hostPort: String(p.hostPort) });
+    const key = `${p.containerPort}/${p.protocol}`;
+    ports[key] = [...(ports[key] ?? []), { hostIp: p.hostIp, hostPort: String(p.hostPort) }];
   }
   return ports;
 }

@@ -14,10 +14,15 @@ const PEER_IFINDEX = /^if(\d{1,10})$/;
 const FLAGS = /^<([A-Z0-9_,-]*)>$/;
 const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5,19}$/i;
 // SGR colour codes of `ip -c` (and any other CSI sequence a terminal paste keeps).
-const ESCAPE = /\u001b\[[0-9;?]*[A-Za-z]/g;
+const ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, 'g');
 
 /** Which brief listing a line belongs to: `ip -br link` lines end with the flags. */
 export type BriefForm = 'addr' | 'link';
+
+/** A line without the colour codes `ip -c` puts in it. */
+export function withoutColour(line: string): string {
+  return line.replace(ESCAPE, '');
+}
 
 /** Reads `ip -br addr` / `ip -br link` text. A name listed twice in the same form is reported and read once. */
 export function parseIpBrief(text: string): Parsed<Link[]> {
@@ -27,7 +32,7 @@ export function parseIpBrief(text: string): Parsed<Link[]> {
   const byName = new Map<string, { link: Link; forms: Set<BriefForm> }>();
   let lastUsed = 0;
   for (const [idx, raw] of lines.entries()) {
-    const line = raw.replace(ESCAPE, '').trim();
+    const line = withoutColour(raw).trim();
     if (line === '') continue;
     const read = readLine(line);
     if (typeof read === 'string') {

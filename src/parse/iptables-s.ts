@@ -103,10 +103,9 @@ function finish(w: Walk): void {
   const inferred = inferTable(t);
   if (w.options.table !== undefined) {
     t.name = w.options.table;
-    if (inferred.from === 'chains' && inferred.name !== t.name) {
-      w.issues.push(
-        issue(b.line, '', `the listing was given as table ${t.name}, but its built-in chains are those of table ${inferred.name}`),
-      );
+    if (inferred.from !== 'default' && inferred.name !== t.name) {
+      const what = inferred.from === 'chains' ? 'built-in chains' : 'targets and chains';
+      w.issues.push(issue(b.line, '', `the listing was given as table ${t.name}, but its ${what} are those of table ${inferred.name}`));
     }
   } else {
     t.name = inferred.name;
@@ -120,8 +119,12 @@ function finish(w: Walk): void {
   w.tables.push(t);
 }
 
-/** The table a listing belongs to: by its `-P` chains, else by targets and chains only one table has. */
+/** The table a listing belongs to: by targets only one table allows, else its `-P` chains, else chains only one table has. */
 export function inferTable(t: NatTable): { name: string; from: 'chains' | 'rules' | 'default' } {
+  const targets = new Set(t.rules.map((r) => r.target));
+  if ([...targets].some((x) => NAT_TARGETS.has(x))) return { name: 'nat', from: 'rules' };
+  if ([...targets].some((x) => RAW_TARGETS.has(x))) return { name: 'raw', from: 'rules' };
+  if ([...targets].some((x) => MANGLE_TARGETS.has(x))) return { name: 'mangle', from: 'rules' };
   const policies = t.chains
     .filter((c) => c.policy !== null)
     .map((c) => c.name)
@@ -129,11 +132,7 @@ export function inferTable(t: NatTable): { name: string; from: 'chains' | 'rules
     .join(' ');
   const byChains = BUILTINS.find(([, chains]) => chains === policies);
   if (byChains) return { name: byChains[0], from: 'chains' };
-  const targets = new Set(t.rules.map((r) => r.target));
   const chains = new Set([...t.chains.map((c) => c.name), ...t.rules.map((r) => r.chain)]);
-  if ([...targets].some((x) => NAT_TARGETS.has(x))) return { name: 'nat', from: 'rules' };
-  if ([...targets].some((x) => RAW_TARGETS.has(x))) return { name: 'raw', from: 'rules' };
-  if ([...targets].some((x) => MANGLE_TARGETS.has(x))) return { name: 'mangle', from: 'rules' };
   if ([...chains].some((x) => FILTER_CHAINS.has(x))) return { name: 'filter', from: 'rules' };
   if (chains.has('POSTROUTING') && chains.has('PREROUTING') && !chains.has('FORWARD')) return { name: 'nat', from: 'rules' };
   return { name: 'filter', from: 'default' };

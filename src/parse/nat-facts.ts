@@ -117,7 +117,9 @@ function readIpv4(g: Gather): void {
   const nat = addNat(g, FACT.iptablesS, tables);
   // `iptables -S` alone lists the filter table: the nat table is then not in the data, which is not "no rules".
   if (nat.length === 0) {
-    out.sources.push(`${FACT.iptablesS} holds no nat table listing (${tables.map((t) => t.name).join(', ') || 'nothing read'}): \`iptables -t nat -S\` lists it`);
+    out.sources.push(
+      `${FACT.iptablesS} holds no nat table listing (${tables.map((t) => t.name).join(', ') || 'nothing read'}): \`iptables -t nat -S\` lists it`,
+    );
     return;
   }
   g.ipv4Iptables = true;
