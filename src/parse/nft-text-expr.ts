@@ -115,18 +115,19 @@ export function selector(toks: Token[], i: number): Read | null {
     parts.push(next.value);
     end = next.end;
   }
-  let value: unknown = parts.length === 1 ? parts[0] : { concat: parts };
+  return withOperations(toks, parts.length === 1 ? parts[0] : { concat: parts }, end);
+}
+
+/** A value followed by bitwise operations (`mark & 0xff`, `tcp flags & (fin|syn) `, `syn / syn,rst`). */
+function withOperations(toks: Token[], first: unknown, start: number): Read {
+  let [value, end] = [first, start];
   while (BINARY.has(word(toks, end) ?? '') && toks[end + 1] !== undefined) {
     const operand = operandEnd(toks, end + 1);
-    value = {
-      [word(toks, end) as string]: [
-        value,
-        toks
-          .slice(end + 1, operand)
-          .map((t) => t.raw)
-          .join(' '),
-      ],
-    };
+    const text = toks
+      .slice(end + 1, operand)
+      .map((t) => t.raw)
+      .join(' ');
+    value = { [word(toks, end) as string]: [value, text] };
     end = operand;
   }
   return { value, end };
@@ -148,22 +149,7 @@ function rightSide(toks: Token[], i: number, expression: boolean): Read | null {
   if (!t.quoted && (t.value === '}' || t.value === ',' || t.value === ')' || t.value === ';')) return null;
   const sel = t.quoted || !expression ? null : selector(toks, i);
   if (sel !== null) return sel;
-  let value = jsonValue(t);
-  let end = i + 1;
-  while (BINARY.has(word(toks, end) ?? '') && toks[end + 1] !== undefined) {
-    const operand = operandEnd(toks, end + 1);
-    value = {
-      [word(toks, end) as string]: [
-        value,
-        toks
-          .slice(end + 1, operand)
-          .map((x) => x.raw)
-          .join(' '),
-      ],
-    };
-    end = operand;
-  }
-  return { value, end };
+  return withOperations(toks, jsonValue(t), i + 1);
 }
 
 /**

@@ -1,7 +1,7 @@
 // What the parser property cases share: the case shape, the real fixtures of the repository, value guards.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NatTable } from '../../src/model/nat-rule.js';
+import type { NatRule, NatTable } from '../../src/model/nat-rule.js';
 import type { Parsed } from '../../src/model/parsed.js';
 import { repoPath } from '../repo-path.js';
 
@@ -96,3 +96,25 @@ export function ruleShape(value: unknown): string | null {
 }
 
 export const ruleIds = (value: unknown): string[] => tables(value).flatMap((t) => t.rules.map((r) => `${r.chain}\t${r.text}`));
+
+/** What a rule line says by itself, as one string per rule: its text and the fields read from it (and `more`). */
+export function ruleLineFacts(value: unknown, more: (r: NatRule) => unknown[] = () => []): string[] {
+  return tables(value).flatMap((t) =>
+    t.rules.map((r) =>
+      JSON.stringify([
+        r.text,
+        r.target,
+        r.protocol,
+        r.inInterface,
+        r.outInterface,
+        r.source,
+        r.destination,
+        r.dport,
+        r.sport,
+        r.dnatTo,
+        r.snatTo,
+        ...more(r),
+      ]),
+    ),
+  );
+}

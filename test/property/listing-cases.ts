@@ -1,38 +1,15 @@
 // Property cases of the listing parsers people paste most: `nft list ruleset` text, `iptables -S`,
 // `ip -br addr/link` and `docker port`, with what "inventing something" means for each.
 import type { Link } from '../../src/model/link.js';
-import type { NatRule } from '../../src/model/nat-rule.js';
 import { type Parsed, splitLines } from '../../src/model/parsed.js';
 import { type DockerPortListing, parseDockerPort } from '../../src/parse/docker-port.js';
 import { parseIpBrief, withoutColour } from '../../src/parse/ip-brief.js';
 import { parseIptablesS } from '../../src/parse/iptables-s.js';
 import { parseNftText } from '../../src/parse/nft-text.js';
-import { arr, fixtures, isCount, nullOr, type ParserCase, rec, ruleIds, ruleShape, tables } from './case-helpers.js';
+import { arr, fixtures, isCount, nullOr, type ParserCase, rec, ruleIds, ruleLineFacts, ruleShape, tables } from './case-helpers.js';
 
 /** Everything a rule line says by itself: an nft rule's fields come from its own line only. */
-function nftRuleIds(value: unknown): string[] {
-  return tables(value).flatMap((t) =>
-    t.rules.map((r: NatRule) =>
-      JSON.stringify([
-        r.text,
-        r.target,
-        r.protocol,
-        r.inInterface,
-        r.outInterface,
-        r.source,
-        r.destination,
-        r.dport,
-        r.sport,
-        r.dnatTo,
-        r.snatTo,
-        r.comment,
-        r.handle,
-        r.packets,
-        r.bytes,
-      ]),
-    ),
-  );
-}
+const nftRuleIds = (value: unknown): string[] => ruleLineFacts(value, (r) => [r.comment, r.handle, r.packets, r.bytes]);
 
 const nftText: ParserCase = {
   name: 'nft-text',

@@ -18,7 +18,19 @@ import { parseNftJson } from '../../src/parse/nft-json.js';
 import { parseProcNetSockets } from '../../src/parse/proc-net-sockets.js';
 import { parseResolvConf } from '../../src/parse/resolv-conf.js';
 import { repoPath } from '../repo-path.js';
-import { arr, fixtures, isCount, isIndex, nullOr, type ParserCase, rec, ruleIds, ruleShape, tables } from './case-helpers.js';
+import {
+  arr,
+  fixtures,
+  isCount,
+  isIndex,
+  nullOr,
+  type ParserCase,
+  rec,
+  ruleIds,
+  ruleLineFacts as natTextRuleIds,
+  ruleShape,
+  tables,
+} from './case-helpers.js';
 import { LISTING_CASES } from './listing-cases.js';
 
 export type { Fixture, JsonEntries, ParserCase } from './case-helpers.js';
@@ -67,26 +79,6 @@ function ruleTied(value: unknown, lines: string[]): string | null {
     }
   }
   return null;
-}
-
-function natTextRuleIds(value: unknown): string[] {
-  return tables(value).flatMap((t) =>
-    t.rules.map((r) =>
-      JSON.stringify([
-        r.text,
-        r.target,
-        r.protocol,
-        r.inInterface,
-        r.outInterface,
-        r.source,
-        r.destination,
-        r.dport,
-        r.sport,
-        r.dnatTo,
-        r.snatTo,
-      ]),
-    ),
-  );
 }
 
 const ASSUMED_TABLE = /no \*table line before this: assuming table/;
