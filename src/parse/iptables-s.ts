@@ -30,6 +30,7 @@ const FILTER_CHAINS = new Set(['FORWARD', 'DOCKER-USER', 'DOCKER-ISOLATION-STAGE
 // `iptables v1.8.10 (nf_tables): Parsing nftables rule failed`, `Error: meta sreg is not an immediate`
 const TOOL_MESSAGE = /^(?:ip6?tables(?:-\w+)*(?:\s+v[\d.]+)?(?:\s+\(\w+\))?:|Error:|Perhaps |Try `)/;
 const WARNING = /^#\s*Warning:\s*(.*)$/;
+const ROOT_PROMPT = /^#\s*(?:sudo\s+)?(?:ip6?tables(?:-\w+)?|nft|docker|ip)\s/;
 
 interface Walk {
   options: IptablesSOptions;
@@ -62,12 +63,15 @@ export function parseIptablesS(text: string, options: IptablesSOptions = {}): Pa
 
 function readLine(w: Walk, raw: string, line: string, lineNo: number): void {
   const warn = WARNING.exec(line);
-  if (warn) {
-    if (LEGACY_WARNING.test(warn[1] ?? '')) {
-      w.legacyPresent = true;
-      for (const t of w.tables) t.origin.legacyTablesPresent = true;
-      if (w.current !== null) w.current.table.origin.legacyTablesPresent = true;
-    } else w.issues.push(issue(lineNo, line, 'comment not written by iptables -S'));
+  if (warn && LEGACY_WARNING.test(warn[1] ?? '')) {
+    w.legacyPresent = true;
+    for (const t of w.tables) t.origin.legacyTablesPresent = true;
+    if (w.current !== null) w.current.table.origin.legacyTablesPresent = true;
+    return;
+  }
+  // `# 所有目的地址...`: a note the poster wrote between the rules; `# iptables -t nat -S` is root's prompt.
+  if (line.startsWith('#') && !ROOT_PROMPT.test(line)) {
+    w.issues.push(issue(lineNo, line, 'comment not written by iptables -S'));
     return;
   }
   const cmd = readCommand(line, lineNo, w.issues);

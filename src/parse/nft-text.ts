@@ -69,11 +69,12 @@ function readLine(walk: Walk, raw: string, lineNo: number): void {
   }
   // Older nft prints an xt match it cannot translate as `# xt_NAME`: inside a chain that is a rule, not a comment.
   if (WARNING.test(line)) return;
-  if (line.startsWith('#') && !(top?.kind === 'chain' && /^#\s*xt_\w/.test(line))) {
+  const xtRule = top?.kind === 'chain' && /^#\s*xt_\w/.test(line);
+  if (line.startsWith('#') && !xtRule) {
     walk.issues.push(issue(lineNo, line, 'comment or prompt, not part of `nft list` output'));
     return;
   }
-  if (isPromptLine(raw)) {
+  if (!xtRule && isPromptLine(raw)) {
     closeAll(walk, lineNo, 'a shell prompt');
     walk.issues.push(issue(lineNo, line, 'shell prompt or command line, not part of `nft list` output'));
     return;
