@@ -9,6 +9,8 @@ export interface FactOrigin {
   exitCode?: number | null;
   stderr?: string;
   durationMs?: number;
+  /** For a fact imported from a terminal transcript: the first and last line (1-based) of the command and its output there. */
+  lines?: [number, number];
 }
 
 export interface Fact {
@@ -29,6 +31,8 @@ export interface SnapshotSource {
   kind: 'live' | 'saved';
   /** For saved snapshots: where it was loaded from. */
   location: string | null;
+  /** Set when the facts were cut from a pasted terminal session (`snapshot import`, or `--from` a transcript). */
+  transcript?: true;
 }
 
 export interface Snapshot {
@@ -48,6 +52,8 @@ export const FACT = {
   engineInfo: 'docker/info.json',
   engineVersion: 'docker/version.json',
   dockerPs: 'docker/ps.txt',
+  /** `docker port <name>`: one container's published ports, one `80/tcp -> 0.0.0.0:8080` line each. */
+  dockerPort: (name: string) => `docker/port-${name}.txt`,
   /** Pids of running containers from the OCI runtime's state files, when containers.json holds list entries. */
   containerPids: 'host/container-pids.json',
   ipAddrJson: 'host/ip-addr.json',
@@ -60,6 +66,11 @@ export const FACT = {
   /** readlink /proc/self/ns/net of the gathering process: the host's namespace identity. */
   hostNetns: 'host/netns.txt',
   brctlShow: 'host/brctl-show.txt',
+  /** `ip -br addr` / `ip -br link`: the brief one-line-per-link tables. */
+  ipBrAddr: 'host/ip-br-addr.txt',
+  ipBrLink: 'host/ip-br-link.txt',
+  /** `iptables -t nat -S` (or, when no nat listing was given, `iptables -S`): rules as `-A` lines, one table. */
+  iptablesS: 'host/iptables-S.txt',
   iptablesNat: 'host/iptables-nat.txt',
   iptablesSave: 'host/iptables-save.txt',
   ip6tablesSave: 'host/ip6tables-save.txt',
