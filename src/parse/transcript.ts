@@ -105,8 +105,13 @@ function basename(word: string): string {
   return word.slice(word.lastIndexOf('/') + 1);
 }
 
+// A prompt line set in Markdown emphasis: `**_root@node1:~# ip -d link show_**`.
+const EMPHASIS = /^\s*([*_]{1,3})(\S.*?)([*_]{1,3})\s*$/;
+
 function judgePrompt(line: string, open: Block | null): PromptLine | null {
-  const p = splitPromptLine(line);
+  const em = EMPHASIS.exec(line);
+  const bare = em && [...(em[1] as string)].reverse().join('') === em[3] ? (em[2] as string) : line;
+  const p = splitPromptLine(bare);
   if (!p?.sigilOnly || p.command === '') return p;
   const first = p.command.split(/\s+/)[0] ?? '';
   if (!COMMAND_WORD.test(first)) return null;
@@ -283,9 +288,11 @@ type Recognition =
   | { kind: 'inspect'; only: 'containers' | 'networks' | null }
   | { kind: 'json'; path: string }
   | { kind: 'warnings' }
-  | { kind: 'unknown'; reason: string };
+  | { kind: 'unknown'; reason: string; ref?: string };
 
-const unknown = (reason: string): Recognition => ({ kind: 'unknown', reason });
+/** Stands for a container in a reason, until the whole transcript has named it. */
+const REF = '\u0000ref\u0000';
+const unknown = (reason: string, ref?: string): Recognition => ({ kind: 'unknown', reason, ...(ref ? { ref } : {}) });
 const NOT_READ = 'not a command docknet reads';
 const SHELLS = new Set(['sh', 'bash', 'ash', 'zsh', 'dash', 'ksh']);
 // Filters that pass the whole output through.
@@ -520,7 +527,7 @@ function containerSide(argv: string[], ref: string): Recognition {
     return unknown(ip.problem ?? "docknet reads a container's `ip addr` text only");
   }
   if (tool === 'cat' && argv.length === 2 && argv[1] === '/etc/resolv.conf') return { kind: 'container-file', ref, file: 'resolv' };
-  return unknown(`runs \`${argv.join(' ')}\` inside ${ref}: ${NOT_READ}`);
+  return unknown(`runs \`${argv.join(' ')}\` inside ${REF}: ${NOT_READ}`, ref);
 }
 
 interface TablesArgs {
@@ -664,12 +671,16 @@ function dockerCommand(args: string[]): Recognition {
     case 'exec': {
       const e = execArgs(rest);
       if (!e) return unknown(NOT_READ);
-      if (SHELLS.has(basename(e.argv[0] ?? '')) && e.argv.length <= 2) return unknown(`opens a shell in ${e.ref}`);
+      if (SHELLS.has(basename(e.argv[0] ?? '')) && e.argv.length <= 2) return unknown(`opens a shell in ${REF}`, e.ref);
       return containerSide(e.argv, e.ref);
     }
     case 'attach':
       return unknown('attaches to a container');
-    case 'run':
+    case 'run': {
+      const r = runArgs(rest);
+      if (r.interactive && !r.detached) return unknown('starts a container and opens its shell');
+      return { kind: 'warnings' };
+    }
     case 'create':
     case 'start':
       return { kind: 'warnings' };
@@ -751,7 +762,7 @@ interface JsonPart {
 
 /** The JSON array in an inspect output: docker prints errors for missing names after it. */
 function jsonArray(output: string, firstLine: number): JsonPart {
-  const lines = output.split(/(?<=\r\n|\n|\r)/);
+  const lines = output.split(/(?<=\n|\r(?!\n))/);
   const open = lines.findIndex((l) => /^\s*\[/.test(l));
   let close = -1;
   for (let k = lines.length - 1; k >= Math.max(open, 0); k--) {
@@ -832,6 +843,11 @@ interface Candidate {
   where: string;
 }
 
+function refText(ref: string, names: ContainerNames): string {
+  const { name } = names.resolve(ref);
+  return name === ref ? ref : `${name} (${ref})`;
+}
+
 function whereText(w: Where, names: ContainerNames): string {
   if (w.kind === 'host') return 'host';
   return w.ref === null ? 'container (unnamed)' : `container ${names.resolve(w.ref).name}`;
@@ -852,7 +868,7 @@ export function parseTranscript(text: string): TranscriptImport {
   const names = new ContainerNames();
   const candidates: Candidate[] = [];
   const changes: { line: number; command: string }[] = [];
-  const unknownBlocks: [UnknownCommand, Block][] = [];
+  const unknownBlocks: [UnknownCommand, Block, string | null][] = [];
 
   for (const b of blocks) {
     const line = b.index + 1;
@@ -862,14 +878,19 @@ export function parseTranscript(text: string): TranscriptImport {
     if (changesHost(b.command)) changes.push({ line, command: b.command });
     const rec = recognise(b.command, b.where);
     if (rec.kind === 'unknown') {
-      unknownBlocks.push([{ line, endLine, prompt: b.prompt.prompt, command: b.command, where: '', reason: rec.reason }, b]);
+      unknownBlocks.push([
+        { line, endLine, prompt: b.prompt.prompt, command: b.command, where: '', reason: rec.reason },
+        b,
+        rec.ref ?? null,
+      ]);
       continue;
     }
     candidates.push({ block: b, line, endLine, output, rec, where: '' });
   }
   // Names come from the whole transcript: a `docker ps` after a `docker exec <id>` still names it.
-  for (const [u, b] of unknownBlocks) {
+  for (const [u, b, ref] of unknownBlocks) {
     u.where = whereText(b.where, names);
+    if (ref !== null) u.reason = u.reason.replace(REF, refText(ref, names));
     result.unknown.push(u);
   }
 
@@ -945,8 +966,10 @@ function targetOf(c: Candidate, names: ContainerNames): { path: string; how: str
   const { name, how } = names.resolve(rec.ref);
   if (!DOCKER_NAME.test(name) || unsafeFactPath(`containers/${name}/x`))
     return { reason: `the container reference ${JSON.stringify(rec.ref)} cannot name a file in the snapshot` };
-  if (rec.kind === 'port') return { path: FACT.dockerPort(name), how };
-  return { path: rec.file === 'ip-addr' ? FACT.containerIpAddr(name) : FACT.containerFiles(name), how };
+  const byId =
+    how === null && /^[0-9a-f]{12,64}$/.test(name) ? `the container is known by its id ${name} only: its files are filed under it` : how;
+  if (rec.kind === 'port') return { path: FACT.dockerPort(name), how: byId };
+  return { path: rec.file === 'ip-addr' ? FACT.containerIpAddr(name) : FACT.containerFiles(name), how: byId };
 }
 
 function origin(c: Candidate): FactOrigin {
@@ -997,26 +1020,20 @@ function writeListing(path: string, list: { c: Candidate; path: string; note: st
       outcome = 'replaced';
       notes.push(
         winner && winner.c.line > c.line
-          ? `replaced by the later output at line ${winner.c.line}`
+          ? `the later output at line ${winner.c.line} is kept`
           : `left out: the file holds the nat table's rules (line ${winner?.c.line})`,
       );
     }
     result.commands.push({ ...base, outcome, note: notes.length ? notes.join('; ') : null });
   }
   if (winner) {
-    result.files.set(path, winner.c.output);
+    const rec = winner.c.rec;
+    // files.json is the container's files as JSON: only its resolv.conf is known here, the sockets stay unknown.
+    const resolv = rec.kind === 'container-file' && rec.file === 'resolv';
+    result.files.set(path, resolv ? `${JSON.stringify({ resolvConf: winner.c.output }, null, 2)}\n` : winner.c.output);
     result.origins.set(path, origin(winner.c));
     if (winner.c.block.endedBy === 'end' && winner.c.output !== '')
       result.issues.push(issue(winner.c.line, winner.c.block.command, `${path}: no prompt after its output: the paste may end inside it`));
-    const earlier = judged.filter((j) => j !== winner && j.c.line < winner.c.line && !j.error && !j.empty && !j.unreadable);
-    if (earlier.length)
-      result.issues.push(
-        issue(
-          winner.c.line,
-          winner.c.block.command,
-          `${path}: given ${earlier.length + 1} times; the last output (line ${winner.c.line}) is kept, the one${earlier.length > 1 ? 's' : ''} at line ${earlier.map((e) => e.c.line).join(', ')} left out`,
-        ),
-      );
     return;
   }
   const failed = judged.filter((j) => j.error).at(-1);
@@ -1039,7 +1056,7 @@ function writeInspects(list: Candidate[], result: TranscriptImport): void {
     const defaultFile = only === 'networks' ? FACT.networks : FACT.containers;
     if (!latest.has(c)) {
       const later = lastOf.get(shellWords(c.block.command).words.join(' ')) as Candidate;
-      outcomes.set(c, { outcome: 'replaced', file: defaultFile, notes: [`replaced by the same command at line ${later.line}`] });
+      outcomes.set(c, { outcome: 'replaced', file: defaultFile, notes: [`the same command's later output at line ${later.line} is kept`] });
       continue;
     }
     const j = jsonArray(c.output, c.line + 1);
@@ -1067,7 +1084,7 @@ function writeInspects(list: Candidate[], result: TranscriptImport): void {
       const before = set.get(id);
       if (before) {
         const o = outcomes.get(before.c);
-        o?.notes.push(`${kind} ${String((obj as Json).Name ?? id).replace(/^\//, '')} replaced by the later output at line ${c.line}`);
+        o?.notes.push(`${kind} ${String((obj as Json).Name ?? id).replace(/^\//, '')}: the later output at line ${c.line} is kept`);
       }
       set.set(id, { obj, c });
       files.add(kind === 'container' ? FACT.containers : FACT.networks);
