@@ -125,25 +125,38 @@ function identity(p: PromptLine): string {
 }
 
 const SHORT_ID = /^[0-9a-f]{12}$/;
+// A line ending in an odd number of backslashes goes on on the next line.
+const CONTINUED = /(?:^|[^\\])(?:\\\\)*\\$/;
 
 /** Cuts the text into blocks, and follows the shell from the host into containers and back. */
-function blocksOf(lines: Line[]): { blocks: Block[]; commandCount: number } {
+/** A container's short id, from the prompt of a shell opened in it by name. */
+interface Alias {
+  id: string;
+  name: string;
+  line: number;
+}
+
+function blocksOf(lines: Line[]): { blocks: Block[]; commandCount: number; aliases: Alias[] } {
   const blocks: Block[] = [];
   let open: Block | null = null;
   let commandCount = 0;
   const hostIds = new Set<string>();
   let containerIds = new Map<string, Where>();
   let pending: { ref: string | null; fromId: string } | null = null;
+  const aliases: Alias[] = [];
+  let lineNo = 0;
 
   const whereOf = (p: PromptLine): Where => {
     const id = identity(p);
     let where: Where;
-    // A container's shell shows its short id as the host name: `root@50b626fc91d2:/#`.
-    if (p.userHost && SHORT_ID.test(p.userHost.host)) where = { kind: 'container', ref: p.userHost.host };
-    else if (pending && id !== pending.fromId) {
-      where = { kind: 'container', ref: pending.ref };
+    const shortId = p.userHost && SHORT_ID.test(p.userHost.host) ? p.userHost.host : null;
+    if (pending && id !== pending.fromId) {
+      // The shell just opened: its prompt is the container's. `root@50b626fc91d2:/#` also tells its id.
+      where = { kind: 'container', ref: pending.ref ?? shortId };
+      if (shortId && pending.ref && shortId !== pending.ref) aliases.push({ id: shortId, name: pending.ref, line: lineNo });
       containerIds.set(id, where);
-    } else if (containerIds.has(id) && !hostIds.has(id)) where = containerIds.get(id) as Where;
+    } else if (shortId) where = { kind: 'container', ref: shortId };
+    else if (containerIds.has(id) && !hostIds.has(id)) where = containerIds.get(id) as Where;
     else {
       where = { kind: 'host' };
       hostIds.add(id);
@@ -165,23 +178,26 @@ function blocksOf(lines: Line[]): { blocks: Block[]; commandCount: number } {
       open = null;
     }
     if (!p) continue;
+    lineNo = i + 1;
     const where = whereOf(p);
     if (p.command === '') continue;
     commandCount++;
-    let command: string = p.command;
+    const parts: string[] = [p.command];
     let last = i;
     // `docker run \` continued on the next lines (bash's PS2 `> ` kept or not).
-    while (/(?:^|[^\\])(?:\\\\)*\\$/.test(command) && last + 1 < lines.length) {
+    while (CONTINUED.test(parts[parts.length - 1] as string) && last + 1 < lines.length) {
       last++;
-      command = `${command.slice(0, -1).trimEnd()} ${(lines[last] as Line).text.replace(/^\s*>\s?/, '').trim()}`;
+      parts[parts.length - 1] = (parts[parts.length - 1] as string).slice(0, -1).trimEnd();
+      parts.push((lines[last] as Line).text.replace(/^\s*>\s?/, '').trim());
     }
+    const command = parts.filter((x) => x !== '').join(' ');
     open = { index: i, prompt: p, command, outStart: last + 1, outEnd: lines.length, endedBy: 'end', where };
     blocks.push(open);
     const shell = opensShell(command);
     if (shell) pending = { ref: shell.ref, fromId: identity(p) };
     i = last;
   }
-  return { blocks, commandCount };
+  return { blocks, commandCount, aliases };
 }
 
 /**
@@ -480,9 +496,11 @@ function ipArgs(args: string[]): IpArgs {
       // the same facts, differently printed
     } else if (name === 'h' || prefixOf(name, 'human', 2) || prefixOf(name, 'all', 1)) {
       // ditto
-    } else if (name === '4' || name === '6' || name === '0' || prefixOf(name, 'family', 1))
-      problem ??= `\`-${name}\` shows one address family only`;
-    else if (prefixOf(name, 'netns', 1)) {
+    } else if (name === '4' || name === '6' || name === '0') problem ??= `\`-${name}\` shows one address family only`;
+    else if (prefixOf(name, 'family', 1)) {
+      problem ??= `\`-${name} ${args[i + 1] ?? ''}\` shows one address family only`;
+      i++;
+    } else if (prefixOf(name, 'netns', 1)) {
       problem ??= `runs in the network namespace ${args[i + 1] ?? ''}, not the host's`;
       i++;
     } else if (prefixOf(name, 'statistics', 1)) problem ??= 'with statistics lines docknet does not read (drop `-s`)';
@@ -610,7 +628,8 @@ function recognise(command: string, where: Where): Recognition {
         t.table === 'nat' || t.table === 'filter'
           ? { kind: 'file', path: FACT.iptablesS, table: t.table }
           : unknown(`lists the ${t.table} table; docknet reads \`iptables -t nat -S\``);
-  } else if (/^ip6?tables/.test(tool)) r = unknown(`${NOT_READ} (the saved forms are: \`ip6tables-save\`, \`iptables-legacy-save\`)`);
+  } else if (/^ip6?tables/.test(tool))
+    r = unknown(`${NOT_READ}: docknet reads these rules from \`${tool.replace(/^(ip6?tables(?:-legacy|-nft)?).*$/, '$1')}-save\``);
   else if (tool === 'nft') r = nftCommand(args);
   else r = unknown(NOT_READ);
   if (r.kind !== 'unknown' && piped) return unknown(piped);
@@ -855,7 +874,7 @@ function whereText(w: Where, names: ContainerNames): string {
 
 export function parseTranscript(text: string): TranscriptImport {
   const lines = splitWithOffsets(text);
-  const { blocks, commandCount } = blocksOf(lines);
+  const { blocks, commandCount, aliases } = blocksOf(lines);
   const result: TranscriptImport = {
     files: new Map(),
     origins: new Map(),
@@ -866,6 +885,7 @@ export function parseTranscript(text: string): TranscriptImport {
     commandCount,
   };
   const names = new ContainerNames();
+  for (const a of aliases) names.add(a.id, a.name, a.line, 'the prompt of the shell opened in it');
   const candidates: Candidate[] = [];
   const changes: { line: number; command: string }[] = [];
   const unknownBlocks: [UnknownCommand, Block, string | null][] = [];
@@ -996,6 +1016,7 @@ function writeListing(path: string, list: { c: Candidate; path: string; note: st
   const usable = judged.filter(
     (j) => !j.error && !j.unreadable && (!j.empty || (j.c.rec.kind === 'port' && j.c.block.endedBy === 'prompt')),
   );
+  const usableSet = new Set(usable);
   // One file holds one table of `iptables -S`: nat, where Docker's DNAT rules are, before filter.
   const nat = usable.filter((j) => j.c.rec.kind === 'file' && j.c.rec.table === 'nat');
   const winner = (nat.length ? nat : usable).at(-1) ?? null;
@@ -1013,9 +1034,13 @@ function writeListing(path: string, list: { c: Candidate; path: string; note: st
       outcome = 'unreadable';
       notes.push(j.unreadable);
       result.issues.push(issue(c.line, c.block.command, `${path}: ${j.unreadable}: left out`));
-    } else if (j.empty && !usable.includes(j)) {
+    } else if (j.empty && !usableSet.has(j)) {
       outcome = 'empty';
-      notes.push('printed nothing (this command always prints something: the output was left out of the paste)');
+      notes.push(
+        c.rec.kind === 'port'
+          ? 'printed nothing, and no prompt after it shows that the output ended there'
+          : 'printed nothing (this command always prints something: the output was left out of the paste)',
+      );
     } else {
       outcome = 'replaced';
       notes.push(
@@ -1032,8 +1057,14 @@ function writeListing(path: string, list: { c: Candidate; path: string; note: st
     const resolv = rec.kind === 'container-file' && rec.file === 'resolv';
     result.files.set(path, resolv ? `${JSON.stringify({ resolvConf: winner.c.output }, null, 2)}\n` : winner.c.output);
     result.origins.set(path, origin(winner.c));
-    if (winner.c.block.endedBy === 'end' && winner.c.output !== '')
-      result.issues.push(issue(winner.c.line, winner.c.block.command, `${path}: no prompt after its output: the paste may end inside it`));
+    if (winner.c.block.endedBy !== 'prompt' && winner.c.output !== '' && rec.kind !== 'json')
+      result.issues.push(
+        issue(
+          winner.c.line,
+          winner.c.block.command,
+          `${path}: no prompt after its output (${winner.c.block.endedBy === 'end' ? 'the text ends' : 'a Markdown fence closes it'}): the paste may end inside it`,
+        ),
+      );
     return;
   }
   const failed = judged.filter((j) => j.error).at(-1);
@@ -1089,7 +1120,17 @@ function writeInspects(list: Candidate[], result: TranscriptImport): void {
       set.set(id, { obj, c });
       files.add(kind === 'container' ? FACT.containers : FACT.networks);
     }
-    if (files.size === 0) files = new Set([defaultFile]);
+    if (files.size === 0) {
+      result.unknown.push({
+        line: c.line,
+        endLine: c.endLine,
+        prompt: c.block.prompt.prompt,
+        command: c.block.command,
+        where: c.where,
+        reason: 'inspects neither a container nor a network (an image or a volume?): not read',
+      });
+      continue;
+    }
     outcomes.set(c, { outcome: 'merged', file: [...files].join(' + '), notes });
   }
   const contributors = new Map<string, number>();

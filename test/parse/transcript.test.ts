@@ -140,7 +140,9 @@ test('sudo, a user@host:~$ prompt, a Markdown fence, and a warning line sudo pri
   // Byte for byte from the line after the prompt to the end of the paste; no newline added after it.
   assert.equal(out, text.slice(text.indexOf('sudo: unable to resolve host')));
   assert.ok(out.startsWith('sudo: unable to resolve host ip-10-185-22-5\nChain PREROUTING'));
-  assert.ok(r.issues.some((i) => i.line === 2 && /no prompt after its output: the paste may end inside it/.test(i.reason)));
+  assert.ok(
+    r.issues.some((i) => i.line === 2 && /no prompt after its output \(the text ends\): the paste may end inside it/.test(i.reason)),
+  );
   const parsed = parseIptablesNatText(out);
   assert.ok(parsed.value.rules.some((x) => x.target === 'DNAT'));
   assert.ok(
@@ -344,4 +346,43 @@ test("docker exec's ways of naming a command, and the container's resolv.conf", 
   assert.equal(r.files.get(FACT.containerIpAddr('tomcat01')), `${addr}\n`);
   assert.deepEqual(JSON.parse(r.files.get(FACT.containerFiles('tomcat-tml')) as string), { resolvConf: resolv });
   assert.equal(r.unknown[0]?.reason, "docknet reads a container's `ip addr` text only");
+});
+
+test("a shell opened with `docker exec -it NAME bash`: its prompt's short id becomes the name's alias; `exit` returns to the host", () => {
+  const inside = fixture('seed/tomcat01-ip-addr.txt').split('\n').slice(1, -2).join('\n');
+  const host = fixture('seed/host-ip-addr.txt').split('\n').slice(1, -2).join('\n');
+  const r = parseTranscript(
+    [
+      '[root@192 ~]# docker exec -it tomcat01 bash',
+      'root@6cd417097796:/usr/local/tomcat# ip addr',
+      inside,
+      'root@6cd417097796:/usr/local/tomcat# exit',
+      'exit',
+      '[root@192 ~]# ip addr',
+      host,
+      '[root@192 ~]# docker exec -it 6cd417097796 ip addr',
+      inside,
+      '[root@192 ~]#',
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    r.commands.map((c) => [c.line, c.where, c.file, c.outcome]),
+    [
+      [2, 'container tomcat01', FACT.containerIpAddr('tomcat01'), 'replaced'],
+      [13, 'host', FACT.ipAddrText, 'written'],
+      [46, 'host', FACT.containerIpAddr('tomcat01'), 'written'],
+    ],
+  );
+  assert.equal(cmd(r, 46).note, '6cd417097796 is tomcat01 (the prompt of the shell opened in it, line 2)');
+  assert.equal(unknownAt(r, 11).where, 'container tomcat01');
+});
+
+test('a command continued over several lines with `\\` is one command; its output starts after the last of them', () => {
+  const ps = fixture('seed/docker-ps.txt').split('\n').slice(1, -2).join('\n');
+  const r = parseTranscript(['$ docker ps \\', '>   --no-trunc \\', '>   -a', ps, '$ '].join('\n'));
+  assert.deepEqual(
+    r.commands.map((c) => [c.line, c.command, c.file]),
+    [[1, 'docker ps --no-trunc -a', FACT.dockerPs]],
+  );
+  assert.equal(r.files.get(FACT.dockerPs), `${ps}\n`);
 });
