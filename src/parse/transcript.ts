@@ -223,6 +223,8 @@ interface Words {
   ops: { op: string; after: string[] }[];
 }
 
+const OPERATOR = />>?(?:&\d+)?|&>>?|<|\|\||\||&&|;|&/y;
+
 /** Splits a command line as a POSIX shell would, enough to tell the command from pipes and redirections. */
 export function shellWords(line: string): Words {
   const words: string[] = [];
@@ -273,10 +275,12 @@ export function shellWords(line: string): Words {
       cur = (cur ?? '') + line.slice(i, end + 1);
       i = end + 1;
     } else {
-      const op = /^(?:\d*>>?(?:&\d+)?|&>>?|<|\|\||\||&&|;|&)/.exec(line.slice(i));
-      if (op && (cur === null || /^\d+$/.test(cur) || !/^\d/.test(op[0]))) {
+      OPERATOR.lastIndex = i;
+      const op = '><|&;'.includes(c) ? OPERATOR.exec(line) : null;
+      if (op) {
         let opText = op[0];
-        if (cur !== null && /^\d+$/.test(cur) && />/.test(opText)) {
+        // `2>&1`, `2>/dev/null`: the digits before `>` name the stream.
+        if (cur !== null && />/.test(opText) && /^\d+$/.test(cur)) {
           opText = cur + opText;
           cur = null;
         }
@@ -825,16 +829,29 @@ class ContainerNames {
   private readonly ids = new Map<string, { name: string; line: number; source: string }>();
 
   add(id: string, name: string, line: number, source: string): void {
+    this.cache.clear();
     this.names.add(name);
     if (id) this.ids.set(id.toLowerCase(), { name, line, source });
   }
 
   addName(name: string): void {
+    this.cache.clear();
     this.names.add(name);
   }
 
+  private readonly cache = new Map<string, { name: string; how: string | null }>();
+
   /** The container's name, with how it was found when the ref was an id. */
   resolve(ref: string): { name: string; how: string | null } {
+    let r = this.cache.get(ref);
+    if (r === undefined) {
+      r = this.lookUp(ref);
+      this.cache.set(ref, r);
+    }
+    return r;
+  }
+
+  private lookUp(ref: string): { name: string; how: string | null } {
     const clean = ref.replace(/^\//, '');
     if (this.names.has(clean)) return { name: clean, how: null };
     if (/^[0-9a-f]{1,64}$/i.test(clean)) {
@@ -858,7 +875,7 @@ interface Candidate {
   endLine: number;
   output: string;
   rec: Exclude<Recognition, { kind: 'unknown' }>;
-  /** The group that later outputs of the same listing replace: the file, or the command for inspects. */
+  /** Where it ran, in words (`host`, `container web`), once the whole transcript has named the containers. */
   where: string;
 }
 
@@ -948,6 +965,8 @@ export function parseTranscript(text: string): TranscriptImport {
   writeInspects(inspects, result);
   writeWarnings(warnings, result);
   noteLaterChanges(result, changes);
+  // One missing fact per file: the last failure says it.
+  result.missing = [...new Map(result.missing.map((m) => [m.path, m])).values()];
 
   result.commands.sort((a, b) => a.line - b.line);
   result.unknown.sort((a, b) => a.line - b.line);
@@ -971,10 +990,17 @@ function learnNames(b: Block, output: string, names: ContainerNames): void {
   } else if (d.sub === 'inspect' || d.sub === 'network inspect') {
     const j = jsonArray(output, line + 1);
     for (const o of j.value ?? []) {
-      if (kindOfObject(o) !== 'container') continue;
-      const { Id, Name } = o as Json;
-      if (typeof Name === 'string' && Name !== '')
+      const kind = kindOfObject(o);
+      const { Id, Name, Containers } = o as Json;
+      if (kind === 'container' && typeof Name === 'string' && Name !== '')
         names.add(typeof Id === 'string' ? Id : '', Name.replace(/^\//, ''), line, '`docker inspect`');
+      // A network's members, by id: {"3386a527aa08...": {"Name": "container1", ...}} (newer engines).
+      if (kind === 'network' && Containers !== null && typeof Containers === 'object')
+        for (const [id, m] of Object.entries(Containers as Json)) {
+          const member = (m ?? {}) as Json;
+          if (typeof member.Name === 'string' && member.Name !== '' && /^[0-9a-f]{12,64}$/.test(id))
+            names.add(id, member.Name, line, '`docker network inspect`');
+        }
     }
   }
 }
@@ -1103,7 +1129,7 @@ function writeInspects(list: Candidate[], result: TranscriptImport): void {
     const notes: string[] = [];
     for (const o of j.outside) result.issues.push(issue(o.line, o.text, `printed beside the JSON of \`${c.block.command}\`: left out`));
     if (err) notes.push(`partly failed: ${err}`);
-    let files = new Set<string>();
+    const files = new Set<string>();
     for (const obj of j.value) {
       const kind = kindOfObject(obj);
       if (kind === 'other' || (only === 'networks' && kind !== 'network')) {
@@ -1172,7 +1198,10 @@ function writeInspects(list: Candidate[], result: TranscriptImport): void {
   }
   // An inspect that failed is not missing when another one gave the file.
   result.missing = result.missing.filter((m) => !(result.files.has(m.path) && (m.path === FACT.containers || m.path === FACT.networks)));
+  const survivors = new Set([...sets.containers.values(), ...sets.networks.values()].map((v) => v.c));
   for (const [c, o] of outcomes) {
+    // Every object it showed was shown again later: it is replaced, not merged.
+    if (o.outcome === 'merged' && !survivors.has(c)) o.outcome = 'replaced';
     // Written when the files it went to hold its output alone; merged when other outputs share them.
     const alone = o.outcome === 'merged' && o.file.split(' + ').every((f) => contributors.get(f) === 1);
     result.commands.push({

@@ -324,6 +324,15 @@ test('docker inspect outputs merge into one list, each container once; CRLF past
   assert.deepEqual(r.missing, []);
   // `docker port` printing nothing before the next prompt: known to publish nothing.
   assert.equal(r.files.get(FACT.dockerPort('lab-web')), '');
+  // Another command showing the same container again replaces the earlier output of it.
+  const again = parseTranscript(['$ docker inspect lab-web', show(web), '$ docker container inspect lab-web', show(web), '$ '].join('\n'));
+  assert.deepEqual(
+    again.commands.map((c) => [c.line, c.outcome]),
+    [
+      [1, 'replaced'],
+      [2 + show(web).split('\n').length, 'written'],
+    ],
+  );
   // One inspect alone is kept byte for byte, CRLF included.
   const one = parseTranscript(['$ docker inspect lab-web', show(web), '$ '].join('\n').replace(/\n/g, '\r\n'));
   assert.equal(one.files.get(FACT.containers), `${show(web).replace(/\n/g, '\r\n')}\r\n`);

@@ -14,6 +14,7 @@ const MORE: [string, string][] = [
   ['a user@host prompt of 300k characters', `${'u'.repeat(150_000)}@${'h'.repeat(150_000)}:~# ip addr\n`],
   ['a command of 150k quotes', `$ docker ps ${'"\''.repeat(150_000)}\n`],
   ['a command of 100k $(', `$ docker inspect ${'$('.repeat(100_000)}\n`],
+  ['a command word of 300k digits', `$ docker ps ${'1'.repeat(300_000)}\n`],
   ['a command continued over 100k lines', `$ docker ps \\\n${'> -a \\\n'.repeat(100_000)}`],
   ['a Markdown-bold line of 300k stars', `${'*'.repeat(300_000)}x\n`],
   [
