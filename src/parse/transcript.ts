@@ -541,7 +541,7 @@ function hostIp(args: string[]): Recognition {
 }
 
 /** What a command run inside a container gives: its `ip addr`, or its resolv.conf. */
-function containerSide(argv: string[], ref: string): Recognition {
+function containerSide(argv: string[], ref: string, viaExec: boolean): Recognition {
   const tool = basename(argv[0] ?? '');
   if (tool === 'ip') {
     const ip = ipArgs(argv.slice(1));
@@ -549,6 +549,8 @@ function containerSide(argv: string[], ref: string): Recognition {
     return unknown(ip.problem ?? "docknet reads a container's `ip addr` text only");
   }
   if (tool === 'cat' && argv.length === 2 && argv[1] === '/etc/resolv.conf') return { kind: 'container-file', ref, file: 'resolv' };
+  // Typed in the container's own shell, the summary already says where it ran.
+  if (!viaExec) return unknown(`${NOT_READ} inside a container (it reads \`ip addr\` and \`cat /etc/resolv.conf\` there)`);
   return unknown(`runs \`${argv.join(' ')}\` inside ${REF}: ${NOT_READ}`, ref);
 }
 
@@ -605,7 +607,7 @@ function recognise(command: string, where: Where): Recognition {
   if (where.kind === 'container') {
     if (where.ref === null) return unknown('runs inside a container the transcript does not name');
     if (piped) return unknown(piped);
-    return containerSide(w, where.ref);
+    return containerSide(w, where.ref, false);
   }
   let r: Recognition;
   if (tool === 'docker') r = dockerCommand(args);
@@ -695,7 +697,7 @@ function dockerCommand(args: string[]): Recognition {
       const e = execArgs(rest);
       if (!e) return unknown(NOT_READ);
       if (SHELLS.has(basename(e.argv[0] ?? '')) && e.argv.length <= 2) return unknown(`opens a shell in ${REF}`, e.ref);
-      return containerSide(e.argv, e.ref);
+      return containerSide(e.argv, e.ref, true);
     }
     case 'attach':
       return unknown('attaches to a container');

@@ -174,7 +174,10 @@ test("a container's shell: its prompt (the short id as host name) files `ip addr
   const c = cmd(r, 24);
   assert.equal(c.where, 'container 98c3dbff6afc');
   assert.equal(c.note, 'the container is known by its id 98c3dbff6afc only: its files are filed under it');
-  assert.equal(unknownAt(r, 7).reason, 'runs `yum install iproute` inside 98c3dbff6afc: not a command docknet reads');
+  assert.deepEqual(
+    [unknownAt(r, 7).where, unknownAt(r, 7).reason],
+    ['container 98c3dbff6afc', 'not a command docknet reads inside a container (it reads `ip addr` and `cat /etc/resolv.conf` there)'],
+  );
   assert.equal(unknownAt(r, 44).reason, "docknet reads a container's `ip addr` text only");
   const links = parseIpAddrText(r.files.get(FACT.containerIpAddr('98c3dbff6afc')) as string).value;
   assert.deepEqual(
@@ -349,12 +352,19 @@ test("docker exec's ways of naming a command, and the container's resolv.conf", 
       resolv.replace(/\n$/, ''),
       '$ docker exec -u root -it tomcat-tml ip -j addr',
       '[]',
+      '$ docker exec 6cd417097796 hostname',
+      '6cd417097796',
+      '$ docker ps',
+      fixture('seed/docker-ps.txt').split('\n').slice(1, -2).join('\n'),
       '$ ',
     ].join('\n'),
   );
   assert.equal(r.files.get(FACT.containerIpAddr('tomcat01')), `${addr}\n`);
   assert.deepEqual(JSON.parse(r.files.get(FACT.containerFiles('tomcat-tml')) as string), { resolvConf: resolv });
-  assert.equal(r.unknown[0]?.reason, "docknet reads a container's `ip addr` text only");
+  assert.deepEqual(
+    r.unknown.map((u) => u.reason),
+    ["docknet reads a container's `ip addr` text only", 'runs `hostname` inside 6cd417097796: not a command docknet reads'],
+  );
 });
 
 test("a shell opened with `docker exec -it NAME bash`: its prompt's short id becomes the name's alias; `exit` returns to the host", () => {
