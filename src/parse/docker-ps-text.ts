@@ -2,6 +2,7 @@
 import { partialContainer, type ContainerInfo, type PortBinding } from '../model/engine.js';
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
 import { cutShortIssue } from './listing-text.js';
+import { normaliseHostIp } from '../util/address.js';
 
 const COLUMNS = ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'] as const;
 // "0.0.0.0:49154->8080/tcp", ":::49154->8080/tcp", "127.0.0.1:7000-7001->7000-7001/udp", "8080/tcp"
@@ -21,7 +22,7 @@ function parsePorts(text: string): Record<string, PortBinding[] | null> {
       continue;
     }
     const host = (m[1] ?? '').replace(/^\[|\]$/g, '');
-    (ports[key] ??= []).push({ hostIp: host === '::' || host === '' ? host || '0.0.0.0' : host, hostPort: m[2] });
+    (ports[key] ??= []).push({ hostIp: normaliseHostIp(host), hostPort: m[2] });
   }
   return ports;
 }

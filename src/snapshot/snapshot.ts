@@ -1,5 +1,6 @@
 // The Snapshot: the raw facts of one host at one moment, as text, each with how it was obtained.
 // Gathered live or loaded from disk; everything after gathering works on this value alone.
+import type { UnknownCause } from '../model/fact.js';
 
 export interface FactOrigin {
   /** command: a host command; api: an Engine API call; file: a file read; manual: pasted by a person. */
@@ -25,6 +26,8 @@ export interface MissingFact {
   path: string;
   what: string;
   reason: string;
+  /** The reason as a code; when absent, read from the reason's words (model/fact.ts causeOf). */
+  cause?: UnknownCause;
 }
 
 export interface SnapshotSource {
