@@ -1,6 +1,6 @@
 // The whole network story of one container: identity, mode in words, interfaces with their host
 // side, neighbours, DNS and listening sockets. Ports come from the NAT correlation when present.
-import type { ContainerInfo, NetworkInfo } from '../model/engine.js';
+import { containerKey, type ContainerInfo, type NetworkInfo } from '../model/engine.js';
 import type { Link } from '../model/link.js';
 import { lookupIn } from '../model/fact.js';
 import type { HostModel } from '../model/host.js';
@@ -26,8 +26,8 @@ export interface InspectInterface extends InterfaceRow {
 export interface Neighbour {
   network: string;
   driver: string | null;
-  /** User-defined networks resolve container names through Docker's embedded DNS; the default bridge does not. */
-  nameResolution: boolean;
+  /** User-defined networks resolve container names through Docker's embedded DNS; the default bridge does not; null when the network's driver is unknown. */
+  nameResolution: boolean | null;
   containers: { name: string; ipv4: string | null }[];
   /** False when the container list is not in the data: other containers may share the network. */
   complete: boolean;
@@ -70,6 +70,8 @@ export interface InspectReport {
    * `container:` follower's are its owner's.
    */
   ports: InspectPort[];
+  /** False when the container's publications are not in the data (it is known from other files than the engine's list). */
+  portsKnown: boolean;
   /** Whether NAT rules could be read, and why not. */
   nat: { available: boolean; reason: string | null } | null;
   sharedWith: string[];
@@ -163,12 +165,19 @@ function neighboursOf(model: HostModel, c: ContainerInfo, networks: NetworkInfo[
     out.push({
       network: ep.network,
       driver: net?.driver ?? null,
-      nameResolution: ep.network !== 'bridge' && net?.driver !== 'host',
+      nameResolution: nameResolutionOn(ep.network, net),
       containers: others,
       complete: model.containers.complete.known,
     });
   }
   return out;
+}
+
+/** Docker's embedded DNS answers container names on user-defined networks, not on the default bridge, host or none. */
+function nameResolutionOn(network: string, net: NetworkInfo | undefined): boolean | null {
+  if (network === 'bridge' || network === 'host' || network === 'none') return false;
+  if (!net) return null;
+  return net.driver !== 'host' && net.driver !== 'null';
 }
 
 function dnsOf(resolv: ResolvConf, c: ContainerInfo): DnsReport {
@@ -195,6 +204,12 @@ function listenersOf(sockets: NonNullable<InspectInputs['sockets']>): Listener[]
     out.push({ protocol: s.protocol, ip: s.localIp, port: s.localPort });
   }
   return out.sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
+}
+
+/** Whether the engine's list (inspect or `docker ps`) gave this container, and with it its publications. */
+function publicationsKnownOf(model: HostModel, c: ContainerInfo): boolean {
+  const source = model.containers.sourceOf.get(containerKey(c));
+  return source === 'container-list' || source === 'docker-ps';
 }
 
 function portsOf(c: ContainerInfo, nat: NatReport | null): InspectPort[] {
@@ -264,6 +279,11 @@ export function correlateInspect(input: InspectInputs): InspectReport {
   if (!model.containers.complete.known)
     notes.push(`neighbours and namespace sharers as far as the data names them: ${model.containers.complete.reason}`);
 
+  const portHolder = kind === 'container' ? (ownerContainer ?? c) : c;
+  if (!publicationsKnownOf(model, portHolder))
+    notes.push(
+      `published ports unknown: ${portHolder.name} is known from ${model.containers.sourceOf.get(containerKey(portHolder)) ?? 'other files'}, not the engine's list; only DNAT rules to its address are shown`,
+    );
   return {
     container: {
       name: c.name,
@@ -281,7 +301,8 @@ export function correlateInspect(input: InspectInputs): InspectReport {
     },
     mode: { kind, owner: kind === 'container' ? owner : null, description: describeMode(kind, c, rows, owner) },
     interfaces,
-    ports: portsOf(kind === 'container' ? (ownerContainer ?? c) : c, input.nat),
+    ports: portsOf(portHolder, input.nat),
+    portsKnown: publicationsKnownOf(model, portHolder),
     nat: input.nat ? { available: input.nat.available, reason: input.nat.reason } : null,
     sharedWith,
     neighbours: neighboursOf(model, kind === 'container' ? (ownerContainer ?? c) : c, networks),

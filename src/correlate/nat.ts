@@ -138,7 +138,7 @@ function ruleRef(rc: RuleCtx): RuleRef {
   const path = hookPath(rc.table, r.chain, 'prerouting', null) ?? hookPath(rc.table, r.chain, 'output', null) ?? [r.chain];
   return {
     family: rc.table.family,
-    backend: rc.table.origin.tool === 'nft' ? 'nftables' : rc.table.origin.backend,
+    backend: backendOf(rc.table),
     table: rc.table.name,
     chain: r.chain,
     number: r.number,
@@ -165,19 +165,33 @@ function familyFits(t: NatTable, ip: string): boolean {
 }
 
 /** The container ip:port a DNAT rule sends `hostPort` to, when the rule is for this binding. */
+/** Whether a rule matches packets to hostIp:hostPort/protocol (family, protocol, port and destination). */
+function matchesHostPort(rc: RuleCtx, hostIp: string, hostPort: number, protocol: string): boolean {
+  const r = rc.rule;
+  if (!familyFits(rc.table, normaliseHostIp(hostIp))) return false;
+  if (r.protocol !== protocol || r.protocolNegated) return false;
+  if (!r.dport || r.dportNegated || hostPort < r.dport.from || hostPort > r.dport.to) return false;
+  if (isAnyAddress(hostIp)) return r.destination === null;
+  return r.destination !== null && !r.destinationNegated && inNet(hostIp, r.destination);
+}
+
 function dnatFor(rc: RuleCtx, hostIp: string, hostPort: number, protocol: string): { ip: string; port: number } | null {
   const r = rc.rule;
-  if (r.target !== 'DNAT' || !r.dnatTo?.ip || r.dnatTo.ip.includes('-')) return null;
-  if (!familyFits(rc.table, normaliseHostIp(hostIp))) return null;
-  if (r.protocol !== protocol || r.protocolNegated) return null;
-  if (!r.dport || r.dportNegated || hostPort < r.dport.from || hostPort > r.dport.to) return null;
-  if (isAnyAddress(hostIp)) {
-    if (r.destination !== null) return null;
-  } else if (r.destination === null || r.destinationNegated || !inNet(hostIp, r.destination)) return null;
+  if (r.target !== 'DNAT' || !r.dnatTo?.ip || r.dnatTo.ip.includes('-') || !r.dport) return null;
+  if (!matchesHostPort(rc, hostIp, hostPort, protocol)) return null;
   const to = r.dnatTo.port;
   let port = hostPort;
   if (to) port = to.to - to.from === r.dport.to - r.dport.from ? to.from + (hostPort - r.dport.from) : to.from;
   return { ip: r.dnatTo.ip, port };
+}
+
+/** A Docker DNAT rule on the publication's host address and port whose target the listing does not show. */
+function blindDnatFor(ctx: Ctx, dnatRules: RuleCtx[], p: Publication): RuleCtx | null {
+  for (const rc of rulesForPort(ctx, dnatRules, p.protocol, p.hostPort)) {
+    if (!rc.docker || rc.used || rc.ingress || rc.rule.target !== 'DNAT' || rc.rule.dnatTo !== null) continue;
+    if (matchesHostPort(rc, p.hostIp, p.hostPort, p.protocol)) return rc;
+  }
+  return null;
 }
 
 // ---- the publications ----
@@ -682,7 +696,8 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
   indexHolders(ctx);
   for (const st of nat.tables as SourcedTable[]) {
     for (const rule of st.table.rules) {
-      const iptablesDocker = st.table.origin.tool !== 'nft' && (rule.chain === 'DOCKER' || rule.chain === 'DOCKER-INGRESS');
+      // iptables' nat table (also as nft lists iptables-nft's `table ip nat`) holds Docker's rules in chain DOCKER.
+      const iptablesDocker = st.table.name === 'nat' && (rule.chain === 'DOCKER' || rule.chain === 'DOCKER-INGRESS');
       ctx.rules.push({
         rule,
         table: st.table,
@@ -723,6 +738,9 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
       }
       if (match) break;
     }
+    // iptables-nft's rules listed by `nft -j` show no DNAT target: such a Docker rule on this host port is the publication's.
+    const blind = match ? null : blindDnatFor(ctx, dnatRules, p);
+    if (blind) blind.used = true;
     if (match) match.rc.used = true;
     const proxy = proxyFor(ctx, p.hostIp, p.hostPort, p.protocol);
     if (proxy) ctx.usedProxies.add(proxy);
@@ -759,7 +777,7 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
       hostVeth: leg.hostVeth,
       probableHostVeth: leg.probableHostVeth,
       interface: leg.interface,
-      rule: match ? ruleRef(match.rc) : null,
+      rule: match ? ruleRef(match.rc) : blind ? ruleRef(blind) : null,
       hairpin: containerIp ? hairpinFor(ctx, containerIp, p.containerPort, p.protocol) : null,
       proxy: proxy ? proxyRef(proxy) : null,
       via: 'unknown',
@@ -771,7 +789,11 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
     };
     if (containerIpFrom === 'rule')
       m.notes.push(`${p.container.name}'s addresses are not in the data: ${containerIp} is the DNAT rule's target`);
-    ruleOf.set(m, match?.rc ?? null);
+    if (blind)
+      m.notes.push(
+        `${blind.rule.chain} rule ${blind.rule.number}'s DNAT target is not shown by this listing (iptables-nft rules read from nft -j): matched by its host port alone`,
+      );
+    ruleOf.set(m, match?.rc ?? blind);
     mappings.push(m);
   }
 
@@ -825,7 +847,9 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
     if (!ctx.model.containers.complete.known || (holder?.container && !publicationsKnown(ctx, holder.container))) {
       // Publications are not in the data (no container list, or a container known only from other
       // files), the rule is: the mapping is read from the rule, to whoever holds its target address.
-      mappings.push(ruleMapping(ctx, rc, holder?.container ?? null, hostIp, hostPort, ref, ruleOf));
+      // Several containers holding the address (a namespace they share, or a snapshot of two moments): whose is unknown.
+      const holding = new Set(holders.map((h) => h.container).filter((x) => x !== null));
+      mappings.push(ruleMapping(ctx, rc, holding.size === 1 ? (holder?.container ?? null) : null, hostIp, hostPort, ref, ruleOf));
       continue;
     }
     const twin = dnatRules.find(
@@ -850,7 +874,8 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
         ...common,
         container: holder?.container?.name ?? null,
         network: holder?.network ?? null,
-        confirmed: twin !== undefined || Boolean(holder?.container) || missingIps.length === 0,
+        // A rule whose target the listing does not show cannot be proven to point at no one.
+        confirmed: to !== null && (twin !== undefined || Boolean(holder?.container) || missingIps.length === 0),
       }),
     );
   }
@@ -956,11 +981,18 @@ function sameMatch(a: NatRule, b: NatRule): boolean {
   );
 }
 
+/** nftables for Docker's own nftables tables; iptables' tables keep their backend, also when nft listed them (iptables-nft). */
+function backendOf(t: NatTable): string | null {
+  if (isDockerNftTable(t)) return 'nftables';
+  if (t.origin.tool === 'nft') return 'nf_tables';
+  return t.origin.backend;
+}
+
 function dockerBackend(ctx: Ctx): string | null {
   const kinds = new Set<string>();
   for (const rc of ctx.rules) {
     if (!rc.docker || rc.rule.target !== 'DNAT') continue;
-    kinds.add(rc.table.origin.tool === 'nft' ? 'nftables' : (rc.table.origin.backend ?? 'iptables'));
+    kinds.add(backendOf(rc.table) ?? 'iptables');
   }
   if (kinds.size === 0) return null;
   return [...kinds].sort().join(' and ');

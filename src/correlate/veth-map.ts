@@ -90,12 +90,21 @@ interface Context {
   networksById: Map<string, NetworkInfo>;
   networksByName: Map<string, NetworkInfo>;
   bridgeIdentity: BridgeIdentityOf;
+  /** Namespaces several containers were read in, with no `container:` mode to say whose: netns -> names. */
+  sharedNamespaces: Map<string, string[]>;
   /** link-netnsid (as the host numbers namespaces) -> namespace identity, learnt from two-sided pairs. */
   nsidToNetns: Map<number, string>;
   notes: Set<string>;
 }
 
-const MODES_BY_DRIVER: Record<string, string> = { bridge: 'bridge', macvlan: 'macvlan', ipvlan: 'ipvlan', overlay: 'overlay' };
+const MODES_BY_DRIVER: Record<string, string> = {
+  bridge: 'bridge',
+  macvlan: 'macvlan',
+  ipvlan: 'ipvlan',
+  overlay: 'overlay',
+  host: 'host',
+  null: 'none',
+};
 
 /**
  * Plain `ip addr` text names no kind: a link whose peer is in another namespace is a veth end.
@@ -268,8 +277,10 @@ function resolvePeer(ctx: Context, row: InterfaceRow, iface: ContainerIface, net
 function ownNamespaceRows(ctx: Context, c: ContainerInfo, facts: ContainerNetFacts | undefined): InterfaceRow[] {
   const firstDriver = c.endpoints[0] ? networkOf(ctx, c.endpoints[0])?.driver : undefined;
   // `docker ps` and pasted outputs do not say the mode; Docker's own default is bridge.
+  // Docker's default network mode is bridge; a named network's mode is its driver's, unknown without the network list.
   const defaultMode =
-    (firstDriver && (MODES_BY_DRIVER[firstDriver] ?? firstDriver)) || (c.networkMode === 'unknown' ? 'unknown' : 'bridge');
+    (firstDriver && (MODES_BY_DRIVER[firstDriver] ?? firstDriver)) ||
+    (c.networkMode === 'default' || c.networkMode === 'bridge' ? 'bridge' : 'unknown');
   if (!c.running) {
     const rows = c.endpoints.map((ep) => withEndpoint(ctx, baseRow(c, defaultMode), ep));
     if (rows.length === 0) rows.push(baseRow(c, defaultMode));
@@ -418,7 +429,11 @@ function hostVethRows(ctx: Context, rows: InterfaceRow[]): HostVethRow[] {
     row.peerIfindex = link.peerIfindex;
     row.linkNetnsId = link.linkNetnsId;
     const owner = owned.get(link.ifindex);
-    if (owner) {
+    const sharers = owner?.netns ? ctx.sharedNamespaces.get(owner.netns) : undefined;
+    if (owner && sharers) {
+      row.ownerStatus = 'owned';
+      row.note = `in use by the network namespace ${sharers.join(', ')} share; which of them owns it is not in the data`;
+    } else if (owner) {
       row.owner = owner.container;
       row.ownerKind = 'container';
       row.ownerInterface = owner.interface;
@@ -426,7 +441,7 @@ function hostVethRows(ctx: Context, rows: InterfaceRow[]): HostVethRow[] {
     } else explainUnowned(ctx, row, unread);
     out.push(row);
   }
-  if (!ctx.model.hostLinks.known) out.push(...bridgePortRows(ctx));
+  out.push(...bridgePortRows(ctx));
   // Elimination is sound only when every container's side was read.
   if (unread.length === 0 && ctx.model.containers.complete.known) attributeSandboxVeths(ctx, out);
   return out.sort((a, b) => naturalCompare(a.name, b.name));
@@ -488,15 +503,22 @@ function bridgeWords(ctx: Context, bridge: string): string {
   return `on bridge ${bridge}, which cannot be told as Docker's or not (the data holds no Docker network list)`;
 }
 
-/** With no `ip` listing, `brctl show` still names each bridge's veth ports: owners unknown, no ifindex to pair by. */
+/**
+ * Veth ports `brctl show` names that no `ip` listing holds (there is none, or it was taken at another
+ * moment): owners unknown, no ifindex to pair them by.
+ */
 function bridgePortRows(ctx: Context): HostVethRow[] {
   const out: HostVethRow[] = [];
+  const listed = new Set([...ctx.hostByIndex.values()].map((l) => l.name));
+  const why = ctx.model.hostLinks.known
+    ? `the \`ip\` listing (${ctx.model.hostLinks.from}) does not hold it`
+    : "no `ip` listing of the host's links";
   for (const b of lookupIn(ctx.model.bridges)) {
     for (const port of b.interfaces) {
-      if (!/^veth/.test(port)) continue;
+      if (!/^veth/.test(port) || listed.has(port)) continue;
       const row = blankVethRow(ctx, port, b.name);
       row.ownerUnknown = true;
-      row.note = `a port of ${b.name} (from brctl show); owner unknown: no \`ip\` listing of the host's links, so no ifindex to pair it by`;
+      row.note = `a port of ${b.name} (from brctl show); owner unknown: ${why}, so no ifindex to pair it by`;
       out.push(row);
     }
   }
@@ -528,6 +550,35 @@ function attributeSandboxVeths(ctx: Context, rows: HostVethRow[]): void {
         row.note = `on ${net.bridgeName}: one of ${sandboxes.map((m) => m.key).join(', ')} (Docker sandboxes with no container), not told apart without entering their namespaces`;
       }
     }
+  }
+}
+
+/**
+ * Containers whose interfaces were read in one namespace but whose configuration does not say which
+ * shares whose (no `container:` mode in the data): one of them owns it, which one is unknown, so
+ * neither is given the mode or the veth as its own.
+ */
+function markUndeclaredSharing(ctx: Context, containers: ContainerInfo[], rowsOf: Map<string, InterfaceRow[]>): void {
+  const byNetns = new Map<string, ContainerInfo[]>();
+  for (const c of containers) {
+    const ns = ctx.model.containerNet.get(c.name)?.netns;
+    if (!ns || !c.running || netnsOwnerRef(c) !== null || c.networkMode === 'host') continue;
+    byNetns.set(ns, [...(byNetns.get(ns) ?? []), c]);
+  }
+  for (const [ns, group] of byNetns) {
+    if (group.length < 2) continue;
+    for (const c of group) {
+      const others = group
+        .filter((o) => o !== c)
+        .map((o) => o.name)
+        .sort(naturalCompare);
+      for (const r of rowsOf.get(containerKey(c)) ?? []) {
+        r.mode = 'unknown';
+        r.sharesNetnsWith = null;
+        r.note = `shares its network namespace ${ns} with ${others.join(', ')}: which of them owns it (and which runs with --network container:) is not in the data${r.note ? `; ${r.note}` : ''}`;
+      }
+    }
+    ctx.sharedNamespaces.set(ns, group.map((c) => c.name).sort(naturalCompare));
   }
 }
 
@@ -572,6 +623,7 @@ export function correlateVethMap(model: HostModel): VethMap {
     networksById: new Map(networks.map((n) => [n.id, n])),
     networksByName: new Map(networks.map((n) => [n.name, n])),
     bridgeIdentity: bridgeIdentities(model.networks),
+    sharedNamespaces: new Map(),
     nsidToNetns: new Map(),
     notes: new Set(),
   };
@@ -589,6 +641,7 @@ export function correlateVethMap(model: HostModel): VethMap {
     const owner = sharing.ownerOf(c);
     rowsOf.set(containerKey(c), followerRows(c, owner, owner ? (rowsOf.get(containerKey(owner)) ?? []) : [], ref));
   }
+  markUndeclaredSharing(ctx, containers, rowsOf);
   const interfaces = [...rowsOf.values()]
     .flat()
     .sort((a, b) => naturalCompare(a.container, b.container) || naturalCompare(a.interface ?? '', b.interface ?? ''));

@@ -32,6 +32,8 @@ export interface CheckOutcome {
   title: string;
   /** skipped: the facts it needs are not there; the reason says which and why. */
   status: 'ran' | 'skipped';
+  /** When it ran on part of the facts it needs: which were missing, so finding nothing is not "none". */
+  partial: string | null;
   reason: string | null;
   findings: Finding[];
 }

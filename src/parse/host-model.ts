@@ -161,9 +161,12 @@ function containersFromMembers(networks: NetworkInfo[]): ContainerInfo[] {
   const byId = new Map<string, ContainerInfo>();
   for (const net of networks) {
     for (const m of net.members) {
-      // Sandboxes of Docker's own (ingress-sbox, lb-<network>) are no containers.
-      if (!FULL_ID.test(m.key)) continue;
+      // Sandboxes of Docker's own (ingress-sbox, lb-<network>) are no containers, and a docker_gwbridge
+      // member is named for its sandbox (gateway_<id>), not for its container.
+      if (!FULL_ID.test(m.key) || m.name.startsWith('gateway_')) continue;
       const c = byId.get(m.key) ?? partialContainer({ id: m.key, name: m.name, running: true, state: 'running' });
+      // The host and none networks are network modes, not networks a container joins beside others.
+      if (net.driver === 'host' || net.driver === 'null') c.networkMode = net.driver === 'host' ? 'host' : 'none';
       const ep: Endpoint = {
         network: net.name,
         networkId: net.id,

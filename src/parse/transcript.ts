@@ -1,5 +1,6 @@
 // Splits a pasted terminal session into the snapshot's files: each command docknet reads, found after
 // a shell prompt, with its output up to the next prompt. Pure: transcript text in, files and a report out.
+import type { UnknownCause } from '../model/fact.js';
 import { issue, type ParseIssue } from '../model/parsed.js';
 import { FACT, unsafeFactPath, type FactOrigin, type MissingFact } from '../snapshot/snapshot.js';
 import { parseDockerPsText } from './docker-ps-text.js';
@@ -536,7 +537,7 @@ function hostIp(args: string[]): Recognition {
     return ip.brief
       ? unknown('`-br` with `-j` is printed as JSON: run `ip -j addr`')
       : { kind: 'file', path: ip.object === 'addr' ? FACT.ipAddrJson : FACT.ipLinkJson };
-  if (ip.brief) return { kind: 'file', path: ip.object === 'addr' ? FACT.ipBrAddr : FACT.ipBrLink };
+  if (ip.brief) return { kind: 'file', path: ip.object === 'addr' ? FACT.ipBriefAddr : FACT.ipBriefLink };
   return { kind: 'file', path: ip.object === 'addr' ? FACT.ipAddrText : FACT.ipLinkText };
 }
 
@@ -774,6 +775,16 @@ function errorOf(output: string): string | null {
   )
     return `failed: ${first}`;
   return null;
+}
+
+/** A failed command's fact, with errorOf's words as the cause's code too. */
+function missingFact(path: string, what: string, reason: string): MissingFact {
+  const cause: UnknownCause = reason.startsWith('tool missing:')
+    ? 'tool-missing'
+    : reason.startsWith('needs root:')
+      ? 'needs-root'
+      : 'failed';
+  return { path, what, reason, cause };
 }
 
 interface JsonPart {
@@ -1045,15 +1056,21 @@ function writeListing(path: string, list: { c: Candidate; path: string; note: st
     (j) => !j.error && !j.unreadable && (!j.empty || (j.c.rec.kind === 'port' && j.c.block.endedBy === 'prompt')),
   );
   const usableSet = new Set(usable);
-  // One file holds one table of `iptables -S`: nat, where Docker's DNAT rules are, before filter.
-  const nat = usable.filter((j) => j.c.rec.kind === 'file' && j.c.rec.table === 'nat');
-  const winner = (nat.length ? nat : usable).at(-1) ?? null;
+  // `iptables -S` and `iptables -t nat -S` may follow one another in one file (each listing says its
+  // table): the last of each, in transcript order, when the first ends with a newline.
+  const table = (j: Judged) => (j.c.rec.kind === 'file' ? (j.c.rec.table ?? null) : null);
+  const lastNat = usable.filter((j) => table(j) === 'nat').at(-1) ?? null;
+  const lastFilter = usable.filter((j) => table(j) === 'filter').at(-1) ?? null;
+  const winner = lastNat ?? usable.at(-1) ?? null;
+  const companion =
+    lastNat && lastFilter && /[\r\n]$/.test((lastNat.c.line < lastFilter.c.line ? lastNat : lastFilter).c.output) ? lastFilter : null;
   for (const j of judged) {
     const c = j.c;
     const base = { line: c.line, endLine: c.endLine, prompt: c.block.prompt.prompt, command: c.block.command, where: c.where, file: path };
     const notes: string[] = j.note ? [j.note] : [];
     let outcome: TranscriptCommand['outcome'];
-    if (j === winner) outcome = 'written';
+    if (j === winner) outcome = companion ? 'merged' : 'written';
+    else if (j === companion) outcome = 'merged';
     else if (j.error) {
       outcome = 'error';
       notes.push(j.error);
@@ -1071,10 +1088,11 @@ function writeListing(path: string, list: { c: Candidate; path: string; note: st
       );
     } else {
       outcome = 'replaced';
+      const keeper = table(j) === 'filter' && companion ? companion : winner;
       notes.push(
-        winner && winner.c.line > c.line
-          ? `the later output at line ${winner.c.line} is kept`
-          : `left out: the file holds the nat table's rules (line ${winner?.c.line})`,
+        keeper && keeper.c.line > c.line
+          ? `the later output at line ${keeper.c.line} is kept`
+          : `left out: the nat table's listing (line ${winner?.c.line}) is kept, and this one does not end with a newline to follow it`,
       );
     }
     result.commands.push({ ...base, outcome, note: notes.length ? notes.join('; ') : null });
@@ -1083,8 +1101,14 @@ function writeListing(path: string, list: { c: Candidate; path: string; note: st
     const rec = winner.c.rec;
     // files.json is the container's files as JSON: only its resolv.conf is known here, the sockets stay unknown.
     const resolv = rec.kind === 'container-file' && rec.file === 'resolv';
-    result.files.set(path, resolv ? `${JSON.stringify({ resolvConf: winner.c.output }, null, 2)}\n` : winner.c.output);
-    result.origins.set(path, origin(winner.c));
+    if (companion) {
+      const [a, b] = [companion, winner].sort((x, y) => x.c.line - y.c.line) as [Judged, Judged];
+      result.files.set(path, a.c.output + b.c.output);
+      result.origins.set(path, { kind: 'manual', what: `${a.c.block.command} + ${b.c.block.command}` });
+    } else {
+      result.files.set(path, resolv ? `${JSON.stringify({ resolvConf: winner.c.output }, null, 2)}\n` : winner.c.output);
+      result.origins.set(path, origin(winner.c));
+    }
     if (winner.c.block.endedBy !== 'prompt' && winner.c.output !== '' && rec.kind !== 'json')
       result.issues.push(
         issue(
@@ -1096,7 +1120,7 @@ function writeListing(path: string, list: { c: Candidate; path: string; note: st
     return;
   }
   const failed = judged.filter((j) => j.error).at(-1);
-  if (failed) result.missing.push({ path, what: failed.c.block.command, reason: failed.error as string });
+  if (failed) result.missing.push(missingFact(path, failed.c.block.command, failed.error as string));
 }
 
 /** `docker inspect` and `docker network inspect`: every object once (the latest), containers and networks apart. */
@@ -1125,7 +1149,7 @@ function writeInspects(list: Candidate[], result: TranscriptImport): void {
       const outcome = err || j.value !== null ? 'error' : 'unreadable';
       outcomes.set(c, { outcome, file: defaultFile, notes: [reason] });
       if (outcome === 'unreadable') result.issues.push(issue(c.line, c.block.command, `${defaultFile}: ${reason}: left out`));
-      else result.missing.push({ path: defaultFile, what: c.block.command, reason });
+      else result.missing.push(missingFact(defaultFile, c.block.command, reason));
       continue;
     }
     const notes: string[] = [];

@@ -64,6 +64,9 @@ export function renderDoctorText(io: IO, outcomes: CheckOutcome[], snapshot: Sna
     const fs = findings.filter((f) => f.severity === s);
     if (fs.length) out += `${paint(io, s, `${HEADINGS[s]} (${fs.length})`)}\n${renderSeverity(fs, all)}\n`;
   }
+  const partial = outcomes.filter((o) => o.status === 'ran' && o.partial);
+  if (partial.length)
+    out += `Checks that ran on part of their facts (finding nothing there is not a pass)\n${partial.map((o) => `- ${o.title}: ${escapeText(o.partial ?? '')}\n`).join('')}\n`;
   const skipped = outcomes.filter((o) => o.status === 'skipped');
   if (skipped.length)
     out += `Skipped checks (not passed: they could not run)\n${skipped.map((o) => `- ${o.title}: ${escapeText(o.reason ?? '')}\n`).join('')}\n`;

@@ -55,7 +55,9 @@ export const FACT = {
   engineInfo: 'docker/info.json',
   engineVersion: 'docker/version.json',
   dockerPs: 'docker/ps.txt',
-  /** `docker port <name>`: one container's published ports, one `80/tcp -> 0.0.0.0:8080` line each. */
+  /** `docker port` of a container the snapshot does not name otherwise; its own command line may name it. */
+  dockerPortAny: 'docker/port.txt',
+  /** `docker port NAME` (or `docker port NAME PORT`) of one container. */
   dockerPort: (name: string) => `docker/port-${name}.txt`,
   /** Pids of running containers from the OCI runtime's state files, when containers.json holds list entries. */
   containerPids: 'host/container-pids.json',
@@ -69,12 +71,12 @@ export const FACT = {
   /** readlink /proc/self/ns/net of the gathering process: the host's namespace identity. */
   hostNetns: 'host/netns.txt',
   brctlShow: 'host/brctl-show.txt',
-  /** `ip -br addr` / `ip -br link`: the brief one-line-per-link tables. */
-  ipBrAddr: 'host/ip-br-addr.txt',
-  ipBrLink: 'host/ip-br-link.txt',
-  /** `iptables -t nat -S` (or, when no nat listing was given, `iptables -S`): rules as `-A` lines, one table. */
-  iptablesS: 'host/iptables-S.txt',
+  /** `ip -br addr` and `ip -br link` (`-c` colours allowed): names, states, addresses and MACs, no ifindex. */
+  ipBriefAddr: 'host/ip-br-addr.txt',
+  ipBriefLink: 'host/ip-br-link.txt',
   iptablesNat: 'host/iptables-nat.txt',
+  /** `iptables -S` / `iptables -t nat -S` (one listing or several): read when no iptables-save or -L listing of nat exists. */
+  iptablesS: 'host/iptables-S.txt',
   iptablesSave: 'host/iptables-save.txt',
   ip6tablesSave: 'host/ip6tables-save.txt',
   nftRulesetJson: 'host/nft-ruleset.json',

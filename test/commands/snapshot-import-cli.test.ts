@@ -71,6 +71,7 @@ test('the seed walkthrough, imported: the files of examples/seed-host, and the s
       path: FACT.containerIpAddr('tomcat-tml'),
       what: 'docker exec -it  50b626fc91d2 ip addr',
       reason: MISSING_NOTE.replace(/^missing containers\/tomcat-tml\/ip-addr\.txt: /, ''),
+      cause: 'tool-missing',
     },
   ]);
   await sameAnswersAsSeedHost(target);

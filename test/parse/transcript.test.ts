@@ -105,6 +105,7 @@ test('the seed walkthrough: what went where, the command given twice, and the ex
       what: 'docker exec -it  50b626fc91d2 ip addr',
       reason:
         'tool missing: OCI runtime exec failed: exec failed: container_linux.go:380: starting container process caused: exec: "ip": executable file not found in $PATH: unknown',
+      cause: 'tool-missing',
     },
   ]);
   assert.deepEqual(
@@ -404,4 +405,22 @@ test('a command continued over several lines with `\\` is one command; its outpu
     [[1, 'docker ps --no-trunc -a', FACT.dockerPs]],
   );
   assert.equal(r.files.get(FACT.dockerPs), `${ps}\n`);
+});
+
+test('`iptables -S` and `iptables -t nat -S` share host/iptables-S.txt, one listing after the other', () => {
+  const filter = fixture('live-debian12-parsers/iptables-S.txt');
+  const nat = fixture('live-debian12-parsers/iptables-t-nat-S.txt');
+  const port = fixture('live-debian12-parsers/docker-port-lab-web.txt');
+  const r = parseTranscript(`root@h:~# iptables -S\n${filter}root@h:~# iptables -t nat -S\n${nat}root@h:~# docker port lab-web\n${port}root@h:~# `);
+  assert.equal(r.files.get(FACT.iptablesS), filter + nat);
+  assert.deepEqual(
+    r.commands.map((c) => [c.file, c.outcome]),
+    [
+      [FACT.iptablesS, 'merged'],
+      [FACT.iptablesS, 'merged'],
+      [FACT.dockerPort('lab-web'), 'written'],
+    ],
+  );
+  assert.equal(r.origins.get(FACT.iptablesS)?.what, 'iptables -S + iptables -t nat -S');
+  assert.equal(r.files.get(FACT.dockerPort('lab-web')), port);
 });

@@ -344,11 +344,11 @@ export function inspectAnswers(json: unknown): DefiniteAnswers {
   const ports = arr(j.ports);
   mappingAnswers(c, ports, '');
   const nat = j.nat as Json | null;
-  // The text prints "none exposed or published" for an empty list unless it says NAT rules are unavailable.
-  if (ports.length === 0 && !(nat && nat.available === false))
-    c.completeList('no published ports', 'published ', 'none exposed or published (ports: [])');
-  if (ports.length === 0 && !(nat && nat.available === false))
-    c.completeList('no published ports', 'exposed only ', 'none exposed or published (ports: [])');
+  // The text prints "none exposed or published" for an empty list unless it says NAT rules are unavailable
+  // or the container's publications are unknown (portsKnown false).
+  const portsComplete = ports.length === 0 && !(nat && nat.available === false) && j.portsKnown !== false;
+  if (portsComplete) c.completeList('no published ports', 'published ', 'none exposed or published (ports: [])');
+  if (portsComplete) c.completeList('no published ports', 'exposed only ', 'none exposed or published (ports: [])');
   for (const s of arr(j.sharedWith).map(String)) c.say('namespace shared with', `shared with ${s}`, 'yes');
   for (const n of arr(j.neighbours)) {
     const net = str(n.network);
@@ -362,12 +362,13 @@ export function inspectAnswers(json: unknown): DefiniteAnswers {
       c.say('neighbour', `on ${net}: neighbour ${String(o.name)}`, 'yes');
       c.say('neighbour address', `on ${net}: neighbour ${String(o.name)} ipv4`, o.ipv4);
     }
-    // The list is printed as the whole list ("no other container" when empty).
-    c.completeList(
-      'neighbour list',
-      `on ${net}: neighbour `,
-      n.containers && arr(n.containers).length ? 'these are its neighbours' : 'no other container',
-    );
+    // The list is printed as the whole list ("no other container" when empty), unless it says it is not (complete false).
+    if (n.complete !== false)
+      c.completeList(
+        'neighbour list',
+        `on ${net}: neighbour `,
+        n.containers && arr(n.containers).length ? 'these are its neighbours' : 'no other container',
+      );
   }
   const dns = j.dns as Json | null;
   if (dns && typeof dns === 'object') {
@@ -438,7 +439,7 @@ export function doctorAnswers(json: unknown): DefiniteAnswers {
       if (subject !== null) c.say(`finding (${check})`, `${check}: ${subject}`, f.severity);
     }
     // A check that ran says it found every problem of its kind: "0 warning(s)" for it is a "none".
-    if (o.status === 'ran')
+    if (o.status === 'ran' && !o.partial)
       c.completeList(`check ran (${check})`, `${check}: `, `check ${check} ran${arr(o.findings).length ? '' : ' and found nothing'}`);
   }
   return c.done();

@@ -73,7 +73,7 @@ export async function runOn(snapshot: Snapshot, argv: string[]): Promise<Command
     if (cmd === 'veth-map') await runVethMap({ targets: args, json, all: argv.includes('--all') }, io, served(snapshot));
     else if (cmd === 'nat') await runNat({ port: null, json }, io, served(snapshot));
     else if (cmd === 'inspect') await runInspect({ target: args[0] ?? '', json }, io, served(snapshot));
-    else if (cmd === 'doctor') await runDoctor({ json }, io, served(snapshot));
+    else if (cmd === 'doctor') await runDoctor({ json, all: true }, io, served(snapshot));
     else throw new Error(`no such command in the property test: ${cmd}`);
     return { argv, stdout: io.stdout, refused: null, crashed: null };
   } catch (err) {
@@ -97,7 +97,7 @@ export interface RealSnapshot {
 export async function loadReal(dir: string): Promise<RealSnapshot> {
   const snapshot = await loadSnapshot(repoPath(dir));
   const files = [...snapshot.facts.keys()].filter((p) => p !== MANIFEST_FILE).sort();
-  const containers = [...new Set((buildHostModel(snapshot).containers ?? []).map((c) => c.name))].sort();
+  const containers = [...new Set(buildHostModel(snapshot).containers.all.map((c) => c.name))].sort();
   return { dir, snapshot, files, containers };
 }
 

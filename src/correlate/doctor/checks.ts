@@ -24,7 +24,7 @@ export const CHECKS: Check[] = [
 export function runChecks(inputs: DoctorInputs, checks: Check[] = CHECKS): CheckOutcome[] {
   return checks.map((c) => {
     const missing = c.needs(inputs);
-    if (missing) return { check: c.id, title: c.title, status: 'skipped', reason: missing, findings: [] };
-    return { check: c.id, title: c.title, status: 'ran', reason: null, findings: c.run(inputs) };
+    if (missing) return { check: c.id, title: c.title, status: 'skipped', reason: missing, partial: null, findings: [] };
+    return { check: c.id, title: c.title, status: 'ran', reason: null, partial: c.partial?.(inputs) ?? null, findings: c.run(inputs) };
   });
 }

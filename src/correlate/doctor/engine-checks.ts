@@ -43,10 +43,12 @@ export const rootless: Check = {
 export const defaultBridgeDns: Check = {
   id: 'default-bridge-dns',
   title: 'name resolution on the default bridge',
-  needs: (i) => (i.model.containers.all.length > 0 || i.model.containers.complete.known ? null : 'no containers in the data'),
+  needs: (i) => (i.model.containers.all.length > 0 || i.model.containers.complete.known ? null : i.model.containers.complete.reason),
+  partial: (i) => (i.model.containers.complete.known ? null : `container list unknown: ${i.model.containers.complete.reason}`),
   run(i) {
     const on = i.model.containers.all.filter((c) => c.running && c.endpoints.some((e) => e.network === 'bridge'));
     if (on.length < 2) return [];
+    // Only the engine's inspect (or network list) says which network an endpoint is on.
     const names = on.map((c) => c.name).sort(naturalCompare);
     return [
       finding('default-bridge-dns', {

@@ -27,6 +27,8 @@ export interface Check {
   title: string;
   /** A reason the check cannot run on these inputs, or null. */
   needs(i: DoctorInputs): string | null;
+  /** Facts it can run without but then may miss findings: what is missing, or null. */
+  partial?(i: DoctorInputs): string | null;
   run(i: DoctorInputs): Finding[];
 }
 
@@ -58,3 +60,9 @@ export function findingWithRemedy(check: string, f: FindingText, remedy: string,
 export const SYSCTL_SOURCE = (name: string) => `/proc/sys/${name.replace(/\./g, '/')}`;
 
 export const linksSource = (i: DoctorInputs) => (i.model.hostLinks.known ? i.model.hostLinks.from : 'ip');
+
+/** The reasons among `parts` that are set, in one sentence; null when none is. */
+export function missingOf(...parts: (string | false | null | undefined)[]): string | null {
+  const set = parts.filter((p): p is string => typeof p === 'string' && p !== '');
+  return set.length ? set.join('; ') : null;
+}

@@ -7,7 +7,7 @@ import { prefixesOverlap } from '../../util/address.js';
 import { naturalCompare } from '../../util/natural-compare.js';
 import { bridgeIdentities } from '../docker-bridges.js';
 import type { HostVethRow } from '../veth-map.js';
-import { finding, findingWithRemedy, linksSource, type Check, type DoctorInputs } from './inputs.js';
+import { finding, findingWithRemedy, linksSource, missingOf, type Check, type DoctorInputs } from './inputs.js';
 import { missingForVethRemoval } from './proof.js';
 
 export const mtu: Check = {
@@ -113,7 +113,8 @@ function otherBridges(i: DoctorInputs): Finding[] {
   const links = lookupIn(i.model.hostLinks);
   // Plain `ip addr` text names no kind: a link others are enslaved to is a bridge too.
   const masters = new Set(links.map((l) => l.master).filter(Boolean));
-  const bridges = links.filter((l) => (l.kind === 'bridge' || masters.has(l.name)) && identity(l.name).docker !== true);
+  // A bridge that cannot be told as Docker's or not has nothing to report.
+  const bridges = links.filter((l) => (l.kind === 'bridge' || masters.has(l.name)) && identity(l.name).docker === false);
   return bridges
     .sort((a, c) => naturalCompare(a.name, c.name))
     .map((b) => {
@@ -124,9 +125,7 @@ function otherBridges(i: DoctorInputs): Finding[] {
           ? `libvirt's bridge (KVM virtual machines' NAT network), not Docker's${by}`
           : id.foreign === 'kubernetes'
             ? `a Kubernetes CNI bridge, not Docker's${by}`
-            : id.docker === false
-              ? 'a bridge no Docker network uses'
-              : "a bridge that cannot be told as Docker's or not (no Docker network list in the data)";
+            : 'a bridge no Docker network uses';
       const address = b.addresses[0] ? ` ${b.addresses[0].address}/${b.addresses[0].prefixlen}` : '';
       return finding('veths', {
         kind: 'other-bridge',
@@ -144,6 +143,12 @@ export const veths: Check = {
   id: 'veths',
   title: 'veths and bridges',
   needs: (i) => (i.model.hostLinks.known || i.model.bridges.known ? null : `host links unknown: ${i.model.hostLinks.reason}`),
+  partial: (i) =>
+    missingOf(
+      !i.model.hostLinks.known && `host links unknown: ${i.model.hostLinks.reason}`,
+      !i.model.containers.complete.known && `container list unknown: ${i.model.containers.complete.reason}`,
+      !i.model.networks.known && `Docker networks unknown: ${i.model.networks.reason}`,
+    ),
   run(i) {
     const out: Finding[] = [];
     for (const v of i.vethMap.hostVeths) {

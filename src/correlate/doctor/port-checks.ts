@@ -3,7 +3,7 @@
 import type { Finding } from '../../model/finding.js';
 import { hostAddress, type NatAnomaly } from '../../model/port-path.js';
 import { normaliseHostIp } from '../../util/address.js';
-import { finding, findingWithRemedy, type Check, type DoctorInputs } from './inputs.js';
+import { finding, findingWithRemedy, missingOf, type Check, type DoctorInputs } from './inputs.js';
 import { addressesInUse, missingForProxyKill, missingForRuleDelete } from './proof.js';
 
 function staleRule(i: DoctorInputs, a: NatAnomaly): Finding {
@@ -39,20 +39,20 @@ function missingRule(a: NatAnomaly): Finding {
 /** docker-proxy processes whose target no container (nor Docker sandbox) holds, in either family. */
 function leftoverProxies(i: DoctorInputs): Finding[] {
   const proxies = i.model.portFacts.dockerProxies;
-  if (proxies === null) return [];
+  // Only a complete container list can say that no container has an address.
+  if (proxies === null || !i.model.containers.complete.known) return [];
   const inUse = addressesInUse(i.model);
   const out: Finding[] = [];
   for (const p of proxies) {
     if (inUse.has(p.containerIp)) continue;
-    const listKnown = i.model.containers.complete.known;
     out.push(
       findingWithRemedy(
         'nat',
         {
           kind: 'leftover-proxy',
           subject: `pid ${p.pid}`,
-          severity: listKnown ? 'warning' : 'info',
-          title: `docker-proxy pid ${p.pid} forwards ${hostAddress(p.hostIp, p.hostPort, p.proto)} to ${p.containerIp}:${p.containerPort}, which ${listKnown ? 'no container has' : 'no known container has (the container list is not in the data)'}.`,
+          severity: 'warning',
+          title: `docker-proxy pid ${p.pid} forwards ${hostAddress(p.hostIp, p.hostPort, p.proto)} to ${p.containerIp}:${p.containerPort}, which no container has.`,
           evidence: [{ source: `/proc/${p.pid}/cmdline`, text: p.argv.join(' ') }],
           why: 'A leftover proxy holds the host port, so a new container cannot publish it, and connections go nowhere.',
           fix: `ps -fp ${p.pid}; readlink /proc/${p.pid}/ns/net /proc/self/ns/net`,
@@ -69,6 +69,11 @@ export const natAnomalies: Check = {
   id: 'nat',
   title: 'NAT rules and docker-proxy',
   needs: (i) => (!i.nat ? 'NAT facts are not in the data' : !i.nat.available ? `NAT rules unavailable: ${i.nat.reason}` : null),
+  partial: (i) =>
+    missingOf(
+      !i.model.containers.complete.known && `container list unknown: ${i.model.containers.complete.reason}`,
+      i.model.portFacts.dockerProxies === null && 'docker-proxy processes not read',
+    ),
   run(i) {
     const out: Finding[] = [];
     for (const a of i.nat?.anomalies ?? []) {
@@ -83,6 +88,11 @@ export const portClash: Check = {
   id: 'port-clash',
   title: 'published port clashes',
   needs: (i) => (i.model.containers.complete.known ? null : `container list unknown: ${i.model.containers.complete.reason}`),
+  partial: (i) =>
+    missingOf(
+      i.model.portFacts.listening === null && 'host sockets not read',
+      i.model.portFacts.dockerProxies === null && 'docker-proxy processes not read (a listener could be docker-proxy itself)',
+    ),
   run(i) {
     const out: Finding[] = [];
     const seen = new Map<string, string[]>();
@@ -117,6 +127,8 @@ export const portClash: Check = {
 
 function hostListeners(i: DoctorInputs, published: Set<string>): Finding[] {
   const out: Finding[] = [];
+  // Without the docker-proxy processes, a listener on a published port may be docker-proxy itself.
+  if (i.model.portFacts.dockerProxies === null) return out;
   // docker-proxy's own sockets are the publication itself: same address, port and protocol.
   const proxySockets = new Set((i.model.portFacts.dockerProxies ?? []).map((p) => `${p.hostIp}:${p.hostPort}/${p.proto}`));
   for (const l of i.model.portFacts.listening ?? []) {
