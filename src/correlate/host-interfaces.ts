@@ -8,7 +8,8 @@ import { dockerUsesInterface, type BridgeIdentityOf } from './docker-bridges.js'
 
 export interface HostInterfaceRow {
   name: string;
-  ifindex: number;
+  /** null for a bridge named only as other links' master or by brctl show, not listed itself. */
+  ifindex: number | null;
   kind: string | null;
   ipv4: string | null;
   role: string;
@@ -69,9 +70,42 @@ function roleOf(l: Link, ctx: RoleContext): string {
   return 'unknown role (the data does not say its kind)';
 }
 
+/** Bridges the data names (as a link's master, in brctl show, or as a Docker network's bridge) without listing them. */
+function unlistedBridges(model: HostModel, links: Link[], identity: BridgeIdentityOf): HostInterfaceRow[] {
+  const listed = new Set(links.map((l) => l.name));
+  const named = new Set(
+    [
+      ...links.map((l) => l.master),
+      ...lookupIn(model.bridges).map((b) => b.name),
+      ...lookupIn(model.networks).map((n) => n.bridgeName),
+    ].filter((n): n is string => Boolean(n)),
+  );
+  const out: HostInterfaceRow[] = [];
+  for (const name of named) {
+    if (listed.has(name)) continue;
+    const bridge: Link = {
+      ifindex: 0,
+      name,
+      peerIfindex: null,
+      peerName: null,
+      linkNetnsId: null,
+      master: null,
+      kind: 'bridge',
+      mac: null,
+      mtu: null,
+      state: null,
+      flags: [],
+      addresses: [],
+    };
+    const role = bridgeRole(bridge, { model, identity, masters: new Set(), uplinkGuess: null }) ?? 'a bridge';
+    out.push({ name, ifindex: null, kind: 'bridge', ipv4: null, role: `${role} (named as a bridge, not itself in the listing)` });
+  }
+  return out.sort((a, b) => naturalCompare(a.name, b.name));
+}
+
 export function hostInterfaces(model: HostModel, isVeth: (l: Link) => boolean, identity: BridgeIdentityOf): HostInterfaceRow[] {
-  if (!model.hostLinks.known) return [];
-  const links = model.hostLinks.value;
+  const links = lookupIn(model.hostLinks);
+  if (!model.hostLinks.known) return unlistedBridges(model, links, identity);
   const masters = new Set(links.map((l) => l.master).filter((m): m is string => Boolean(m)));
   // Without routes, an uplink is recognisable only as the one plain interface holding a global IPv4 address.
   const plainWithAddress = links.filter(
@@ -88,6 +122,7 @@ export function hostInterfaces(model: HostModel, isVeth: (l: Link) => boolean, i
   const ctx: RoleContext = { model, identity, masters, uplinkGuess };
   return links
     .filter((l) => !isVeth(l))
-    .map((l) => ({ name: l.name, ifindex: l.ifindex, kind: l.kind, ipv4: ipv4(l), role: roleOf(l, ctx) }))
-    .sort((a, b) => a.ifindex - b.ifindex || naturalCompare(a.name, b.name));
+    .map((l): HostInterfaceRow => ({ name: l.name, ifindex: l.ifindex, kind: l.kind, ipv4: ipv4(l), role: roleOf(l, ctx) }))
+    .sort((a, b) => (a.ifindex ?? 0) - (b.ifindex ?? 0) || naturalCompare(a.name, b.name))
+    .concat(unlistedBridges(model, links, identity));
 }

@@ -52,6 +52,15 @@ interface VethMapJson {
 }
 
 interface NatJson {
+  /** The swarm routing mesh's DNATs, to the ingress sandbox: a mapping to no one container. */
+  anomalies?: {
+    kind: string;
+    hostIp: string | null;
+    hostPort: number | null;
+    protocol: string | null;
+    containerIp: string | null;
+    containerPort: number | null;
+  }[];
   mappings?: {
     hostIp: string | null;
     hostPort: number;
@@ -103,6 +112,17 @@ export function docknetAnswers(vethMap: VethMapJson, nat: NatJson): DocknetAnswe
     containerPort: m.containerPort,
     container: m.container,
   }));
+  for (const a of nat.anomalies ?? []) {
+    if (a.kind !== 'ingress' || a.hostPort === null) continue;
+    mappings.push({
+      hostIp: a.hostIp,
+      hostPort: a.hostPort,
+      protocol: a.protocol,
+      containerIp: a.containerIp,
+      containerPort: a.containerPort,
+      container: null,
+    });
+  }
   return { pairs, bridgePorts, mappings, dockerBridges, notDocker, vethsWithNoOwner };
 }
 
