@@ -411,7 +411,9 @@ test('`iptables -S` and `iptables -t nat -S` share host/iptables-S.txt, one list
   const filter = fixture('live-debian12-parsers/iptables-S.txt');
   const nat = fixture('live-debian12-parsers/iptables-t-nat-S.txt');
   const port = fixture('live-debian12-parsers/docker-port-lab-web.txt');
-  const r = parseTranscript(`root@h:~# iptables -S\n${filter}root@h:~# iptables -t nat -S\n${nat}root@h:~# docker port lab-web\n${port}root@h:~# `);
+  const r = parseTranscript(
+    `root@h:~# iptables -S\n${filter}root@h:~# iptables -t nat -S\n${nat}root@h:~# docker port lab-web\n${port}root@h:~# `,
+  );
   assert.equal(r.files.get(FACT.iptablesS), filter + nat);
   assert.deepEqual(
     r.commands.map((c) => [c.file, c.outcome]),
