@@ -2,10 +2,10 @@
 // /proc reads. The only module that decides what to read from the system.
 import { hostname, release } from 'node:os';
 import { FACT, emptySnapshot, type Fact, type Snapshot } from '../snapshot/snapshot.js';
-import { fetchEngineRaw } from './engine-api.js';
+import { engineCause, fetchEngineRaw, type EngineFactGroup } from './engine-api.js';
 import type { CommandRunner, HostAccess } from './host-access.js';
-import { commandFailure } from './run-command.js';
-import { readContainerNet, readOwnNetns } from './container-side.js';
+import { commandFailureOf } from './run-command.js';
+import { ownNetns, readContainerNet } from './container-side.js';
 import { readContainerFiles } from './container-files.js';
 import { readHostSettings, SYSCTLS } from './host-files.js';
 import { gatherNatExtras } from './nat-extras.js';
@@ -41,6 +41,12 @@ export const HOST_COMMANDS: Record<Exclude<FactGroup, 'engine' | 'engine-info' |
   ],
 };
 
+const ENGINE_FACT_PATHS: Record<EngineFactGroup, string> = {
+  networks: FACT.networks,
+  info: FACT.engineInfo,
+  version: FACT.engineVersion,
+};
+
 function apiFact(path: string, what: string, value: unknown, durationMs: number): Fact {
   // Compact, as the engine sends it: pretty-printing 300 inspects costs more than reading them.
   return { path, text: JSON.stringify(value), origin: { kind: 'api', what, durationMs } };
@@ -60,9 +66,9 @@ function containerPid(raw: unknown): number {
 
 export async function gatherHostCommand(snapshot: Snapshot, spec: HostCommandSpec, run: CommandRunner): Promise<void> {
   const r = await run(spec.command);
-  const failure = commandFailure(r, spec.tool);
+  const failure = commandFailureOf(r, spec.tool);
   if (failure) {
-    snapshot.missing.push({ path: spec.path, what: spec.command.join(' '), reason: failure });
+    snapshot.missing.push({ path: spec.path, what: spec.command.join(' '), reason: failure.reason, cause: failure.cause });
     return;
   }
   snapshot.facts.set(spec.path, {
@@ -78,12 +84,20 @@ function containerNetReader(
   procRoot: string,
   filesOf: GatherOptions['filesOf'],
 ): (raw: unknown, knownPid: number | null) => void {
-  const own = readOwnNetns(procRoot);
-  if (own)
+  const ownRead = ownNetns(procRoot);
+  const own = ownRead.netns;
+  if (ownRead.netns !== null)
     snapshot.facts.set(FACT.hostNetns, {
       path: FACT.hostNetns,
-      text: `${own}\n`,
+      text: `${ownRead.netns}\n`,
       origin: { kind: 'file', what: `readlink ${procRoot}/self/ns/net` },
+    });
+  else
+    snapshot.missing.push({
+      path: FACT.hostNetns,
+      what: `readlink ${procRoot}/self/ns/net`,
+      reason: ownRead.failure.reason,
+      cause: ownRead.failure.cause,
     });
   return (c, knownPid) => {
     const name = containerName(c);
@@ -145,7 +159,7 @@ export async function gatherLive(groups: Iterable<FactGroup>, host: HostAccess, 
       origin: {
         kind: 'file',
         what: `${Object.values(SYSCTLS)
-          .map((f) => `${host.procRoot}/${f}`)
+          .map((f) => `${host.procRoot}${f.slice('/proc'.length)}`)
           .join(', ')}, ${host.sysRoot}/module/br_netfilter`,
       },
     });
@@ -173,19 +187,32 @@ export async function gatherLive(groups: Iterable<FactGroup>, host: HostAccess, 
         origin: { kind: 'file', what: 'init_process_pid of <runc root>/<id>/state.json' },
       });
     }
-    snapshot.facts.set(
-      FACT.networks,
-      apiFact(FACT.networks, 'GET /networks + GET /networks/{id}', engine.networks, engine.durations.networks),
-    );
+    if (engine.networks !== null)
+      snapshot.facts.set(
+        FACT.networks,
+        apiFact(FACT.networks, 'GET /networks + GET /networks/{id}', engine.networks, engine.durations.networks),
+      );
     if (engine.info !== null)
       snapshot.facts.set(FACT.engineInfo, apiFact(FACT.engineInfo, 'GET /info', engine.info, engine.durations.info));
     if (engine.version !== null)
       snapshot.facts.set(FACT.engineVersion, apiFact(FACT.engineVersion, 'GET /version', engine.version, engine.durations.info));
+    for (const [group, err] of Object.entries(engine.failed) as [EngineFactGroup, NonNullable<(typeof engine.failed)[EngineFactGroup]>][]) {
+      snapshot.missing.push({ path: ENGINE_FACT_PATHS[group], what: err.call, reason: err.message, cause: engineCause(err) });
+    }
+    for (const { id, error } of engine.inspectFailed) {
+      snapshot.missing.push({
+        path: FACT.containers,
+        what: error.call,
+        reason: `${error.message}; container ${id.slice(0, 12)} is described by its list entry instead`,
+        cause: engineCause(error),
+      });
+    }
     for (const id of engine.vanished) {
       snapshot.missing.push({
         path: FACT.containers,
         what: `GET /containers/${id.slice(0, 12)}/json`,
         reason: `container ${id.slice(0, 12)} was removed while docknet was listing containers`,
+        cause: 'failed',
       });
     }
   }

@@ -4,8 +4,9 @@
 import { FACT, type Snapshot } from '../snapshot/snapshot.js';
 import { readDockerProxies } from './docker-proxy.js';
 import { readHostSocketTables, SOCKET_TABLES } from './host-sockets.js';
+import { readFailure } from './read-error.js';
 import type { HostAccess } from './host-access.js';
-import { commandFailure } from './run-command.js';
+import { commandFailureOf } from './run-command.js';
 
 // iptables-nft appends this when x_tables (legacy) tables exist beside its own.
 const LEGACY_PRESENT = /\b(ip6?tables)-legacy tables present/;
@@ -21,14 +22,23 @@ function readProcFacts(snapshot: Snapshot, procRoot: string): void {
       origin: { kind: 'file', what, durationMs: Math.round(performance.now() - started) },
     });
   } else {
-    snapshot.missing.push({ path: FACT.dockerProxy, what, reason: read.reason });
+    snapshot.missing.push({ path: FACT.dockerProxy, what, reason: read.reason, cause: read.cause });
   }
   const tables = readHostSocketTables(procRoot);
   for (const t of SOCKET_TABLES) {
     const v = tables[t];
     const path = FACT.hostSockets(t);
     if (typeof v === 'string') snapshot.facts.set(path, { path, text: v, origin: { kind: 'file', what: `${procRoot}/net/${t}` } });
-    else snapshot.missing.push({ path, what: `${procRoot}/net/${t}`, reason: v.message });
+    else {
+      const f = readFailure(v, `${procRoot}/net/${t}`);
+      // The system's own words are kept for anything but a permission error, which says what to do.
+      snapshot.missing.push({
+        path,
+        what: `${procRoot}/net/${t}`,
+        reason: f.cause === 'needs-root' ? f.reason : v.message,
+        cause: f.cause,
+      });
+    }
   }
 }
 
@@ -44,9 +54,9 @@ async function legacyRules(
   if (!fact || !LEGACY_PRESENT.test(`${fact.text}\n${fact.origin.stderr ?? ''}`)) return;
   const command = [tool, '-c'];
   const r = await host.run(command);
-  const failure = commandFailure(r, tool);
+  const failure = commandFailureOf(r, tool);
   if (failure) {
-    snapshot.missing.push({ path, what: command.join(' '), reason: failure });
+    snapshot.missing.push({ path, what: command.join(' '), reason: failure.reason, cause: failure.cause });
     return;
   }
   snapshot.facts.set(path, {

@@ -11,6 +11,8 @@ export interface DockerProxy {
   containerPort: number;
   /** The whole command line, for the report. */
   argv: string[];
+  /** Its network namespace (readlink /proc/<pid>/ns/net); null or absent when it was not read. */
+  netns?: string | null;
 }
 
 /** A socket bound on the host (from /proc/net/tcp, tcp6, udp, udp6): TCP in LISTEN, UDP unconnected. */
@@ -69,7 +71,7 @@ export interface PortPath {
 }
 
 /** Where the mapping's publication was read. */
-export type PublishedBy = 'NetworkSettings.Ports' | 'HostConfig.PortBindings' | 'docker ps' | null;
+export type PublishedBy = 'NetworkSettings.Ports' | 'HostConfig.PortBindings' | 'docker ps' | 'docker port' | null;
 
 export interface PortMapping {
   hostIp: string;
@@ -133,6 +135,13 @@ export interface NatReport {
   reason: string | null;
   /** Which backend holds Docker's rules: nf_tables, legacy, nftables (Docker's own nftables tables), or null. */
   backend: string | null;
+  /**
+   * Whether the Engine's publications are known (a container list was read): when not, the mappings
+   * are those the DNAT rules show, and "no published ports" cannot be said.
+   */
+  publicationsKnown: boolean;
+  /** Why the publications are unknown, when they are. */
+  publicationsReason: string | null;
   mappings: PortMapping[];
   anomalies: NatAnomaly[];
   /** Where facts came from and what was missing, in words. */

@@ -1,28 +1,22 @@
-// Loads a saved snapshot: a directory or a .tar.gz (a docknet save, or files a person assembled by hand).
+// Loads a saved snapshot: a directory or a .tar.gz (a docknet save, or files a person assembled by hand),
+// or a pasted terminal transcript (snapshot/transcript.ts).
 // Archives are read into memory and never extracted; directories are walked without following links.
 import { lstat, open, readFile, readdir, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DocknetError } from '../cli/errors.js';
 import { FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE, type Manifest } from './manifest.js';
+import { pathIn } from './paths.js';
+import { isUnknownCause } from '../model/fact.js';
 import { FACT, emptySnapshot, type MissingFact, type Snapshot } from './snapshot.js';
 import { TarError, readTar } from './tar.js';
+import { isText, loadTranscriptSnapshot } from './transcript.js';
 
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024;
 const MAX_ARCHIVE_FILES = 100_000;
 const KNOWN_TOP = ['docker', 'host', 'containers'];
 const LAYOUT_HINT = 'give a directory or .tar.gz written by `docknet snapshot save`; docs/snapshot-format.md describes the layout';
-
-/**
- * Where a path the user typed is: relative to the working directory handed in (never process.cwd(),
- * which a test or an embedding program may not control).
- */
-export function pathIn(cwd: string | undefined, path: string): string {
-  if (cwd !== undefined) return resolve(cwd, path);
-  if (!isAbsolute(path)) throw new Error(`${path} is relative, and no working directory was given to read it from`);
-  return path;
-}
 
 /**
  * Loads a snapshot from a directory, a .tar.gz, or a plain .tar, whichever `path` is. A relative
@@ -61,7 +55,7 @@ export async function loadSnapshotDir(path: string, cwd?: string): Promise<Snaps
     if (rel !== MANIFEST_FILE && !KNOWN_TOP.includes(rel.split('/')[0] ?? '')) continue;
     const full = join(at, rel);
     if ((await lstat(full)).size > MAX_FILE_BYTES) {
-      skipped.push({ path: rel, what: rel, reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: not read` });
+      skipped.push({ path: rel, what: rel, reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: not read`, cause: 'failed' });
       continue;
     }
     files.set(rel, await readFile(full, 'utf8'));
@@ -74,7 +68,7 @@ async function walk(root: string, dir: string, out: string[], skipped: MissingFa
     const full = join(dir, entry.name);
     const rel = relative(root, full).split(sep).join('/');
     // Never follow links: a snapshot must not read files outside itself.
-    if (entry.isSymbolicLink()) skipped.push({ path: rel, what: rel, reason: 'a symbolic link: not followed' });
+    if (entry.isSymbolicLink()) skipped.push({ path: rel, what: rel, reason: 'a symbolic link: not followed', cause: 'failed' });
     else if (entry.isDirectory()) await walk(root, full, out, skipped);
     else if (entry.isFile()) out.push(rel);
   }
@@ -96,10 +90,17 @@ async function loadSnapshotArchive(at: string, path: string): Promise<Snapshot> 
   const gzipped = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
   const plainTar = head.subarray(257, 262).toString('latin1') === 'ustar';
   if (!gzipped && !plainTar) {
-    const named = /\.(tar\.gz|tgz)$/i.test(path)
-      ? ': it is named like a .tar.gz but is not gzip-compressed'
-      : ': a file that is neither a .tar.gz archive nor a directory';
-    throw new DocknetError(`${path} is not a snapshot${named}`, LAYOUT_HINT);
+    if (/\.(tar\.gz|tgz)$/i.test(path))
+      throw new DocknetError(`${path} is not a snapshot: it is named like a .tar.gz but is not gzip-compressed`, LAYOUT_HINT);
+    // A plain text file may be a pasted terminal session: its commands' outputs are the facts.
+    if (size <= MAX_FILE_BYTES) {
+      const data = await readFile(at);
+      if (data.length > 0 && isText(data)) return loadTranscriptSnapshot(path, data);
+    }
+    throw new DocknetError(
+      `${path} is not a snapshot: a file that is neither a .tar.gz archive, a directory, nor a text transcript (it ${size === 0 ? 'is empty' : 'holds binary data'})`,
+      'give a directory or .tar.gz written by `docknet snapshot save`, or a terminal session pasted into a text file; docs/snapshot-format.md describes both',
+    );
   }
   if (size > MAX_ARCHIVE_BYTES) throw new DocknetError(`${path} is larger than ${MAX_ARCHIVE_BYTES / 1024 / 1024} MiB: not read`);
   let tar: Buffer = await readFile(at);
@@ -168,6 +169,17 @@ function readManifest(text: string, location: string): Manifest {
   return m as Manifest;
 }
 
+/**
+ * One entry of the manifest's missing list, as written by save (its cause kept, so --from says
+ * "needs root" as the live run did); an entry that is not one is left out rather than half read.
+ */
+function missingEntry(m: unknown): MissingFact[] {
+  const e = m as Partial<Record<keyof MissingFact, unknown>> | null;
+  if (e === null || typeof e !== 'object' || typeof e.path !== 'string' || typeof e.reason !== 'string') return [];
+  const what = typeof e.what === 'string' ? e.what : e.path;
+  return [{ path: e.path, what, reason: e.reason, ...(isUnknownCause(e.cause) ? { cause: e.cause } : {}) }];
+}
+
 /** Files by relative path -> Snapshot; the same for directories and archives. */
 function snapshotFromFiles(files: Map<string, string>, skipped: MissingFact[], location: string): Snapshot {
   const manifestText = files.get(MANIFEST_FILE);
@@ -185,10 +197,11 @@ function snapshotFromFiles(files: Map<string, string>, skipped: MissingFact[], l
     throw new DocknetError(`${location} is not a snapshot: ${what}`, LAYOUT_HINT);
   }
   if (manifest) {
+    if (manifest.importedFrom?.kind === 'transcript') snapshot.source.transcript = true;
     snapshot.takenAt = manifest.takenAt ?? null;
     snapshot.hostname = manifest.hostname ?? null;
     snapshot.kernel = manifest.kernel ?? null;
-    if (Array.isArray(manifest.missing)) snapshot.missing.push(...manifest.missing);
+    if (Array.isArray(manifest.missing)) snapshot.missing.push(...manifest.missing.flatMap(missingEntry));
   }
   snapshot.missing.push(...skipped);
   return snapshot;

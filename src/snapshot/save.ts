@@ -5,7 +5,7 @@ import { lstat, mkdir, mkdtemp, open, readFile, readdir, rename, rm, writeFile }
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DocknetError } from '../cli/errors.js';
-import { pathIn } from './load.js';
+import { pathIn } from './paths.js';
 import { FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE, type Manifest, type RedactionSummary } from './manifest.js';
 import { unsafeFactPath, type MissingFact, type Snapshot } from './snapshot.js';
 import { writeTar, type TarFile } from './tar.js';
@@ -23,6 +23,8 @@ export interface SaveOptions {
   cwd?: string;
   docknetVersion: string;
   redaction: RedactionSummary | null;
+  /** For `snapshot import`: the transcript the facts were cut from. */
+  importedFrom?: Manifest['importedFrom'];
 }
 
 export interface SaveResult {
@@ -46,11 +48,17 @@ async function existing(path: string): Promise<Existing> {
   // A link is replaced itself; what it points to is never touched.
   if (st.isSymbolicLink()) return { kind: 'replaceable', isDir: false };
   if (st.isDirectory()) {
-    const manifest = await readFile(join(path, MANIFEST_FILE), 'utf8').catch(() => null);
+    // A manifest that is not there means "not a snapshot"; one that cannot be read is an error of its own.
+    const manifest = await readFile(join(path, MANIFEST_FILE), 'utf8').catch((err: unknown) => {
+      if ((err as { code?: string }).code === 'ENOENT') return null;
+      throw new DocknetError(`cannot check ${path}: reading its ${MANIFEST_FILE} failed: ${(err as Error).message}`);
+    });
     if (manifest !== null && isSnapshotManifest(manifest)) return { kind: 'replaceable', isDir: true };
     const empty = await readdir(path).then(
       (entries) => entries.length === 0,
-      () => false,
+      (err: unknown) => {
+        throw new DocknetError(`cannot check ${path}: listing it failed: ${(err as Error).message}`);
+      },
     );
     return empty ? { kind: 'replaceable', isDir: true } : { kind: 'foreign', what: 'a directory that is not a docknet snapshot' };
   }
@@ -62,6 +70,7 @@ function isSnapshotManifest(text: string): boolean {
   try {
     return (JSON.parse(text) as { format?: unknown })?.format === FORMAT_NAME;
   } catch {
+    // Not JSON: not a docknet manifest, so --force refuses to replace the directory (the safe answer).
     return false;
   }
 }
@@ -105,7 +114,7 @@ function plan(snapshot: Snapshot): { files: TarFile[]; refused: MissingFact[] } 
     const fact = snapshot.facts.get(path)!;
     const unsafe = path === MANIFEST_FILE ? 'the name is reserved for the manifest' : unsafeFactPath(path);
     if (unsafe) {
-      refused.push({ path, what: fact.origin.what, reason: `not saved: ${unsafe}` });
+      refused.push({ path, what: fact.origin.what, reason: `not saved: ${unsafe}`, cause: 'failed' });
       continue;
     }
     files.push({ path, data: Buffer.from(fact.text, 'utf8') });
@@ -128,6 +137,7 @@ export async function saveSnapshot(snapshot: Snapshot, target: string, opts: Sav
     missing: [...snapshot.missing, ...refused],
     redacted: opts.redaction !== null,
     ...(opts.redaction ? { redaction: opts.redaction } : {}),
+    ...(opts.importedFrom ? { importedFrom: opts.importedFrom } : {}),
   };
   const manifestFile: TarFile = { path: MANIFEST_FILE, data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8') };
   const all = [manifestFile, ...files];

@@ -1,10 +1,15 @@
 // Each doctor check on inputs that trigger it and on inputs that do not.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHECKS, runChecks, type DoctorInputs } from '../../src/correlate/doctor/checks.js';
+import { CHECKS, runChecks, type DoctorInputs, type HostSettings } from '../../src/correlate/doctor/checks.js';
+import { known, unknown } from '../../src/model/fact.js';
+import type { DockerProxy, ListeningSocket } from '../../src/model/port-path.js';
+import type { Route } from '../../src/model/route.js';
+import { emptyPortFacts } from '../../src/parse/nat-facts.js';
+import { hostModel, type ModelParts } from '../model-helpers.js';
 import type { ContainerInfo, NetworkInfo } from '../../src/model/engine.js';
 import type { Link } from '../../src/model/link.js';
-import { cidrsOverlap } from '../../src/util/cidr.js';
+import { prefixesOverlap } from '../../src/util/address.js';
 
 const link = (ifindex: number, name: string, extra: Partial<Link> = {}): Link => ({
   ifindex,
@@ -65,34 +70,50 @@ const container = (name: string, extra: Partial<ContainerInfo> = {}): ContainerI
   ...extra,
 });
 
-function inputs(over: Partial<DoctorInputs> = {}, model: Partial<DoctorInputs['model']> = {}): DoctorInputs {
+interface Over extends Partial<Omit<DoctorInputs, 'settings' | 'engineInfo'>> {
+  settings?: (Omit<HostSettings, 'unreadable'> & Partial<Pick<HostSettings, 'unreadable'>>) | null;
+  engineInfo?: Record<string, unknown> | null;
+  routes?: Route[] | null;
+  hostListeners?: ListeningSocket[];
+  proxies?: DockerProxy[];
+}
+
+function inputs(over: Over = {}, parts: ModelParts = {}): DoctorInputs {
+  const { settings, engineInfo, routes, hostListeners, proxies, ...rest } = over;
+  const portFacts = emptyPortFacts();
+  portFacts.listening = hostListeners ?? [];
+  portFacts.dockerProxies = proxies ?? [];
+  const model = hostModel({
+    containers: [],
+    networks: [network('bridge', 'docker0', '172.17.0.0/16')],
+    hostLinks: [link(2, 'eth0', { mtu: 1500 }), link(5, 'docker0', { kind: 'bridge', mtu: 1500 })],
+    routes: routes === null ? undefined : (routes ?? [{ dst: 'default', dev: 'eth0', gateway: '192.0.2.1' }]),
+    portFacts,
+    ...parts,
+  });
+  const given = <T>(v: T | null | undefined, fallback: T) =>
+    v === null ? unknown('not-in-data', 'not in the test data') : known(v ?? fallback, 'test');
   return {
-    model: {
-      containers: [],
-      networks: [network('bridge', 'docker0', '172.17.0.0/16')],
-      hostLinks: [link(2, 'eth0', { mtu: 1500 }), link(5, 'docker0', { kind: 'bridge', mtu: 1500 })],
-      hostLinksFrom: 'test',
-      bridges: null,
-      hostNetns: null,
-      routes: null,
-      containerNet: new Map(),
-      fileIssues: [],
-      missing: [],
-      ...model,
+    model,
+    vethMap: {
+      interfaces: [],
+      hostVeths: [],
+      hostLinksKnown: true,
+      hostVethsComplete: true,
+      hostVethsIncomplete: null,
+      hostInterfaces: [],
+      notes: [],
     },
-    vethMap: { interfaces: [], hostVeths: [], hostLinksKnown: true, hostInterfaces: [], notes: [] },
     nat: null,
-    settings: {
+    settings: given(settings && { unreadable: {}, ...settings }, {
+      unreadable: {},
       sysctl: { 'net.ipv4.ip_forward': '1', 'net.ipv6.conf.all.forwarding': '0', 'net.bridge.bridge-nf-call-iptables': '1' },
       modules: { br_netfilter: true },
-    },
-    routes: [{ dst: 'default', dev: 'eth0', gateway: '192.0.2.1' }],
-    engineInfo: { SecurityOptions: ['name=seccomp'], OperatingSystem: 'Debian GNU/Linux 12' },
+    }),
+    engineInfo: given(engineInfo, { SecurityOptions: ['name=seccomp'], OperatingSystem: 'Debian GNU/Linux 12' }),
     backends: { legacy: '', nft: '-A DOCKER ! -i docker0 -p tcp -j DNAT --to-destination 172.17.0.2:80\n' },
-    hostListeners: [],
-    proxies: [],
     warnings: [],
-    ...over,
+    ...rest,
   };
 }
 
@@ -166,6 +187,8 @@ test("orphan veth on a Docker bridge; libvirt bridge explained as not Docker's",
         interfaces: [],
         notes: [],
         hostLinksKnown: true,
+        hostVethsComplete: true,
+        hostVethsIncomplete: null,
         hostInterfaces: [],
         hostVeths: [
           {
@@ -178,6 +201,9 @@ test("orphan veth on a Docker bridge; libvirt bridge explained as not Docker's",
             ownerKind: null,
             ownerInterface: null,
             ownerUnknown: false,
+            ownerStatus: 'none',
+            bridgeDocker: true,
+            bridgeInferred: false,
             note: null,
           },
         ],
@@ -226,9 +252,9 @@ test('a Docker subnet overlapping a host route', () => {
     /bridge \(172.17.0.0\/16\) overlaps the host route 172.16.0.0\/12 via tun0/,
   );
   assert.deepEqual(findings('subnet-overlap', inputs({ routes: [{ dst: '172.17.0.0/16', dev: 'docker0', gateway: null }] })).findings, []);
-  assert.equal(cidrsOverlap('10.0.0.0/8', '10.213.0.0/24'), true);
-  assert.equal(cidrsOverlap('10.0.0.0/8', '11.0.0.0/8'), false);
-  assert.equal(cidrsOverlap('fd00::/8', 'fd12:3456::/32'), true);
+  assert.equal(prefixesOverlap('10.0.0.0/8', '10.213.0.0/24'), true);
+  assert.equal(prefixesOverlap('10.0.0.0/8', '11.0.0.0/8'), false);
+  assert.equal(prefixesOverlap('fd00::/8', 'fd12:3456::/32'), true);
 });
 
 test('rootless Docker and Docker Desktop are said plainly', () => {

@@ -59,6 +59,7 @@ test('gathering the saved lab again gives back every fact it was saved with, fro
       path: FACT.iptablesLegacySave,
       what: 'iptables-legacy-save',
       reason: 'iptables-legacy-save is not installed (command not found: iptables-legacy-save)',
+      cause: 'tool-missing',
     },
   ]);
   // Full inspects: one per container and one per network, besides the lists, /info and /version.
@@ -101,6 +102,7 @@ test('a container removed between the list and its inspect: said as missing, the
       path: FACT.containers,
       what: `GET /containers/${gone.Id.slice(0, 12)}/json`,
       reason: `container ${gone.Id.slice(0, 12)} was removed while docknet was listing containers`,
+      cause: 'failed',
     },
   ]);
   const read = (JSON.parse(snapshot.facts.get(FACT.containers)?.text ?? '[]') as { Name: string }[]).map((c) => c.Name);
@@ -132,6 +134,7 @@ test('a container that stops while its /proc is read: its interfaces are unknown
     via: null,
     interfaces: [],
     error: `${replay.procRoot}/${net.pid}/ns/net is gone: the container stopped while docknet was reading it`,
+    errorCause: 'failed',
   });
   const rows = correlateVethMap(buildHostModel(snapshot)).interfaces.filter((r) => r.container === 'tomcat-tml');
   assert.equal(rows.length, 1);

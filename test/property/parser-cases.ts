@@ -1,9 +1,7 @@
 // Every parser of src/parse, with its real fixtures and what "inventing something" means for it:
 // the identities it must never report unless the full fixture holds them.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { NatTable } from '../../src/model/nat-rule.js';
-import { splitLines, type Parsed } from '../../src/model/parsed.js';
+import { readFileSync } from 'node:fs';
+import { splitLines } from '../../src/model/parsed.js';
 import type { BridgeInfo } from '../../src/model/bridge.js';
 import type { Link } from '../../src/model/link.js';
 import { parseBrctlShow } from '../../src/parse/brctl-show.js';
@@ -22,82 +20,21 @@ import { parseProcNetSockets } from '../../src/parse/proc-net-sockets.js';
 import { parseResolvConf } from '../../src/parse/resolv-conf.js';
 import { repoPath } from '../repo-path.js';
 import {
-  bridgeComplaint,
+  arr,
+  fixtures,
   isCount,
   isIndex,
-  issueComplaint,
-  linkComplaint,
   nullOr,
-  ruleComplaint,
-  textLinkComplaint,
-} from '../parse/invariants.js';
+  type ParserCase,
+  rec,
+  ruleIds,
+  ruleLineFacts as natTextRuleIds,
+  tables,
+} from './case-helpers.js';
+import { LISTING_CASES } from './listing-cases.js';
+import { bridgeComplaint, issueComplaint, linkComplaint, ruleComplaint, textLinkComplaint } from '../parse/invariants.js';
 
-export interface Fixture {
-  /** Path relative to the repository, for messages. */
-  path: string;
-  text: string;
-}
-
-/** How a damaged JSON input is made: the entries of one array of the document are removed or repeated. */
-export interface JsonEntries {
-  get(doc: unknown): unknown[] | null;
-  with(doc: unknown, entries: unknown[]): unknown;
-}
-
-export interface ParserCase {
-  name: string;
-  parse(text: string): Parsed<unknown>;
-  format: 'lines' | 'json';
-  fixtures: Fixture[];
-  /**
-   * What the parser read, as identity strings each taken from one line (or one JSON entry) alone:
-   * link ifindex+name, rule chain+text, bridge and port names, container id+name. Damage that only
-   * removes, repeats or reorders lines can never make a new one.
-   */
-  ids(value: unknown): string[];
-  /** The identities a fixture holds, when more than its parse as a whole shows (default: ids of the parse). */
-  fixtureIds?(text: string): string[];
-  /**
-   * Facts that depend on neighbouring lines too (a link's peer and netns id come from the lines under
-   * its header, a -L rule's chain from the `Chain` line above it): checked when one line is lost.
-   */
-  contextIds?(parsed: Parsed<unknown>): string[];
-  /** Each value item points at the input line it came from; a complaint when one does not. */
-  tied?(value: unknown, lines: string[]): string | null;
-  /** Types and ranges every value must have, whatever the input; a complaint when one does not. */
-  shape?(value: unknown): string | null;
-  /** Nothing read: with non-blank, unrecognised input the parser must then say why (an issue). */
-  empty(value: unknown): boolean;
-  /** Input the parser may skip without an issue by design (e.g. other processes in `ps` output). */
-  silentByDesign?: boolean;
-  entries?: JsonEntries;
-}
-
-// ---- fixtures ----
-
-function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
-}
-
-const ALL_FIXTURES = [...walk(repoPath('test/fixtures')), ...walk(repoPath('test/property/fixtures')), ...walk(repoPath('examples'))]
-  .filter((p) => !p.endsWith('SOURCE.md'))
-  .sort();
-
-function fixtures(match: (name: string, path: string) => boolean): Fixture[] {
-  const root = repoPath('');
-  const found = ALL_FIXTURES.filter((p) => match(p.slice(p.lastIndexOf('/') + 1), p)).map((p) => ({
-    path: p.slice(root.length),
-    text: readFileSync(p, 'utf8'),
-  }));
-  if (found.length === 0) throw new Error('a parser case found no fixtures: the file names changed?');
-  return found;
-}
-
-// ---- helpers ----
-
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const rec = (v: unknown): Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+export type { Fixture, JsonEntries, ParserCase } from './case-helpers.js';
 
 /** Every attribute a link's neighbours lines can give it, as "identity attr=value" atoms (nulls left out: unknown is never a lie). */
 function linkFacts(links: Link[]): string[] {
@@ -113,34 +50,8 @@ function linkFacts(links: Link[]): string[] {
   });
 }
 
-function tables(value: unknown): NatTable[] {
-  return Array.isArray(value) ? (value as NatTable[]) : [value as NatTable];
-}
-
 const linkShape = (v: unknown): string | null => linkComplaint(arr(v) as Link[]);
 const textLinkTied = (v: unknown, lines: string[]): string | null => textLinkComplaint(arr(v) as Link[], lines);
-
-function natTextRuleIds(value: unknown): string[] {
-  return tables(value).flatMap((t) =>
-    t.rules.map((r) =>
-      JSON.stringify([
-        r.text,
-        r.target,
-        r.protocol,
-        r.inInterface,
-        r.outInterface,
-        r.source,
-        r.destination,
-        r.dport,
-        r.sport,
-        r.dnatTo,
-        r.snatTo,
-      ]),
-    ),
-  );
-}
-
-const ruleIds = (value: unknown): string[] => tables(value).flatMap((t) => t.rules.map((r) => `${r.chain}\t${r.text}`));
 
 const ASSUMED_TABLE = /no \*table line before this: assuming table/;
 
@@ -269,7 +180,8 @@ const iptablesNatText: ParserCase = {
   name: 'iptables-nat-text',
   parse: (t) => parseIptablesNatText(t),
   format: 'lines',
-  fixtures: fixtures((n) => /ip6?tables/.test(n) && !/save/.test(n) && n.endsWith('.txt')),
+  // `iptables -S` listings have their own case (listing-cases.ts).
+  fixtures: fixtures((n) => /ip6?tables/.test(n) && !/save/.test(n) && !/-S(-v)?\.txt$/.test(n) && n.endsWith('.txt')),
   // A rule's line read under its own column header; its chain is the `Chain` line above, a context fact.
   ids: natTextRuleIds,
   // What each line of the fixture means under each column header of the same paste: a paste may start
@@ -457,6 +369,8 @@ export const CASES: readonly ParserCase[] = [
   dockerProxyJson,
   dockerProxyPs,
   containerFiles,
+  ...LISTING_CASES,
 ];
 
+/** Problems with the issues of one parse: every line number 0 or a line of the input, none a crash. */
 export { issueComplaint as badIssueLines };

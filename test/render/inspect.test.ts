@@ -37,11 +37,12 @@ function report(): InspectReport {
       { ...mapping({}), exposedOnly: false },
       { exposedOnly: true, containerPort: 80, protocol: 'tcp', container: 'web', hostIp: null, hostPort: null },
     ],
+    portsKnown: true,
     nat: { available: true, reason: null },
     sharedWith: ['sidecar'],
     neighbours: [
-      { network: 'bridge', driver: 'bridge', nameResolution: false, containers: [{ name: 'db', ipv4: '172.17.0.3/16' }] },
-      { network: 'backend', driver: 'bridge', nameResolution: true, containers: [] },
+      { network: 'bridge', driver: 'bridge', nameResolution: false, complete: true, containers: [{ name: 'db', ipv4: '172.17.0.3/16' }] },
+      { network: 'backend', driver: 'bridge', nameResolution: true, complete: true, containers: [] },
     ],
     dns: {
       nameservers: ['127.0.0.11'],

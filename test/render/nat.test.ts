@@ -32,6 +32,8 @@ function report(): NatReport {
     available: true,
     reason: null,
     backend: 'nf_tables',
+    publicationsKnown: true,
+    publicationsReason: null,
     mappings: [
       mapping({ followers: ['sidecar'] }),
       mapping({
@@ -116,6 +118,25 @@ test('NAT rules unavailable: said first, and a mapping without a rule is "?", no
   );
 });
 
+test('no mapping is "no published ports" only when the container list proves it', () => {
+  const none = {
+    ...report(),
+    mappings: [],
+    anomalies: [],
+    notes: [],
+    publicationsKnown: false,
+    publicationsReason: 'the container list is not in the data',
+  };
+  assert.equal(
+    renderNatText(PIPED(), none, liveSnapshot()),
+    'No DNAT rule maps a port; whether containers publish any is unknown: the container list is not in the data.\n',
+  );
+  assert.equal(
+    renderNatText(PIPED(), { ...none, available: false, reason: 'iptables needs root (run with sudo)' }, liveSnapshot()),
+    'NAT rules unavailable: iptables needs root (run with sudo)\n\nPublished ports unknown: the container list is not in the data, and iptables needs root (run with sudo).\n',
+  );
+});
+
 test('one port as paths: each path, the rule with where it was read, the hairpin, notes, and who else it reaches', () => {
   const r = report();
   const web = r.mappings[0];
@@ -152,6 +173,7 @@ test('JSON: schemaVersion 1, the snapshot, and the report as correlated', () => 
     available: true,
     reason: null,
     backend: 'nf_tables',
+    publications: { known: true, reason: null },
     mappings: JSON.parse(JSON.stringify(r.mappings)),
     anomalies: JSON.parse(JSON.stringify(r.anomalies)),
     notes: r.notes,

@@ -67,6 +67,9 @@ export function hostVethRow(over: Partial<HostVethRow>): HostVethRow {
     ownerKind: 'container',
     ownerInterface: 'eth0',
     ownerUnknown: false,
+    ownerStatus: 'owned',
+    bridgeDocker: true,
+    bridgeInferred: false,
     note: null,
     ...over,
   };

@@ -42,10 +42,13 @@ function map(): VethMap {
         ownerKind: null,
         ownerInterface: null,
         ownerUnknown: true,
+        ownerStatus: 'unknown',
         note: 'owner not in the data: the interfaces of db are unknown',
       }),
     ],
     hostLinksKnown: true,
+    hostVethsComplete: true,
+    hostVethsIncomplete: null,
     hostInterfaces: [{ name: 'docker0', ifindex: 5, kind: 'bridge', ipv4: '172.17.0.1/16', role: "Docker's bridge of network bridge" }],
     notes: ['host links from host/ip-addr.json'],
   };
@@ -98,11 +101,27 @@ test('a saved snapshot is said first; a note shared by two rows is printed once'
   assert.equal(out.match(/needs root/g)?.length, 1);
 });
 
-test('nothing to show: said, and an unknown host listing is not "no veths"', () => {
-  const empty: VethMap = { interfaces: [], hostVeths: [], hostLinksKnown: true, hostInterfaces: [], notes: [] };
+test('nothing to show: said, and neither an unknown nor a partial host listing is "no veths"', () => {
+  const empty: VethMap = {
+    interfaces: [],
+    hostVeths: [],
+    hostLinksKnown: true,
+    hostVethsComplete: true,
+    hostVethsIncomplete: null,
+    hostInterfaces: [],
+    notes: [],
+  };
   assert.equal(renderVethMapText(PIPED(), empty, liveSnapshot()), 'No container interfaces to show.\n\nNo veth interfaces on the host.\n');
   assert.equal(
-    renderVethMapText(PIPED(), { ...empty, hostLinksKnown: false }, liveSnapshot()),
+    renderVethMapText(
+      PIPED(),
+      { ...empty, hostVethsComplete: false, hostVethsIncomplete: 'the listing has no loopback: an excerpt' },
+      liveSnapshot(),
+    ),
+    'No container interfaces to show.\n\nNo veth in the listing, which may not be whole: the listing has no loopback: an excerpt.\n',
+  );
+  assert.equal(
+    renderVethMapText(PIPED(), { ...empty, hostLinksKnown: false, hostVethsComplete: false }, liveSnapshot()),
     "No container interfaces to show.\n\nHost veths unknown: the data holds no listing of the host's links (ip addr).\n",
   );
 });
@@ -127,6 +146,9 @@ test('JSON: schemaVersion 1, the snapshot it describes, and the map as correlate
     schemaVersion: 1,
     snapshot: { source: 'saved', location: 'snaps/host-a.tar.gz', takenAt: '2026-11-28T10:00:00.000Z', hostname: 'host-a' },
     interfaces: m.interfaces,
+    hostLinksKnown: true,
+    hostVethsComplete: true,
+    hostVethsIncomplete: null,
     hostVeths: m.hostVeths,
     hostInterfaces: m.hostInterfaces,
     notes: m.notes,
