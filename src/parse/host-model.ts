@@ -97,7 +97,7 @@ function readContainerNet(snapshot: Snapshot, take: Take): Map<string, Container
     if (m[2] === 'net.json') {
       const facts = take(path, parseContainerNetJson(fact.text));
       if (facts) out.set(name, facts);
-    } else if (!snapshot.facts.has(FACT.containerNet(name))) {
+    } else if (path === FACT.containerIpAddr(name) && !snapshot.facts.has(FACT.containerNet(name))) {
       out.set(name, containerNetFromLinks(take(path, parseIpAddrText(fact.text))));
     }
   }
@@ -149,6 +149,7 @@ function withBriefLinks(snapshot: Snapshot, addrText: string): Parsed<Link[]> {
   return { value: mergeBriefListings(addr.value, link.value), issues: [...addr.issues, ...link.issues] };
 }
 
+// docker/port.txt (FACT.dockerPortAny) or docker/port-<name>.txt (FACT.dockerPort).
 const PORT_FILE = /^docker\/port(?:-(.+))?\.txt$/;
 
 /**
