@@ -209,7 +209,17 @@ export function hostEnv(gen: Generation): Record<string, string> {
   const base = (process.env.PATH || '/usr/local/bin:/usr/bin:/bin').split(':').filter((d) => d && !d.startsWith(`${ENGINE_CACHE}/`));
   const sbin = ['/usr/local/sbin', '/usr/sbin', '/sbin'].filter((d) => !base.includes(d));
   const dirs = gen.netns ? [hostPaths(gen).bin, ...base, ...sbin] : [...base, ...sbin];
-  return { [GENERATION_ENV]: gen.id, DOCKER_HOST: `unix://${gen.socket}`, PATH: dirs.join(':') };
+  const env: Record<string, string> = { [GENERATION_ENV]: gen.id, PATH: dirs.join(':') };
+  // The system engine is the default one: no DOCKER_HOST, exactly as its users run docker and docknet.
+  if (gen.netns) env.DOCKER_HOST = `unix://${gen.socket}`;
+  return env;
+}
+
+/** This process's environment with the host's: a full environment for a child process. */
+export function childEnv(gen: Generation, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...hostEnv(gen), ...extra };
+  if (!gen.netns) delete env.DOCKER_HOST;
+  return env;
 }
 
 /** The host's network namespace as a path nsenter --net takes (the root namespace: the system dockerd's). */
@@ -285,6 +295,16 @@ export async function hostUp(gen: Generation, log: Log): Promise<HostUpResult> {
     await inNs(['ip', 'link', 'set', u.hostEnd, 'up']);
     made.push(`uplink ${u.rootEnd} ${u.rootAddr}/${u.prefix} <-> ${ns} ${u.hostEnd} ${u.hostAddr}/${u.prefix}`);
   }
+  // A default route, as every real host has (doctor compares MTUs with it) ...
+  await inNs(['ip', 'route', 'replace', 'default', 'via', u.rootAddr, 'dev', u.hostEnd]);
+  // ... and in the root namespace, nothing that arrives from the host is forwarded anywhere: a routing
+  // rule, not a firewall, and ip_forward toggled by a test cannot undo it. Local addresses still answer.
+  const table = uplinkTable(gen);
+  await must(['ip', 'route', 'replace', 'unreachable', 'default', 'table', table]);
+  if (!(await must(['ip', 'rule', 'show', 'priority', table])).includes(`iif ${u.rootEnd}`)) {
+    await must(['ip', 'rule', 'add', 'priority', table, 'iif', u.rootEnd, 'lookup', table]);
+    made.push(`routing rule ${table}: nothing from ${u.rootEnd} is forwarded`);
+  }
   await inNs(['ip', 'link', 'set', 'lo', 'up']);
 
   const ep = { socketPath: gen.socket, text: `unix://${gen.socket}`, isDefault: false };
@@ -319,7 +339,7 @@ export async function hostUp(gen: Generation, log: Log): Promise<HostUpResult> {
       ...(gen.addressPool ? ['--default-address-pool', gen.addressPool] : []),
     ];
     log(`starting dockerd ${gen.id} in ${ns} (log: ${p.log})`);
-    const exited = spawnDetached(inHost(gen, [path.join(p.bin, 'dockerd'), ...args]), hostEnv(gen), p.log);
+    const exited = spawnDetached(inHost(gen, [path.join(p.bin, 'dockerd'), ...args]), childEnv(gen), p.log);
     const deadline = Date.now() + 90_000;
     for (;;) {
       await sleep(500);
@@ -377,6 +397,15 @@ export async function hostDown(gen: Generation, log: Log): Promise<string[]> {
     await run(['ip', 'link', 'del', gen.uplink.rootEnd]);
     removed.push(`uplink ${gen.uplink.rootEnd}`);
   }
+  const table = uplinkTable(gen);
+  while ((await run(['ip', 'rule', 'show', 'priority', table])).stdout.trim()) {
+    await must(['ip', 'rule', 'del', 'priority', table]);
+    removed.push(`routing rule ${table}`);
+  }
+  if ((await run(['ip', 'route', 'show', 'table', table])).stdout.trim()) {
+    await must(['ip', 'route', 'flush', 'table', table]);
+    removed.push(`routing table ${table}`);
+  }
   const left = mountsUnder([p.dataRoot, p.execRoot, p.run]);
   if (left.length) throw new Error(`still mounted, not removing ${p.dataRoot} and ${p.run}: ${left.join(', ')}`);
   for (const dir of [p.dataRoot, p.run]) {
@@ -394,6 +423,11 @@ export async function hostDown(gen: Generation, log: Log): Promise<string[]> {
     }
   }
   return removed;
+}
+
+/** The root namespace's routing table (and rule priority) for what arrives from the host's uplink. */
+function uplinkTable(gen: Generation): string {
+  return `219${gen.id.replace(/\D/g, '')}`;
 }
 
 // ---- processes, mounts, cgroups ----
@@ -478,10 +512,10 @@ function cgroupDirs(parent: string): string[] {
   return out;
 }
 
-function spawnDetached(argv: string[], env: Record<string, string>, log: string): () => number | string | undefined {
+function spawnDetached(argv: string[], env: NodeJS.ProcessEnv, log: string): () => number | string | undefined {
   const fd = openSync(log, 'a');
   const [file, ...args] = argv;
-  const child = spawn(file!, args, { detached: true, cwd: '/', stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
+  const child = spawn(file!, args, { detached: true, cwd: '/', stdio: ['ignore', fd, fd], env });
   closeSync(fd);
   let code: number | string | undefined;
   child.on('exit', (c, signal) => (code = c ?? signal ?? 'unknown'));

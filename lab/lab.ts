@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureEngine, ensureImage, pingEngine, sleep, type Log } from './engine.js';
-import { hostDown, hostEnv, hostState, hostUp, inHost } from './hosts.js';
+import { childEnv, hostDown, hostState, hostUp, inHost } from './hosts.js';
 import {
   CONTAINERS,
   CORE_CONTAINERS,
@@ -745,7 +745,7 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`lab: Docker ${gen.id} is not running; start it with: npm run lab -- up --engine ${gen.id}\n`);
         return 1;
       }
-      return spawnInherit(inHost(gen, args.rest), hostEnv(gen));
+      return spawnInherit(inHost(gen, args.rest), childEnv(gen));
     }
     default:
       process.stderr.write(`${USAGE}\n`);
@@ -759,7 +759,7 @@ async function inGeneration(gen: Generation, argv: string[], here: () => Promise
   // A lab process inside a host works on that host only: it never starts another lab process.
   if (process.env[CHILD_ENV]) throw new Error(`lab ${argv[0]} for Docker ${gen.id} reached a lab process of Docker ${GENERATION.id}`);
   const child = [process.execPath, fileURLToPath(import.meta.url), ...argv, '--engine', gen.id];
-  return spawnInherit(inHost(gen, child), { ...hostEnv(gen), [CHILD_ENV]: '1' });
+  return spawnInherit(inHost(gen, child), childEnv(gen, { [CHILD_ENV]: '1' }));
 }
 
 const CHILD_ENV = 'DOCKNET_LAB_CHILD';
@@ -806,10 +806,10 @@ async function insideNetns(gen: Generation): Promise<boolean> {
   }
 }
 
-function spawnInherit(argv: string[], env: Record<string, string>): Promise<number> {
+function spawnInherit(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const [file, ...args] = argv;
   return new Promise((resolve) => {
-    const child = spawn(file!, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+    const child = spawn(file!, args, { stdio: 'inherit', env });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
     child.on('error', (err) => {
       process.stderr.write(`lab: ${argv[0]}: ${err.message}\n`);
