@@ -414,6 +414,14 @@ export async function hostDown(gen: Generation, log: Log): Promise<string[]> {
       removed.push(dir);
     }
   }
+  // The parents too, once no generation's host is left in them.
+  for (const dir of [DATA_ROOT, RUN_ROOT]) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // another generation's host is still there, or it is gone already
+    }
+  }
   for (const dir of cgroupDirs(p.cgroupParent)) {
     try {
       rmdirSync(dir);

@@ -973,6 +973,7 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
     mappings,
     anomalies,
     notes: [...sourceNotes(ctx, dockerBackend(ctx)), ...ctx.notes],
+    otherNetnsProxies: portFactsOf(ctx.model).otherNetnsProxies,
   };
 }
 
@@ -1009,7 +1010,18 @@ function sourceNotes(ctx: Ctx, backend: string | null): string[] {
   if (legacyWarned && !facts.nat.sources.some((s) => s.includes('legacy-backend')))
     out.push('iptables-nft says legacy-backend tables exist too, and they were not read');
   if (facts.dockerProxies === null) out.push('docker-proxy processes not read');
-  else out.push(`${facts.dockerProxies.length} docker-proxy process(es) from host/docker-proxy.json`);
+  else {
+    const unknown = facts.dockerProxies.filter((p) => p.thisHost === null).length;
+    out.push(
+      `${facts.dockerProxies.length} docker-proxy process(es) from host/docker-proxy.json` +
+        (unknown ? ` (${unknown} whose network namespace is unknown: they may not be this host's)` : ''),
+    );
+  }
+  const other = facts.otherNetnsProxies;
+  if (other?.count)
+    out.push(
+      `${other.count} docker-proxy process(es) of other network namespaces (${other.namespaces.join(', ')}: another engine's) were seen and left out`,
+    );
   if (facts.listening === null) out.push('host sockets not read: whether a host process listens on a port is unknown');
   const natPaths = /^host\/(iptables|ip6tables|nft|docker-proxy|proc-net)/;
   for (const miss of m.missing) if (natPaths.test(miss.path)) out.push(`missing ${miss.path}: ${miss.reason}`);

@@ -1,10 +1,15 @@
-// Finds the userland proxy processes (docker-proxy) by reading /proc: file reads, no `ps`.
-import { readFileSync, readdirSync } from 'node:fs';
+// Finds the userland proxy processes (docker-proxy) by reading /proc: file reads, no `ps`. Each
+// process's network namespace is recorded: another engine's proxies (rootless Docker, an engine in
+// another namespace) are in this /proc too, and are not this host's.
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 
 export interface DockerProxyProcess {
   pid: number;
   /** argv as the kernel holds it, e.g. ["/usr/sbin/docker-proxy", "-proto", "tcp", "-host-ip", "0.0.0.0", ...]. */
   cmdline: string[];
+  /** readlink /proc/<pid>/ns/net, e.g. "net:[4026531833]"; null when it could not be read (then netnsError says why). */
+  netns: string | null;
+  netnsError?: string;
 }
 
 export type DockerProxyRead = { ok: true; processes: DockerProxyProcess[] } | { ok: false; reason: string };
@@ -37,7 +42,13 @@ export function readDockerProxies(procRoot = '/proc'): DockerProxyRead {
     }
     const argv = cmdline.split('\0');
     if (argv.at(-1) === '') argv.pop();
-    processes.push({ pid, cmdline: argv });
+    try {
+      processes.push({ pid, cmdline: argv, netns: readlinkSync(`${procRoot}/${pid}/ns/net`) });
+    } catch (err) {
+      // Not root, or a process of another user namespace: its namespace is unknown, not this host's.
+      const e = err as NodeJS.ErrnoException;
+      processes.push({ pid, cmdline: argv, netns: null, netnsError: e.code ?? e.message });
+    }
   }
   return { ok: true, processes };
 }

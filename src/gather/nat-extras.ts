@@ -2,6 +2,7 @@
 // socket tables (file reads, done while the commands run), and the legacy backend's rules when
 // iptables-nft says some live there.
 import { FACT, type Snapshot } from '../snapshot/snapshot.js';
+import { readOwnNetns } from './container-side.js';
 import { readDockerProxies } from './docker-proxy.js';
 import { readHostSocketTables, SOCKET_TABLES } from './host-sockets.js';
 import { commandFailure, runCommand } from './run-command.js';
@@ -12,13 +13,21 @@ const LEGACY_PRESENT = /\b(ip6?tables)-legacy tables present/;
 function readProcFacts(snapshot: Snapshot): void {
   const started = performance.now();
   const read = readDockerProxies();
-  const what = '/proc/<pid>/comm, /proc/<pid>/cmdline of every docker-proxy process';
+  const what = '/proc/<pid>/comm, /proc/<pid>/cmdline, /proc/<pid>/ns/net of every docker-proxy process';
   if (read.ok) {
     snapshot.facts.set(FACT.dockerProxy, {
       path: FACT.dockerProxy,
       text: `${JSON.stringify(read.processes, null, 2)}\n`,
       origin: { kind: 'file', what, durationMs: Math.round(performance.now() - started) },
     });
+    // The processes' namespaces mean something only beside this host's own (also read with the engine's facts).
+    const own = readOwnNetns();
+    if (own && !snapshot.facts.has(FACT.hostNetns))
+      snapshot.facts.set(FACT.hostNetns, {
+        path: FACT.hostNetns,
+        text: `${own}\n`,
+        origin: { kind: 'file', what: 'readlink /proc/self/ns/net' },
+      });
   } else {
     snapshot.missing.push({ path: FACT.dockerProxy, what, reason: read.reason });
   }

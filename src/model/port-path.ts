@@ -11,6 +11,21 @@ export interface DockerProxy {
   containerPort: number;
   /** The whole command line, for the report. */
   argv: string[];
+  /** The process's network namespace (readlink /proc/<pid>/ns/net); null when not recorded or not readable. */
+  netns: string | null;
+  /**
+   * Whether the process is in this host's network namespace: true when both namespaces are known and
+   * equal; null when either is unknown (a paste, an older snapshot, no permission). Only a true one
+   * may be the basis of advice that kills it. (Proxies of another namespace are left out of the model.)
+   */
+  thisHost: boolean | null;
+}
+
+/** docker-proxy processes seen in /proc that belong to another network namespace (another engine), left out. */
+export interface OtherNetnsProxies {
+  count: number;
+  /** Their namespaces, e.g. net:[4026533155], sorted. */
+  namespaces: string[];
 }
 
 /** A socket bound on the host (from /proc/net/tcp, tcp6, udp, udp6): TCP in LISTEN, UDP unconnected. */
@@ -137,6 +152,8 @@ export interface NatReport {
   anomalies: NatAnomaly[];
   /** Where facts came from and what was missing, in words. */
   notes: string[];
+  /** docker-proxy processes of other network namespaces, seen and left out; null when docker-proxy was not read. */
+  otherNetnsProxies: OtherNetnsProxies | null;
 }
 
 /** `0.0.0.0:49154/tcp`, `[::]:49154/tcp`. */

@@ -207,7 +207,19 @@ test('a host listener on a published port that is not docker-proxy', () => {
   const proxied = inputs(
     {
       hostListeners: [{ protocol: 'tcp', family: 'ipv4', ip: '0.0.0.0', port: 8080, inode: 1 }],
-      proxies: [{ pid: 5, proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080, containerIp: '172.17.0.2', containerPort: 80, argv: [] }],
+      proxies: [
+        {
+          pid: 5,
+          proto: 'tcp',
+          hostIp: '0.0.0.0',
+          hostPort: 8080,
+          containerIp: '172.17.0.2',
+          containerPort: 80,
+          argv: [],
+          netns: null,
+          thisHost: null,
+        },
+      ],
     },
     { containers: [container('a', { ports })] },
   );
@@ -248,4 +260,48 @@ test('containers sharing the default bridge have no name resolution', () => {
   const i = inputs({}, { containers: [container('tomcat01'), container('tomcat-tml')] });
   assert.match(findings('default-bridge-dns', i).findings[0]?.title ?? '', /2 containers share the default bridge/);
   assert.deepEqual(findings('default-bridge-dns', inputs({}, { containers: [container('tomcat01')] })).findings, []);
+});
+
+test("a leftover docker-proxy: kill only when its namespace is read and is this host's", () => {
+  const proxy = (pid: number, netns: string | null, thisHost: boolean | null) => ({
+    pid,
+    proto: 'tcp',
+    hostIp: '0.0.0.0',
+    hostPort: 8080 + pid,
+    containerIp: '172.17.0.99',
+    containerPort: 80,
+    argv: ['/usr/sbin/docker-proxy'],
+    netns,
+    thisHost,
+  });
+  const nat = { available: true, reason: null, backend: null, mappings: [], anomalies: [], notes: [], otherNetnsProxies: null };
+  const i = inputs(
+    { nat, proxies: [proxy(1, 'net:[1]', true), proxy(2, null, null)] },
+    { containers: [container('a')], hostNetns: 'net:[1]' },
+  );
+  const out = findings('nat', i).findings;
+  const mine = out.find((f) => f.title.startsWith('docker-proxy pid 1 '));
+  assert.equal(mine?.severity, 'warning');
+  assert.match(mine?.fix ?? '', /^kill 1\b/);
+  const unknown = out.find((f) => f.title.startsWith('docker-proxy pid 2 '));
+  assert.equal(unknown?.severity, 'info');
+  assert.match(unknown?.title ?? '', /network namespace is unknown/);
+  assert.doesNotMatch(unknown?.fix ?? '', /kill/);
+});
+
+test("other network namespaces' docker-proxy processes are counted in an info finding, with no advice that changes the host", () => {
+  const nat = {
+    available: true,
+    reason: null,
+    backend: null,
+    mappings: [],
+    anomalies: [],
+    notes: [],
+    otherNetnsProxies: { count: 3, namespaces: ['net:[7]'] },
+  };
+  const out = findings('nat', inputs({ nat }, { hostNetns: 'net:[1]' })).findings;
+  assert.equal(out.length, 1);
+  assert.equal(out[0]?.severity, 'info');
+  assert.match(out[0]?.title ?? '', /^3 docker-proxy process\(es\) of other network namespaces were seen and left out/);
+  assert.doesNotMatch(out[0]?.fix ?? '', /\bkill\b/);
 });

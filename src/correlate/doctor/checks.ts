@@ -263,18 +263,46 @@ const natAnomalies: Check = {
     }
     const live = new Set((i.model.containers ?? []).flatMap((c) => c.endpoints.map((e) => e.ipv4?.split('/')[0])).filter(Boolean));
     for (const p of i.proxies ?? []) {
-      if (!live.has(p.containerIp) && i.model.containers) {
+      if (live.has(p.containerIp) || !i.model.containers) continue;
+      const forwards = `docker-proxy pid ${p.pid} forwards ${p.hostIp}:${p.hostPort}/${p.proto} to ${p.containerIp}:${p.containerPort}`;
+      const evidence = [{ source: `/proc/${p.pid}/cmdline`, text: p.argv.join(' ') }];
+      // A kill only with proof that the process is this host's: its namespace read and equal to the host's.
+      if (p.thisHost !== true) {
         out.push(
           finding(
             'nat',
-            'warning',
-            `docker-proxy pid ${p.pid} forwards ${p.hostIp}:${p.hostPort}/${p.proto} to ${p.containerIp}:${p.containerPort}, which no container has.`,
-            [{ source: `/proc/${p.pid}/cmdline`, text: p.argv.join(' ') }],
-            'A leftover proxy holds the host port, so a new container cannot publish it, and connections go nowhere.',
-            `kill ${p.pid}   # after checking: ps -fp ${p.pid}`,
+            'info',
+            `${forwards}, which no container has; its network namespace is unknown, so whether it is this host's (or another engine's) cannot be told.`,
+            evidence,
+            "docker-proxy processes of another engine (rootless Docker, an engine in another network namespace) are in this /proc too; only one in this host's namespace is this host's leftover.",
+            `readlink /proc/${p.pid}/ns/net /proc/self/ns/net   # as root: the same namespace means it is this host's`,
           ),
         );
+        continue;
       }
+      out.push(
+        finding(
+          'nat',
+          'warning',
+          `${forwards}, which no container has.`,
+          [...evidence, { source: `/proc/${p.pid}/ns/net`, text: `${p.netns} (this host's)` }],
+          'A leftover proxy holds the host port, so a new container cannot publish it, and connections go nowhere.',
+          `kill ${p.pid}   # after checking: ps -fp ${p.pid}`,
+        ),
+      );
+    }
+    const other = i.nat?.otherNetnsProxies;
+    if (other?.count) {
+      out.push(
+        finding(
+          'nat',
+          'info',
+          `${other.count} docker-proxy process(es) of other network namespaces were seen and left out: another engine's, not this host's.`,
+          other.namespaces.map((ns) => ({ source: '/proc/<pid>/ns/net', text: `${ns} (this host: ${i.model.hostNetns ?? 'unknown'})` })),
+          "Every network namespace's processes are in /proc; a docker-proxy of another namespace serves that namespace's engine.",
+          'nsenter --net=/proc/<pid>/ns/net -- docknet nat   # with DOCKER_HOST set to that engine, to see its ports',
+        ),
+      );
     }
     return out;
   },
