@@ -584,6 +584,8 @@ function buildPaths(ctx: Ctx, m: PortMapping, rc: RuleCtx | null, natKnown: bool
         portFactsOf(ctx.model).nat.ipv6Known ? 'no IPv6 DNAT rule (Docker writes none for this container)' : 'no ip6tables facts',
       ),
     );
+  } else if (onInternalNetwork(ctx, m)) {
+    paths.push(viaProxy(address, 'outside', `no DNAT rule: ${INTERNAL_WORDS}`));
   } else {
     paths.push(viaProxy(address, 'outside', 'no DNAT rule (missing)'));
   }
@@ -929,6 +931,10 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
       );
       continue;
     }
+    if (onInternalNetwork(ctx, m)) {
+      m.notes.push(`${m.network} is an --internal network: no DNAT rule is expected`);
+      continue;
+    }
     const serves = m.proxy !== null;
     anomalies.push(
       anomaly(
@@ -975,6 +981,14 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
     notes: [...sourceNotes(ctx, dockerBackend(ctx)), ...ctx.notes],
     otherNetnsProxies: portFactsOf(ctx.model).otherNetnsProxies,
   };
+}
+
+// Docker 26+ lists a publication of a container on an --internal network (20.10 lists none), and writes
+// no DNAT rule or docker-proxy for it: by design, not a missing rule.
+const INTERNAL_WORDS = 'Docker publishes no port of a container on an --internal network (unreachable from outside, by design)';
+
+function onInternalNetwork(ctx: Ctx, m: PortMapping): boolean {
+  return m.network !== null && (ctx.model.networks ?? []).some((n) => n.name === m.network && n.internal);
 }
 
 function sameMatch(a: NatRule, b: NatRule): boolean {
