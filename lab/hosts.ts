@@ -160,7 +160,7 @@ export async function fetchEngine(gen: Generation, log: Log): Promise<FetchResul
     await must(['dpkg-deb', '-x', deb, tmpRoot], { timeoutMs: 300_000 });
   }
   const engine = versions['docker.io'];
-  if (!engine || !engine.startsWith(gen.versionPrefix)) {
+  if (!engine?.startsWith(gen.versionPrefix)) {
     rmSync(tmpRoot, { recursive: true, force: true });
     throw new Error(
       `Debian ${gen.suite} holds docker.io ${engine ?? '(none)'}, not ${gen.versionPrefix}x: generation ${gen.id} cannot be fetched from it any more`,
