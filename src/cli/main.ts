@@ -6,7 +6,7 @@ import { runDoctor } from '../commands/doctor.js';
 import { runNat } from '../commands/nat.js';
 import { snapshotProvider } from '../commands/source.js';
 import { runSnapshotSave } from '../commands/snapshot.js';
-import { EngineUnreachableError } from '../gather/engine-api.js';
+import { EngineError, engineAnswerHint } from '../gather/engine-api.js';
 import { escapeText } from '../render/escape.js';
 import { DocknetError, EXIT, UsageError } from './errors.js';
 import { processIO, type IO } from './io.js';
@@ -19,12 +19,14 @@ function reportError(io: IO, err: unknown): number {
     io.err(`docknet: ${escapeText(err.message)}\nRun 'docknet --help' for usage.\n`);
     return EXIT.usage;
   }
-  if (err instanceof EngineUnreachableError) {
+  if (err instanceof EngineError) {
     io.err(
       `docknet: ${escapeText(err.message)}\n` +
-        (err.permissionDenied
+        (err.kind === 'permission'
           ? 'Next: run with sudo, or add this user to the docker group.\n'
-          : 'Next: start the engine (e.g. `sudo systemctl start docker` or `sudo dockerd &`), or point DOCKER_HOST at a running one.\n'),
+          : err.kind === 'unreachable'
+            ? 'Next: start the engine (e.g. `sudo systemctl start docker` or `sudo dockerd &`), or point DOCKER_HOST at a running one.\n'
+            : `${escapeText(engineAnswerHint(err))}\n`),
     );
     return EXIT.failure;
   }
@@ -100,9 +102,10 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .command('doctor')
     .description("find what is wrong with this host's Docker networking, with evidence and a fix (exit 1 on any error finding)")
     .option('--json', 'print JSON (schemaVersion 1)')
+    .option('--all', 'print every finding, not the first 5 of each kind')
     .addOption(new Option('--from <snapshot>', 'analyse a saved snapshot (directory or .tar.gz) instead of the live host'))
-    .action(async (o: { json?: boolean; from?: string }) => {
-      code = await runDoctor({ json: Boolean(o.json) }, io, snapshotProvider(o.from));
+    .action(async (o: { json?: boolean; all?: boolean; from?: string }) => {
+      code = await runDoctor({ json: Boolean(o.json), all: Boolean(o.all) }, io, snapshotProvider(o.from));
     });
 
   try {

@@ -1,31 +1,27 @@
 // docknet doctor: every check over the host's facts; findings by severity, each with evidence and a fix.
 import type { IO } from '../cli/io.js';
-import { runChecks, type DoctorInputs, type HostSettings } from '../correlate/doctor/checks.js';
+import { runChecks } from '../correlate/doctor/checks.js';
 import { correlateNat } from '../correlate/nat.js';
 import { correlateVethMap } from '../correlate/veth-map.js';
+import type { Fact } from '../model/fact.js';
+import { engineInfoFact } from '../parse/engine-info.js';
+import { hostSettingsFact } from '../parse/host-settings.js';
 import type { Evidence } from '../model/finding.js';
 import { buildHostModel } from '../parse/host-model.js';
-import { parseIpRouteJson } from '../parse/ip-route-json.js';
 import { doctorJson, renderDoctorText, summarize } from '../render/doctor.js';
 import { FACT, factText, type Snapshot } from '../snapshot/snapshot.js';
 import type { SnapshotProvider } from './source.js';
 
 export interface DoctorOptions {
   json: boolean;
+  /** Every finding in text, not the first few of each kind. */
+  all: boolean;
 }
 
-function json<T>(text: string | null): T | null {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return null;
-  }
-}
-
-function warningsOf(snapshot: Snapshot, info: Record<string, unknown> | null): Evidence[] {
+function warningsOf(snapshot: Snapshot, info: Fact<Record<string, unknown>>): Evidence[] {
   const out: Evidence[] = [];
-  if (Array.isArray(info?.Warnings)) for (const w of info.Warnings) out.push({ source: 'GET /info Warnings', text: String(w) });
+  if (info.known && Array.isArray(info.value.Warnings))
+    for (const w of info.value.Warnings) out.push({ source: 'GET /info Warnings', text: String(w) });
   for (const line of (factText(snapshot, FACT.dockerWarnings) ?? '').split('\n')) {
     if (line.trim()) out.push({ source: FACT.dockerWarnings, text: line.trim() });
   }
@@ -33,7 +29,7 @@ function warningsOf(snapshot: Snapshot, info: Record<string, unknown> | null): E
 }
 
 /** The iptables-save output of each backend, told apart by the header iptables writes. */
-function backendsOf(snapshot: Snapshot): DoctorInputs['backends'] {
+function backendsOf(snapshot: Snapshot): { legacy: string | null; nft: string | null } | null {
   const legacy = factText(snapshot, FACT.iptablesLegacySave);
   let nft = factText(snapshot, FACT.iptablesNftSave);
   const save = factText(snapshot, FACT.iptablesSave);
@@ -46,24 +42,20 @@ export async function runDoctor(opts: DoctorOptions, io: IO, snapshotOf: Snapsho
   const snapshot = await snapshotOf(['engine', 'engine-info', 'container-net', 'links', 'routes', 'nat', 'settings', 'backends']);
   const model = buildHostModel(snapshot);
   const vethMap = correlateVethMap(model);
-  const hasNatFacts = [FACT.iptablesSave, FACT.iptablesNat, FACT.nftRulesetJson].some(
+  const hasNatFacts = [FACT.iptablesSave, FACT.iptablesNat, FACT.nftRulesetJson, FACT.nftRulesetText].some(
     (p) => snapshot.facts.has(p) || snapshot.missing.some((m) => m.path === p),
   );
-  const info = json<Record<string, unknown>>(factText(snapshot, FACT.engineInfo));
-  const routes = factText(snapshot, FACT.ipRouteJson);
+  const info = engineInfoFact(snapshot).fact;
   const outcomes = runChecks({
     model,
     vethMap,
     nat: hasNatFacts ? correlateNat(model, vethMap) : null,
-    settings: json<HostSettings>(factText(snapshot, FACT.hostSettings)),
-    routes: routes !== null ? parseIpRouteJson(routes).value : null,
+    settings: hostSettingsFact(snapshot).fact,
     engineInfo: info,
     backends: backendsOf(snapshot),
-    hostListeners: model.portFacts?.listening ?? null,
-    proxies: model.portFacts?.dockerProxies ?? null,
     warnings: warningsOf(snapshot, info),
   });
-  io.out(opts.json ? `${JSON.stringify(doctorJson(outcomes, snapshot), null, 2)}\n` : renderDoctorText(io, outcomes, snapshot));
+  io.out(opts.json ? `${JSON.stringify(doctorJson(outcomes, snapshot), null, 2)}\n` : renderDoctorText(io, outcomes, snapshot, opts.all));
   // Documented: 1 when any error-level finding, else 0.
   return summarize(outcomes).error > 0 ? 1 : 0;
 }

@@ -6,7 +6,6 @@ import { correlateVethMap } from '../correlate/veth-map.js';
 import { correlateNat } from '../correlate/nat.js';
 import { parseContainerFiles } from '../parse/container-files.js';
 import { buildHostModel } from '../parse/host-model.js';
-import { parseIpRouteJson } from '../parse/ip-route-json.js';
 import { inspectJson, renderInspectText } from '../render/inspect.js';
 import { FACT, factText } from '../snapshot/snapshot.js';
 import type { SnapshotProvider } from './source.js';
@@ -23,17 +22,15 @@ export async function runInspect(opts: InspectOptions, io: IO, snapshotOf: Snaps
     filesOf: (name, id) => name === target.replace(/^\//, '') || (/^[0-9a-f]+$/i.test(target) && id.startsWith(target.toLowerCase())),
   });
   const model = buildHostModel(snapshot);
-  const container = findContainer(model.containers ?? [], target);
+  const container = findContainer(model.containers.all, target, model.containers.complete);
   const filesText = factText(snapshot, FACT.containerFiles(container.name));
   const files = filesText !== null ? parseContainerFiles(filesText).value : null;
-  const routesText = factText(snapshot, FACT.ipRouteJson);
   const vethMap = correlateVethMap(model);
   const report = correlateInspect({
     model,
     vethMap,
     nat: correlateNat(model, vethMap),
     container,
-    routes: routesText !== null ? parseIpRouteJson(routesText).value : null,
     resolv: files?.resolv ?? null,
     sockets: files?.sockets ?? null,
     filesErrors: files?.errors ?? [],

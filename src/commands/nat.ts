@@ -3,8 +3,10 @@ import type { IO } from '../cli/io.js';
 import { EXIT, UsageError } from '../cli/errors.js';
 import { correlateNat } from '../correlate/nat.js';
 import { hostAddress, type NatReport } from '../model/port-path.js';
-import { buildHostModel, type HostModel } from '../parse/host-model.js';
+import type { HostModel } from '../model/host.js';
+import { buildHostModel } from '../parse/host-model.js';
 import { escapeText } from '../render/escape.js';
+import { isValidIp, wildcardOf } from '../util/address.js';
 import { natJson, renderNatPathsText, renderNatText } from '../render/nat.js';
 import type { SnapshotProvider } from './source.js';
 
@@ -24,12 +26,6 @@ const PROTOCOLS = new Set(['tcp', 'udp', 'sctp']);
 
 export const PORT_FORMS =
   'PORT, PORT/PROTO, HOSTIP:PORT or HOSTIP:PORT/PROTO, e.g. 49154, 5353/udp, 127.0.0.1:8081, [::]:49154/tcp (PORT 1-65535; PROTO tcp, udp or sctp; tcp when not given)';
-
-function validIp(ip: string): boolean {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  if (v4) return v4.slice(1).every((p) => Number(p) <= 255);
-  return /^[0-9A-Fa-f:.]+$/.test(ip) && ip.includes(':') && (ip.match(/::/g)?.length ?? 0) <= 1;
-}
 
 /** Reads --port, before any I/O: a UsageError naming the accepted forms when it is not one of them. */
 export function parsePortQuery(input: string): PortQuery {
@@ -53,7 +49,7 @@ export function parsePortQuery(input: string): PortQuery {
     hostIp = rest.slice(0, i);
     portText = rest.slice(i + 1);
   }
-  if (hostIp !== null && !validIp(hostIp)) throw bad(`'${hostIp}' is not an IP address`);
+  if (hostIp !== null && !isValidIp(hostIp)) throw bad(`'${hostIp}' is not an IP address`);
   if (!/^\d+$/.test(portText)) throw bad(portText === '' ? 'no port' : `'${portText}' is not a port number`);
   const port = Number(portText);
   if (port < 1 || port > 65535) throw bad(`${port} is outside 1-65535`);
@@ -62,10 +58,6 @@ export function parsePortQuery(input: string): PortQuery {
 
 function queryText(q: PortQuery): string {
   return q.hostIp === null ? `${q.port}/${q.protocol}` : hostAddress(q.hostIp, q.port, q.protocol);
-}
-
-function wildcardOf(ip: string): string {
-  return ip.includes(':') ? '::' : '0.0.0.0';
 }
 
 /** The mappings and anomalies of one port; a host IP falls back to the wildcard binding that serves it. */
@@ -95,7 +87,11 @@ function notPublishedHint(model: HostModel, report: NatReport, q: PortQuery, sel
     .sort((a, b) => Math.abs(a.port - q.port) - Math.abs(b.port - q.port) || a.port - b.port)
     .slice(0, 5);
   lines.push(
-    nearest.length ? `published ports nearest to it: ${nearest.map((n) => n.text).join(', ')}` : 'no container publishes any port',
+    nearest.length
+      ? `published ports nearest to it: ${nearest.map((n) => n.text).join(', ')}`
+      : report.publicationsKnown
+        ? 'no container publishes any port'
+        : `no mapping in the data at all (publications unknown: ${report.publicationsReason})`,
   );
   for (const a of selected.anomalies) lines.push(`${a.kind}: ${a.text}`);
   const facts = model.portFacts;
@@ -114,7 +110,7 @@ function notPublishedHint(model: HostModel, report: NatReport, q: PortQuery, sel
         : `no host process listens on ${q.port}/${q.protocol}`,
     );
   }
-  for (const c of model.containers ?? []) {
+  for (const c of model.containers.all) {
     if (c.running) continue;
     const configured = Object.entries(c.portBindings).some(
       ([key, bs]) => key.endsWith(`/${q.protocol}`) && (bs ?? []).some((b) => Number(b.hostPort) === q.port),
@@ -138,7 +134,7 @@ export async function runNat(opts: NatOptions, io: IO, snapshotOf: SnapshotProvi
     // Several facts to say, one per line: written here rather than squeezed into one error hint.
     const hint = notPublishedHint(model, report, query, selected);
     io.err(
-      `docknet: no container publishes ${queryText(query)}\n${hint
+      `docknet: ${report.publicationsKnown ? 'no container publishes' : 'no mapping in the data for'} ${queryText(query)}${report.publicationsKnown ? '' : ' (the container list is unknown, so whether a container publishes it cannot be told)'}\n${hint
         .split('\n')
         .map((l) => `  ${escapeText(l)}\n`)
         .join('')}`,

@@ -3,6 +3,7 @@
 import type { IO } from '../cli/io.js';
 import { UsageError } from '../cli/errors.js';
 import { gatherAll, type GatherAllResult } from '../gather/all.js';
+import { engineAnswerHint } from '../gather/engine-api.js';
 import { redactSnapshot } from '../gather/redact.js';
 import { escapeText } from '../render/escape.js';
 import type { RedactionSummary } from '../snapshot/manifest.js';
@@ -78,9 +79,11 @@ export async function runSnapshotSave(opts: SnapshotSaveOptions, io: IO, deps: S
     io.err(
       `docknet: ${escapeText(engineError.message)}\n` +
         `The snapshot at ${escapeText(opts.path)} holds the host's facts only (no containers, no networks).\n` +
-        (engineError.permissionDenied
+        (engineError.kind === 'permission'
           ? 'Next: run with sudo, or add this user to the docker group, and save again.\n'
-          : 'Next: start the engine, or point DOCKER_HOST at it, and save again.\n'),
+          : engineError.kind === 'unreachable'
+            ? 'Next: start the engine, or point DOCKER_HOST at it, and save again.\n'
+            : `${engineAnswerHint(engineError)}\n`),
     );
     return 1;
   }

@@ -48,7 +48,7 @@ function filterMap(map: VethMap, containers: ContainerInfo[], targets: string[],
 export async function runVethMap(opts: VethMapOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
   const snapshot = await snapshotOf(['engine', 'container-net', 'links', 'routes']);
   const model = buildHostModel(snapshot);
-  const map = filterMap(correlateVethMap(model), model.containers ?? [], opts.targets, opts.all);
+  const map = filterMap(correlateVethMap(model), model.containers.all, opts.targets, opts.all);
   if (opts.json) io.out(`${JSON.stringify(vethMapJson(map, snapshot), null, 2)}\n`);
   else io.out(renderVethMapText(io, map, snapshot));
   return 0;

@@ -1,5 +1,6 @@
 // A container's exposed and published ports as the Engine API states them, one row per binding.
 import type { ContainerInfo } from '../model/engine.js';
+import { normaliseHostIp } from '../util/address.js';
 
 export interface ContainerPort {
   containerPort: string;
@@ -27,7 +28,7 @@ export function containerPorts(c: ContainerInfo): ContainerPort[] {
       continue;
     }
     for (const b of bindings)
-      rows.push({ containerPort: port, protocol, hostIp: b.hostIp || '0.0.0.0', hostPort: b.hostPort || null, exposedOnly: false });
+      rows.push({ containerPort: port, protocol, hostIp: normaliseHostIp(b.hostIp), hostPort: b.hostPort || null, exposedOnly: false });
   }
   return rows.sort(
     (a, b) => Number.parseInt(a.containerPort) - Number.parseInt(b.containerPort) || (a.hostIp ?? '').localeCompare(b.hostIp ?? ''),

@@ -1,49 +1,68 @@
 // What each host interface that is not a veth is for: loopback, the uplink, Docker's bridges, other
 // tools' bridges (libvirt, CNI), macvlan parents, tunnels. Said as an inference where the data is thin.
-import type { NetworkInfo } from '../model/engine.js';
+import { lookupIn } from '../model/fact.js';
+import type { HostModel } from '../model/host.js';
 import type { Link } from '../model/link.js';
-import type { Route } from '../parse/ip-route-json.js';
 import { naturalCompare } from '../util/natural-compare.js';
+import { dockerUsesInterface, type BridgeIdentityOf } from './docker-bridges.js';
 
 export interface HostInterfaceRow {
   name: string;
-  ifindex: number;
+  /** null for a bridge named only as other links' master or by brctl show, not listed itself. */
+  ifindex: number | null;
   kind: string | null;
   ipv4: string | null;
   role: string;
 }
-
-const DOCKER_NAME = /^(docker0|docker_gwbridge|br-[0-9a-f]{12})$/;
 
 function ipv4(l: Link): string | null {
   const a = l.addresses.find((x) => x.family === 'inet');
   return a ? `${a.address}/${a.prefixlen}` : null;
 }
 
-function roleOf(
-  l: Link,
-  ctx: { networks: NetworkInfo[] | null; routes: Route[] | null; masters: Set<string>; uplinkGuess: string | null },
-): string {
-  if (l.name === 'lo' || l.flags.includes('LOOPBACK')) return 'loopback';
-  const defaultRoute = ctx.routes?.find((r) => r.dst === 'default');
-  if (defaultRoute?.dev === l.name)
-    return `uplink: the default route${defaultRoute.gateway ? ` via ${defaultRoute.gateway}` : ''} leaves through it`;
-  const net = ctx.networks?.find((n) => n.bridgeName === l.name);
-  if (net)
+interface RoleContext {
+  model: HostModel;
+  identity: BridgeIdentityOf;
+  masters: Set<string>;
+  uplinkGuess: string | null;
+}
+
+function bridgeRole(l: Link, ctx: RoleContext): string | null {
+  const id = ctx.identity(l.name);
+  if (id.docker === true && id.network) {
+    const net = id.network;
     return net.name === 'bridge'
       ? "Docker's default bridge (network 'bridge'): no DNS between containers"
       : net.name === 'docker_gwbridge'
         ? "Docker's bridge for swarm/overlay containers' traffic off the node (docker_gwbridge)"
         : `bridge of Docker network '${net.name}'`;
-  if (!ctx.networks && DOCKER_NAME.test(l.name)) return `Docker's bridge, by its name (no Docker network list in the data)`;
-  const parentOf = ctx.networks?.filter((n) => n.parent === l.name).map((n) => n.name) ?? [];
-  if (parentOf.length)
-    return `parent of ${parentOf.map((n) => `'${n}'`).join(', ')} (${parentOf.length === 1 ? 'a macvlan/ipvlan network' : 'macvlan/ipvlan networks'})`;
+  }
+  if (id.docker === true) return `Docker's bridge, by its name (no Docker network list in the data)`;
   if (/^virbr\d+-nic$/.test(l.name))
     return `libvirt's placeholder port that keeps ${l.master ?? l.name.replace(/-nic$/, '')}'s MAC address stable (no traffic)`;
-  if (/^virbr\d+$/.test(l.name)) return "libvirt's NAT bridge for KVM virtual machines: not Docker's";
-  if (/^(cni|cbr|flannel|cilium|weave|kube|calico)/.test(l.name)) return "a Kubernetes network interface: not Docker's";
-  if (l.kind === 'bridge' || ctx.masters.has(l.name)) return 'a bridge no Docker network uses';
+  const by = id.inferred ? ' (by its name)' : '';
+  if (id.foreign === 'libvirt') return `libvirt's NAT bridge for KVM virtual machines: not Docker's${by}`;
+  if (id.foreign === 'kubernetes') return `a Kubernetes network interface: not Docker's${by}`;
+  if (id.foreign === 'lxc') return `an LXC/LXD bridge: not Docker's${by}`;
+  if (l.kind === 'bridge' || ctx.masters.has(l.name))
+    return id.docker === false
+      ? 'a bridge no Docker network uses'
+      : "a bridge (whether Docker's cannot be told: no Docker network list in the data)";
+  return null;
+}
+
+function roleOf(l: Link, ctx: RoleContext): string {
+  if (l.name === 'lo' || l.flags.includes('LOOPBACK')) return 'loopback';
+  const defaultRoute = lookupIn(ctx.model.routes).find((r) => r.dst === 'default');
+  if (defaultRoute?.dev === l.name)
+    return `uplink: the default route${defaultRoute.gateway ? ` via ${defaultRoute.gateway}` : ''} leaves through it`;
+  const parentOf = lookupIn(ctx.model.networks)
+    .filter((n) => n.parent === l.name)
+    .map((n) => n.name);
+  if (parentOf.length)
+    return `parent of ${parentOf.map((n) => `'${n}'`).join(', ')} (${parentOf.length === 1 ? 'a macvlan/ipvlan network' : 'macvlan/ipvlan networks'})`;
+  const bridge = bridgeRole(l, ctx);
+  if (bridge) return bridge;
   if (l.kind === 'vxlan') return 'a VXLAN tunnel';
   if (l.kind) return `${/^[aeiou]/.test(l.kind) ? 'an' : 'a'} ${l.kind} interface`;
   if (ctx.uplinkGuess === l.name)
@@ -51,15 +70,43 @@ function roleOf(
   return 'unknown role (the data does not say its kind)';
 }
 
-export function hostInterfaces(
-  links: Link[] | null,
-  networks: NetworkInfo[] | null,
-  routes: Route[] | null,
-  isVeth: (l: Link) => boolean,
-): HostInterfaceRow[] {
-  if (!links) return [];
+/** Bridges the data names (as a link's master, in brctl show, or as a Docker network's bridge) without listing them. */
+function unlistedBridges(model: HostModel, links: Link[], identity: BridgeIdentityOf): HostInterfaceRow[] {
+  const listed = new Set(links.map((l) => l.name));
+  const named = new Set(
+    [
+      ...links.map((l) => l.master),
+      ...lookupIn(model.bridges).map((b) => b.name),
+      ...lookupIn(model.networks).map((n) => n.bridgeName),
+    ].filter((n): n is string => Boolean(n)),
+  );
+  const out: HostInterfaceRow[] = [];
+  for (const name of named) {
+    if (listed.has(name)) continue;
+    const bridge: Link = {
+      ifindex: 0,
+      name,
+      peerIfindex: null,
+      peerName: null,
+      linkNetnsId: null,
+      master: null,
+      kind: 'bridge',
+      mac: null,
+      mtu: null,
+      state: null,
+      flags: [],
+      addresses: [],
+    };
+    const role = bridgeRole(bridge, { model, identity, masters: new Set(), uplinkGuess: null }) ?? 'a bridge';
+    out.push({ name, ifindex: null, kind: 'bridge', ipv4: null, role: `${role} (named as a bridge, not itself in the listing)` });
+  }
+  return out.sort((a, b) => naturalCompare(a.name, b.name));
+}
+
+export function hostInterfaces(model: HostModel, isVeth: (l: Link) => boolean, identity: BridgeIdentityOf): HostInterfaceRow[] {
+  const links = lookupIn(model.hostLinks);
+  if (!model.hostLinks.known) return unlistedBridges(model, links, identity);
   const masters = new Set(links.map((l) => l.master).filter((m): m is string => Boolean(m)));
-  const dockerish = (l: Link) => DOCKER_NAME.test(l.name) || networks?.some((n) => n.bridgeName === l.name || n.parent === l.name);
   // Without routes, an uplink is recognisable only as the one plain interface holding a global IPv4 address.
   const plainWithAddress = links.filter(
     (l) =>
@@ -67,19 +114,15 @@ export function hostInterfaces(
       l.kind === null &&
       !masters.has(l.name) &&
       !l.master &&
-      !dockerish(l) &&
-      !/^virbr/.test(l.name) &&
+      dockerUsesInterface(model.networks, l.name) !== true &&
+      identity(l.name).foreign === null &&
       l.addresses.some((a) => a.family === 'inet' && a.scope === 'global'),
   );
-  const uplinkGuess = !routes && plainWithAddress.length === 1 ? (plainWithAddress[0] as Link).name : null;
+  const uplinkGuess = !model.routes.known && plainWithAddress.length === 1 ? (plainWithAddress[0] as Link).name : null;
+  const ctx: RoleContext = { model, identity, masters, uplinkGuess };
   return links
     .filter((l) => !isVeth(l))
-    .map((l) => ({
-      name: l.name,
-      ifindex: l.ifindex,
-      kind: l.kind,
-      ipv4: ipv4(l),
-      role: roleOf(l, { networks, routes, masters, uplinkGuess }),
-    }))
-    .sort((a, b) => a.ifindex - b.ifindex || naturalCompare(a.name, b.name));
+    .map((l): HostInterfaceRow => ({ name: l.name, ifindex: l.ifindex, kind: l.kind, ipv4: ipv4(l), role: roleOf(l, ctx) }))
+    .sort((a, b) => (a.ifindex ?? 0) - (b.ifindex ?? 0) || naturalCompare(a.name, b.name))
+    .concat(unlistedBridges(model, links, identity));
 }

@@ -1,13 +1,16 @@
 // The whole network story of one container: identity, mode in words, interfaces with their host
 // side, neighbours, DNS and listening sockets. Ports come from the NAT correlation when present.
-import type { ContainerInfo, NetworkInfo } from '../model/engine.js';
+import { containerKey, type ContainerInfo, type NetworkInfo } from '../model/engine.js';
 import type { Link } from '../model/link.js';
-import type { HostModel } from '../parse/host-model.js';
+import { lookupIn } from '../model/fact.js';
+import type { HostModel } from '../model/host.js';
+import type { Route } from '../model/route.js';
 import type { ResolvConf } from '../parse/resolv-conf.js';
 import type { SocketEntry } from '../parse/proc-net-sockets.js';
 import { naturalCompare } from '../util/natural-compare.js';
 import type { InterfaceRow, VethMap } from './veth-map.js';
 import { containerPorts } from './container-ports.js';
+import { netnsOwnerRef, netnsSharing } from './find-container.js';
 import type { NatReport, PortMapping } from '../model/port-path.js';
 
 export interface InspectInterface extends InterfaceRow {
@@ -23,9 +26,11 @@ export interface InspectInterface extends InterfaceRow {
 export interface Neighbour {
   network: string;
   driver: string | null;
-  /** User-defined networks resolve container names through Docker's embedded DNS; the default bridge does not. */
-  nameResolution: boolean;
+  /** User-defined networks resolve container names through Docker's embedded DNS; the default bridge does not; null when the network's driver is unknown. */
+  nameResolution: boolean | null;
   containers: { name: string; ipv4: string | null }[];
+  /** False when the container list is not in the data: other containers may share the network. */
+  complete: boolean;
 }
 
 export interface DnsReport {
@@ -65,6 +70,8 @@ export interface InspectReport {
    * `container:` follower's are its owner's.
    */
   ports: InspectPort[];
+  /** False when the container's publications are not in the data (it is known from other files than the engine's list). */
+  portsKnown: boolean;
   /** Whether NAT rules could be read, and why not. */
   nat: { available: boolean; reason: string | null } | null;
   sharedWith: string[];
@@ -93,7 +100,6 @@ export interface InspectInputs {
   model: HostModel;
   vethMap: VethMap;
   container: ContainerInfo;
-  routes: { dst: string; dev: string | null }[] | null;
   resolv: ResolvConf | null;
   sockets: { entries: SocketEntry[]; inodes: number[] } | null;
   filesErrors: string[];
@@ -104,7 +110,7 @@ const EMBEDDED_DNS = '127.0.0.11';
 function modeKind(c: ContainerInfo, rows: InterfaceRow[]): string {
   if (c.networkMode === 'host') return 'host';
   if (c.networkMode === 'none') return 'none';
-  if (c.networkMode.startsWith('container:')) return 'container';
+  if (netnsOwnerRef(c) !== null) return 'container';
   const modes = [...new Set(rows.map((r) => r.mode))];
   return modes.includes('overlay') ? 'overlay' : (modes[0] ?? 'bridge');
 }
@@ -139,8 +145,8 @@ function inetAddress(link: Link | undefined): string | null {
   return a ? `${a.address}/${a.prefixlen}` : null;
 }
 
-function uplinkOf(routes: InspectInputs['routes'], links: Link[]): { name: string; mtu: number | null } | null {
-  const dev = routes?.find((r) => r.dst === 'default')?.dev;
+function uplinkOf(routes: Route[], links: Link[]): { name: string; mtu: number | null } | null {
+  const dev = routes.find((r) => r.dst === 'default')?.dev;
   if (!dev) return null;
   return { name: dev, mtu: links.find((l) => l.name === dev)?.mtu ?? null };
 }
@@ -149,7 +155,7 @@ function neighboursOf(model: HostModel, c: ContainerInfo, networks: NetworkInfo[
   const out: Neighbour[] = [];
   for (const ep of c.endpoints) {
     const net = networks.find((n) => n.id === ep.networkId || n.name === ep.network);
-    const others = (model.containers ?? [])
+    const others = model.containers.all
       .filter(
         (o) =>
           o.id !== c.id && o.running && o.endpoints.some((e) => (e.networkId && e.networkId === ep.networkId) || e.network === ep.network),
@@ -159,11 +165,19 @@ function neighboursOf(model: HostModel, c: ContainerInfo, networks: NetworkInfo[
     out.push({
       network: ep.network,
       driver: net?.driver ?? null,
-      nameResolution: ep.network !== 'bridge' && net?.driver !== 'host',
+      nameResolution: nameResolutionOn(ep.network, net),
       containers: others,
+      complete: model.containers.complete.known,
     });
   }
   return out;
+}
+
+/** Docker's embedded DNS answers container names on user-defined networks, not on the default bridge, host or none. */
+function nameResolutionOn(network: string, net: NetworkInfo | undefined): boolean | null {
+  if (network === 'bridge' || network === 'host' || network === 'none') return false;
+  if (!net) return null;
+  return net.driver !== 'host' && net.driver !== 'null';
 }
 
 function dnsOf(resolv: ResolvConf, c: ContainerInfo): DnsReport {
@@ -192,6 +206,12 @@ function listenersOf(sockets: NonNullable<InspectInputs['sockets']>): Listener[]
   return out.sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
 }
 
+/** Whether the engine's list (inspect or `docker ps`) gave this container, and with it its publications. */
+function publicationsKnownOf(model: HostModel, c: ContainerInfo): boolean {
+  const source = model.containers.sourceOf.get(containerKey(c));
+  return source === 'container-list' || source === 'docker-ps';
+}
+
 function portsOf(c: ContainerInfo, nat: NatReport | null): InspectPort[] {
   const mappings: InspectPort[] = (nat?.mappings ?? [])
     .filter((m) => m.containerId === c.id || (m.containerId === null && m.container === c.name))
@@ -211,13 +231,15 @@ function portsOf(c: ContainerInfo, nat: NatReport | null): InspectPort[] {
 
 export function correlateInspect(input: InspectInputs): InspectReport {
   const { model, vethMap, container: c } = input;
-  const networks = model.networks ?? [];
-  const links = model.hostLinks ?? [];
+  const networks = lookupIn(model.networks);
+  const links = lookupIn(model.hostLinks);
   const rows = vethMap.interfaces.filter((r) => r.container === c.name);
-  const owner =
-    rows.find((r) => r.sharesNetnsWith)?.sharesNetnsWith ?? (c.networkMode.startsWith('container:') ? c.networkMode.slice(10, 22) : null);
+  const sharing = netnsSharing(model.containers.all);
+  const ownerContainer = sharing.ownerOf(c);
+  const ownerRef = netnsOwnerRef(c);
+  const owner = ownerContainer?.name ?? (ownerRef !== null ? ownerRef.slice(0, 12) : null);
   const kind = modeKind(c, rows);
-  const uplink = uplinkOf(input.routes, links);
+  const uplink = uplinkOf(lookupIn(model.routes), links);
   const notes: string[] = [];
   const netns = rows.find((r) => r.netns)?.netns ?? model.containerNet.get(c.name)?.netns ?? null;
 
@@ -225,9 +247,7 @@ export function correlateInspect(input: InspectInputs): InspectReport {
     const net = networks.find((n) => n.name === r.network);
     const hostVeth = links.find((l) => l.name === r.hostVeth);
     const bridge = links.find((l) => l.name === r.bridge);
-    const ep =
-      c.endpoints.find((e) => e.network === r.network) ??
-      (owner ? (model.containers ?? []).find((o) => o.name === owner)?.endpoints.find((e) => e.network === r.network) : undefined);
+    const ep = c.endpoints.find((e) => e.network === r.network) ?? ownerContainer?.endpoints.find((e) => e.network === r.network);
     const mtuWarning =
       r.mtu !== null && uplink?.mtu != null && r.mtu > uplink.mtu
         ? `MTU ${r.mtu} is larger than the uplink ${uplink.name}'s ${uplink.mtu}: packets over ${uplink.mtu} bytes leaving the host are dropped or fragmented (set the network's com.docker.network.driver.mtu, or the daemon's "mtu")`
@@ -242,10 +262,7 @@ export function correlateInspect(input: InspectInputs): InspectReport {
     };
   });
 
-  const sharedWith = (model.containers ?? [])
-    .filter((o) => o.networkMode.startsWith('container:') && (o.networkMode.slice(10) === c.id || o.networkMode.slice(10) === c.name))
-    .map((o) => o.name)
-    .sort(naturalCompare);
+  const sharedWith = sharing.followersOf(c).map((o) => o.name);
 
   if (!c.running) notes.push('not running: no network namespace to read; networks and ports are as configured');
   let dns: DnsReport | null = null;
@@ -258,8 +275,15 @@ export function correlateInspect(input: InspectInputs): InspectReport {
     notes.push(
       `listening sockets unknown: ${input.filesErrors.find((e) => e.includes('/fd') || e.includes('/net/')) ?? 'not in the data'}`,
     );
-  if (!uplink) notes.push('uplink unknown (no default route in the data): MTU not compared');
+  if (!uplink) notes.push(`uplink unknown (${model.routes.known ? 'no default route' : model.routes.reason}): MTU not compared`);
+  if (!model.containers.complete.known)
+    notes.push(`neighbours and namespace sharers as far as the data names them: ${model.containers.complete.reason}`);
 
+  const portHolder = kind === 'container' ? (ownerContainer ?? c) : c;
+  if (!publicationsKnownOf(model, portHolder))
+    notes.push(
+      `published ports unknown: ${portHolder.name} is known from ${model.containers.sourceOf.get(containerKey(portHolder)) ?? 'other files'}, not the engine's list; only DNAT rules to its address are shown`,
+    );
   return {
     container: {
       name: c.name,
@@ -277,10 +301,11 @@ export function correlateInspect(input: InspectInputs): InspectReport {
     },
     mode: { kind, owner: kind === 'container' ? owner : null, description: describeMode(kind, c, rows, owner) },
     interfaces,
-    ports: portsOf(kind === 'container' ? ((model.containers ?? []).find((o) => o.name === owner) ?? c) : c, input.nat),
+    ports: portsOf(portHolder, input.nat),
+    portsKnown: publicationsKnownOf(model, portHolder),
     nat: input.nat ? { available: input.nat.available, reason: input.nat.reason } : null,
     sharedWith,
-    neighbours: neighboursOf(model, kind === 'container' ? ((model.containers ?? []).find((o) => o.name === owner) ?? c) : c, networks),
+    neighbours: neighboursOf(model, kind === 'container' ? (ownerContainer ?? c) : c, networks),
     dns,
     listening,
     uplink,

@@ -2,7 +2,7 @@
 // (per container, on the network whose address the rule targets), the DNAT rule Docker wrote, the
 // hairpin MASQUERADE rule, the docker-proxy serving the binding, and the veth and bridge on the way.
 // What does not fit is an anomaly: stale rules, missing rules, foreign rules, swarm ingress.
-import type { ContainerInfo, NetworkInfo, NetworkMember } from '../model/engine.js';
+import { containerKey, type ContainerInfo, type NetworkInfo, type NetworkMember } from '../model/engine.js';
 import type { NatRule, NatTable } from '../model/nat-rule.js';
 import {
   hostAddress,
@@ -15,60 +15,25 @@ import {
   type PublishedBy,
   type RuleRef,
 } from '../model/port-path.js';
-import type { HostModel } from '../parse/host-model.js';
+import type { HostModel } from '../model/host.js';
 import { emptyPortFacts, type PortFacts, type SourcedTable } from '../parse/nat-facts.js';
 import { naturalCompare } from '../util/natural-compare.js';
+import {
+  bareAddress as bare,
+  familyOf,
+  inPrefix as inNet,
+  isLoopback,
+  isWildcard as isAnyAddress,
+  normaliseHostIp,
+  sameHostIp,
+} from '../util/address.js';
+import { netnsOwnerRef, netnsSharing, type NetnsSharing } from './find-container.js';
+import { lookupIn } from '../model/fact.js';
 import { correlateVethMap, type InterfaceRow, type VethMap } from './veth-map.js';
 
 /** HostModels built by hand (tests) may lack the NAT facts: then nothing is known of them. */
 function portFactsOf(model: HostModel): PortFacts {
   return model.portFacts ?? emptyPortFacts();
-}
-
-// ---- addresses ----
-
-function bare(cidr: string | null | undefined): string | null {
-  if (!cidr) return null;
-  return cidr.replace(/\/\d+$/, '');
-}
-
-function isV6(ip: string): boolean {
-  return ip.includes(':');
-}
-
-function isAnyAddress(ip: string): boolean {
-  return ip === '' || ip === '0.0.0.0' || ip === '::';
-}
-
-function isLoopback(ip: string): boolean {
-  return ip.startsWith('127.') || ip === '::1';
-}
-
-function v4(ip: string): number | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  if (!m) return null;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((p) => p > 255)) return null;
-  return (((parts[0] as number) << 24) >>> 0) + ((parts[1] as number) << 16) + ((parts[2] as number) << 8) + (parts[3] as number);
-}
-
-/** Whether ip is inside `net` (a.b.c.d/len or a single address); IPv6 only by equality. */
-function inNet(ip: string, net: string): boolean {
-  const [addr, lenText] = net.split('/');
-  if (addr === undefined) return false;
-  if (isV6(ip) || isV6(addr)) return bare(net) === ip && (lenText === undefined || lenText === '128');
-  const a = v4(ip);
-  const b = v4(addr);
-  if (a === null || b === null) return false;
-  const len = lenText === undefined ? 32 : Number(lenText);
-  if (!(len >= 0 && len <= 32)) return false;
-  const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-  return (a & mask) === (b & mask);
-}
-
-function sameHostIp(a: string, b: string): boolean {
-  const n = (x: string) => (x === '' ? '0.0.0.0' : x);
-  return n(a) === n(b);
 }
 
 // ---- the rules ----
@@ -173,7 +138,7 @@ function ruleRef(rc: RuleCtx): RuleRef {
   const path = hookPath(rc.table, r.chain, 'prerouting', null) ?? hookPath(rc.table, r.chain, 'output', null) ?? [r.chain];
   return {
     family: rc.table.family,
-    backend: rc.table.origin.tool === 'nft' ? 'nftables' : rc.table.origin.backend,
+    backend: backendOf(rc.table),
     table: rc.table.name,
     chain: r.chain,
     number: r.number,
@@ -196,23 +161,37 @@ function counters(r: RuleRef): string {
 
 function familyFits(t: NatTable, ip: string): boolean {
   if (t.family === 'inet') return true;
-  return isV6(ip) ? t.family === 'ipv6' : t.family === 'ipv4';
+  return familyOf(ip) === 'ipv6' ? t.family === 'ipv6' : t.family === 'ipv4';
 }
 
 /** The container ip:port a DNAT rule sends `hostPort` to, when the rule is for this binding. */
+/** Whether a rule matches packets to hostIp:hostPort/protocol (family, protocol, port and destination). */
+function matchesHostPort(rc: RuleCtx, hostIp: string, hostPort: number, protocol: string): boolean {
+  const r = rc.rule;
+  if (!familyFits(rc.table, normaliseHostIp(hostIp))) return false;
+  if (r.protocol !== protocol || r.protocolNegated) return false;
+  if (!r.dport || r.dportNegated || hostPort < r.dport.from || hostPort > r.dport.to) return false;
+  if (isAnyAddress(hostIp)) return r.destination === null;
+  return r.destination !== null && !r.destinationNegated && inNet(hostIp, r.destination);
+}
+
 function dnatFor(rc: RuleCtx, hostIp: string, hostPort: number, protocol: string): { ip: string; port: number } | null {
   const r = rc.rule;
-  if (r.target !== 'DNAT' || !r.dnatTo?.ip || r.dnatTo.ip.includes('-')) return null;
-  if (!familyFits(rc.table, hostIp === '' ? '0.0.0.0' : hostIp)) return null;
-  if (r.protocol !== protocol || r.protocolNegated) return null;
-  if (!r.dport || r.dportNegated || hostPort < r.dport.from || hostPort > r.dport.to) return null;
-  if (isAnyAddress(hostIp)) {
-    if (r.destination !== null) return null;
-  } else if (r.destination === null || r.destinationNegated || !inNet(hostIp, r.destination)) return null;
+  if (r.target !== 'DNAT' || !r.dnatTo?.ip || r.dnatTo.ip.includes('-') || !r.dport) return null;
+  if (!matchesHostPort(rc, hostIp, hostPort, protocol)) return null;
   const to = r.dnatTo.port;
   let port = hostPort;
   if (to) port = to.to - to.from === r.dport.to - r.dport.from ? to.from + (hostPort - r.dport.from) : to.from;
   return { ip: r.dnatTo.ip, port };
+}
+
+/** A Docker DNAT rule on the publication's host address and port whose target the listing does not show. */
+function blindDnatFor(ctx: Ctx, dnatRules: RuleCtx[], p: Publication): RuleCtx | null {
+  for (const rc of rulesForPort(ctx, dnatRules, p.protocol, p.hostPort)) {
+    if (!rc.docker || rc.used || rc.ingress || rc.rule.target !== 'DNAT' || rc.rule.dnatTo !== null) continue;
+    if (matchesHostPort(rc, p.hostIp, p.hostPort, p.protocol)) return rc;
+  }
+  return null;
 }
 
 // ---- the publications ----
@@ -250,7 +229,7 @@ function publicationsOf(c: ContainerInfo): Publication[] {
     for (const b of bindings) {
       const hr = range(b.hostPort);
       if (!hr) continue;
-      const hostIp = b.hostIp === '' ? '0.0.0.0' : b.hostIp;
+      const hostIp = normaliseHostIp(b.hostIp);
       const pairs: [number, number, string | null][] = [];
       if (hr.to - hr.from === cr.to - cr.from) for (let i = 0; i <= hr.to - hr.from; i += 1) pairs.push([hr.from + i, cr.from + i, null]);
       else pairs.push([hr.from, cr.from, `host port range ${b.hostPort} for ${key}: the engine picks one; ${hr.from} assumed`]);
@@ -265,13 +244,14 @@ function publicationsOf(c: ContainerInfo): Publication[] {
   return out;
 }
 
-/** Containers added from their files alone (a pasted `ip addr`): what they publish is not in the data. */
-function publicationsKnown(c: ContainerInfo): boolean {
-  return c.id !== '';
+/** Containers known from other files than the engine's list (network members, a pasted `ip addr`): what they publish is not in the data. */
+function publicationsKnown(ctx: Ctx, c: ContainerInfo): boolean {
+  const source = ctx.model.containers.sourceOf.get(containerKey(c));
+  return source === 'container-list' || source === 'docker-ps';
 }
 
 function ownsNamespace(c: ContainerInfo): boolean {
-  return c.networkMode !== 'host' && c.networkMode !== 'none' && !c.networkMode.startsWith('container:');
+  return c.networkMode !== 'host' && c.networkMode !== 'none' && netnsOwnerRef(c) === null;
 }
 
 // ---- who holds an address ----
@@ -302,7 +282,7 @@ interface Ctx {
   rulesByPort?: Map<string, RuleCtx[]>;
   proxiesByPort?: Map<string, DockerProxy[]>;
   masqueradeBySource?: Map<string, RuleCtx[]>;
-  followers?: Map<ContainerInfo, string[]>;
+  sharing?: NetnsSharing;
   unknownInside?: ContainerInfo[];
   byName?: Map<string, ContainerInfo>;
 }
@@ -340,10 +320,6 @@ function addHolder(ctx: Ctx, ip: string | null, h: Holder): void {
   if (list.some((x) => x.container === h.container && x.sandbox?.key === h.sandbox?.key && x.network === h.network)) return;
   list.push(h);
   ctx.holders.set(ip, list);
-}
-
-function containerKey(c: ContainerInfo): string {
-  return c.id || `name:${c.name}`;
 }
 
 function indexHolders(ctx: Ctx): void {
@@ -401,10 +377,9 @@ function bridgeByAddress(ctx: Ctx, ip: string): { bridge: string | null; network
   for (const n of ctx.networks) {
     if (n.subnets.some((s) => inNet(ip, s.subnet))) return { bridge: n.bridgeName, network: n.name };
   }
-  for (const l of ctx.model.hostLinks ?? []) {
+  for (const l of lookupIn(ctx.model.hostLinks)) {
     for (const a of l.addresses) {
-      if (a.family === 'inet' && !isV6(ip) && a.address !== ip && inNet(ip, `${a.address}/${a.prefixlen}`))
-        return { bridge: l.name, network: null };
+      if (a.address !== ip && inNet(ip, `${a.address}/${a.prefixlen}`)) return { bridge: l.name, network: null };
     }
   }
   return { bridge: null, network: null };
@@ -442,19 +417,8 @@ function legOf(ctx: Ctx, c: ContainerInfo | null, ip: string | null): Leg {
 }
 
 function followersOf(ctx: Ctx, c: ContainerInfo): string[] {
-  if (!ctx.followers) {
-    ctx.followers = new Map();
-    const byId = new Map(ctx.containers.map((o) => [o.id, o]));
-    const byName = new Map(ctx.containers.map((o) => [o.name, o]));
-    for (const x of ctx.containers) {
-      if (!x.networkMode.startsWith('container:')) continue;
-      const ref = x.networkMode.slice('container:'.length);
-      const owner = byId.get(ref) ?? byName.get(ref) ?? (ref.length >= 4 ? ctx.containers.find((o) => o.id.startsWith(ref)) : undefined);
-      if (owner) pushTo(ctx.followers, owner, x.name);
-    }
-    for (const list of ctx.followers.values()) list.sort(naturalCompare);
-  }
-  return ctx.followers.get(c) ?? [];
+  ctx.sharing ??= netnsSharing(ctx.containers);
+  return ctx.sharing.followersOf(c).map((f) => f.name);
 }
 
 function proxyFor(ctx: Ctx, hostIp: string, hostPort: number, protocol: string): DockerProxy | null {
@@ -576,7 +540,7 @@ function buildPaths(ctx: Ctx, m: PortMapping, rc: RuleCtx | null, natKnown: bool
     });
   } else if (rc) {
     paths.push(viaProxy(address, 'outside', `${rc.rule.chain} rule ${rc.rule.number} is not reached from PREROUTING`));
-  } else if (isV6(m.hostIp) && !ctx.ipv6Expected(m)) {
+  } else if (familyOf(m.hostIp) === 'ipv6' && !ctx.ipv6Expected(m)) {
     paths.push(
       viaProxy(
         address,
@@ -591,7 +555,7 @@ function buildPaths(ctx: Ctx, m: PortMapping, rc: RuleCtx | null, natKnown: bool
   }
   // The host's own connections to loopback: nat OUTPUT usually skips 127.0.0.0/8, so docker-proxy answers.
   if (isAnyAddress(m.hostIp) && rc !== null) {
-    const loop = isV6(m.hostIp) ? '::1' : '127.0.0.1';
+    const loop = familyOf(m.hostIp) === 'ipv6' ? '::1' : '127.0.0.1';
     const loopAddr = hostAddress(loop, m.hostPort, m.protocol);
     const reach = rc ? hookPath(rc.table, rc.rule.chain, 'output', loop) : null;
     if (rc && reach)
@@ -649,13 +613,68 @@ function ruleTo(r: NatRule): string {
 }
 
 function byPort(a: { hostPort: number | null; protocol: string | null; hostIp: string | null }, b: typeof a): number {
-  const rank = (ip: string | null) => (ip === null ? 9 : ip === '0.0.0.0' ? 0 : ip === '::' ? 2 : isV6(ip) ? 3 : 1);
+  const rank = (ip: string | null) => (ip === null ? 9 : ip === '0.0.0.0' ? 0 : ip === '::' ? 2 : familyOf(ip) === 'ipv6' ? 3 : 1);
   return (
     (a.hostPort ?? 0) - (b.hostPort ?? 0) ||
     (a.protocol ?? '').localeCompare(b.protocol ?? '') ||
     rank(a.hostIp) - rank(b.hostIp) ||
     naturalCompare(a.hostIp ?? '', b.hostIp ?? '')
   );
+}
+
+/**
+ * A mapping read from a Docker DNAT rule alone, when the publications are not in the data: to the
+ * container that holds its target address when another file names it, else to an unknown container.
+ */
+function ruleMapping(
+  ctx: Ctx,
+  rc: RuleCtx,
+  c: ContainerInfo | null,
+  hostIp: string,
+  hostPort: number | null,
+  ref: RuleRef,
+  ruleOf: Map<PortMapping, RuleCtx | null>,
+): PortMapping {
+  const r = rc.rule;
+  const to = r.dnatTo?.ip ?? null;
+  const port = r.dnatTo?.port?.from ?? null;
+  const protocol = r.protocol ?? 'tcp';
+  const leg = legOf(ctx, c, to);
+  const row = c ? (ctx.rowsOf.get(containerKey(c)) ?? []).find((x) => bare(x.ipv4) === to || bare(x.ipv6) === to) : undefined;
+  const why = c
+    ? `${c.name}'s publications are not in the data: this mapping is read from the DNAT rule and ${c.name}'s own address`
+    : `publications are not in the data (${ctx.model.containers.complete.known ? 'no container names' : 'no container list'}): this mapping is read from the DNAT rule; which container holds ${to ?? 'its target'} is unknown`;
+  const m: PortMapping = {
+    hostIp,
+    hostPort: hostPort ?? 0,
+    protocol,
+    containerIp: to,
+    containerPort: port ?? hostPort ?? 0,
+    container: c?.name ?? null,
+    containerId: c?.id || null,
+    network: leg.network,
+    bridge: leg.bridge,
+    hostVeth: leg.hostVeth,
+    probableHostVeth: leg.probableHostVeth,
+    interface: leg.interface,
+    rule: ref,
+    hairpin: to && port ? hairpinFor(ctx, to, port, protocol) : null,
+    proxy: null,
+    via: 'unknown',
+    publishedBy: null,
+    containerIpFrom: c ? (row?.network ? 'endpoint' : row ? 'interface' : 'endpoint') : 'rule',
+    followers: c ? followersOf(ctx, c) : [],
+    paths: [],
+    notes: [why, ...(leg.note ? [leg.note] : [])],
+  };
+  const proxy = hostPort !== null ? proxyFor(ctx, hostIp, hostPort, protocol) : null;
+  if (proxy) {
+    m.proxy = proxyRef(proxy);
+    ctx.usedProxies.add(proxy);
+  }
+  rc.used = true;
+  ruleOf.set(m, rc);
+  return m;
 }
 
 const KIND_ORDER = ['stale-rule', 'missing-rule', 'foreign-rule', 'ingress'];
@@ -666,8 +685,8 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
   const ctx: Ctx = {
     model,
     vethMap,
-    containers: model.containers ?? [],
-    networks: model.networks ?? [],
+    containers: model.containers.all,
+    networks: lookupIn(model.networks),
     holders: new Map(),
     rowsOf: new Map(),
     rules: [],
@@ -679,7 +698,8 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
   indexHolders(ctx);
   for (const st of nat.tables as SourcedTable[]) {
     for (const rule of st.table.rules) {
-      const iptablesDocker = st.table.origin.tool !== 'nft' && (rule.chain === 'DOCKER' || rule.chain === 'DOCKER-INGRESS');
+      // iptables' nat table (also as nft lists iptables-nft's `table ip nat`) holds Docker's rules in chain DOCKER.
+      const iptablesDocker = st.table.name === 'nat' && (rule.chain === 'DOCKER' || rule.chain === 'DOCKER-INGRESS');
       ctx.rules.push({
         rule,
         table: st.table,
@@ -695,7 +715,7 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
   ctx.ipv6Expected = (m) => {
     if (!nat.ipv6Known || !ip6DockerRules || !m.container) return false;
     const c = (ctx.byName ??= new Map(ctx.containers.map((x) => [x.name, x]))).get(m.container);
-    return Boolean(c && knownIps(ctx, c).some(isV6));
+    return Boolean(c && knownIps(ctx, c).some((ip) => familyOf(ip) === 'ipv6'));
   };
 
   const mappings: PortMapping[] = [];
@@ -720,6 +740,9 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
       }
       if (match) break;
     }
+    // iptables-nft's rules listed by `nft -j` show no DNAT target: such a Docker rule on this host port is the publication's.
+    const blind = match ? null : blindDnatFor(ctx, dnatRules, p);
+    if (blind) blind.used = true;
     if (match) match.rc.used = true;
     const proxy = proxyFor(ctx, p.hostIp, p.hostPort, p.protocol);
     if (proxy) ctx.usedProxies.add(proxy);
@@ -756,7 +779,7 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
       hostVeth: leg.hostVeth,
       probableHostVeth: leg.probableHostVeth,
       interface: leg.interface,
-      rule: match ? ruleRef(match.rc) : null,
+      rule: match ? ruleRef(match.rc) : blind ? ruleRef(blind) : null,
       hairpin: containerIp ? hairpinFor(ctx, containerIp, p.containerPort, p.protocol) : null,
       proxy: proxy ? proxyRef(proxy) : null,
       via: 'unknown',
@@ -768,7 +791,11 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
     };
     if (containerIpFrom === 'rule')
       m.notes.push(`${p.container.name}'s addresses are not in the data: ${containerIp} is the DNAT rule's target`);
-    ruleOf.set(m, match?.rc ?? null);
+    if (blind)
+      m.notes.push(
+        `${blind.rule.chain} rule ${blind.rule.number}'s DNAT target is not shown by this listing (iptables-nft rules read from nft -j): matched by its host port alone`,
+      );
+    ruleOf.set(m, match?.rc ?? blind);
     mappings.push(m);
   }
 
@@ -819,50 +846,12 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
       );
       continue;
     }
-    if (holder?.container && !publicationsKnown(holder.container)) {
-      // The container is known only from its own files: its publications are not in the data, the rule is.
-      const c = holder.container;
-      const leg = legOf(ctx, c, to);
-      const m: PortMapping = {
-        hostIp,
-        hostPort: hostPort ?? 0,
-        protocol: r.protocol ?? 'tcp',
-        containerIp: to,
-        containerPort: port ?? hostPort ?? 0,
-        container: c.name,
-        containerId: c.id || null,
-        network: leg.network,
-        bridge: leg.bridge,
-        hostVeth: leg.hostVeth,
-        probableHostVeth: leg.probableHostVeth,
-        interface: leg.interface,
-        rule: ref,
-        hairpin: to && port ? hairpinFor(ctx, to, port, r.protocol ?? 'tcp') : null,
-        proxy: null,
-        via: 'unknown',
-        publishedBy: null,
-        containerIpFrom: holder.row?.network ? 'endpoint' : 'interface',
-        followers: followersOf(ctx, c),
-        paths: [],
-        notes: [
-          `${c.name}'s publications are not in the data: this mapping is read from the DNAT rule and ${c.name}'s own address`,
-          ...(leg.note ? [leg.note] : []),
-        ],
-      };
-      const proxy = hostPort !== null ? proxyFor(ctx, hostIp, hostPort, m.protocol) : null;
-      if (proxy) {
-        m.proxy = proxyRef(proxy);
-        ctx.usedProxies.add(proxy);
-      }
-      rc.used = true;
-      ruleOf.set(m, rc);
-      mappings.push(m);
-      continue;
-    }
-    if (ctx.model.containers === null) {
-      anomalies.push(
-        anomaly('stale-rule', `cannot tell: ${where}, and the snapshot holds no container list`, { ...common, confirmed: false }),
-      );
+    if (!ctx.model.containers.complete.known || (holder?.container && !publicationsKnown(ctx, holder.container))) {
+      // Publications are not in the data (no container list, or a container known only from other
+      // files), the rule is: the mapping is read from the rule, to whoever holds its target address.
+      // Several containers holding the address (a namespace they share, or a snapshot of two moments): whose is unknown.
+      const holding = new Set(holders.map((h) => h.container).filter((x) => x !== null));
+      mappings.push(ruleMapping(ctx, rc, holding.size === 1 ? (holder?.container ?? null) : null, hostIp, hostPort, ref, ruleOf));
       continue;
     }
     const twin = dnatRules.find(
@@ -887,7 +876,8 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
         ...common,
         container: holder?.container?.name ?? null,
         network: holder?.network ?? null,
-        confirmed: twin !== undefined || Boolean(holder?.container) || missingIps.length === 0,
+        // A rule whose target the listing does not show cannot be proven to point at no one.
+        confirmed: to !== null && (twin !== undefined || Boolean(holder?.container) || missingIps.length === 0),
       }),
     );
   }
@@ -913,7 +903,7 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
   // Paths and missing rules, now that every rule has found its place.
   for (const m of mappings) {
     const rc = ruleOf.get(m) ?? null;
-    const natKnown = isV6(m.hostIp) ? nat.ipv6Known || nat.ipv4Known : nat.ipv4Known;
+    const natKnown = familyOf(m.hostIp) === 'ipv6' ? nat.ipv6Known || nat.ipv4Known : nat.ipv4Known;
     m.paths = buildPaths(ctx, m, rc, natKnown);
     m.via = m.paths[0]?.via ?? 'unknown';
     if (rc && m.via !== 'dnat' && isLoopback(m.hostIp)) {
@@ -922,7 +912,7 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
       );
     }
     if (!natKnown || rc) continue;
-    const expected = isV6(m.hostIp) ? ctx.ipv6Expected(m) : true;
+    const expected = familyOf(m.hostIp) === 'ipv6' ? ctx.ipv6Expected(m) : true;
     if (!expected) {
       m.notes.push(
         nat.ipv6Known
@@ -963,10 +953,11 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
     );
   }
 
+  const list = model.containers.complete;
   for (const p of ctx.proxies) {
     if (!ctx.usedProxies.has(p))
       ctx.notes.push(
-        `docker-proxy pid ${p.pid} serves ${hostAddress(p.hostIp, p.hostPort, p.proto)} -> ${p.containerIp}:${p.containerPort}, which no running container publishes`,
+        `docker-proxy pid ${p.pid} serves ${hostAddress(p.hostIp, p.hostPort, p.proto)} -> ${p.containerIp}:${p.containerPort}, ${list.known ? 'which no running container publishes' : 'which no known container publishes (the container list is not in the data)'}`,
       );
   }
 
@@ -976,6 +967,8 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
     available: nat.ipv4Known,
     reason: nat.ipv4Known ? null : nat.unavailable,
     backend: dockerBackend(ctx),
+    publicationsKnown: list.known,
+    publicationsReason: list.known ? null : list.reason,
     mappings,
     anomalies,
     notes: [...sourceNotes(ctx, dockerBackend(ctx)), ...ctx.notes],
@@ -988,7 +981,8 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
 const INTERNAL_WORDS = 'Docker publishes no port of a container on an --internal network (unreachable from outside, by design)';
 
 function onInternalNetwork(ctx: Ctx, m: PortMapping): boolean {
-  return m.network !== null && (ctx.model.networks ?? []).some((n) => n.name === m.network && n.internal);
+  const nets = ctx.model.networks;
+  return m.network !== null && nets.known && nets.value.some((n) => n.name === m.network && n.internal);
 }
 
 function sameMatch(a: NatRule, b: NatRule): boolean {
@@ -1003,11 +997,18 @@ function sameMatch(a: NatRule, b: NatRule): boolean {
   );
 }
 
+/** nftables for Docker's own nftables tables; iptables' tables keep their backend, also when nft listed them (iptables-nft). */
+function backendOf(t: NatTable): string | null {
+  if (isDockerNftTable(t)) return 'nftables';
+  if (t.origin.tool === 'nft') return 'nf_tables';
+  return t.origin.backend;
+}
+
 function dockerBackend(ctx: Ctx): string | null {
   const kinds = new Set<string>();
   for (const rc of ctx.rules) {
     if (!rc.docker || rc.rule.target !== 'DNAT') continue;
-    kinds.add(rc.table.origin.tool === 'nft' ? 'nftables' : (rc.table.origin.backend ?? 'iptables'));
+    kinds.add(backendOf(rc.table) ?? 'iptables');
   }
   if (kinds.size === 0) return null;
   return [...kinds].sort().join(' and ');
@@ -1025,7 +1026,7 @@ function sourceNotes(ctx: Ctx, backend: string | null): string[] {
     out.push('iptables-nft says legacy-backend tables exist too, and they were not read');
   if (facts.dockerProxies === null) out.push('docker-proxy processes not read');
   else {
-    const unknown = facts.dockerProxies.filter((p) => p.thisHost === null).length;
+    const unknown = facts.dockerProxies.filter((p) => !p.netns || !m.hostNetns.known).length;
     out.push(
       `${facts.dockerProxies.length} docker-proxy process(es) from host/docker-proxy.json` +
         (unknown ? ` (${unknown} whose network namespace is unknown: they may not be this host's)` : ''),

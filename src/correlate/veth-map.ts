@@ -3,10 +3,13 @@
 // link (ifindex H, peer C, link-netnsid N) point at each other, so neither 7 vs 27 nor index 7 of
 // two namespaces can be confused.
 import type { ContainerIface, ContainerNetFacts } from '../model/container-net.js';
-import { shortId, type ContainerInfo, type Endpoint, type NetworkInfo } from '../model/engine.js';
+import { containerKey, shortId, type ContainerInfo, type Endpoint, type NetworkInfo } from '../model/engine.js';
 import type { Link } from '../model/link.js';
-import type { HostModel } from '../parse/host-model.js';
+import { lookupIn } from '../model/fact.js';
+import type { HostModel } from '../model/host.js';
+import { bridgeIdentities, type BridgeIdentityOf } from './docker-bridges.js';
 import { naturalCompare } from '../util/natural-compare.js';
+import { netnsOwnerRef, netnsSharing } from './find-container.js';
 import { hostInterfaces, type HostInterfaceRow } from './host-interfaces.js';
 
 export type PairedBy = 'both-sides' | 'host-side-only';
@@ -44,9 +47,13 @@ export interface InterfaceRow {
 
 export type VethOwnerKind = 'container' | 'ingress-sbox' | null;
 
+/** owned: a container's or sandbox's; none: proven to belong to no container (every fact it needs was read); unknown: cannot be told. */
+export type OwnerStatus = 'owned' | 'none' | 'unknown';
+
 export interface HostVethRow {
   name: string;
-  ifindex: number;
+  /** null when only `brctl show` names the port (no `ip` listing). */
+  ifindex: number | null;
   peerIfindex: number | null;
   linkNetnsId: number | null;
   bridge: string | null;
@@ -56,6 +63,11 @@ export interface HostVethRow {
   ownerInterface: string | null;
   /** True when some containers' interfaces could not be read, so a null owner means "unknown", not "none". */
   ownerUnknown: boolean;
+  ownerStatus: OwnerStatus;
+  /** Whether its bridge is Docker's: true, false, or null when the data cannot tell (correlate/docker-bridges.ts). */
+  bridgeDocker: boolean | null;
+  /** True when bridgeDocker rests on the bridge's name alone. */
+  bridgeInferred: boolean;
   note: string | null;
 }
 
@@ -77,12 +89,22 @@ interface Context {
   bridgeOf: Map<string, string>;
   networksById: Map<string, NetworkInfo>;
   networksByName: Map<string, NetworkInfo>;
+  bridgeIdentity: BridgeIdentityOf;
+  /** Namespaces several containers were read in, with no `container:` mode to say whose: netns -> names. */
+  sharedNamespaces: Map<string, string[]>;
   /** link-netnsid (as the host numbers namespaces) -> namespace identity, learnt from two-sided pairs. */
   nsidToNetns: Map<number, string>;
   notes: Set<string>;
 }
 
-const MODES_BY_DRIVER: Record<string, string> = { bridge: 'bridge', macvlan: 'macvlan', ipvlan: 'ipvlan', overlay: 'overlay' };
+const MODES_BY_DRIVER: Record<string, string> = {
+  bridge: 'bridge',
+  macvlan: 'macvlan',
+  ipvlan: 'ipvlan',
+  overlay: 'overlay',
+  host: 'host',
+  null: 'none',
+};
 
 /**
  * Plain `ip addr` text names no kind: a link whose peer is in another namespace is a veth end.
@@ -189,7 +211,7 @@ function resolvePeer(ctx: Context, row: InterfaceRow, iface: ContainerIface, net
       row.note = `veth pair inside the container: its peer is ${twin.name} in the same namespace`;
       return;
     }
-    if (ctx.model.hostLinks === null && row.driver !== 'overlay') {
+    if (!ctx.model.hostLinks.known && row.driver !== 'overlay') {
       row.note = `host side unknown: peer ifindex ${iflink}, but the data holds no listing of the host's links`;
       return;
     }
@@ -227,7 +249,7 @@ function resolvePeer(ctx: Context, row: InterfaceRow, iface: ContainerIface, net
     row.note = 'interface index unknown: cannot pair';
     return;
   }
-  if (ctx.model.hostLinks === null) {
+  if (!ctx.model.hostLinks.known) {
     row.note = "host side unknown: the data holds no listing of the host's links";
     return;
   }
@@ -255,8 +277,10 @@ function resolvePeer(ctx: Context, row: InterfaceRow, iface: ContainerIface, net
 function ownNamespaceRows(ctx: Context, c: ContainerInfo, facts: ContainerNetFacts | undefined): InterfaceRow[] {
   const firstDriver = c.endpoints[0] ? networkOf(ctx, c.endpoints[0])?.driver : undefined;
   // `docker ps` and pasted outputs do not say the mode; Docker's own default is bridge.
+  // Docker's default network mode is bridge; a named network's mode is its driver's, unknown without the network list.
   const defaultMode =
-    (firstDriver && (MODES_BY_DRIVER[firstDriver] ?? firstDriver)) || (c.networkMode === 'unknown' ? 'unknown' : 'bridge');
+    (firstDriver && (MODES_BY_DRIVER[firstDriver] ?? firstDriver)) ||
+    (c.networkMode === 'default' || c.networkMode === 'bridge' ? 'bridge' : 'unknown');
   if (!c.running) {
     const rows = c.endpoints.map((ep) => withEndpoint(ctx, baseRow(c, defaultMode), ep));
     if (rows.length === 0) rows.push(baseRow(c, defaultMode));
@@ -267,7 +291,7 @@ function ownNamespaceRows(ctx: Context, c: ContainerInfo, facts: ContainerNetFac
     facts?.error ??
     (facts
       ? null
-      : ctx.model.containerNet.size > 0 || ctx.model.hostLinks === null
+      : ctx.model.containerNet.size > 0 || !ctx.model.hostLinks.known
         ? 'no container-side data for this container'
         : 'no container-side data in this snapshot');
   if (!facts || facts.error) {
@@ -335,8 +359,9 @@ function hostModeRow(ctx: Context, c: ContainerInfo): InterfaceRow {
     : 'not running (network mode host: no veth)';
   const facts = ctx.model.containerNet.get(c.name);
   row.netns = facts?.netns ?? null;
-  if (facts?.netns && ctx.model.hostNetns && facts.netns !== ctx.model.hostNetns) {
-    row.note = `network mode host, but its namespace ${facts.netns} differs from the host's ${ctx.model.hostNetns} (rootless Docker or Docker Desktop?)`;
+  const hostNetns = ctx.model.hostNetns.known ? ctx.model.hostNetns.value : null;
+  if (facts?.netns && hostNetns && facts.netns !== hostNetns) {
+    row.note = `network mode host, but its namespace ${facts.netns} differs from the host's ${hostNetns} (rootless Docker or Docker Desktop?)`;
   }
   return row;
 }
@@ -388,64 +413,116 @@ function followerRows(c: ContainerInfo, owner: ContainerInfo | undefined, ownerR
   }));
 }
 
-function findOwner(containers: ContainerInfo[], ref: string): ContainerInfo | undefined {
-  return (
-    containers.find((o) => o.id === ref) ??
-    containers.find((o) => o.name === ref) ??
-    containers.find((o) => ref.length >= 4 && o.id.startsWith(ref))
-  );
-}
-
 function hostVethRows(ctx: Context, rows: InterfaceRow[]): HostVethRow[] {
   const owned = new Map<number, InterfaceRow>();
   for (const r of rows) if (r.hostIfindex !== null && r.mode !== 'container') owned.set(r.hostIfindex, r);
-  const dockerBridges = new Set([...ctx.networksById.values()].map((n) => n.bridgeName).filter(Boolean));
-  const unread = (ctx.model.containers ?? []).filter((c) => {
-    if (!c.running || c.networkMode === 'host' || c.networkMode.startsWith('container:')) return false;
+  const unread = ctx.model.containers.all.filter((c) => {
+    if (!c.running || c.networkMode === 'host' || netnsOwnerRef(c) !== null) return false;
     const facts = ctx.model.containerNet.get(c.name);
     return !facts || facts.error !== null;
   });
   const out: HostVethRow[] = [];
   for (const link of ctx.hostByIndex.values()) {
     if (!ctx.isVeth(link)) continue;
-    const bridge = link.master ?? ctx.bridgeOf.get(link.name) ?? null;
-    const row: HostVethRow = {
-      name: link.name,
-      ifindex: link.ifindex,
-      peerIfindex: link.peerIfindex,
-      linkNetnsId: link.linkNetnsId,
-      bridge,
-      owner: null,
-      ownerKind: null,
-      ownerInterface: null,
-      ownerUnknown: false,
-      note: null,
-    };
+    const row = blankVethRow(ctx, link.name, link.master ?? ctx.bridgeOf.get(link.name) ?? null);
+    row.ifindex = link.ifindex;
+    row.peerIfindex = link.peerIfindex;
+    row.linkNetnsId = link.linkNetnsId;
     const owner = owned.get(link.ifindex);
-    if (owner) {
+    const sharers = owner?.netns ? ctx.sharedNamespaces.get(owner.netns) : undefined;
+    if (owner && sharers) {
+      row.ownerStatus = 'owned';
+      row.note = `in use by the network namespace ${sharers.join(', ')} share; which of them owns it is not in the data`;
+    } else if (owner) {
       row.owner = owner.container;
       row.ownerKind = 'container';
       row.ownerInterface = owner.interface;
-    } else if (unread.length > 0) {
-      row.ownerUnknown = true;
-      row.note = `owner not in the data: the interfaces of ${unread
-        .map((c) => c.name)
-        .sort(naturalCompare)
-        .join(', ')} are unknown`;
-      if (unread.length === 1)
-        row.note += ` (inference, not confirmed: probably ${unread[0]?.name}'s, the one container whose interfaces are unknown)`;
-    } else if (bridge && dockerBridges.has(bridge)) {
-      row.note = `on Docker bridge ${bridge}, but no container's interface points back at it (leftover from a removed container, or a special Docker namespace)`;
-    } else if (bridge) {
-      row.note = `not Docker's: enslaved to ${bridge}, which no Docker network uses (another tool, e.g. libvirt or a CNI plugin)`;
-    } else {
-      row.note = 'belongs to no container and is on no bridge';
-    }
+      row.ownerStatus = 'owned';
+    } else explainUnowned(ctx, row, unread);
     out.push(row);
   }
+  out.push(...bridgePortRows(ctx));
   // Elimination is sound only when every container's side was read.
-  if (unread.length === 0) attributeSandboxVeths(ctx, out);
+  if (unread.length === 0 && ctx.model.containers.complete.known) attributeSandboxVeths(ctx, out);
   return out.sort((a, b) => naturalCompare(a.name, b.name));
+}
+
+function blankVethRow(ctx: Context, name: string, bridge: string | null): HostVethRow {
+  const id = bridge ? ctx.bridgeIdentity(bridge) : null;
+  return {
+    name,
+    ifindex: null,
+    peerIfindex: null,
+    linkNetnsId: null,
+    bridge,
+    owner: null,
+    ownerKind: null,
+    ownerInterface: null,
+    ownerUnknown: false,
+    ownerStatus: 'unknown',
+    bridgeDocker: id ? id.docker : null,
+    bridgeInferred: id?.inferred ?? false,
+    note: null,
+  };
+}
+
+/** Why a host veth has no owner: proven (every fact read), or unknown with what is missing. */
+function explainUnowned(ctx: Context, row: HostVethRow, unread: ContainerInfo[]): void {
+  const list = ctx.model.containers.complete;
+  const bridge = row.bridge;
+  if (!list.known || unread.length > 0) {
+    row.ownerUnknown = true;
+    const names = unread.map((c) => c.name).sort(naturalCompare);
+    const why = [
+      names.length ? `the interfaces of ${names.join(', ')} are unknown` : null,
+      list.known ? null : `the container list is unknown: ${list.reason}`,
+    ];
+    row.note = `owner not in the data: ${why.filter(Boolean).join('; ')}`;
+    if (names.length === 1)
+      row.note += ` (inference, not confirmed: probably ${names[0]}'s, the one container whose interfaces are unknown)`;
+    return;
+  }
+  row.ownerStatus = 'none';
+  if (!bridge) row.note = 'belongs to no container and is on no bridge';
+  else if (row.bridgeDocker === true)
+    row.note = `${bridgeWords(ctx, bridge)}, but no container's interface points back at it (leftover from a removed container, or a special Docker namespace)`;
+  else if (row.bridgeDocker === false)
+    row.note = `${row.bridgeInferred ? "probably not Docker's" : "not Docker's"}: enslaved to ${bridge}, ${bridgeWords(ctx, bridge)} (another tool's, e.g. libvirt or a CNI plugin)`;
+  else row.note = `${bridgeWords(ctx, bridge)}; no container's interface points back at it`;
+}
+
+/** The bridge in words: Docker's or not, and whether that is known or read from its name. */
+function bridgeWords(ctx: Context, bridge: string): string {
+  const id = ctx.bridgeIdentity(bridge);
+  if (id.docker === true)
+    return `on Docker bridge ${bridge}${id.inferred ? " (Docker's by its name: the data holds no network list)" : ''}`;
+  if (id.docker === false)
+    return id.inferred
+      ? `which is ${id.foreign}'s by its name (inference: the data holds no Docker network list)`
+      : 'which no Docker network uses';
+  return `on bridge ${bridge}, which cannot be told as Docker's or not (the data holds no Docker network list)`;
+}
+
+/**
+ * Veth ports `brctl show` names that no `ip` listing holds (there is none, or it was taken at another
+ * moment): owners unknown, no ifindex to pair them by.
+ */
+function bridgePortRows(ctx: Context): HostVethRow[] {
+  const out: HostVethRow[] = [];
+  const listed = new Set([...ctx.hostByIndex.values()].map((l) => l.name));
+  const why = ctx.model.hostLinks.known
+    ? `the \`ip\` listing (${ctx.model.hostLinks.from}) does not hold it`
+    : "no `ip` listing of the host's links";
+  for (const b of lookupIn(ctx.model.bridges)) {
+    for (const port of b.interfaces) {
+      if (!/^veth/.test(port) || listed.has(port)) continue;
+      const row = blankVethRow(ctx, port, b.name);
+      row.ownerUnknown = true;
+      row.note = `a port of ${b.name} (from brctl show); owner unknown: ${why}, so no ifindex to pair it by`;
+      out.push(row);
+    }
+  }
+  return out;
 }
 
 /**
@@ -454,7 +531,7 @@ function hostVethRows(ctx: Context, rows: InterfaceRow[]): HostVethRow[] {
  * no owner and exactly one endpoint on it belongs to no container.
  */
 function attributeSandboxVeths(ctx: Context, rows: HostVethRow[]): void {
-  const containerIds = new Set((ctx.model.containers ?? []).map((c) => c.id));
+  const containerIds = new Set(ctx.model.containers.all.map((c) => c.id));
   for (const net of ctx.networksById.values()) {
     if (!net.bridgeName) continue;
     const sandboxes = net.members.filter((m) => !containerIds.has(m.key));
@@ -465,26 +542,68 @@ function attributeSandboxVeths(ctx: Context, rows: HostVethRow[]): void {
       const row = unowned[0] as HostVethRow;
       row.owner = sbox.key;
       row.ownerKind = sbox.key === 'ingress-sbox' ? 'ingress-sbox' : null;
+      row.ownerStatus = 'owned';
       row.note = `attributed by elimination: the one veth on ${net.bridgeName} with no container, and ${sbox.key} (${sbox.name}, ${sbox.ipv4 ?? 'no IPv4'}, MAC ${sbox.mac ?? '?'}) the one endpoint of '${net.name}' that is no container`;
     } else {
       for (const row of unowned) {
+        row.ownerStatus = 'unknown';
         row.note = `on ${net.bridgeName}: one of ${sandboxes.map((m) => m.key).join(', ')} (Docker sandboxes with no container), not told apart without entering their namespaces`;
       }
     }
   }
 }
 
+/**
+ * Containers whose interfaces were read in one namespace but whose configuration does not say which
+ * shares whose (no `container:` mode in the data): one of them owns it, which one is unknown, so
+ * neither is given the mode or the veth as its own.
+ */
+function markUndeclaredSharing(ctx: Context, containers: ContainerInfo[], rowsOf: Map<string, InterfaceRow[]>): void {
+  const byNetns = new Map<string, ContainerInfo[]>();
+  for (const c of containers) {
+    const ns = ctx.model.containerNet.get(c.name)?.netns;
+    if (!ns || !c.running || netnsOwnerRef(c) !== null || c.networkMode === 'host') continue;
+    byNetns.set(ns, [...(byNetns.get(ns) ?? []), c]);
+  }
+  for (const [ns, group] of byNetns) {
+    if (group.length < 2) continue;
+    for (const c of group) {
+      const others = group
+        .filter((o) => o !== c)
+        .map((o) => o.name)
+        .sort(naturalCompare);
+      for (const r of rowsOf.get(containerKey(c)) ?? []) {
+        r.mode = 'unknown';
+        r.sharesNetnsWith = null;
+        r.note = `shares its network namespace ${ns} with ${others.join(', ')}: which of them owns it (and which runs with --network container:) is not in the data${r.note ? `; ${r.note}` : ''}`;
+      }
+    }
+    ctx.sharedNamespaces.set(ns, group.map((c) => c.name).sort(naturalCompare));
+  }
+}
+
 function sourceNotes(ctx: Context): void {
   const m = ctx.model;
-  if (m.hostLinks === null) ctx.notes.add('host links unavailable: no `ip` output, so no host-side veth can be named');
-  else ctx.notes.add(`host links from ${m.hostLinksFrom}`);
-  if (m.hostLinks !== null) {
-    const anyMaster = m.hostLinks.some((l) => l.master !== null);
+  if (!m.hostLinks.known) {
+    ctx.notes.add(`host links unknown: ${m.hostLinks.reason}, so no host-side veth can be paired`);
+    if (m.bridges.known) ctx.notes.add(`bridge ports from ${m.bridges.from} (names only)`);
+  } else {
+    ctx.notes.add(`host links from ${m.hostLinks.from}`);
+    const anyMaster = m.hostLinks.value.some((l) => l.master !== null);
     ctx.notes.add(
-      anyMaster || !m.bridges ? "bridge membership from the links' master attribute (ip)" : 'bridge membership from brctl show',
+      anyMaster || !m.bridges.known
+        ? "bridge membership from the links' master attribute (ip)"
+        : `bridge membership from ${m.bridges.from}`,
     );
   }
-  if (m.containers === null) ctx.notes.add('no container list in this snapshot: containers unknown');
+  const list = m.containers.complete;
+  if (!list.known) {
+    const named = m.containers.all.length;
+    ctx.notes.add(`container list unknown: ${list.reason}${named ? `; ${named} container(s) known from other files` : ''}`);
+  }
+  const fromMembers = [...m.containers.sourceOf.values()].filter((s) => s === 'network-members').length;
+  if (fromMembers)
+    ctx.notes.add(`${fromMembers} container(s) known only from the network list's members (addresses, MACs), not their own inspect`);
   const vias = new Set([...m.containerNet.values()].map((f) => f.via).filter(Boolean));
   if (vias.has('proc-net')) ctx.notes.add('some containers had no readable /sys: their peers were found from the host side only');
   if (vias.has('ip-addr-text')) ctx.notes.add('container-side interfaces from pasted `ip addr` outputs');
@@ -494,30 +613,35 @@ function sourceNotes(ctx: Context): void {
 }
 
 export function correlateVethMap(model: HostModel): VethMap {
-  const networks = model.networks ?? [];
+  const networks = lookupIn(model.networks);
+  const links = lookupIn(model.hostLinks);
   const ctx: Context = {
     model,
-    hostByIndex: new Map((model.hostLinks ?? []).map((l) => [l.ifindex, l])),
-    isVeth: vethTest(model.hostLinks ?? []),
-    bridgeOf: new Map((model.bridges ?? []).flatMap((b) => b.interfaces.map((i) => [i, b.name] as const))),
+    hostByIndex: new Map(links.map((l) => [l.ifindex, l])),
+    isVeth: vethTest(links),
+    bridgeOf: new Map(lookupIn(model.bridges).flatMap((b) => b.interfaces.map((i) => [i, b.name] as const))),
     networksById: new Map(networks.map((n) => [n.id, n])),
     networksByName: new Map(networks.map((n) => [n.name, n])),
+    bridgeIdentity: bridgeIdentities(model.networks),
+    sharedNamespaces: new Map(),
     nsidToNetns: new Map(),
     notes: new Set(),
   };
-  const containers = model.containers ?? [];
+  const containers = model.containers.all;
   const rowsOf = new Map<string, InterfaceRow[]>();
   for (const c of containers) {
-    if (c.networkMode === 'host') rowsOf.set(c.id, [hostModeRow(ctx, c)]);
-    else if (c.networkMode === 'none') rowsOf.set(c.id, noneModeRow(ctx, c));
-    else if (!c.networkMode.startsWith('container:')) rowsOf.set(c.id, ownNamespaceRows(ctx, c, model.containerNet.get(c.name)));
+    if (c.networkMode === 'host') rowsOf.set(containerKey(c), [hostModeRow(ctx, c)]);
+    else if (c.networkMode === 'none') rowsOf.set(containerKey(c), noneModeRow(ctx, c));
+    else if (netnsOwnerRef(c) === null) rowsOf.set(containerKey(c), ownNamespaceRows(ctx, c, model.containerNet.get(c.name)));
   }
+  const sharing = netnsSharing(containers);
   for (const c of containers) {
-    if (!c.networkMode.startsWith('container:')) continue;
-    const ref = c.networkMode.slice('container:'.length);
-    const owner = findOwner(containers, ref);
-    rowsOf.set(c.id, followerRows(c, owner, owner ? (rowsOf.get(owner.id) ?? []) : [], ref));
+    const ref = netnsOwnerRef(c);
+    if (ref === null) continue;
+    const owner = sharing.ownerOf(c);
+    rowsOf.set(containerKey(c), followerRows(c, owner, owner ? (rowsOf.get(containerKey(owner)) ?? []) : [], ref));
   }
+  markUndeclaredSharing(ctx, containers, rowsOf);
   const interfaces = [...rowsOf.values()]
     .flat()
     .sort((a, b) => naturalCompare(a.container, b.container) || naturalCompare(a.interface ?? '', b.interface ?? ''));
@@ -525,8 +649,8 @@ export function correlateVethMap(model: HostModel): VethMap {
   return {
     interfaces,
     hostVeths: hostVethRows(ctx, interfaces),
-    hostLinksKnown: model.hostLinks !== null,
-    hostInterfaces: hostInterfaces(model.hostLinks, model.networks, model.routes, ctx.isVeth),
+    hostLinksKnown: model.hostLinks.known,
+    hostInterfaces: hostInterfaces(model, ctx.isVeth, ctx.bridgeIdentity),
     notes: [...ctx.notes],
   };
 }

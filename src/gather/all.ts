@@ -1,8 +1,8 @@
 // Gathers everything docknet can read about a host, for `snapshot save`: every fact group with full
 // inspects and every container's files, plus the text forms people read (ip addr, ip -d link).
-// An unreachable engine does not lose the host facts: it is recorded as missing.
+// An engine that cannot be asked does not lose the host facts: it is recorded as missing, with why.
 import { FACT, emptySnapshot, type Snapshot } from '../snapshot/snapshot.js';
-import { EngineUnreachableError } from './engine-api.js';
+import { EngineError, engineCause } from './engine-api.js';
 import { HOST_COMMANDS, gatherHostCommand, gatherLive, type FactGroup, type HostCommandSpec } from './live.js';
 
 const ENGINE_GROUPS: FactGroup[] = ['engine', 'engine-info', 'container-net'];
@@ -18,8 +18,8 @@ export const SAVE_ONLY_COMMANDS: HostCommandSpec[] = [
 
 export interface GatherAllResult {
   snapshot: Snapshot;
-  /** Set when the engine could not be asked: the snapshot then holds host facts only. */
-  engineError: EngineUnreachableError | null;
+  /** Set when the engine could not be asked, or failed the container list: the snapshot then holds host facts only. */
+  engineError: EngineError | null;
 }
 
 function merge(into: Snapshot, from: Snapshot): void {
@@ -39,7 +39,7 @@ export async function gatherAll(): Promise<GatherAllResult> {
   const engineWork = gatherLive(ENGINE_GROUPS, { detail: 'inspect', filesOf: () => true }).then(
     (s) => ({ snapshot: s, error: null }),
     (err: unknown) => {
-      if (err instanceof EngineUnreachableError) return { snapshot: null, error: err };
+      if (err instanceof EngineError) return { snapshot: null, error: err };
       throw err;
     },
   );
@@ -49,7 +49,8 @@ export async function gatherAll(): Promise<GatherAllResult> {
   const engine = await engineWork;
   if (engine.snapshot) merge(host, engine.snapshot);
   else if (engine.error) {
-    for (const [path, what] of ENGINE_FACTS) host.missing.push({ path, what, reason: engine.error.message });
+    const cause = engineCause(engine.error);
+    for (const [path, what] of ENGINE_FACTS) host.missing.push({ path, what, reason: engine.error.message, cause });
   }
   return { snapshot: host, engineError: engine.error };
 }

@@ -1,50 +1,67 @@
 // Reads one container's DNS config and its main process's sockets through /proc/<pid>: file reads
 // only, no exec, so it works on images with no tools at all.
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { errorCode, isGone, readFailure } from './read-error.js';
 
 export interface ContainerFilesRaw {
   pid: number;
   /** /proc/<pid>/root/etc/resolv.conf as the container sees it; null when unreadable. */
   resolvConf: string | null;
-  /** Socket inodes held by the main process (from /proc/<pid>/fd links "socket:[N]"). */
-  socketInodes: number[];
+  /**
+   * Socket inodes held by the main process (from /proc/<pid>/fd links "socket:[N]"); null when
+   * the fds could not be read, which is not "holds no sockets".
+   */
+  socketInodes: number[] | null;
   /** /proc/<pid>/net/{tcp,tcp6,udp,udp6}: the socket tables of the container's namespace. */
   netTables: Record<string, string | null>;
   errors: string[];
+}
+
+function describe(err: unknown, path: string): string {
+  const f = readFailure(err, path);
+  return f.cause === 'needs-root' ? `reading ${path} needs root` : `${path}: ${errorCode(err) ?? (err as Error).message}`;
 }
 
 function read(path: string, errors: string[]): string | null {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    errors.push(code === 'EACCES' || code === 'EPERM' ? `reading ${path} needs root` : `${path}: ${code ?? (err as Error).message}`);
+    errors.push(describe(err, path));
     return null;
   }
 }
 
-export function readContainerFiles(pid: number): ContainerFilesRaw {
+/** The roots are parameters so that tests can point them at a tree of their own. */
+export function readContainerFiles(pid: number, procRoot = '/proc'): ContainerFilesRaw {
   const errors: string[] = [];
+  const base = `${procRoot}/${pid}`;
   const raw: ContainerFilesRaw = {
     pid,
-    resolvConf: read(`/proc/${pid}/root/etc/resolv.conf`, errors),
+    resolvConf: read(`${base}/root/etc/resolv.conf`, errors),
     socketInodes: [],
     netTables: {},
     errors,
   };
   try {
-    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    const inodes: number[] = [];
+    for (const fd of readdirSync(`${base}/fd`)) {
       let target: string;
       try {
-        target = readlinkSync(`/proc/${pid}/fd/${fd}`);
-      } catch {
-        continue;
+        target = readlinkSync(`${base}/fd/${fd}`);
+      } catch (err) {
+        // An fd closed between the listing and the readlink held nothing; anything else is unknown.
+        if (isGone(err)) continue;
+        throw err;
       }
-      if (target.startsWith('socket:[')) raw.socketInodes.push(Number(target.slice(8, -1)));
+      if (target.startsWith('socket:[')) inodes.push(Number(target.slice(8, -1)));
     }
+    raw.socketInodes = inodes;
   } catch (err) {
-    errors.push(`listing /proc/${pid}/fd: ${(err as { code?: string }).code ?? (err as Error).message}`);
+    raw.socketInodes = null;
+    errors.push(
+      `listing ${base}/fd: ${readFailure(err, `${base}/fd`).cause === 'needs-root' ? 'needs root (permission denied)' : (errorCode(err) ?? (err as Error).message)}`,
+    );
   }
-  for (const table of ['tcp', 'tcp6', 'udp', 'udp6']) raw.netTables[table] = read(`/proc/${pid}/net/${table}`, errors);
+  for (const table of ['tcp', 'tcp6', 'udp', 'udp6']) raw.netTables[table] = read(`${base}/net/${table}`, errors);
   return raw;
 }

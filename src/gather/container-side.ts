@@ -1,14 +1,17 @@
 // Reads a running container's interfaces through /proc/<pid>: file reads only, no process, no exec.
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import type { ContainerNetFacts, ContainerIface } from '../model/container-net.js';
+import { isGone, readFailure, type ReadFailure } from './read-error.js';
+
+type Read = { ok: true; text: string } | { ok: false; err: unknown };
 
 // Synchronous on purpose: sysfs and /proc files are tiny and answer at once, and thousands of
 // promise-based reads (open, fstat, read, close through the thread pool) cost ten times more.
-function readTrim(path: string): string | null {
+function readTrim(path: string): Read {
   try {
-    return readFileSync(path, 'utf8').trim();
-  } catch {
-    return null;
+    return { ok: true, text: readFileSync(path, 'utf8').trim() };
+  } catch (err) {
+    return { ok: false, err };
   }
 }
 
@@ -17,56 +20,80 @@ function int(text: string | null): number | null {
   return Number(text);
 }
 
-function reason(err: unknown, what: string): string {
-  const code = (err as { code?: string })?.code;
-  if (code === 'EACCES' || code === 'EPERM') return `reading ${what} needs root (permission denied)`;
-  if (code === 'ENOENT' || code === 'ESRCH') return `${what} is gone: the container stopped while docknet was reading it`;
-  return `could not read ${what}: ${(err as Error)?.message ?? String(err)}`;
+/** The words for a read that failed: a container that stopped is "gone", a permission error needs root. */
+function failure(err: unknown, what: string): ReadFailure {
+  if (isGone(err))
+    return {
+      code: (err as { code?: string }).code ?? null,
+      cause: 'failed',
+      reason: `${what} is gone: the container stopped while docknet was reading it`,
+    };
+  return readFailure(err, what);
+}
+
+function fail(facts: ContainerNetFacts, f: ReadFailure): ContainerNetFacts {
+  facts.error = f.reason;
+  facts.errorCause = f.cause;
+  return facts;
+}
+
+/** The namespace of the gathering process (the host's), or why it could not be read. */
+export function ownNetns(procRoot = '/proc'): { netns: string } | { netns: null; failure: ReadFailure } {
+  const path = `${procRoot}/self/ns/net`;
+  try {
+    return { netns: readlinkSync(path) };
+  } catch (err) {
+    return { netns: null, failure: readFailure(err, path) };
+  }
 }
 
 /** The host's own network namespace, for telling host-mode containers apart. */
-export function readOwnNetns(): string | null {
-  try {
-    return readlinkSync('/proc/self/ns/net');
-  } catch {
-    return null;
-  }
+export function readOwnNetns(procRoot = '/proc'): string | null {
+  return ownNetns(procRoot).netns;
 }
 
 /**
  * The container's sysfs (mounted by the runtime inside its namespace) lists that namespace's
  * interfaces with ifindex and iflink; /proc/<pid>/net/igmp is the fallback that still gives
- * names and ifindexes when /sys is not mounted.
+ * names and ifindexes when /sys is not mounted. A read refused for want of root is recorded as
+ * such, with its path: never as an absent interface or an empty listing.
  */
-export function readContainerNet(pid: number, hostNetns: string | null): ContainerNetFacts {
+export function readContainerNet(pid: number, hostNetns: string | null, procRoot = '/proc'): ContainerNetFacts {
   const facts: ContainerNetFacts = { pid, netns: null, via: null, interfaces: [], error: null };
+  const nsPath = `${procRoot}/${pid}/ns/net`;
   try {
-    facts.netns = readlinkSync(`/proc/${pid}/ns/net`);
+    facts.netns = readlinkSync(nsPath);
   } catch (err) {
-    facts.error = reason(err, `/proc/${pid}/ns/net`);
-    return facts;
+    return fail(facts, failure(err, nsPath));
   }
   // A host-mode container's interfaces are the host's own, already listed by `ip`.
   if (facts.netns === hostNetns) return facts;
-  const sysNet = `/proc/${pid}/root/sys/class/net`;
+  const sysNet = `${procRoot}/${pid}/root/sys/class/net`;
   let names: string[] | null = null;
+  let sysfsFailure: ReadFailure | null = null;
   try {
     names = readdirSync(sysNet).sort();
   } catch (err) {
-    const code = (err as { code?: string })?.code;
-    if (code === 'EACCES' || code === 'EPERM') {
-      facts.error = reason(err, sysNet);
-      return facts;
-    }
+    const f = failure(err, sysNet);
+    if (f.cause === 'needs-root') return fail(facts, f);
+    // No /sys in the container (ENOENT), or not a directory: /proc/<pid>/net/igmp may still say.
+    if (!isGone(err)) sysfsFailure = readFailure(err, sysNet);
   }
   if (names && names.length > 0) {
     facts.via = 'sysfs';
+    let refused: ReadFailure | null = null;
     // lo is in every namespace and links to nothing: not worth four reads per container.
     facts.interfaces = names
       .filter((n) => n !== 'lo')
       .map((name): ContainerIface => {
         const dir = `${sysNet}/${name}`;
-        const [ifindex, iflink, mac, mtu] = ['ifindex', 'iflink', 'address', 'mtu'].map((f) => readTrim(`${dir}/${f}`));
+        const [ifindex, iflink, mac, mtu] = ['ifindex', 'iflink', 'address', 'mtu'].map((f) => {
+          const r = readTrim(`${dir}/${f}`);
+          if (r.ok) return r.text;
+          // An interface removed mid-read has no value; any other failure is recorded.
+          if (!isGone(r.err)) refused ??= readFailure(r.err, `${dir}/${f}`);
+          return null;
+        });
         // operstate is not read: nothing uses it, and each file is a read per interface per container.
         return {
           name,
@@ -77,14 +104,16 @@ export function readContainerNet(pid: number, hostNetns: string | null): Contain
           operstate: null,
         };
       });
-    return facts;
+    // The names are known, but without every ifindex and iflink the pairing is not.
+    return refused ? fail(facts, refused) : facts;
   }
-  const igmp = readTrim(`/proc/${pid}/net/igmp`);
-  if (igmp === null) {
-    facts.error = `/proc/${pid} is gone: the container stopped while docknet was reading it`;
-    return facts;
+  const igmpPath = `${procRoot}/${pid}/net/igmp`;
+  const igmp = readTrim(igmpPath);
+  if (!igmp.ok) {
+    if (isGone(igmp.err) && sysfsFailure) return fail(facts, sysfsFailure);
+    return fail(facts, isGone(igmp.err) ? failure(igmp.err, `${procRoot}/${pid}`) : readFailure(igmp.err, igmpPath));
   }
   facts.via = 'proc-net';
-  facts.procNetIgmp = igmp;
+  facts.procNetIgmp = igmp.text;
   return facts;
 }

@@ -2,6 +2,8 @@
 // process's network namespace is recorded: another engine's proxies (rootless Docker, an engine in
 // another namespace) are in this /proc too, and are not this host's.
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import type { UnknownCause } from '../model/fact.js';
+import { isGone, readFailure } from './read-error.js';
 
 export interface DockerProxyProcess {
   pid: number;
@@ -12,7 +14,7 @@ export interface DockerProxyProcess {
   netnsError?: string;
 }
 
-export type DockerProxyRead = { ok: true; processes: DockerProxyProcess[] } | { ok: false; reason: string };
+export type DockerProxyRead = { ok: true; processes: DockerProxyProcess[] } | { ok: false; reason: string; cause: UnknownCause };
 
 const PROCESS_NAME = 'docker-proxy';
 
@@ -25,20 +27,31 @@ export function readDockerProxies(procRoot = '/proc'): DockerProxyRead {
       .map(Number)
       .sort((a, b) => a - b);
   } catch (err) {
-    return { ok: false, reason: `cannot list ${procRoot}: ${(err as Error).message}` };
+    const f = readFailure(err, procRoot);
+    return {
+      ok: false,
+      reason: f.cause === 'needs-root' ? f.reason : `cannot list ${procRoot}: ${(err as Error).message}`,
+      cause: f.cause,
+    };
   }
   const processes: DockerProxyProcess[] = [];
   for (const pid of pids) {
     // Synchronous: /proc files answer at once, and most processes are rejected after one tiny read.
     let comm: string;
     let cmdline: string;
+    let path = `${procRoot}/${pid}/comm`;
     try {
-      comm = readFileSync(`${procRoot}/${pid}/comm`, 'utf8').trim();
+      comm = readFileSync(path, 'utf8').trim();
       if (comm !== PROCESS_NAME) continue;
-      cmdline = readFileSync(`${procRoot}/${pid}/cmdline`, 'utf8');
-    } catch {
+      path = `${procRoot}/${pid}/cmdline`;
+      cmdline = readFileSync(path, 'utf8');
+    } catch (err) {
       // The process ended between listing /proc and reading it: it is no longer part of the host.
-      continue;
+      if (isGone(err)) continue;
+      // Anything else (hidepid=1 makes other users' files unreadable) leaves the list incomplete,
+      // and an incomplete list would read as "no proxy serves this port".
+      const f = readFailure(err, path);
+      return { ok: false, reason: f.reason, cause: f.cause };
     }
     const argv = cmdline.split('\0');
     if (argv.at(-1) === '') argv.pop();

@@ -1,15 +1,79 @@
 // Engine API access (dockerode): the raw JSON of containers, networks and the engine, fetched in parallel.
 import Docker from 'dockerode';
+import type { UnknownCause } from '../model/fact.js';
 import { readRuntimePids, type RuntimePid } from './runtime-pids.js';
 
-export class EngineUnreachableError extends Error {
+/**
+ * Why a call gave no usable answer. unreachable: nothing answered (no socket, refused, cut);
+ * permission: the socket would not let this user in; http: the engine answered with an error
+ * status; malformed: something answered, but not with the JSON the Engine API sends.
+ */
+export type EngineFailureKind = 'unreachable' | 'permission' | 'http' | 'malformed';
+
+/** A call to the engine that failed; the subclass, and `kind`, say how. */
+export class EngineError extends Error {
   constructor(
     readonly endpoint: string,
-    readonly reason: string,
-    readonly permissionDenied: boolean,
+    /** The call that failed, e.g. "GET /containers/json"; '' when not known. */
+    readonly call: string,
+    readonly kind: EngineFailureKind,
+    message: string,
   ) {
-    super(`cannot reach the Docker engine at ${endpoint}: ${reason}`);
+    super(message);
   }
+
+  get permissionDenied(): boolean {
+    return this.kind === 'permission';
+  }
+}
+
+/** Nothing answered, or the socket refused this user: no fact of the engine can be had. */
+export class EngineUnreachableError extends EngineError {
+  constructor(
+    endpoint: string,
+    readonly reason: string,
+    permissionDenied: boolean,
+    call = '',
+  ) {
+    super(endpoint, call, permissionDenied ? 'permission' : 'unreachable', `cannot reach the Docker engine at ${endpoint}: ${reason}`);
+  }
+}
+
+/** The engine is there and answered one call with an error status (its own message kept). */
+export class EngineHttpError extends EngineError {
+  constructor(
+    endpoint: string,
+    call: string,
+    readonly statusCode: number,
+    readonly engineMessage: string,
+  ) {
+    super(endpoint, call, 'http', `the Docker engine at ${endpoint} answered HTTP ${statusCode} to ${call}: ${engineMessage}`);
+  }
+}
+
+/** Something answered with status 200, but not with the JSON the call returns. */
+export class EngineAnswerError extends EngineError {
+  constructor(
+    endpoint: string,
+    call: string,
+    readonly detail: string,
+  ) {
+    super(endpoint, call, 'malformed', `the Docker engine at ${endpoint} answered ${call} with ${detail}`);
+  }
+}
+
+/** The cause a fact the engine did not give is unknown for. */
+export function engineCause(err: EngineError): UnknownCause {
+  return err.kind === 'permission' ? 'needs-root' : 'failed';
+}
+
+/** What to do next about an engine that answered badly (http, malformed); the CLI words the other kinds. */
+export function engineAnswerHint(err: EngineError): string {
+  if (err instanceof EngineHttpError && (err.statusCode === 401 || err.statusCode === 403))
+    return 'Next: the engine, or an authorization plugin in front of it, refused the request: its log (e.g. `journalctl -u docker`) says which.';
+  if (err instanceof EngineHttpError)
+    return 'Next: the engine is running but failing this call: its log (e.g. `journalctl -u docker`) says why; `docker info` shows whether it answers at all.';
+  return 'Next: check that DOCKER_HOST points at a Docker engine (`docker version` asks the same endpoint).';
 }
 
 /** Where dockerode will connect, in the words a user would use to point it elsewhere. */
@@ -17,14 +81,21 @@ export function engineEndpoint(env: NodeJS.ProcessEnv = process.env): string {
   return env.DOCKER_HOST ? `DOCKER_HOST=${env.DOCKER_HOST}` : 'unix:///var/run/docker.sock';
 }
 
+/** A fact of the engine that one call failed to give, while the others were had. */
+export type EngineFactGroup = 'networks' | 'info' | 'version';
+
 export interface EngineRaw {
   /** Same shape as `docker inspect <ids...>` prints: an array of container inspect objects. */
   containers: unknown[];
-  /** Same shape as `docker network inspect <ids...>` prints. */
-  networks: unknown[];
-  /** GET /info and /version: slow on busy engines, so only fetched when asked for. */
+  /** Same shape as `docker network inspect <ids...>` prints; null when the engine failed to list or inspect them. */
+  networks: unknown[] | null;
+  /** GET /info and /version: slow on busy engines, so only fetched when asked for; null when not asked or failed. */
   info: unknown | null;
   version: unknown | null;
+  /** Why a group is null although it was asked for: the engine answered that call with an error. */
+  failed: Partial<Record<EngineFactGroup, EngineError>>;
+  /** Containers whose inspect failed (not vanished): their list entry stands in, by id. */
+  inspectFailed: { id: string; error: EngineError }[];
   /** Pids found in the runtime's state files (list detail), by container id. */
   pids: Record<string, RuntimePid>;
   /** Containers that vanished between listing and inspecting, by id. */
@@ -47,18 +118,98 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return out;
 }
 
-function describe(err: unknown): { text: string; denied: boolean } {
-  const e = err as { code?: string; message?: string; statusCode?: number };
-  if (e?.code === 'EACCES') return { text: 'permission denied on the socket (is this user in the docker group? try sudo)', denied: true };
-  if (e?.code === 'ENOENT') return { text: 'no such socket (is dockerd running?)', denied: false };
-  if (e?.code === 'ECONNREFUSED') return { text: 'connection refused (is dockerd running?)', denied: false };
-  if (e?.code === 'ECONNRESET' || e?.code === 'EPIPE' || /socket hang up/i.test(e?.message ?? ''))
-    return { text: 'the connection was cut (did dockerd stop?)', denied: false };
-  return { text: e?.message ?? String(err), denied: false };
+const CUT = /socket hang up/i;
+
+/** The engine's own words for an error answer: the JSON "message", else the body's first line. */
+function engineMessage(e: { json?: unknown; reason?: unknown; message?: string }): string {
+  const j = e.json;
+  if (j && typeof j === 'object' && !Buffer.isBuffer(j) && typeof (j as { message?: unknown }).message === 'string')
+    return (j as { message: string }).message;
+  const body = Buffer.isBuffer(j) ? j.toString('utf8') : typeof j === 'string' ? j : '';
+  const line = body.trim().split('\n')[0]?.trim() ?? '';
+  if (line) return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+  return typeof e.reason === 'string' ? `${e.reason} (no message in the answer)` : 'no message in the answer';
 }
 
-function notFound(err: unknown): boolean {
-  return (err as { statusCode?: number })?.statusCode === 404;
+/**
+ * What a failed dockerode call means. An error with neither a status nor a system error code is
+ * not the engine's doing (a bug here or in dockerode): it is thrown on as it is, not dressed up.
+ */
+export function engineError(err: unknown, endpoint: string, call: string): EngineError {
+  if (err instanceof EngineError) return err;
+  const e = err as { code?: unknown; message?: string; statusCode?: unknown; json?: unknown; reason?: unknown };
+  if (typeof e?.statusCode === 'number') return new EngineHttpError(endpoint, call, e.statusCode, engineMessage(e));
+  const code = typeof e?.code === 'string' ? e.code : null;
+  if (code === 'EACCES' || code === 'EPERM')
+    return new EngineUnreachableError(endpoint, 'permission denied on the socket (is this user in the docker group? try sudo)', true, call);
+  if (code === 'ENOENT') return new EngineUnreachableError(endpoint, 'no such socket (is dockerd running?)', false, call);
+  if (code === 'ECONNREFUSED') return new EngineUnreachableError(endpoint, 'connection refused (is dockerd running?)', false, call);
+  if (code === 'ECONNRESET' || code === 'EPIPE' || CUT.test(e?.message ?? ''))
+    return new EngineUnreachableError(endpoint, 'the connection was cut (did dockerd stop?)', false, call);
+  // Node's HTTP parser: something answered, but not in HTTP (DOCKER_HOST at another service).
+  if (code?.startsWith('HPE_')) return new EngineAnswerError(endpoint, call, `an answer that is not HTTP (${e?.message ?? code})`);
+  // Any other system or TLS error (ETIMEDOUT, EHOSTUNREACH, a certificate refused): nothing usable answered.
+  if (code !== null) return new EngineUnreachableError(endpoint, e?.message ?? code, false, call);
+  throw err;
+}
+
+function kindOf(v: unknown): string {
+  if (Buffer.isBuffer(v)) return v.length === 0 ? 'an empty body' : 'a body that is not JSON';
+  if (v === null) return 'null';
+  return Array.isArray(v) ? 'a JSON array' : `a JSON ${typeof v}`;
+}
+
+function preview(v: unknown): string {
+  const text = Buffer.isBuffer(v) ? v.toString('utf8') : '';
+  const line = text.trim().split('\n')[0]?.trim() ?? '';
+  return line ? ` (${JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}…` : line)})` : '';
+}
+
+/** A list whose entries lack the string Id every list entry has is not the Engine API's answer. */
+function withIds<T extends { Id: string }>(endpoint: string, call: string, list: T[]): T[] {
+  const bad = list.find((e) => e === null || typeof e !== 'object' || typeof (e as { Id?: unknown }).Id !== 'string');
+  if (bad !== undefined) throw new EngineAnswerError(endpoint, call, `a list entry without an Id (${JSON.stringify(bad)?.slice(0, 80)})`);
+  return list;
+}
+
+/** One call, its failure classified and its answer checked for the shape the call returns. */
+async function ask<T>(endpoint: string, call: string, expect: 'list' | 'object', fn: () => Promise<unknown>): Promise<T> {
+  let v: unknown;
+  try {
+    v = await fn();
+  } catch (err) {
+    throw engineError(err, endpoint, call);
+  }
+  // dockerode hands back the raw bytes when the body does not parse as JSON.
+  const ok = expect === 'list' ? Array.isArray(v) : v !== null && typeof v === 'object' && !Array.isArray(v) && !Buffer.isBuffer(v);
+  if (!ok)
+    throw new EngineAnswerError(
+      endpoint,
+      call,
+      `${kindOf(v)}${preview(v)} where ${expect === 'list' ? 'a JSON array' : 'a JSON object'} was expected`,
+    );
+  return v as T;
+}
+
+/** Nothing of the engine can be had: the run stops there. */
+function isFatal(err: EngineError): boolean {
+  return err.kind === 'unreachable' || err.kind === 'permission';
+}
+
+function notFound(err: EngineError): boolean {
+  return err instanceof EngineHttpError && err.statusCode === 404;
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: EngineError };
+
+function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (err: unknown) => {
+      if (err instanceof EngineError) return { ok: false as const, error: err };
+      throw err;
+    },
+  );
 }
 
 export interface FetchOptions {
@@ -73,27 +224,36 @@ export interface FetchOptions {
   onContainer?: (raw: unknown, pid: number | null) => void;
 }
 
-/** dockerode reads DOCKER_HOST (and its TLS variables) itself. */
-export async function fetchEngineRaw(opts: FetchOptions, docker: Docker = new Docker()): Promise<EngineRaw> {
-  const endpoint = engineEndpoint();
+/**
+ * dockerode reads DOCKER_HOST (and its TLS variables) itself. Throws an EngineError when nothing
+ * useful remains: the engine cannot be reached, or it fails the container list. A failure of one
+ * of the other calls loses only that call's facts (see `failed`).
+ */
+export async function fetchEngineRaw(opts: FetchOptions, docker: Docker = new Docker(), endpoint = engineEndpoint()): Promise<EngineRaw> {
   const t0 = performance.now();
-  let summaries: Docker.ContainerInfo[];
-  let netSummaries: Docker.NetworkInspectInfo[];
-  let info: unknown;
-  let version: unknown;
-  try {
-    [summaries, netSummaries, info, version] = await Promise.all([
-      docker.listContainers({ all: true }),
-      docker.listNetworks(),
-      opts.withInfo ? docker.info() : null,
-      opts.withInfo ? docker.version() : null,
-    ]);
-  } catch (err) {
-    const d = describe(err);
-    throw new EngineUnreachableError(endpoint, d.text, d.denied);
-  }
+  const [listed, netListed, infoGot, versionGot] = await Promise.all([
+    settle(
+      ask<Docker.ContainerInfo[]>(endpoint, 'GET /containers/json', 'list', () => docker.listContainers({ all: true })).then((l) =>
+        withIds(endpoint, 'GET /containers/json', l),
+      ),
+    ),
+    settle(
+      ask<Docker.NetworkInspectInfo[]>(endpoint, 'GET /networks', 'list', () => docker.listNetworks()).then((l) =>
+        withIds(endpoint, 'GET /networks', l),
+      ),
+    ),
+    opts.withInfo ? settle(ask<unknown>(endpoint, 'GET /info', 'object', () => docker.info())) : null,
+    opts.withInfo ? settle(ask<unknown>(endpoint, 'GET /version', 'object', () => docker.version())) : null,
+  ]);
+  const all = [listed, netListed, infoGot, versionGot].filter((s): s is Settled<unknown> => s !== null);
+  const fatal = all.find((s) => !s.ok && isFatal(s.error));
+  if (fatal && !fatal.ok) throw fatal.error;
+  if (!listed.ok) throw listed.error;
+  const failed: EngineRaw['failed'] = {};
+  const summaries = listed.value;
   const tInfo = performance.now();
   const vanished: string[] = [];
+  const inspectFailed: EngineRaw['inspectFailed'] = [];
   const running = summaries.filter((s) => s.State === 'running').map((s) => s.Id);
   const pids = opts.detail === 'list' ? readRuntimePids(running) : {};
   const needInspect = opts.detail === 'list' ? new Set(running.filter((id) => !pids[id])) : null;
@@ -102,36 +262,55 @@ export async function fetchEngineRaw(opts: FetchOptions, docker: Docker = new Do
       opts.onContainer?.(s, pids[s.Id]?.pid ?? 0);
       return s as unknown;
     }
-    try {
-      const raw: unknown = await docker.getContainer(s.Id).inspect();
-      opts.onContainer?.(raw, null);
-      return raw;
-    } catch (err) {
-      if (notFound(err)) {
-        vanished.push(s.Id);
-        return null;
-      }
-      const d = describe(err);
-      throw new EngineUnreachableError(endpoint, d.text, d.denied);
+    const call = `GET /containers/${s.Id.slice(0, 12)}/json`;
+    const got = await settle(ask<unknown>(endpoint, call, 'object', () => docker.getContainer(s.Id).inspect()));
+    if (got.ok) {
+      opts.onContainer?.(got.value, null);
+      return got.value;
     }
+    if (isFatal(got.error)) throw got.error;
+    if (notFound(got.error)) {
+      vanished.push(s.Id);
+      return null;
+    }
+    // The list entry names the container, its state and its addresses: it still belongs in the list.
+    inspectFailed.push({ id: s.Id, error: got.error });
+    opts.onContainer?.(s, null);
+    return s as unknown;
   });
   const tContainers = performance.now();
-  const networks = await mapLimit(netSummaries, PARALLEL_CALLS, async (n) => {
-    try {
-      return await docker.getNetwork(n.Id).inspect();
-    } catch (err) {
-      if (notFound(err)) return null;
-      const d = describe(err);
-      throw new EngineUnreachableError(endpoint, d.text, d.denied);
-    }
-  });
+  let networks: unknown[] | null = null;
+  if (netListed.ok) {
+    const got = await mapLimit(netListed.value, PARALLEL_CALLS, (n) =>
+      settle(ask<unknown>(endpoint, `GET /networks/${n.Id.slice(0, 12)}`, 'object', () => docker.getNetwork(n.Id).inspect())),
+    );
+    const bad = got.find((g) => !g.ok && !notFound(g.error));
+    if (bad && !bad.ok) {
+      if (isFatal(bad.error)) throw bad.error;
+      // A list short of one network reads as a complete one: which bridges are Docker's, which
+      // containers each holds. Without every network, the group is unknown.
+      failed.networks = bad.error;
+    } else networks = got.flatMap((g) => (g.ok ? [g.value] : []));
+  } else failed.networks = netListed.error;
+  let info: unknown | null = null;
+  let version: unknown | null = null;
+  if (infoGot) {
+    if (infoGot.ok) info = infoGot.value;
+    else failed.info = infoGot.error;
+  }
+  if (versionGot) {
+    if (versionGot.ok) version = versionGot.value;
+    else failed.version = versionGot.error;
+  }
   const tNetworks = performance.now();
   return {
     containers: inspected.filter((c) => c !== null),
     pids,
-    networks: networks.filter((n) => n !== null),
+    networks,
     info,
     version,
+    failed,
+    inspectFailed,
     vanished,
     durations: {
       info: Math.round(tInfo - t0),

@@ -2,9 +2,9 @@
 // /proc reads. The only module that decides what to read from the system.
 import { hostname, release } from 'node:os';
 import { FACT, emptySnapshot, type Fact, type Snapshot } from '../snapshot/snapshot.js';
-import { fetchEngineRaw } from './engine-api.js';
-import { commandFailure, runCommand } from './run-command.js';
-import { readContainerNet, readOwnNetns } from './container-side.js';
+import { engineCause, fetchEngineRaw, type EngineFactGroup } from './engine-api.js';
+import { commandFailureOf, runCommand } from './run-command.js';
+import { ownNetns, readContainerNet } from './container-side.js';
 import { readContainerFiles } from './container-files.js';
 import { readHostSettings, SYSCTLS } from './host-files.js';
 import { gatherNatExtras } from './nat-extras.js';
@@ -40,6 +40,12 @@ export const HOST_COMMANDS: Record<Exclude<FactGroup, 'engine' | 'engine-info' |
   ],
 };
 
+const ENGINE_FACT_PATHS: Record<EngineFactGroup, string> = {
+  networks: FACT.networks,
+  info: FACT.engineInfo,
+  version: FACT.engineVersion,
+};
+
 function apiFact(path: string, what: string, value: unknown, durationMs: number): Fact {
   // Compact, as the engine sends it: pretty-printing 300 inspects costs more than reading them.
   return { path, text: JSON.stringify(value), origin: { kind: 'api', what, durationMs } };
@@ -59,9 +65,9 @@ function containerPid(raw: unknown): number {
 
 export async function gatherHostCommand(snapshot: Snapshot, spec: HostCommandSpec): Promise<void> {
   const r = await runCommand(spec.command);
-  const failure = commandFailure(r, spec.tool);
+  const failure = commandFailureOf(r, spec.tool);
   if (failure) {
-    snapshot.missing.push({ path: spec.path, what: spec.command.join(' '), reason: failure });
+    snapshot.missing.push({ path: spec.path, what: spec.command.join(' '), reason: failure.reason, cause: failure.cause });
     return;
   }
   snapshot.facts.set(spec.path, {
@@ -73,12 +79,20 @@ export async function gatherHostCommand(snapshot: Snapshot, spec: HostCommandSpe
 
 /** Returns the per-container reader, to be called as each container's inspect arrives. */
 function containerNetReader(snapshot: Snapshot, filesOf: GatherOptions['filesOf']): (raw: unknown, knownPid: number | null) => void {
-  const own = readOwnNetns();
-  if (own)
+  const ownRead = ownNetns();
+  const own = ownRead.netns;
+  if (ownRead.netns !== null)
     snapshot.facts.set(FACT.hostNetns, {
       path: FACT.hostNetns,
-      text: `${own}\n`,
+      text: `${ownRead.netns}\n`,
       origin: { kind: 'file', what: 'readlink /proc/self/ns/net' },
+    });
+  else
+    snapshot.missing.push({
+      path: FACT.hostNetns,
+      what: 'readlink /proc/self/ns/net',
+      reason: ownRead.failure.reason,
+      cause: ownRead.failure.cause,
     });
   return (c, knownPid) => {
     const name = containerName(c);
@@ -157,19 +171,32 @@ export async function gatherLive(groups: Iterable<FactGroup>, options: GatherOpt
         origin: { kind: 'file', what: 'init_process_pid of <runc root>/<id>/state.json' },
       });
     }
-    snapshot.facts.set(
-      FACT.networks,
-      apiFact(FACT.networks, 'GET /networks + GET /networks/{id}', engine.networks, engine.durations.networks),
-    );
+    if (engine.networks !== null)
+      snapshot.facts.set(
+        FACT.networks,
+        apiFact(FACT.networks, 'GET /networks + GET /networks/{id}', engine.networks, engine.durations.networks),
+      );
     if (engine.info !== null)
       snapshot.facts.set(FACT.engineInfo, apiFact(FACT.engineInfo, 'GET /info', engine.info, engine.durations.info));
     if (engine.version !== null)
       snapshot.facts.set(FACT.engineVersion, apiFact(FACT.engineVersion, 'GET /version', engine.version, engine.durations.info));
+    for (const [group, err] of Object.entries(engine.failed) as [EngineFactGroup, NonNullable<(typeof engine.failed)[EngineFactGroup]>][]) {
+      snapshot.missing.push({ path: ENGINE_FACT_PATHS[group], what: err.call, reason: err.message, cause: engineCause(err) });
+    }
+    for (const { id, error } of engine.inspectFailed) {
+      snapshot.missing.push({
+        path: FACT.containers,
+        what: error.call,
+        reason: `${error.message}; container ${id.slice(0, 12)} is described by its list entry instead`,
+        cause: engineCause(error),
+      });
+    }
     for (const id of engine.vanished) {
       snapshot.missing.push({
         path: FACT.containers,
         what: `GET /containers/${id.slice(0, 12)}/json`,
         reason: `container ${id.slice(0, 12)} was removed while docknet was listing containers`,
+        cause: 'failed',
       });
     }
   }

@@ -5,14 +5,17 @@ import { FACT, type Snapshot } from '../snapshot/snapshot.js';
 import { readOwnNetns } from './container-side.js';
 import { readDockerProxies } from './docker-proxy.js';
 import { readHostSocketTables, SOCKET_TABLES } from './host-sockets.js';
-import { commandFailure, runCommand } from './run-command.js';
+import { readFailure } from './read-error.js';
+import { commandFailureOf, runCommand } from './run-command.js';
+
+const PROC = '/proc';
 
 // iptables-nft appends this when x_tables (legacy) tables exist beside its own.
 const LEGACY_PRESENT = /\b(ip6?tables)-legacy tables present/;
 
 function readProcFacts(snapshot: Snapshot): void {
   const started = performance.now();
-  const read = readDockerProxies();
+  const read = readDockerProxies(PROC);
   const what = '/proc/<pid>/comm, /proc/<pid>/cmdline, /proc/<pid>/ns/net of every docker-proxy process';
   if (read.ok) {
     snapshot.facts.set(FACT.dockerProxy, {
@@ -29,14 +32,18 @@ function readProcFacts(snapshot: Snapshot): void {
         origin: { kind: 'file', what: 'readlink /proc/self/ns/net' },
       });
   } else {
-    snapshot.missing.push({ path: FACT.dockerProxy, what, reason: read.reason });
+    snapshot.missing.push({ path: FACT.dockerProxy, what, reason: read.reason, cause: read.cause });
   }
-  const tables = readHostSocketTables();
+  const tables = readHostSocketTables(PROC);
   for (const t of SOCKET_TABLES) {
     const v = tables[t];
     const path = FACT.hostSockets(t);
     if (typeof v === 'string') snapshot.facts.set(path, { path, text: v, origin: { kind: 'file', what: `/proc/net/${t}` } });
-    else snapshot.missing.push({ path, what: `/proc/net/${t}`, reason: v.message });
+    else {
+      const f = readFailure(v, `${PROC}/net/${t}`);
+      // The system's own words are kept for anything but a permission error, which says what to do.
+      snapshot.missing.push({ path, what: `/proc/net/${t}`, reason: f.cause === 'needs-root' ? f.reason : v.message, cause: f.cause });
+    }
   }
 }
 
@@ -51,9 +58,9 @@ async function legacyRules(
   if (!fact || !LEGACY_PRESENT.test(`${fact.text}\n${fact.origin.stderr ?? ''}`)) return;
   const command = [tool, '-c'];
   const r = await runCommand(command);
-  const failure = commandFailure(r, tool);
+  const failure = commandFailureOf(r, tool);
   if (failure) {
-    snapshot.missing.push({ path, what: command.join(' '), reason: failure });
+    snapshot.missing.push({ path, what: command.join(' '), reason: failure.reason, cause: failure.cause });
     return;
   }
   snapshot.facts.set(path, {

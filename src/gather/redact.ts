@@ -212,6 +212,7 @@ export function redactSnapshot(snapshot: Snapshot): Redacted {
         path,
         what: fact.origin.what,
         reason: `not saved: not valid JSON, so it could not be redacted (${(err as Error).message})`,
+        cause: 'failed',
       });
       continue;
     }

@@ -1,5 +1,6 @@
 // Runs one host command read-only: argument array, no shell, C locale, a timeout, never throws.
 import { execa } from 'execa';
+import type { UnknownCause } from '../model/fact.js';
 
 export interface CommandResult {
   command: string[];
@@ -58,17 +59,33 @@ export async function runCommand(command: string[], timeoutMs = commandTimeoutMs
   };
 }
 
-/** Why a command gave no usable output, in words a user can act on; null when it succeeded. */
-export function commandFailure(r: CommandResult, tool: string): string | null {
-  if (r.errorCode === 'ENOENT') return `${tool} is not installed (command not found: ${r.command[0]})`;
-  if (r.errorCode === 'EACCES') return `permission denied running ${r.command[0]}`;
-  if (r.timedOut) return `${r.command.join(' ')} did not answer within the timeout and was stopped`;
+/** Why a command gave no usable output: the words a user can act on, and their cause as a code. */
+export interface CommandFailure {
+  reason: string;
+  cause: UnknownCause;
+}
+
+// iptables: "Permission denied (you must be root)"; nft and ip: "Operation not permitted".
+const NEEDS_ROOT = /permission denied|must be root|Operation not permitted/i;
+
+/** null when the command succeeded. */
+export function commandFailureOf(r: CommandResult, tool: string): CommandFailure | null {
+  if (r.errorCode === 'ENOENT') return { reason: `${tool} is not installed (command not found: ${r.command[0]})`, cause: 'tool-missing' };
+  if (r.errorCode === 'EACCES' || r.errorCode === 'EPERM')
+    return { reason: `permission denied running ${r.command[0]}`, cause: 'needs-root' };
+  if (r.timedOut) return { reason: `${r.command.join(' ')} did not answer within the timeout and was stopped`, cause: 'failed' };
+  if (r.errorCode !== null && r.exitCode === null)
+    return { reason: `${r.command.join(' ')} could not be started: ${r.errorCode}`, cause: 'failed' };
   if (r.exitCode !== 0) {
     const err = r.stderr.trim().split('\n')[0] ?? '';
-    if (/permission denied|must be root|Operation not permitted/i.test(r.stderr)) {
-      return `${tool} needs root (${err || 'permission denied'}): run with sudo`;
-    }
-    return `${r.command.join(' ')} exited with ${r.exitCode}${err ? `: ${err}` : ''}`;
+    if (NEEDS_ROOT.test(r.stderr))
+      return { reason: `${tool} needs root (${err || 'permission denied'}): run with sudo`, cause: 'needs-root' };
+    return { reason: `${r.command.join(' ')} exited with ${r.exitCode}${err ? `: ${err}` : ''}`, cause: 'failed' };
   }
   return null;
+}
+
+/** Why a command gave no usable output, in words a user can act on; null when it succeeded. */
+export function commandFailure(r: CommandResult, tool: string): string | null {
+  return commandFailureOf(r, tool)?.reason ?? null;
 }

@@ -20,6 +20,7 @@ export function readRuntimePids(ids: string[], roots: string[] = RUNC_STATE_ROOT
       try {
         state = JSON.parse(readFileSync(path, 'utf8')) as typeof state;
       } catch {
+        // Not a value made up: a container without a readable state file is inspected instead (engine-api.ts).
         continue;
       }
       // The state must be this container's; whether its init still runs shows when /proc/<pid> is read.

@@ -1,4 +1,5 @@
 // A container's interfaces as read from inside its network namespace, without entering it.
+import type { UnknownCause } from './fact.js';
 
 export interface ContainerIface {
   name: string;
@@ -23,4 +24,6 @@ export interface ContainerNetFacts {
   procNetIgmp?: string;
   /** Why the interfaces could not be read, when they could not. */
   error: string | null;
+  /** The error as a code (e.g. needs-root); absent in files written before it was recorded. */
+  errorCause?: UnknownCause;
 }

@@ -66,6 +66,11 @@ export interface NetworkInfo {
   members: NetworkMember[];
 }
 
+/** A container's identity in maps: its id, or its name when the data names it without an id. */
+export function containerKey(c: Pick<ContainerInfo, 'id' | 'name'>): string {
+  return c.id || `name:${c.name}`;
+}
+
 export function shortId(id: string): string {
   return id.slice(0, 12);
 }

@@ -11,6 +11,7 @@ export interface Addr {
 }
 
 export interface Link {
+  /** The kernel's index, from 1; 0 when the listing does not print it (`ip -br`): then no index at all, never to be matched. */
   ifindex: number;
   /** Name without the "@ifN" / "@parent" suffix that `ip` prints. */
   name: string;

@@ -1,4 +1,11 @@
 // What every parser returns: the value it could read, and the lines it could not.
+import type { NatFamily } from './nat-rule.js';
+
+/** The netfilter table an issue is about: lets a reader set aside what is said about tables it does not use. */
+export interface IssueTable {
+  family: NatFamily;
+  name: string;
+}
 
 export interface ParseIssue {
   /** 1-based line number in the input, or 0 when the problem is not tied to a line. */
@@ -6,6 +13,8 @@ export interface ParseIssue {
   /** The offending text, cut to a readable length. */
   text: string;
   reason: string;
+  /** Set when the issue is about one rule table (an nft table, an iptables table), not about the input as a whole. */
+  table?: IssueTable;
 }
 
 export interface Parsed<T> {

@@ -11,14 +11,8 @@ export interface DockerProxy {
   containerPort: number;
   /** The whole command line, for the report. */
   argv: string[];
-  /** The process's network namespace (readlink /proc/<pid>/ns/net); null when not recorded or not readable. */
-  netns: string | null;
-  /**
-   * Whether the process is in this host's network namespace: true when both namespaces are known and
-   * equal; null when either is unknown (a paste, an older snapshot, no permission). Only a true one
-   * may be the basis of advice that kills it. (Proxies of another namespace are left out of the model.)
-   */
-  thisHost: boolean | null;
+  /** Its network namespace (readlink /proc/<pid>/ns/net); null or absent when it was not read. */
+  netns?: string | null;
 }
 
 /** docker-proxy processes seen in /proc that belong to another network namespace (another engine), left out. */
@@ -148,6 +142,13 @@ export interface NatReport {
   reason: string | null;
   /** Which backend holds Docker's rules: nf_tables, legacy, nftables (Docker's own nftables tables), or null. */
   backend: string | null;
+  /**
+   * Whether the Engine's publications are known (a container list was read): when not, the mappings
+   * are those the DNAT rules show, and "no published ports" cannot be said.
+   */
+  publicationsKnown: boolean;
+  /** Why the publications are unknown, when they are. */
+  publicationsReason: string | null;
   mappings: PortMapping[];
   anomalies: NatAnomaly[];
   /** Where facts came from and what was missing, in words. */

@@ -31,7 +31,8 @@ export function parseContainerFiles(text: string): Parsed<ContainerFiles> {
   const resolv = typeof raw.resolvConf === 'string' ? parseResolvConf(raw.resolvConf) : null;
   if (resolv) issues.push(...resolv.issues);
   const tables = (raw.netTables ?? {}) as Record<string, unknown>;
-  const inodes = Array.isArray(raw.socketInodes) ? raw.socketInodes.filter((n): n is number => typeof n === 'number') : [];
+  // No inode list (the fds could not be read) leaves the listeners unknown, even with the tables.
+  const inodes = Array.isArray(raw.socketInodes) ? raw.socketInodes.filter((n): n is number => typeof n === 'number') : null;
   const entries: SocketEntry[] = [];
   let anyTable = false;
   for (const [file, proto, family] of TABLES) {
@@ -42,5 +43,5 @@ export function parseContainerFiles(text: string): Parsed<ContainerFiles> {
     entries.push(...parsed.value);
     issues.push(...parsed.issues);
   }
-  return { value: { resolv: resolv?.value ?? null, sockets: anyTable ? { entries, inodes } : null, errors }, issues };
+  return { value: { resolv: resolv?.value ?? null, sockets: anyTable && inodes ? { entries, inodes } : null, errors }, issues };
 }

@@ -1,5 +1,6 @@
 // Reads the container-side facts of a snapshot: docknet's own net.json, or a pasted `ip addr`.
 import type { ContainerIface, ContainerNetFacts } from '../model/container-net.js';
+import { isUnknownCause } from '../model/fact.js';
 import type { Link } from '../model/link.js';
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
 import { jsonPreview } from './json-preview.js';
@@ -72,6 +73,7 @@ export function parseContainerNetJson(text: string): Parsed<ContainerNetFacts | 
       via,
       interfaces,
       error: strOrNull(raw.error),
+      ...(isUnknownCause(raw.errorCause) ? { errorCause: raw.errorCause } : {}),
     },
     issues,
   };

@@ -34,7 +34,7 @@ export function readProxyArgv(pid: number, argv: string[], netns: string | null 
   if (!hostIp || !containerIp || !Number.isInteger(hostPort) || !Number.isInteger(containerPort) || hostPort <= 0 || containerPort <= 0) {
     return 'docker-proxy command line without -host-ip, -host-port, -container-ip and -container-port';
   }
-  // Whether it is this host's is decided beside the host's own namespace (parse/nat-facts.ts).
+  // Whether it is this host's is decided beside the host's own namespace (parse/nat-facts.ts, doctor/proof.ts).
   return {
     pid,
     proto: (values.get('-proto') ?? 'tcp').toLowerCase(),
@@ -44,7 +44,6 @@ export function readProxyArgv(pid: number, argv: string[], netns: string | null 
     containerPort,
     argv,
     netns,
-    thisHost: null,
   };
 }
 

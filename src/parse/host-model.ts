@@ -1,119 +1,199 @@
-// Parses every fact of a Snapshot into one model of the host, remembering what each file could
-// not say. Pure: the same code serves live and saved snapshots.
+// Parses every fact of a Snapshot into one model of the host (model/host.ts): each fact group from the
+// richest source present, known or unknown with its reason, and what each file could not say. Pure:
+// the same code serves live and saved snapshots.
 import type { BridgeInfo } from '../model/bridge.js';
 import type { ContainerNetFacts } from '../model/container-net.js';
-import { partialContainer, type ContainerInfo, type NetworkInfo } from '../model/engine.js';
+import { containerKey, partialContainer, type ContainerInfo, type Endpoint, type NetworkInfo } from '../model/engine.js';
+import { causeOf, known, unknown, type Fact, type Unknown } from '../model/fact.js';
+import type { ContainerSource, Containers, HostModel } from '../model/host.js';
 import type { Link } from '../model/link.js';
-import type { ParseIssue, Parsed } from '../model/parsed.js';
-import { FACT, factText, type MissingFact, type Snapshot } from '../snapshot/snapshot.js';
+import type { Parsed } from '../model/parsed.js';
+import type { Route } from '../model/route.js';
+import { FACT, factText, type Snapshot } from '../snapshot/snapshot.js';
 import { parseBrctlShow } from './brctl-show.js';
 import { containerNetFromLinks, parseContainerNetJson } from './container-net.js';
-import { parseContainersJson, parseNetworksJson } from './engine-json.js';
 import { parseDockerPsText } from './docker-ps-text.js';
+import { parseContainersJson, parseNetworksJson } from './engine-json.js';
 import { parseIpAddrText } from './ip-addr-text.js';
 import { parseIpLinkJson } from './ip-link-json.js';
-import { parseIpRouteJson, type Route } from './ip-route-json.js';
-import { emptyPortFacts, readPortFacts, type PortFacts } from './nat-facts.js';
+import { parseIpRouteJson } from './ip-route-json.js';
+import { readPortFacts } from './nat-facts.js';
 
-export interface FileIssues {
-  path: string;
-  issues: ParseIssue[];
-}
+export type { FileIssues, HostModel } from '../model/host.js';
 
-export interface HostModel {
-  /** null: the snapshot holds no container list at all. */
-  containers: ContainerInfo[] | null;
-  networks: NetworkInfo[] | null;
-  hostLinks: Link[] | null;
-  /** Which file the host links came from. */
-  hostLinksFrom: string | null;
-  bridges: BridgeInfo[] | null;
-  hostNetns: string | null;
-  /** `ip -j route` of the host; null when not in the data. */
-  routes: Route[] | null;
-  /** Container-side interfaces, by container name. */
-  containerNet: Map<string, ContainerNetFacts>;
-  /** NAT rules, docker-proxy processes and bound host sockets (the 'nat' facts), each saying where it came from. */
-  portFacts?: PortFacts;
-  fileIssues: FileIssues[];
-  missing: MissingFact[];
-}
-
-function take<T>(model: HostModel, path: string, parsed: Parsed<T>): T {
-  if (parsed.issues.length > 0) model.fileIssues.push({ path, issues: parsed.issues });
-  return parsed.value;
-}
+type Take = <T>(path: string, parsed: Parsed<T>) => T;
 
 const CONTAINER_DIR = /^containers\/([^/]+)\/(net\.json|ip-addr\.txt)$/;
+const FULL_ID = /^[0-9a-f]{64}$/;
+
+/**
+ * Why a group read from `paths` is unknown: the gathering's own reason when it tried and failed,
+ * else "not in the data" naming the files that would have held it.
+ */
+function unknownFrom(snapshot: Snapshot, what: string, paths: string[]): Unknown {
+  for (const p of paths) {
+    const m = snapshot.missing.find((x) => x.path === p);
+    if (m) return unknown(m.cause ?? causeOf(m.reason), `${what}: ${m.reason}`);
+  }
+  return unknown('not-in-data', `no ${what} in the data (${paths.join(', ')})`);
+}
+
+/** The first of `sources` the snapshot holds, parsed; unknown when it holds none. */
+function firstOf<T>(snapshot: Snapshot, take: Take, what: string, sources: [string, (text: string) => Parsed<T>][]): Fact<T> {
+  for (const [path, parse] of sources) {
+    const text = factText(snapshot, path);
+    if (text !== null) return known(take(path, parse(text)), path);
+  }
+  return unknownFrom(
+    snapshot,
+    what,
+    sources.map(([p]) => p),
+  );
+}
 
 export function buildHostModel(snapshot: Snapshot): HostModel {
-  const model: HostModel = {
-    containers: null,
-    networks: null,
-    hostLinks: null,
-    hostLinksFrom: null,
-    bridges: null,
-    hostNetns: factText(snapshot, FACT.hostNetns)?.trim() || null,
-    routes: null,
-    containerNet: new Map(),
-    portFacts: emptyPortFacts(),
-    fileIssues: [],
-    missing: [...snapshot.missing],
+  const fileIssues: HostModel['fileIssues'] = [];
+  const take: Take = (path, parsed) => {
+    if (parsed.issues.length > 0) fileIssues.push({ path, issues: parsed.issues });
+    return parsed.value;
   };
-  const text = (path: string) => factText(snapshot, path);
-
-  const containers = text(FACT.containers);
-  if (containers !== null) {
-    model.containers = take(model, FACT.containers, parseContainersJson(containers));
-    const pids = text(FACT.containerPids);
-    if (pids !== null) addRuntimePids(model, model.containers, pids);
-  } else {
-    const ps = text(FACT.dockerPs);
-    if (ps !== null) model.containers = take(model, FACT.dockerPs, parseDockerPsText(ps));
-  }
-  const networks = text(FACT.networks);
-  if (networks !== null) model.networks = take(model, FACT.networks, parseNetworksJson(networks));
-
-  for (const [path, parse] of [
+  const netnsText = factText(snapshot, FACT.hostNetns)?.trim();
+  const networks = firstOf<NetworkInfo[]>(snapshot, take, 'Docker network list', [[FACT.networks, parseNetworksJson]]);
+  const hostLinks = firstOf<Link[]>(snapshot, take, 'host link listing', [
     [FACT.ipAddrJson, parseIpLinkJson],
     [FACT.ipLinkJson, parseIpLinkJson],
     [FACT.ipAddrText, parseIpAddrText],
-  ] as const) {
-    const t = text(path);
-    if (t === null) continue;
-    model.hostLinks = take(model, path, parse(t));
-    model.hostLinksFrom = path;
-    break;
-  }
-  const routes = text(FACT.ipRouteJson);
-  if (routes !== null) model.routes = take(model, FACT.ipRouteJson, parseIpRouteJson(routes));
-  const brctl = text(FACT.brctlShow);
-  if (brctl !== null) model.bridges = take(model, FACT.brctlShow, parseBrctlShow(brctl));
+  ]);
+  const routes = firstOf<Route[]>(snapshot, take, 'route table', [[FACT.ipRouteJson, parseIpRouteJson]]);
+  const bridges = firstOf<BridgeInfo[]>(snapshot, take, 'brctl show listing', [[FACT.brctlShow, parseBrctlShow]]);
+  const containerNet = readContainerNet(snapshot, take);
+  const model: HostModel = {
+    containers: readContainers(snapshot, take, networks, containerNet),
+    networks,
+    hostLinks,
+    bridges,
+    hostNetns: netnsText ? known(netnsText, FACT.hostNetns) : unknownFrom(snapshot, 'host network namespace', [FACT.hostNetns]),
+    routes,
+    containerNet,
+    portFacts: readPortFacts(snapshot, take),
+    fileIssues,
+    missing: [...snapshot.missing],
+  };
+  return model;
+}
 
+function readContainerNet(snapshot: Snapshot, take: Take): Map<string, ContainerNetFacts> {
+  const out = new Map<string, ContainerNetFacts>();
   for (const [path, fact] of snapshot.facts) {
     const m = CONTAINER_DIR.exec(path);
     if (!m) continue;
     const name = m[1] as string;
     if (m[2] === 'net.json') {
-      const facts = take(model, path, parseContainerNetJson(fact.text));
-      if (facts) model.containerNet.set(name, facts);
+      const facts = take(path, parseContainerNetJson(fact.text));
+      if (facts) out.set(name, facts);
     } else if (!snapshot.facts.has(FACT.containerNet(name))) {
-      model.containerNet.set(name, containerNetFromLinks(take(model, path, parseIpAddrText(fact.text))));
+      out.set(name, containerNetFromLinks(take(path, parseIpAddrText(fact.text))));
     }
   }
-  addContainersKnownOnlyByTheirFiles(model);
-  model.portFacts = readPortFacts(snapshot, (path, parsed) => take(model, path, parsed));
-  return model;
+  return out;
+}
+
+/**
+ * The engine's list when the snapshot has one (inspect JSON, else `docker ps`); otherwise the
+ * containers other files name: members of `docker network inspect`, and containers/<name>/ files.
+ */
+function readContainers(
+  snapshot: Snapshot,
+  take: Take,
+  networks: Fact<NetworkInfo[]>,
+  containerNet: Map<string, ContainerNetFacts>,
+): Containers {
+  const sourceOf = new Map<string, ContainerSource>();
+  const list = firstOf<ContainerInfo[]>(snapshot, take, 'container list', [
+    [FACT.containers, parseContainersJson],
+    [FACT.dockerPs, parseDockerPsText],
+  ]);
+  if (list.known) {
+    if (list.from === FACT.containers) addRuntimePids(snapshot, list.value, take);
+    const source: ContainerSource = list.from === FACT.containers ? 'container-list' : 'docker-ps';
+    for (const c of list.value) sourceOf.set(containerKey(c), source);
+    const unlisted = addFileContainers(list.value, containerNet, sourceOf);
+    // A container whose own files are in the data but that the list lacks proves the list was taken
+    // at another moment: it is not the whole list.
+    const complete = unlisted.length
+      ? unknown(
+          'not-in-data',
+          `${list.from} does not list ${unlisted.join(', ')}, whose own files are in the data: it was taken at another moment, so it is not the whole list`,
+        )
+      : known(true as const, list.from);
+    return { all: list.value, complete, sourceOf };
+  }
+  const all = networks.known ? containersFromMembers(networks.value) : [];
+  for (const c of all) sourceOf.set(containerKey(c), 'network-members');
+  addFileContainers(all, containerNet, sourceOf);
+  return { all, complete: list, sourceOf };
+}
+
+/** Adds the containers known only by their containers/<name>/ files; returns their names. */
+function addFileContainers(
+  all: ContainerInfo[],
+  containerNet: Map<string, ContainerNetFacts>,
+  sourceOf: Map<string, ContainerSource>,
+): string[] {
+  const byName = new Set(all.map((c) => c.name));
+  const added: string[] = [];
+  for (const name of containerNet.keys()) {
+    if (byName.has(name)) continue;
+    // Its interfaces were captured, so it had a namespace then.
+    const c = partialContainer({ id: '', name, running: true });
+    sourceOf.set(containerKey(c), 'container-files');
+    all.push(c);
+    added.push(name);
+  }
+  return added;
+}
+
+/**
+ * `docker network inspect` lists each network's containers (endpoints of running containers) with
+ * their addresses and MACs: with no container list, that is what is known of them.
+ */
+function containersFromMembers(networks: NetworkInfo[]): ContainerInfo[] {
+  const byId = new Map<string, ContainerInfo>();
+  for (const net of networks) {
+    for (const m of net.members) {
+      // Sandboxes of Docker's own (ingress-sbox, lb-<network>) are no containers, and a docker_gwbridge
+      // member is named for its sandbox (gateway_<id>), not for its container.
+      if (!FULL_ID.test(m.key) || m.name.startsWith('gateway_')) continue;
+      const c = byId.get(m.key) ?? partialContainer({ id: m.key, name: m.name, running: true, state: 'running' });
+      // The host and none networks are network modes, not networks a container joins beside others.
+      if (net.driver === 'host' || net.driver === 'null') c.networkMode = net.driver === 'host' ? 'host' : 'none';
+      const ep: Endpoint = {
+        network: net.name,
+        networkId: net.id,
+        endpointId: m.endpointId,
+        ipv4: m.ipv4,
+        ipv6: m.ipv6,
+        mac: m.mac,
+        gateway: net.subnets.find((s) => !s.subnet.includes(':'))?.gateway ?? null,
+        aliases: [],
+      };
+      c.endpoints.push(ep);
+      byId.set(m.key, c);
+    }
+  }
+  return [...byId.values()];
 }
 
 /** Container-list entries carry no pid: the runtime's state files gave them (gather/runtime-pids.ts). */
-function addRuntimePids(model: HostModel, containers: ContainerInfo[], text: string): void {
+function addRuntimePids(snapshot: Snapshot, containers: ContainerInfo[], take: Take): void {
+  const text = factText(snapshot, FACT.containerPids);
+  if (text === null) return;
   let pids: Record<string, { pid?: unknown }>;
   try {
     pids = JSON.parse(text) as typeof pids;
   } catch (err) {
-    model.fileIssues.push({
-      path: FACT.containerPids,
+    take(FACT.containerPids, {
+      value: null,
       issues: [{ line: 0, text: text.slice(0, 80), reason: `not valid JSON: ${(err as Error).message}` }],
     });
     return;
@@ -121,15 +201,5 @@ function addRuntimePids(model: HostModel, containers: ContainerInfo[], text: str
   for (const c of containers) {
     const pid = pids[c.id]?.pid;
     if (c.pid === null && typeof pid === 'number' && pid > 0) c.pid = pid;
-  }
-}
-
-/** A hand-made snapshot may hold a container's `ip addr` without listing the container anywhere else. */
-function addContainersKnownOnlyByTheirFiles(model: HostModel): void {
-  const known = new Set((model.containers ?? []).map((c) => c.name));
-  for (const name of model.containerNet.keys()) {
-    if (known.has(name)) continue;
-    // Its interfaces were captured, so it had a namespace then.
-    (model.containers ??= []).push(partialContainer({ id: '', name, running: true }));
   }
 }

@@ -1,12 +1,9 @@
 // Parses `ip -j route`: destinations and the device each goes out of.
 import { issue, type ParseIssue, type Parsed } from '../model/parsed.js';
 
-export interface Route {
-  /** "default" or a prefix such as "172.17.0.0/16". */
-  dst: string;
-  dev: string | null;
-  gateway: string | null;
-}
+import type { Route } from '../model/route.js';
+
+export type { Route };
 
 export function parseIpRouteJson(text: string): Parsed<Route[]> {
   let raw: unknown;

@@ -1,14 +1,17 @@
 // Chooses and parses the NAT facts of a snapshot: iptables-save -c first (exact counters, every
-// chain's rule numbers), `iptables -t nat -L` text when that is all there is, ip6tables-save, the
-// legacy backend's dump, and nftables-native tables from `nft -j list ruleset`; says which was used.
+// chain's rule numbers), `iptables -t nat -L` text, then `iptables -t nat -S`, ip6tables-save, the
+// legacy backend's dump, and nftables-native tables from `nft -j list ruleset` or its text; says which was used.
 import type { NatTable } from '../model/nat-rule.js';
 import type { Parsed } from '../model/parsed.js';
 import type { DockerProxy, ListeningSocket, OtherNetnsProxies } from '../model/port-path.js';
 import { FACT, factText, type Snapshot } from '../snapshot/snapshot.js';
 import { parseDockerProxies } from './docker-proxy.js';
 import { parseIptablesNatText } from './iptables-nat-text.js';
+import { parseIptablesS } from './iptables-s.js';
 import { parseIptablesSave } from './iptables-save.js';
 import { parseNftJson } from './nft-json.js';
+import { nftFamilyWord } from './nft-rule-fields.js';
+import { parseNftText } from './nft-text.js';
 import { parseProcNetSockets } from './proc-net-sockets.js';
 
 /** A table docknet read, and the snapshot file it came from. */
@@ -32,7 +35,7 @@ export interface NatFacts {
 
 export interface PortFacts {
   nat: NatFacts;
-  /** null: docker-proxy processes were not read. This host's, and those whose namespace is unknown (thisHost null). */
+  /** null: docker-proxy processes were not read. This host's, and those whose namespace is unknown. */
   dockerProxies: DockerProxy[] | null;
   /** Those of other network namespaces, left out of dockerProxies; null when docker-proxy was not read. */
   otherNetnsProxies: OtherNetnsProxies | null;
@@ -42,9 +45,9 @@ export interface PortFacts {
 
 type Take = <T>(path: string, parsed: Parsed<T>) => T;
 
-// Tables iptables-nft keeps in nftables: the same rules iptables-save shows, without DNAT addresses.
 const NEEDS_ROOT = /needs root|permission denied|must be root|not permitted/i;
 
+// Tables iptables-nft keeps in nftables: the same rules iptables-save shows (in nft JSON without DNAT addresses).
 const IPTABLES_TABLE_NAMES = new Set(['nat', 'filter', 'mangle', 'raw', 'security']);
 
 function isNatLike(t: NatTable): boolean {
@@ -63,90 +66,127 @@ function missingReason(snapshot: Snapshot, paths: string[]): string | null {
   return null;
 }
 
-function natFacts(snapshot: Snapshot, take: Take): NatFacts {
-  const out: NatFacts = { tables: [], ipv4Known: false, ipv6Known: false, unavailable: null, sources: [] };
-  const text = (p: string) => factText(snapshot, p);
-  const add = (from: string, tables: NatTable[], forceBackend: 'legacy' | null = null): NatTable[] => {
-    const nat = tables.filter((t) => t.name === 'nat');
-    for (const t of nat) {
-      if (forceBackend && t.origin.backend === null) t.origin.backend = forceBackend;
-      out.tables.push({ table: t, from });
-    }
-    return nat;
-  };
+/** What is being gathered: the facts so far, and which iptables dumps exist (nft's copies of them are then skipped). */
+interface Gather {
+  snapshot: Snapshot;
+  take: Take;
+  out: NatFacts;
+  ipv4Iptables: boolean;
+  ipv6Iptables: boolean;
+}
 
-  let ipv4Iptables: NatTable | null = null;
-  const save = text(FACT.iptablesSave);
+function text(g: Gather, path: string): string | null {
+  return factText(g.snapshot, path);
+}
+
+function addNat(g: Gather, from: string, tables: NatTable[], forceBackend: 'legacy' | null = null): NatTable[] {
+  const nat = tables.filter((t) => t.name === 'nat');
+  for (const t of nat) {
+    if (forceBackend && t.origin.backend === null) t.origin.backend = forceBackend;
+    g.out.tables.push({ table: t, from });
+  }
+  return nat;
+}
+
+/** IPv4: iptables-save -c first (exact counters, every chain's rule numbers), then `-L` text, then `-S`. */
+function readIpv4(g: Gather): void {
+  const { out } = g;
+  const save = text(g, FACT.iptablesSave);
   if (save !== null) {
-    const [t] = add(FACT.iptablesSave, take(FACT.iptablesSave, parseIptablesSave(save, 'ipv4')));
-    ipv4Iptables = t ?? null;
+    const [t] = addNat(g, FACT.iptablesSave, g.take(FACT.iptablesSave, parseIptablesSave(save, 'ipv4')));
+    g.ipv4Iptables = true;
     out.ipv4Known = true;
     out.sources.push(
       t
         ? `IPv4 nat rules from ${FACT.iptablesSave} (iptables-save, ${backendWord(t)})`
         : `${FACT.iptablesSave} holds no nat table: no IPv4 NAT rules`,
     );
-  } else {
-    const listing = text(FACT.iptablesNat);
-    if (listing !== null) {
-      const t = take(FACT.iptablesNat, parseIptablesNatText(listing, 'ipv4', 'nat'));
-      out.tables.push({ table: t, from: FACT.iptablesNat });
-      ipv4Iptables = t;
-      out.ipv4Known = true;
-      const why = missingReason(snapshot, [FACT.iptablesSave]);
-      out.sources.push(`IPv4 nat rules from ${FACT.iptablesNat} (iptables -L text${why ? `; iptables-save: ${why}` : ''})`);
-    }
+    return;
   }
-  const legacy = text(FACT.iptablesLegacySave);
+  const listing = text(g, FACT.iptablesNat);
+  if (listing !== null) {
+    const t = g.take(FACT.iptablesNat, parseIptablesNatText(listing, 'ipv4', 'nat'));
+    out.tables.push({ table: t, from: FACT.iptablesNat });
+    g.ipv4Iptables = true;
+    out.ipv4Known = true;
+    const why = missingReason(g.snapshot, [FACT.iptablesSave]);
+    out.sources.push(`IPv4 nat rules from ${FACT.iptablesNat} (iptables -L text${why ? `; iptables-save: ${why}` : ''})`);
+    return;
+  }
+  const listingS = text(g, FACT.iptablesS);
+  if (listingS === null) return;
+  const tables = g.take(FACT.iptablesS, parseIptablesS(listingS, { family: 'ipv4' }));
+  const nat = addNat(g, FACT.iptablesS, tables);
+  // `iptables -S` alone lists the filter table: the nat table is then not in the data, which is not "no rules".
+  if (nat.length === 0) {
+    out.sources.push(
+      `${FACT.iptablesS} holds no nat table listing (${tables.map((t) => t.name).join(', ') || 'nothing read'}): \`iptables -t nat -S\` lists it`,
+    );
+    return;
+  }
+  g.ipv4Iptables = true;
+  out.ipv4Known = true;
+  out.sources.push(`IPv4 nat rules from ${FACT.iptablesS} (iptables -S text)`);
+}
+
+function readOtherDumps(g: Gather): void {
+  const { out } = g;
+  const legacy = text(g, FACT.iptablesLegacySave);
   if (legacy !== null) {
-    const nat = add(FACT.iptablesLegacySave, take(FACT.iptablesLegacySave, parseIptablesSave(legacy, 'ipv4')), 'legacy');
+    const nat = addNat(g, FACT.iptablesLegacySave, g.take(FACT.iptablesLegacySave, parseIptablesSave(legacy, 'ipv4')), 'legacy');
     out.sources.push(
       `IPv4 legacy-backend nat rules from ${FACT.iptablesLegacySave} (${nat.reduce((n, t) => n + t.rules.length, 0)} rules)`,
     );
   }
-  const save6 = text(FACT.ip6tablesSave);
+  const save6 = text(g, FACT.ip6tablesSave);
   if (save6 !== null) {
-    add(FACT.ip6tablesSave, take(FACT.ip6tablesSave, parseIptablesSave(save6, 'ipv6')));
+    addNat(g, FACT.ip6tablesSave, g.take(FACT.ip6tablesSave, parseIptablesSave(save6, 'ipv6')));
+    g.ipv6Iptables = true;
     out.ipv6Known = true;
     out.sources.push(`IPv6 nat rules from ${FACT.ip6tablesSave}`);
   }
-  const legacy6 = text(FACT.ip6tablesLegacySave);
+  const legacy6 = text(g, FACT.ip6tablesLegacySave);
   if (legacy6 !== null) {
-    add(FACT.ip6tablesLegacySave, take(FACT.ip6tablesLegacySave, parseIptablesSave(legacy6, 'ipv6')), 'legacy');
+    addNat(g, FACT.ip6tablesLegacySave, g.take(FACT.ip6tablesLegacySave, parseIptablesSave(legacy6, 'ipv6')), 'legacy');
     out.sources.push(`IPv6 legacy-backend nat rules from ${FACT.ip6tablesLegacySave}`);
   }
-  const nft = text(FACT.nftRulesetJson);
-  if (nft !== null) {
-    // iptables-nft's own tables duplicate iptables-save (and lack DNAT addresses): used only when no iptables dump exists.
-    const duplicate = (family: string, name: string): boolean =>
-      IPTABLES_TABLE_NAMES.has(name) && (family === 'ipv4' ? ipv4Iptables !== null : family === 'ipv6' ? save6 !== null : false);
-    const parsed = parseNftJson(nft);
-    // What is said about the skipped duplicates (their "xt" targets) is not this report's concern.
-    const issues = parsed.issues.filter(
-      (i) => !/^ip6? \S+$/.test(i.text) || !duplicate(i.text.startsWith('ip6') ? 'ipv6' : 'ipv4', i.text.split(' ')[1] ?? ''),
-    );
-    const tables = take(FACT.nftRulesetJson, { value: parsed.value, issues });
-    const native = tables.filter((t) => isNatLike(t) && !duplicate(t.family, t.name));
-    for (const t of native) out.tables.push({ table: t, from: FACT.nftRulesetJson });
-    if (native.length > 0) {
-      out.ipv4Known ||= native.some((t) => t.family === 'ipv4' || t.family === 'inet');
-      out.ipv6Known ||= native.some((t) => t.family === 'ipv6' || t.family === 'inet');
-      out.sources.push(
-        `nftables NAT tables from ${FACT.nftRulesetJson}: ${native.map((t) => `${familyWord(t.family)} ${t.name}`).join(', ')}`,
-      );
-    }
-  }
-  if (!out.ipv4Known) {
-    const why = missingReason(snapshot, [FACT.iptablesSave, FACT.iptablesNat, FACT.nftRulesetJson]);
-    if (why && NEEDS_ROOT.test(why)) {
-      out.unavailable = 'iptables needs root (run with sudo)';
-    } else out.unavailable = why ?? `the snapshot holds no NAT rules (${FACT.iptablesSave}, ${FACT.iptablesNat} or ${FACT.nftRulesetJson})`;
-  }
-  return out;
 }
 
-function familyWord(f: string): string {
-  return f === 'ipv4' ? 'ip' : f === 'ipv6' ? 'ip6' : f;
+/** nftables-native NAT tables, from `nft -j list ruleset` or else its text; iptables-nft's tables when no iptables dump has them. */
+function readNft(g: Gather): void {
+  const json = text(g, FACT.nftRulesetJson);
+  const path = json !== null ? FACT.nftRulesetJson : FACT.nftRulesetText;
+  const body = json ?? text(g, FACT.nftRulesetText);
+  if (body === null) return;
+  // iptables-nft's own tables duplicate the iptables dumps (and lack DNAT addresses in JSON): used only without them.
+  const duplicate = (family: string, name: string): boolean =>
+    IPTABLES_TABLE_NAMES.has(name) && (family === 'ipv4' ? g.ipv4Iptables : family === 'ipv6' ? g.ipv6Iptables : false);
+  const parsed = json !== null ? parseNftJson(body) : parseNftText(body);
+  // What is said about the skipped duplicates is not this report's concern.
+  const issues = parsed.issues.filter((i) => i.table === undefined || !duplicate(i.table.family, i.table.name));
+  const tables = g.take(path, { value: parsed.value, issues });
+  const native = tables.filter((t) => isNatLike(t) && !duplicate(t.family, t.name));
+  for (const t of native) g.out.tables.push({ table: t, from: path });
+  if (native.length === 0) return;
+  g.out.ipv4Known ||= native.some((t) => t.family === 'ipv4' || t.family === 'inet');
+  g.out.ipv6Known ||= native.some((t) => t.family === 'ipv6' || t.family === 'inet');
+  g.out.sources.push(`nftables NAT tables from ${path}: ${native.map((t) => `${nftFamilyWord(t.family)} ${t.name}`).join(', ')}`);
+}
+
+const NAT_SOURCES = [FACT.iptablesSave, FACT.iptablesNat, FACT.iptablesS, FACT.nftRulesetJson, FACT.nftRulesetText];
+
+function natFacts(snapshot: Snapshot, take: Take): NatFacts {
+  const out: NatFacts = { tables: [], ipv4Known: false, ipv6Known: false, unavailable: null, sources: [] };
+  const g: Gather = { snapshot, take, out, ipv4Iptables: false, ipv6Iptables: false };
+  readIpv4(g);
+  readOtherDumps(g);
+  readNft(g);
+  if (!out.ipv4Known) {
+    const why = missingReason(snapshot, NAT_SOURCES);
+    if (why && NEEDS_ROOT.test(why)) out.unavailable = 'iptables needs root (run with sudo)';
+    else out.unavailable = why ?? `the snapshot holds no NAT rules (${NAT_SOURCES.slice(0, -1).join(', ')} or ${NAT_SOURCES.at(-1)})`;
+  }
+  return out;
 }
 
 function listening(snapshot: Snapshot, take: Take): ListeningSocket[] | null {
@@ -175,7 +215,7 @@ function listening(snapshot: Snapshot, take: Take): ListeningSocket[] | null {
 /**
  * Keeps this host's docker-proxy processes: /proc shows every namespace's, and another engine's
  * (rootless, or in another network namespace) are not this host's. A process whose namespace, or the
- * host's own, is not known stays, marked thisHost null: it may be this host's, and cannot be proven so.
+ * host's own, is not known stays: it may be this host's, and cannot be proven so (doctor/proof.ts).
  */
 export function hostProxies(all: DockerProxy[], hostNetns: string | null): { mine: DockerProxy[]; other: OtherNetnsProxies } {
   const mine: DockerProxy[] = [];
@@ -185,7 +225,7 @@ export function hostProxies(all: DockerProxy[], hostNetns: string | null): { min
     if (p.netns && hostNetns && p.netns !== hostNetns) {
       count += 1;
       namespaces.add(p.netns);
-    } else mine.push({ ...p, thisHost: p.netns && hostNetns ? true : null });
+    } else mine.push(p);
   }
   return { mine, other: { count, namespaces: [...namespaces].sort() } };
 }

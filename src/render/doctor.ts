@@ -23,7 +23,8 @@ function renderFinding(f: Finding): string {
     for (const r of rest) lines.push(`      ${escapeText(r)}`);
   }
   lines.push(`    why: ${escapeText(f.why)}`);
-  lines.push(`    fix: ${escapeText(f.fix)}`);
+  if (f.unproven) lines.push(`    cannot tell yet: ${escapeText(f.unproven)}`);
+  lines.push(`    ${f.unproven ? 'to find out' : 'fix'}: ${escapeText(f.fix)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -37,15 +38,35 @@ export function summarize(outcomes: CheckOutcome[]): Record<Severity | 'skipped'
   };
 }
 
-export function renderDoctorText(io: IO, outcomes: CheckOutcome[], snapshot: Snapshot): string {
+/** How many findings of one kind are shown in text before the rest are counted (JSON keeps all). */
+export const SHOWN_PER_KIND = 5;
+
+/** The findings of one severity, at most SHOWN_PER_KIND of each kind unless `all`, with a count of the rest. */
+function renderSeverity(fs: Finding[], all: boolean): string {
+  const byKind = new Map<string, Finding[]>();
+  for (const f of fs) byKind.set(`${f.check}/${f.kind}`, [...(byKind.get(`${f.check}/${f.kind}`) ?? []), f]);
+  let out = '';
+  for (const group of byKind.values()) {
+    const shown = all ? group : group.slice(0, SHOWN_PER_KIND);
+    out += shown.map(renderFinding).join('');
+    if (shown.length < group.length)
+      out += `- ${group.length} ${escapeText(group[0]?.kind ?? '')} findings in all: ${shown.length} shown; \`docknet doctor --all\` for every one\n`;
+  }
+  return out;
+}
+
+export function renderDoctorText(io: IO, outcomes: CheckOutcome[], snapshot: Snapshot, all = false): string {
   let out = '';
   const notice = snapshotNotice(snapshot);
   if (notice) out += `${escapeText(notice)}\n\n`;
-  const all = outcomes.flatMap((o) => o.findings);
+  const findings = outcomes.flatMap((o) => o.findings);
   for (const s of ORDER) {
-    const fs = all.filter((f) => f.severity === s);
-    if (fs.length) out += `${paint(io, s, `${HEADINGS[s]} (${fs.length})`)}\n${fs.map(renderFinding).join('')}\n`;
+    const fs = findings.filter((f) => f.severity === s);
+    if (fs.length) out += `${paint(io, s, `${HEADINGS[s]} (${fs.length})`)}\n${renderSeverity(fs, all)}\n`;
   }
+  const partial = outcomes.filter((o) => o.status === 'ran' && o.partial);
+  if (partial.length)
+    out += `Checks that ran on part of their facts (finding nothing there is not a pass)\n${partial.map((o) => `- ${o.title}: ${escapeText(o.partial ?? '')}\n`).join('')}\n`;
   const skipped = outcomes.filter((o) => o.status === 'skipped');
   if (skipped.length)
     out += `Skipped checks (not passed: they could not run)\n${skipped.map((o) => `- ${o.title}: ${escapeText(o.reason ?? '')}\n`).join('')}\n`;

@@ -58,7 +58,7 @@ export function renderInspectText(io: IO, r: InspectReport, snapshot: Snapshot):
   out += section(
     io,
     r.mode.kind === 'container' ? `Ports (published on ${r.mode.owner})` : 'Ports',
-    ports.length ? ports : ['none exposed or published'],
+    ports.length ? ports : [r.portsKnown ? 'none exposed or published' : 'unknown: the publications of this container are not in the data'],
   );
 
   if (r.sharedWith.length)
@@ -74,8 +74,11 @@ export function renderInspectText(io: IO, r: InspectReport, snapshot: Snapshot):
     r.neighbours.map((n) => {
       const who = n.containers.length
         ? n.containers.map((o) => `${escapeText(o.name)} ${v(o.ipv4, '')}`.trim()).join(', ')
-        : 'no other container';
-      return `on ${escapeText(n.network)}${n.nameResolution ? ' (reach them by name)' : n.network === 'bridge' ? ' (default bridge: by IP only, no name resolution)' : ''}: ${who}`;
+        : n.complete
+          ? 'no other container'
+          : 'no other container the data names';
+      const more = n.complete || !n.containers.length ? '' : ' (and perhaps others: the container list is not in the data)';
+      return `on ${escapeText(n.network)}${n.nameResolution ? ' (reach them by name)' : n.network === 'bridge' ? ' (default bridge: by IP only, no name resolution)' : n.nameResolution === null ? ' (whether names resolve is unknown: the network list is not in the data)' : ''}: ${who}${more}`;
     }),
   );
 

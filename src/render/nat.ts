@@ -62,6 +62,14 @@ function sourcesText(report: NatReport): string {
   return report.notes.length ? `\nSources:\n${report.notes.map((n) => `  ${escapeText(n)}\n`).join('')}` : '';
 }
 
+/** Only a known container list proves that nothing is published; rules alone can only show what they map. */
+function noMappingsLine(report: NatReport): string {
+  if (report.publicationsKnown) return 'No published ports.\n';
+  if (report.available)
+    return `No DNAT rule maps a port; whether containers publish any is unknown: ${escapeText(report.publicationsReason ?? '')}.\n`;
+  return `Published ports unknown: ${escapeText(report.publicationsReason ?? '')}, and ${escapeText(report.reason ?? 'no NAT rules were read')}.\n`;
+}
+
 /** Every mapping, one row each, then the anomalies. */
 export function renderNatText(io: IO, report: NatReport, snapshot: Snapshot): string {
   const notes = new Footnotes();
@@ -84,7 +92,7 @@ export function renderNatText(io: IO, report: NatReport, snapshot: Snapshot): st
   ]);
   out += rows.length
     ? renderTable(io, ['PUBLISHED', 'CONTAINER', 'TO', 'NETWORK', 'BRIDGE', 'HOST VETH', 'DNAT RULE', 'PKTS', 'BYTES', 'VIA', 'NOTE'], rows)
-    : 'No published ports.\n';
+    : noMappingsLine(report);
   const footnotes = notes.render();
   if (footnotes) out += `\nNotes:\n${footnotes}`;
   out += anomaliesText(report.anomalies);
@@ -131,6 +139,7 @@ export function natJson(report: NatReport, snapshot: Snapshot): unknown {
     available: report.available,
     reason: report.reason,
     backend: report.backend,
+    publications: { known: report.publicationsKnown, reason: report.publicationsReason },
     mappings: report.mappings,
     anomalies: report.anomalies,
     notes: report.notes,

@@ -5,6 +5,7 @@ import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DocknetError } from '../cli/errors.js';
 import { FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE, type Manifest } from './manifest.js';
+import { isUnknownCause } from '../model/fact.js';
 import { FACT, emptySnapshot, type MissingFact, type Snapshot } from './snapshot.js';
 import { TarError, readTar } from './tar.js';
 
@@ -46,7 +47,7 @@ export async function loadSnapshotDir(path: string): Promise<Snapshot> {
     if (rel !== MANIFEST_FILE && !KNOWN_TOP.includes(rel.split('/')[0] ?? '')) continue;
     const full = join(path, rel);
     if ((await lstat(full)).size > MAX_FILE_BYTES) {
-      skipped.push({ path: rel, what: rel, reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: not read` });
+      skipped.push({ path: rel, what: rel, reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: not read`, cause: 'failed' });
       continue;
     }
     files.set(rel, await readFile(full, 'utf8'));
@@ -59,7 +60,7 @@ async function walk(root: string, dir: string, out: string[], skipped: MissingFa
     const full = join(dir, entry.name);
     const rel = relative(root, full).split(sep).join('/');
     // Never follow links: a snapshot must not read files outside itself.
-    if (entry.isSymbolicLink()) skipped.push({ path: rel, what: rel, reason: 'a symbolic link: not followed' });
+    if (entry.isSymbolicLink()) skipped.push({ path: rel, what: rel, reason: 'a symbolic link: not followed', cause: 'failed' });
     else if (entry.isDirectory()) await walk(root, full, out, skipped);
     else if (entry.isFile()) out.push(rel);
   }
@@ -152,6 +153,17 @@ function readManifest(text: string, location: string): Manifest {
   return m as Manifest;
 }
 
+/**
+ * One entry of the manifest's missing list, as written by save (its cause kept, so --from says
+ * "needs root" as the live run did); an entry that is not one is left out rather than half read.
+ */
+function missingEntry(m: unknown): MissingFact[] {
+  const e = m as Partial<Record<keyof MissingFact, unknown>> | null;
+  if (e === null || typeof e !== 'object' || typeof e.path !== 'string' || typeof e.reason !== 'string') return [];
+  const what = typeof e.what === 'string' ? e.what : e.path;
+  return [{ path: e.path, what, reason: e.reason, ...(isUnknownCause(e.cause) ? { cause: e.cause } : {}) }];
+}
+
 /** Files by relative path -> Snapshot; the same for directories and archives. */
 function snapshotFromFiles(files: Map<string, string>, skipped: MissingFact[], location: string): Snapshot {
   const manifestText = files.get(MANIFEST_FILE);
@@ -172,7 +184,7 @@ function snapshotFromFiles(files: Map<string, string>, skipped: MissingFact[], l
     snapshot.takenAt = manifest.takenAt ?? null;
     snapshot.hostname = manifest.hostname ?? null;
     snapshot.kernel = manifest.kernel ?? null;
-    if (Array.isArray(manifest.missing)) snapshot.missing.push(...manifest.missing);
+    if (Array.isArray(manifest.missing)) snapshot.missing.push(...manifest.missing.flatMap(missingEntry));
   }
   snapshot.missing.push(...skipped);
   return snapshot;

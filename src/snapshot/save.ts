@@ -43,11 +43,17 @@ async function existing(path: string): Promise<Existing> {
   // A link is replaced itself; what it points to is never touched.
   if (st.isSymbolicLink()) return { kind: 'replaceable', isDir: false };
   if (st.isDirectory()) {
-    const manifest = await readFile(join(path, MANIFEST_FILE), 'utf8').catch(() => null);
+    // A manifest that is not there means "not a snapshot"; one that cannot be read is an error of its own.
+    const manifest = await readFile(join(path, MANIFEST_FILE), 'utf8').catch((err: unknown) => {
+      if ((err as { code?: string }).code === 'ENOENT') return null;
+      throw new DocknetError(`cannot check ${path}: reading its ${MANIFEST_FILE} failed: ${(err as Error).message}`);
+    });
     if (manifest !== null && isSnapshotManifest(manifest)) return { kind: 'replaceable', isDir: true };
     const empty = await readdir(path).then(
       (entries) => entries.length === 0,
-      () => false,
+      (err: unknown) => {
+        throw new DocknetError(`cannot check ${path}: listing it failed: ${(err as Error).message}`);
+      },
     );
     return empty ? { kind: 'replaceable', isDir: true } : { kind: 'foreign', what: 'a directory that is not a docknet snapshot' };
   }
@@ -59,6 +65,7 @@ function isSnapshotManifest(text: string): boolean {
   try {
     return (JSON.parse(text) as { format?: unknown })?.format === FORMAT_NAME;
   } catch {
+    // Not JSON: not a docknet manifest, so --force refuses to replace the directory (the safe answer).
     return false;
   }
 }
@@ -102,7 +109,7 @@ function plan(snapshot: Snapshot): { files: TarFile[]; refused: MissingFact[] } 
     const fact = snapshot.facts.get(path)!;
     const unsafe = path === MANIFEST_FILE ? 'the name is reserved for the manifest' : unsafeFactPath(path);
     if (unsafe) {
-      refused.push({ path, what: fact.origin.what, reason: `not saved: ${unsafe}` });
+      refused.push({ path, what: fact.origin.what, reason: `not saved: ${unsafe}`, cause: 'failed' });
       continue;
     }
     files.push({ path, data: Buffer.from(fact.text, 'utf8') });

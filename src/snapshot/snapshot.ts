@@ -1,5 +1,6 @@
 // The Snapshot: the raw facts of one host at one moment, as text, each with how it was obtained.
 // Gathered live or loaded from disk; everything after gathering works on this value alone.
+import type { UnknownCause } from '../model/fact.js';
 
 export interface FactOrigin {
   /** command: a host command; api: an Engine API call; file: a file read; manual: pasted by a person. */
@@ -23,6 +24,8 @@ export interface MissingFact {
   path: string;
   what: string;
   reason: string;
+  /** The reason as a code; when absent, read from the reason's words (model/fact.ts causeOf). */
+  cause?: UnknownCause;
 }
 
 export interface SnapshotSource {
@@ -48,6 +51,10 @@ export const FACT = {
   engineInfo: 'docker/info.json',
   engineVersion: 'docker/version.json',
   dockerPs: 'docker/ps.txt',
+  /** `docker port` of a container the snapshot does not name otherwise; its own command line may name it. */
+  dockerPortAny: 'docker/port.txt',
+  /** `docker port NAME` (or `docker port NAME PORT`) of one container. */
+  dockerPort: (name: string) => `docker/port-${name}.txt`,
   /** Pids of running containers from the OCI runtime's state files, when containers.json holds list entries. */
   containerPids: 'host/container-pids.json',
   ipAddrJson: 'host/ip-addr.json',
@@ -60,7 +67,12 @@ export const FACT = {
   /** readlink /proc/self/ns/net of the gathering process: the host's namespace identity. */
   hostNetns: 'host/netns.txt',
   brctlShow: 'host/brctl-show.txt',
+  /** `ip -br addr` and `ip -br link` (`-c` colours allowed): names, states, addresses and MACs, no ifindex. */
+  ipBriefAddr: 'host/ip-br-addr.txt',
+  ipBriefLink: 'host/ip-br-link.txt',
   iptablesNat: 'host/iptables-nat.txt',
+  /** `iptables -S` / `iptables -t nat -S` (one listing or several): read when no iptables-save or -L listing of nat exists. */
+  iptablesS: 'host/iptables-S.txt',
   iptablesSave: 'host/iptables-save.txt',
   ip6tablesSave: 'host/ip6tables-save.txt',
   nftRulesetJson: 'host/nft-ruleset.json',

@@ -24,7 +24,7 @@ test('doctor on the seed host: forwarding off, with the warning the seed printed
 
 test("doctor on the seed host explains virbr0 as libvirt's, and does not call vethd4ac7ba a leftover", async () => {
   const r = await run(['doctor', '--from', repoPath('examples/seed-host')]);
-  assert.match(r.out, /Bridge virbr0 is libvirt's bridge \(KVM virtual machines' NAT network\), not Docker's\./);
+  assert.match(r.out, /Bridge virbr0 is libvirt's bridge \(KVM virtual machines' NAT network\), not Docker's, by its name\./);
   assert.match(r.out, /vethd4ac7ba's owner is not in the data/);
   assert.doesNotMatch(r.out, /vethd4ac7ba on Docker bridge docker0 belongs to no container/);
   assert.match(r.out, /Skipped checks \(not passed: they could not run\)\n- bridge netfilter: kernel settings/);

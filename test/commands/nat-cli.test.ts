@@ -74,12 +74,12 @@ test('a port nobody publishes exits 1, naming it and the nearest published ports
   const r = await run(['nat', '--from', seed, '--port', '49156']);
   assert.equal(r.code, 1);
   assert.equal(r.out, '');
-  assert.match(r.err, /^docknet: no container publishes 49156\/tcp\n/);
+  assert.match(r.err, /^docknet: no mapping in the data for 49156\/tcp \(the container list is unknown/);
   assert.match(r.err, /published ports nearest to it: 49155\/tcp \(tomcat01\), 49154\/tcp \(tomcat-tml\)/);
   assert.match(r.err, /whether a host process listens on it is unknown/);
   const udp = await run(['nat', '--from', seed, '--port', '49154/udp']);
   assert.equal(udp.code, 1);
-  assert.match(udp.err, /no container publishes 49154\/udp/);
+  assert.match(udp.err, /no mapping in the data for 49154\/udp/);
 });
 
 test('a host-IP-bound query: the exact binding, or the wildcard binding that serves it', async () => {

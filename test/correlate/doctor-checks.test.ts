@@ -1,10 +1,15 @@
 // Each doctor check on inputs that trigger it and on inputs that do not.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CHECKS, runChecks, type DoctorInputs } from '../../src/correlate/doctor/checks.js';
+import { CHECKS, runChecks, type DoctorInputs, type HostSettings } from '../../src/correlate/doctor/checks.js';
+import { known, unknown } from '../../src/model/fact.js';
+import type { DockerProxy, ListeningSocket, NatReport } from '../../src/model/port-path.js';
+import type { Route } from '../../src/model/route.js';
+import { emptyPortFacts } from '../../src/parse/nat-facts.js';
+import { hostModel, type ModelParts } from '../model-helpers.js';
 import type { ContainerInfo, NetworkInfo } from '../../src/model/engine.js';
 import type { Link } from '../../src/model/link.js';
-import { cidrsOverlap } from '../../src/util/cidr.js';
+import { prefixesOverlap } from '../../src/util/address.js';
 
 const link = (ifindex: number, name: string, extra: Partial<Link> = {}): Link => ({
   ifindex,
@@ -65,34 +70,42 @@ const container = (name: string, extra: Partial<ContainerInfo> = {}): ContainerI
   ...extra,
 });
 
-function inputs(over: Partial<DoctorInputs> = {}, model: Partial<DoctorInputs['model']> = {}): DoctorInputs {
+interface Over extends Partial<Omit<DoctorInputs, 'settings' | 'engineInfo'>> {
+  settings?: (Omit<HostSettings, 'unreadable'> & Partial<Pick<HostSettings, 'unreadable'>>) | null;
+  engineInfo?: Record<string, unknown> | null;
+  routes?: Route[] | null;
+  hostListeners?: ListeningSocket[];
+  proxies?: DockerProxy[];
+}
+
+function inputs(over: Over = {}, parts: ModelParts = {}): DoctorInputs {
+  const { settings, engineInfo, routes, hostListeners, proxies, ...rest } = over;
+  const portFacts = emptyPortFacts();
+  portFacts.listening = hostListeners ?? [];
+  portFacts.dockerProxies = proxies ?? [];
+  const model = hostModel({
+    containers: [],
+    networks: [network('bridge', 'docker0', '172.17.0.0/16')],
+    hostLinks: [link(2, 'eth0', { mtu: 1500 }), link(5, 'docker0', { kind: 'bridge', mtu: 1500 })],
+    routes: routes === null ? undefined : (routes ?? [{ dst: 'default', dev: 'eth0', gateway: '192.0.2.1' }]),
+    portFacts,
+    ...parts,
+  });
+  const given = <T>(v: T | null | undefined, fallback: T) =>
+    v === null ? unknown('not-in-data', 'not in the test data') : known(v ?? fallback, 'test');
   return {
-    model: {
-      containers: [],
-      networks: [network('bridge', 'docker0', '172.17.0.0/16')],
-      hostLinks: [link(2, 'eth0', { mtu: 1500 }), link(5, 'docker0', { kind: 'bridge', mtu: 1500 })],
-      hostLinksFrom: 'test',
-      bridges: null,
-      hostNetns: null,
-      routes: null,
-      containerNet: new Map(),
-      fileIssues: [],
-      missing: [],
-      ...model,
-    },
+    model,
     vethMap: { interfaces: [], hostVeths: [], hostLinksKnown: true, hostInterfaces: [], notes: [] },
     nat: null,
-    settings: {
+    settings: given(settings && { unreadable: {}, ...settings }, {
+      unreadable: {},
       sysctl: { 'net.ipv4.ip_forward': '1', 'net.ipv6.conf.all.forwarding': '0', 'net.bridge.bridge-nf-call-iptables': '1' },
       modules: { br_netfilter: true },
-    },
-    routes: [{ dst: 'default', dev: 'eth0', gateway: '192.0.2.1' }],
-    engineInfo: { SecurityOptions: ['name=seccomp'], OperatingSystem: 'Debian GNU/Linux 12' },
+    }),
+    engineInfo: given(engineInfo, { SecurityOptions: ['name=seccomp'], OperatingSystem: 'Debian GNU/Linux 12' }),
     backends: { legacy: '', nft: '-A DOCKER ! -i docker0 -p tcp -j DNAT --to-destination 172.17.0.2:80\n' },
-    hostListeners: [],
-    proxies: [],
     warnings: [],
-    ...over,
+    ...rest,
   };
 }
 
@@ -178,6 +191,9 @@ test("orphan veth on a Docker bridge; libvirt bridge explained as not Docker's",
             ownerKind: null,
             ownerInterface: null,
             ownerUnknown: false,
+            ownerStatus: 'none',
+            bridgeDocker: true,
+            bridgeInferred: false,
             note: null,
           },
         ],
@@ -217,7 +233,6 @@ test('a host listener on a published port that is not docker-proxy', () => {
           containerPort: 80,
           argv: [],
           netns: null,
-          thisHost: null,
         },
       ],
     },
@@ -238,9 +253,9 @@ test('a Docker subnet overlapping a host route', () => {
     /bridge \(172.17.0.0\/16\) overlaps the host route 172.16.0.0\/12 via tun0/,
   );
   assert.deepEqual(findings('subnet-overlap', inputs({ routes: [{ dst: '172.17.0.0/16', dev: 'docker0', gateway: null }] })).findings, []);
-  assert.equal(cidrsOverlap('10.0.0.0/8', '10.213.0.0/24'), true);
-  assert.equal(cidrsOverlap('10.0.0.0/8', '11.0.0.0/8'), false);
-  assert.equal(cidrsOverlap('fd00::/8', 'fd12:3456::/32'), true);
+  assert.equal(prefixesOverlap('10.0.0.0/8', '10.213.0.0/24'), true);
+  assert.equal(prefixesOverlap('10.0.0.0/8', '11.0.0.0/8'), false);
+  assert.equal(prefixesOverlap('fd00::/8', 'fd12:3456::/32'), true);
 });
 
 test('rootless Docker and Docker Desktop are said plainly', () => {
@@ -262,8 +277,14 @@ test('containers sharing the default bridge have no name resolution', () => {
   assert.deepEqual(findings('default-bridge-dns', inputs({}, { containers: [container('tomcat01')] })).findings, []);
 });
 
+/** A NAT report with rules read and nothing found in them. */
+function natReport(otherNetnsProxies: NatReport['otherNetnsProxies']): NatReport {
+  const base = { available: true, reason: null, backend: 'nf_tables', publicationsKnown: true, publicationsReason: null };
+  return { ...base, mappings: [], anomalies: [], notes: [], otherNetnsProxies };
+}
+
 test("a leftover docker-proxy: kill only when its namespace is read and is this host's", () => {
-  const proxy = (pid: number, netns: string | null, thisHost: boolean | null) => ({
+  const proxy = (pid: number, netns: string | null) => ({
     pid,
     proto: 'tcp',
     hostIp: '0.0.0.0',
@@ -272,34 +293,28 @@ test("a leftover docker-proxy: kill only when its namespace is read and is this 
     containerPort: 80,
     argv: ['/usr/sbin/docker-proxy'],
     netns,
-    thisHost,
   });
-  const nat = { available: true, reason: null, backend: null, mappings: [], anomalies: [], notes: [], otherNetnsProxies: null };
   const i = inputs(
-    { nat, proxies: [proxy(1, 'net:[1]', true), proxy(2, null, null)] },
+    { nat: natReport(null), proxies: [proxy(1, 'net:[1]'), proxy(2, null)] },
     { containers: [container('a')], hostNetns: 'net:[1]' },
   );
   const out = findings('nat', i).findings;
   const mine = out.find((f) => f.title.startsWith('docker-proxy pid 1 '));
-  assert.equal(mine?.severity, 'warning');
+  assert.equal(mine?.changesHost, true);
   assert.match(mine?.fix ?? '', /^kill 1\b/);
   const unknown = out.find((f) => f.title.startsWith('docker-proxy pid 2 '));
-  assert.equal(unknown?.severity, 'info');
-  assert.match(unknown?.title ?? '', /network namespace is unknown/);
+  assert.equal(unknown?.changesHost, false);
+  assert.match(unknown?.unproven ?? '', /the network namespace of pid 2/);
   assert.doesNotMatch(unknown?.fix ?? '', /kill/);
 });
 
 test("other network namespaces' docker-proxy processes are counted in an info finding, with no advice that changes the host", () => {
-  const nat = {
-    available: true,
-    reason: null,
-    backend: null,
-    mappings: [],
-    anomalies: [],
-    notes: [],
-    otherNetnsProxies: { count: 3, namespaces: ['net:[7]'] },
-  };
-  const out = findings('nat', inputs({ nat }, { hostNetns: 'net:[1]' })).findings;
+  const portFacts = emptyPortFacts();
+  portFacts.dockerProxies = [];
+  portFacts.listening = [];
+  portFacts.otherNetnsProxies = { count: 3, namespaces: ['net:[7]'] };
+  const model = { containers: [container('a')], hostNetns: 'net:[1]', portFacts };
+  const out = findings('nat', inputs({ nat: natReport(portFacts.otherNetnsProxies) }, model)).findings;
   assert.equal(out.length, 1);
   assert.equal(out[0]?.severity, 'info');
   assert.match(out[0]?.title ?? '', /^3 docker-proxy process\(es\) of other network namespaces were seen and left out/);

@@ -126,7 +126,7 @@ test("lab-snapshot-28: the 20.10 engine's docker-proxy processes (another namesp
   assert.ok(mine.length > 0 && theirs.length > 0, 'the snapshot holds both engines’ proxies');
   const m = await model();
   assert.deepEqual(m.portFacts?.dockerProxies?.map((p) => p.pid).sort(), [...mine].sort());
-  assert.ok(m.portFacts?.dockerProxies?.every((p) => p.thisHost === true));
+  assert.ok(m.portFacts?.dockerProxies?.every((p) => p.netns === host));
   assert.deepEqual(m.portFacts?.otherNetnsProxies, {
     count: theirs.length,
     namespaces: [...new Set(theirs.map((p) => p.netns as string))].sort(),

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadSnapshot } from '../../src/snapshot/load.js';
+import { lookupIn } from '../../src/model/fact.js';
 import { buildHostModel } from '../../src/parse/host-model.js';
 import { correlateVethMap } from '../../src/correlate/veth-map.js';
 import { correlateNat } from '../../src/correlate/nat.js';
@@ -33,15 +34,17 @@ test("leo-ubuntu-20: every file parses; brctl (tabs, a continuation line) agrees
   const m = await model(LEO);
   assert.deepEqual(m.fileIssues, []);
   assert.deepEqual(
-    m.bridges?.map((b) => [b.name, b.interfaces]),
+    lookupIn(m.bridges).map((b) => [b.name, b.interfaces]),
     [['docker0', ['veth1673542', 'veth75e137d']]],
   );
   assert.deepEqual(
-    m.hostLinks?.filter((l) => l.master === 'docker0').map((l) => l.name),
+    lookupIn(m.hostLinks)
+      .filter((l) => l.master === 'docker0')
+      .map((l) => l.name),
     ['veth1673542', 'veth75e137d'],
   );
   assert.deepEqual(
-    m.containers?.map((c) => c.name),
+    m.containers.all.map((c) => c.name),
     ['goofy_aryabhata', 'thirsty_albattani'],
   );
 });
@@ -158,9 +161,9 @@ test('docker-node1: 32768 -> demo 172.17.0.2:80 by DOCKER rule 2 (1 pkt, 60 byte
 test('docker-node1: no `ip` output, so no veth, bridge or probable veth is named', async () => {
   const m = await model(NODE1);
   const map = correlateVethMap(m);
-  assert.equal(m.hostLinks, null);
+  assert.equal(m.hostLinks.known, false);
   assert.deepEqual(map.hostVeths, []);
-  assert.ok(map.notes.some((n) => n.startsWith('host links unavailable')));
+  assert.ok(map.notes.some((n) => n.startsWith('host links unknown')));
   for (const mapping of correlateNat(m).mappings) {
     assert.deepEqual([mapping.hostVeth, mapping.probableHostVeth, mapping.bridge, mapping.interface], [null, null, null, null]);
   }
@@ -172,7 +175,7 @@ test('docker 1.11.2 host: test1 eth0@if27 (ifindex 26) pairs with veth6a5ae6f@if
   const m = await model(AWS);
   assert.deepEqual(m.fileIssues, []);
   assert.deepEqual(
-    m.bridges?.map((b) => [b.name, b.interfaces]),
+    lookupIn(m.bridges).map((b) => [b.name, b.interfaces]),
     [['docker0', ['veth6a5ae6f', 'vethc16e6c8']]],
   );
   const map = correlateVethMap(m);
@@ -205,12 +208,12 @@ test('docker 1.11.2 host: vethc16e6c8 (link-netnsid 1) is not given to test2, on
 test('busybox host view: the veth is read (peer @if28, master docker0) though busybox prints no link-netnsid; myweb comes from its own file', async () => {
   const m = await model(BUSYBOX);
   assert.deepEqual(m.fileIssues, []);
-  const veth = m.hostLinks?.find((l) => l.name === 'veth85c0fe8');
+  const veth = lookupIn(m.hostLinks).find((l) => l.name === 'veth85c0fe8');
   assert.ok(veth);
   assert.deepEqual([veth.ifindex, veth.peerIfindex, veth.linkNetnsId, veth.master], [29, 28, null, 'docker0']);
   assert.ok(veth.flags.includes('M-DOWN'));
   assert.deepEqual(
-    m.containers?.map((c) => [c.name, c.networkMode]),
+    m.containers.all.map((c) => [c.name, c.networkMode]),
     [['myweb', 'unknown']],
   );
   const map = correlateVethMap(m);
@@ -245,7 +248,7 @@ test('veth-map, nat and inspect run on every real-host snapshot, say it is a sav
     ],
     [NODE1, 'demo', [/demo1/, /DOCKER 3/, /DNAT to 172\.17\.0\.2:80 \(pkts 1, bytes 60\)/]],
     [AWS, 'test1', [/veth6a5ae6f \(27\)/, /No published ports\./, /host side: veth6a5ae6f \(ifindex 27, mtu 1500\) on bridge docker0/]],
-    [BUSYBOX, 'myweb', [/eth0@if29/, /No published ports\./, /ipv4 172\.17\.0\.2\/16/]],
+    [BUSYBOX, 'myweb', [/eth0@if29/, /Published ports unknown: no container list in the data/, /ipv4 172\.17\.0\.2\/16/]],
   ];
   for (const [dir, container, [vethRe, natRe, inspectRe]] of cases) {
     const outs = [

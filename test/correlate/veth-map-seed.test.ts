@@ -4,6 +4,7 @@ import { loadSnapshotDir } from '../../src/snapshot/load.js';
 import { buildHostModel } from '../../src/parse/host-model.js';
 import { correlateVethMap } from '../../src/correlate/veth-map.js';
 import { repoPath } from '../repo-path.js';
+import { hostModel, type ModelParts } from '../model-helpers.js';
 
 // examples/seed-host: outputs cut from the walkthrough in ../shared/seed/ (Docker 20.10.12, CentOS 7).
 async function seedMap() {
@@ -56,7 +57,7 @@ test('seed: tomcat-tml, known only from `docker ps`, has no invented interface',
 });
 
 test('index 7 is never confused with 27 nor with index 7 of another namespace', async () => {
-  const { correlateVethMap: correlate } = await import('../../src/correlate/veth-map.js');
+  const correlate = (parts: ModelParts) => correlateVethMap(hostModel(parts));
   const link = (ifindex: number, name: string, peer: number, nsid: number) => ({
     ifindex,
     name,
@@ -100,17 +101,12 @@ test('index 7 is never confused with 27 nor with index 7 of another namespace', 
     networks: [],
     // a: eth0 7 <-> host 27; b: eth0 27 <-> host 7; c: eth0 7 <-> host 8 (index 7 again, other namespace)
     hostLinks: [link(27, 'vethA', 7, 0), link(7, 'vethB', 27, 1), link(8, 'vethC', 7, 2)],
-    hostLinksFrom: 'test',
-    bridges: null,
     hostNetns: 'net:[1]',
-    routes: null,
     containerNet: new Map([
       ['a', container('a', 7, 27, 'net:[10]')],
       ['b', container('b', 27, 7, 'net:[11]')],
       ['c', container('c', 7, 8, 'net:[12]')],
     ]),
-    fileIssues: [],
-    missing: [],
   });
   const peer = (n: string) => map.interfaces.find((r) => r.container === n)?.hostVeth;
   assert.equal(peer('a'), 'vethA');

@@ -1,9 +1,7 @@
 // Every parser of src/parse, with its real fixtures and what "inventing something" means for it:
 // the identities it must never report unless the full fixture holds them.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { NatTable } from '../../src/model/nat-rule.js';
-import { splitLines, type ParseIssue, type Parsed } from '../../src/model/parsed.js';
+import { readFileSync } from 'node:fs';
+import { splitLines, type ParseIssue } from '../../src/model/parsed.js';
 import type { Link } from '../../src/model/link.js';
 import { parseBrctlShow } from '../../src/parse/brctl-show.js';
 import { parseContainerFiles } from '../../src/parse/container-files.js';
@@ -20,80 +18,22 @@ import { parseNftJson } from '../../src/parse/nft-json.js';
 import { parseProcNetSockets } from '../../src/parse/proc-net-sockets.js';
 import { parseResolvConf } from '../../src/parse/resolv-conf.js';
 import { repoPath } from '../repo-path.js';
+import {
+  arr,
+  fixtures,
+  isCount,
+  isIndex,
+  nullOr,
+  type ParserCase,
+  rec,
+  ruleIds,
+  ruleLineFacts as natTextRuleIds,
+  ruleShape,
+  tables,
+} from './case-helpers.js';
+import { LISTING_CASES } from './listing-cases.js';
 
-export interface Fixture {
-  /** Path relative to the repository, for messages. */
-  path: string;
-  text: string;
-}
-
-/** How a damaged JSON input is made: the entries of one array of the document are removed or repeated. */
-export interface JsonEntries {
-  get(doc: unknown): unknown[] | null;
-  with(doc: unknown, entries: unknown[]): unknown;
-}
-
-export interface ParserCase {
-  name: string;
-  parse(text: string): Parsed<unknown>;
-  format: 'lines' | 'json';
-  fixtures: Fixture[];
-  /**
-   * What the parser read, as identity strings each taken from one line (or one JSON entry) alone:
-   * link ifindex+name, rule chain+text, bridge and port names, container id+name. Damage that only
-   * removes, repeats or reorders lines can never make a new one.
-   */
-  ids(value: unknown): string[];
-  /** The identities a fixture holds, when more than its parse as a whole shows (default: ids of the parse). */
-  fixtureIds?(text: string): string[];
-  /**
-   * Facts that depend on neighbouring lines too (a link's peer and netns id come from the lines under
-   * its header, a -L rule's chain from the `Chain` line above it): checked when one line is lost.
-   */
-  contextIds?(parsed: Parsed<unknown>): string[];
-  /** Each value item points at the input line it came from; a complaint when one does not. */
-  tied?(value: unknown, lines: string[]): string | null;
-  /** Types and ranges every value must have, whatever the input; a complaint when one does not. */
-  shape?(value: unknown): string | null;
-  /** Nothing read: with non-blank, unrecognised input the parser must then say why (an issue). */
-  empty(value: unknown): boolean;
-  /** Input the parser may skip without an issue by design (e.g. other processes in `ps` output). */
-  silentByDesign?: boolean;
-  entries?: JsonEntries;
-}
-
-// ---- fixtures ----
-
-function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
-}
-
-const ALL_FIXTURES = [...walk(repoPath('test/fixtures')), ...walk(repoPath('test/property/fixtures')), ...walk(repoPath('examples'))]
-  .filter((p) => !p.endsWith('SOURCE.md'))
-  .sort();
-
-function fixtures(match: (name: string, path: string) => boolean): Fixture[] {
-  const root = repoPath('');
-  const found = ALL_FIXTURES.filter((p) => match(p.slice(p.lastIndexOf('/') + 1), p)).map((p) => ({
-    path: p.slice(root.length),
-    text: readFileSync(p, 'utf8'),
-  }));
-  if (found.length === 0) throw new Error('a parser case found no fixtures: the file names changed?');
-  return found;
-}
-
-// ---- helpers ----
-
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const rec = (v: unknown): Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-const isIndex = (v: unknown): boolean => isCount(v) && (v as number) > 0;
-const nullOr = (v: unknown, ok: (x: unknown) => boolean): boolean => v === null || ok(v);
-const isPortRange = (v: unknown): boolean => {
-  const r = rec(v);
-  return isCount(r.from) && isCount(r.to) && (r.from as number) <= (r.to as number) && (r.to as number) <= 65535;
-};
+export type { Fixture, JsonEntries, ParserCase } from './case-helpers.js';
 
 /** Every attribute a link's neighbours lines can give it, as "identity attr=value" atoms (nulls left out: unknown is never a lie). */
 function linkFacts(links: Link[]): string[] {
@@ -130,22 +70,6 @@ function textLinkTied(value: unknown, lines: string[]): string | null {
   return null;
 }
 
-function tables(value: unknown): NatTable[] {
-  return Array.isArray(value) ? (value as NatTable[]) : [value as NatTable];
-}
-
-function ruleShape(value: unknown): string | null {
-  for (const t of tables(value)) {
-    for (const r of t.rules) {
-      if (!isIndex(r.number) || !isCount(r.line)) return `bad rule number/line ${r.number}/${r.line}`;
-      if (!nullOr(r.dport, isPortRange) || !nullOr(r.sport, isPortRange)) return `bad port range in ${r.text}`;
-      for (const to of [r.dnatTo, r.snatTo]) if (to !== null && !nullOr(to.port, isPortRange)) return `bad NAT port in ${r.text}`;
-      if (!nullOr(r.packets, isCount) || !nullOr(r.bytes, isCount)) return `bad counters in ${r.text}`;
-    }
-  }
-  return null;
-}
-
 /** A text rule is its own input line: nothing in it came from elsewhere. */
 function ruleTied(value: unknown, lines: string[]): string | null {
   for (const t of tables(value)) {
@@ -156,28 +80,6 @@ function ruleTied(value: unknown, lines: string[]): string | null {
   }
   return null;
 }
-
-function natTextRuleIds(value: unknown): string[] {
-  return tables(value).flatMap((t) =>
-    t.rules.map((r) =>
-      JSON.stringify([
-        r.text,
-        r.target,
-        r.protocol,
-        r.inInterface,
-        r.outInterface,
-        r.source,
-        r.destination,
-        r.dport,
-        r.sport,
-        r.dnatTo,
-        r.snatTo,
-      ]),
-    ),
-  );
-}
-
-const ruleIds = (value: unknown): string[] => tables(value).flatMap((t) => t.rules.map((r) => `${r.chain}\t${r.text}`));
 
 const ASSUMED_TABLE = /no \*table line before this: assuming table/;
 
@@ -311,7 +213,8 @@ const iptablesNatText: ParserCase = {
   name: 'iptables-nat-text',
   parse: (t) => parseIptablesNatText(t),
   format: 'lines',
-  fixtures: fixtures((n) => /ip6?tables/.test(n) && !/save/.test(n) && n.endsWith('.txt')),
+  // `iptables -S` listings have their own case (listing-cases.ts).
+  fixtures: fixtures((n) => /ip6?tables/.test(n) && !/save/.test(n) && !/-S(-v)?\.txt$/.test(n) && n.endsWith('.txt')),
   // A rule's line read under its own column header; its chain is the `Chain` line above, a context fact.
   ids: natTextRuleIds,
   // What each line of the fixture means under each column header of the same paste: a paste may start
@@ -500,6 +403,7 @@ export const CASES: readonly ParserCase[] = [
   dockerProxyJson,
   dockerProxyPs,
   containerFiles,
+  ...LISTING_CASES,
 ];
 
 /** Problems with the issues of one parse: every line number must be 0 or a line of the input. */

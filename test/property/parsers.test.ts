@@ -20,6 +20,9 @@ function check(c: ParserCase, text: string): Parsed<unknown> {
     throw new Error(`${c.name} threw on its input: ${(err as Error)?.stack ?? String(err)}`);
   }
   assert.ok(parsed !== null && typeof parsed === 'object' && Array.isArray(parsed.issues), `${c.name}: not a Parsed value`);
+  // Parsers turn an exception into an "internal error" issue: on any input that is a crash, not a finding.
+  const crash = parsed.issues.find((i) => /internal error/.test(i.reason));
+  assert.equal(crash, undefined, `${c.name}: ${crash?.reason}`);
   const bad =
     badIssueLines(text, parsed.issues) ??
     c.shape?.(parsed.value) ??

@@ -41,7 +41,7 @@ test('the generated host is what it says: N containers, paired veths, M nat rule
   assert.ok(small.natRules >= M && large.natRules >= 2 * M, `${small.natRules} / ${large.natRules} rules`);
   const model = buildHostModel(small.snapshot);
   assert.deepEqual(model.fileIssues, []);
-  assert.equal(model.containers?.length, N);
+  assert.equal(model.containers.all.length, N);
   const map = correlateVethMap(model);
   assert.equal(map.interfaces.length, N);
   assert.ok(
