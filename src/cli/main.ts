@@ -5,7 +5,7 @@ import { runInspect } from '../commands/inspect.js';
 import { runDoctor } from '../commands/doctor.js';
 import { runNat } from '../commands/nat.js';
 import { snapshotProvider } from '../commands/source.js';
-import { runSnapshotSave } from '../commands/snapshot.js';
+import { runSnapshotImport, runSnapshotSave } from '../commands/snapshot.js';
 import { EngineError, engineAnswerHint } from '../gather/engine-api.js';
 import { escapeText } from '../render/escape.js';
 import { DocknetError, EXIT, UsageError } from './errors.js';
@@ -54,7 +54,10 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
 
-  const from = new Option('--from <snapshot>', 'analyse a saved snapshot directory instead of the live host');
+  const from = new Option(
+    '--from <snapshot>',
+    'analyse a saved snapshot (directory, .tar.gz, or pasted transcript) instead of the live host',
+  );
 
   program
     .command('veth-map')
@@ -72,7 +75,9 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .description('the whole network story of one container: mode, interfaces and their host side, ports, neighbours, DNS')
     .argument('<container>', 'a container name, id, or unambiguous id prefix')
     .option('--json', 'print JSON (schemaVersion 1)')
-    .addOption(new Option('--from <snapshot>', 'analyse a saved snapshot directory instead of the live host'))
+    .addOption(
+      new Option('--from <snapshot>', 'analyse a saved snapshot (directory, .tar.gz, or pasted transcript) instead of the live host'),
+    )
     .action(async (target: string, o: { json?: boolean; from?: string }) => {
       code = await runInspect({ target, json: Boolean(o.json) }, io, snapshotProvider(o.from));
     });
@@ -82,7 +87,9 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .description('where each published host port goes: DNAT rule, docker-proxy, bridge, veth, container; stale, missing and foreign rules')
     .option('--port <port>', 'one port: PORT[/PROTO] or HOSTIP:PORT[/PROTO], e.g. 49154, 5353/udp, 127.0.0.1:8081')
     .option('--json', 'print JSON (schemaVersion 1)')
-    .addOption(new Option('--from <snapshot>', 'analyse a saved snapshot directory instead of the live host'))
+    .addOption(
+      new Option('--from <snapshot>', 'analyse a saved snapshot (directory, .tar.gz, or pasted transcript) instead of the live host'),
+    )
     .action(async (o: { port?: string; json?: boolean; from?: string }) => {
       code = await runNat({ port: o.port ?? null, json: Boolean(o.json) }, io, snapshotProvider(o.from));
     });
@@ -97,13 +104,25 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .action(async (path: string, o: { force?: boolean; redact: boolean }) => {
       code = await runSnapshotSave({ path, force: Boolean(o.force), redact: o.redact }, io);
     });
+  snapshot
+    .command('import')
+    .description('split a pasted terminal session (prompts, commands and their outputs) into a snapshot, and say what went where')
+    .argument('<transcript>', 'a text file holding the session, e.g. copied from a forum thread or a blog post')
+    .argument('<path>', 'a new (or empty) directory, or a file ending in .tar.gz or .tgz')
+    .option('--force', 'replace the snapshot already at <path>')
+    .option('--json', 'print the summary as JSON (schemaVersion 1)')
+    .action(async (transcript: string, path: string, o: { force?: boolean; json?: boolean }) => {
+      code = await runSnapshotImport({ transcript, path, force: Boolean(o.force), json: Boolean(o.json) }, io);
+    });
 
   program
     .command('doctor')
     .description("find what is wrong with this host's Docker networking, with evidence and a fix (exit 1 on any error finding)")
     .option('--json', 'print JSON (schemaVersion 1)')
     .option('--all', 'print every finding, not the first 5 of each kind')
-    .addOption(new Option('--from <snapshot>', 'analyse a saved snapshot (directory or .tar.gz) instead of the live host'))
+    .addOption(
+      new Option('--from <snapshot>', 'analyse a saved snapshot (directory, .tar.gz, or pasted transcript) instead of the live host'),
+    )
     .action(async (o: { json?: boolean; all?: boolean; from?: string }) => {
       code = await runDoctor({ json: Boolean(o.json), all: Boolean(o.all) }, io, snapshotProvider(o.from));
     });

@@ -97,7 +97,7 @@ function unlistedBridges(model: HostModel, links: Link[], identity: BridgeIdenti
       flags: [],
       addresses: [],
     };
-    const role = bridgeRole(bridge, { model, identity, masters: new Set(), uplinkGuess: null }) ?? 'a bridge';
+    const role = roleOf(bridge, { model, identity, masters: new Set([name]), uplinkGuess: null });
     out.push({ name, ifindex: null, kind: 'bridge', ipv4: null, role: `${role} (named as a bridge, not itself in the listing)` });
   }
   return out.sort((a, b) => naturalCompare(a.name, b.name));

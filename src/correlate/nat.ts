@@ -800,6 +800,7 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
   }
 
   // Rules Docker wrote that no publication claimed.
+  const blindRules: string[] = [];
   const missingIps = addressless(ctx);
   for (const rc of dnatRules) {
     if (rc.used) continue;
@@ -844,6 +845,11 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
           hostVeth: leg?.hostVeth ?? null,
         }),
       );
+      continue;
+    }
+    if (!ctx.model.containers.complete.known && r.target === 'DNAT' && r.dnatTo === null) {
+      // No publication to match it to and no target shown (iptables-nft read through nft -j): only that it exists.
+      blindRules.push(ruleHost(rc));
       continue;
     }
     if (!ctx.model.containers.complete.known || (holder?.container && !publicationsKnown(ctx, holder.container))) {
@@ -953,6 +959,10 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
     );
   }
 
+  if (blindRules.length)
+    ctx.notes.push(
+      `${blindRules.length} Docker DNAT rule(s) whose target this listing does not show (iptables-nft rules read from nft -j), for ${blindRules.join(', ')}: where they lead is unknown without iptables-save or the container list`,
+    );
   const list = model.containers.complete;
   for (const p of ctx.proxies) {
     if (!ctx.usedProxies.has(p))

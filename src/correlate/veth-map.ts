@@ -45,7 +45,8 @@ export interface InterfaceRow {
   note: string | null;
 }
 
-export type VethOwnerKind = 'container' | 'ingress-sbox' | null;
+/** container: that container's; namespace: the namespace a container was read in, which it may share (its mode is not in the data). */
+export type VethOwnerKind = 'container' | 'namespace' | 'ingress-sbox' | null;
 
 /** owned: a container's or sandbox's; none: proven to belong to no container (every fact it needs was read); unknown: cannot be told. */
 export type OwnerStatus = 'owned' | 'none' | 'unknown';
@@ -76,6 +77,13 @@ export interface VethMap {
   hostVeths: HostVethRow[];
   /** False when the data has no host link listing: then no host veth can be named at all. */
   hostLinksKnown: boolean;
+  /**
+   * True when hostVeths are all the host's veths: the link listing is whole (it holds the loopback, as
+   * every full listing does) and brctl names no veth port it lacks. A pasted excerpt is not whole.
+   */
+  hostVethsComplete: boolean;
+  /** Why hostVeths may not be all, when hostVethsComplete is false. */
+  hostVethsIncomplete: string | null;
   /** The host's other interfaces, each with what it is for. */
   hostInterfaces: HostInterfaceRow[];
   /** Where facts came from and what was missing, each once, in words. */
@@ -96,6 +104,8 @@ interface Context {
   nsidToNetns: Map<number, string>;
   notes: Set<string>;
 }
+
+const BUILTIN_NETWORK_MODES: Record<string, string> = { bridge: 'bridge', host: 'host', none: 'none' };
 
 const MODES_BY_DRIVER: Record<string, string> = {
   bridge: 'bridge',
@@ -158,7 +168,8 @@ function withEndpoint(ctx: Context, row: InterfaceRow, ep: Endpoint): InterfaceR
   const net = networkOf(ctx, ep);
   row.network = ep.network;
   row.driver = net?.driver ?? null;
-  row.mode = MODES_BY_DRIVER[row.driver ?? ''] ?? row.driver ?? row.mode;
+  // Without the network list, only Docker's own networks (bridge, host, none) say their driver by name.
+  row.mode = row.driver ? (MODES_BY_DRIVER[row.driver] ?? row.driver) : (BUILTIN_NETWORK_MODES[ep.network] ?? 'unknown');
   row.ipv4 = ep.ipv4;
   row.ipv6 = ep.ipv6;
   row.mac = row.mac ?? ep.mac;
@@ -347,6 +358,9 @@ function ownNamespaceRows(ctx: Context, c: ContainerInfo, facts: ContainerNetFac
     row.note = 'no interface besides loopback';
     rows.push(row);
   }
+  // The interfaces say which networks the namespace is on, not whether the container owns it: with its
+  // network mode not in the data, it may be another's --network container: follower.
+  if (c.networkMode === 'unknown') for (const r of rows) r.mode = 'unknown';
   return rows;
 }
 
@@ -435,7 +449,9 @@ function hostVethRows(ctx: Context, rows: InterfaceRow[]): HostVethRow[] {
       row.note = `in use by the network namespace ${sharers.join(', ')} share; which of them owns it is not in the data`;
     } else if (owner) {
       row.owner = owner.container;
-      row.ownerKind = 'container';
+      row.ownerKind = owner.networkMode === 'unknown' ? 'namespace' : 'container';
+      if (row.ownerKind === 'namespace')
+        row.note = `in the network namespace ${owner.container} was read in; whether ${owner.container} owns it or shares another container's (--network container:) is not in the data`;
       row.ownerInterface = owner.interface;
       row.ownerStatus = 'owned';
     } else explainUnowned(ctx, row, unread);
@@ -480,6 +496,12 @@ function explainUnowned(ctx: Context, row: HostVethRow, unread: ContainerInfo[])
     row.note = `owner not in the data: ${why.filter(Boolean).join('; ')}`;
     if (names.length === 1)
       row.note += ` (inference, not confirmed: probably ${names[0]}'s, the one container whose interfaces are unknown)`;
+    return;
+  }
+  if (bridge && row.bridgeDocker !== false && !ctx.model.networks.known) {
+    // Docker's own sandboxes (ingress-sbox, lb-<network>) hold veths with no container; only the network list names them.
+    row.ownerUnknown = true;
+    row.note = `${bridgeWords(ctx, bridge)}; no container's interface points back at it, and whether a Docker sandbox (ingress-sbox, a load balancer) owns it is unknown: ${ctx.model.networks.reason}`;
     return;
   }
   row.ownerStatus = 'none';
@@ -646,10 +668,20 @@ export function correlateVethMap(model: HostModel): VethMap {
     .flat()
     .sort((a, b) => naturalCompare(a.container, b.container) || naturalCompare(a.interface ?? '', b.interface ?? ''));
   sourceNotes(ctx);
+  const hostVeths = hostVethRows(ctx, interfaces);
+  const incomplete = !model.hostLinks.known
+    ? model.hostLinks.reason
+    : !links.some((l) => l.name === 'lo' || l.flags.includes('LOOPBACK'))
+      ? `${model.hostLinks.from} holds no loopback: an excerpt of the listing`
+      : hostVeths.some((v) => v.ifindex === null)
+        ? `brctl show names veths ${model.hostLinks.from} does not hold`
+        : null;
   return {
     interfaces,
-    hostVeths: hostVethRows(ctx, interfaces),
+    hostVeths,
     hostLinksKnown: model.hostLinks.known,
+    hostVethsComplete: incomplete === null,
+    hostVethsIncomplete: incomplete,
     hostInterfaces: hostInterfaces(model, ctx.isVeth, ctx.bridgeIdentity),
     notes: [...ctx.notes],
   };

@@ -3,12 +3,42 @@ import { issue, type ParseIssue } from '../model/parsed.js';
 
 /**
  * A shell prompt (or a command typed after one), as people paste them: `[root@192 ~]#`, `root@host:~#`,
- * `user@host:/tmp$`, `$ `, `# `, `% `, `> `, zsh's `➜`, PowerShell's `PS C:\>`.
+ * `user@host:/tmp$`, `$ `, `# `, `% `, `> `, zsh's `➜  dir git:(main) ✗`, PowerShell's `PS C:\>`.
+ * The match covers the whole prompt (the shortest one), so what follows it is the command.
  */
-const PROMPT = /^\s*(?:\[[^\]]*\]\s*[$#]|[$#%>](?:\s|$)|\S*@\S*:\S*\s*[$#]|[\w.~/-]+\s?[#$](?:\s|$)|➜|PS [A-Z]:\\)/;
+const PROMPT =
+  /^\s*(?:\[[^\]]*\]\s*[$#]|([$#%>])(?:\s|$)|\S*?@\S*?:\S*?\s*[$#]|[\w.~/-]+\s?[#$](?:\s|$)|➜(?:\s+\S+(?:\s+git:\([^)]*\))?(?:\s+✗)?)?|PS [A-Z]:\\[^>]*>?)/;
 
 export function isPromptLine(line: string): boolean {
   return PROMPT.test(line);
+}
+
+export interface PromptLine {
+  /** The prompt as printed, without the blanks around it: `[root@192 ~]#`, `$`, `➜  ~`. */
+  prompt: string;
+  /** What was typed after it, trimmed; '' for a bare prompt. */
+  command: string;
+  /**
+   * The prompt is a lone `$`, `#`, `%` or `>`: the same text starts comments in iptables-save or
+   * nft output and quotes in prose, so a reader of a transcript must judge it by what follows.
+   */
+  sigilOnly: boolean;
+  /** user@host when the prompt shows them (`root@192`, `ubuntu@ip-10-0-0-5`), else null. */
+  userHost: { user: string; host: string } | null;
+}
+
+/** The prompt and the command of a prompt line, or null when the line is not one. */
+export function splitPromptLine(line: string): PromptLine | null {
+  const m = PROMPT.exec(line);
+  if (!m) return null;
+  const prompt = m[0].trim();
+  const uh = /^\[?([^\s@[\]]+)@([^\s:\]]+)/.exec(prompt.replace(/^\W+(?=\w)/, ''));
+  return {
+    prompt,
+    command: line.slice(m[0].length).trim(),
+    sigilOnly: m[1] !== undefined,
+    userHost: uh ? { user: uh[1] as string, host: uh[2] as string } : null,
+  };
 }
 
 /** The issue for text whose last used line has no newline after it: the paste may be cut short. */

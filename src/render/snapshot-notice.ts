@@ -4,6 +4,10 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 export function snapshotNotice(s: Snapshot): string | null {
   if (s.source.kind !== 'saved') return null;
   const host = s.hostname ? ` of ${s.hostname}` : '';
+  if (s.source.transcript) {
+    const when = s.takenAt ? `taken ${s.takenAt}` : 'time not recorded';
+    return `Describes facts cut from a pasted terminal transcript${host} (${when}), loaded from ${s.source.location}; not the live host.`;
+  }
   const when = s.takenAt ? `taken ${s.takenAt}` : 'time not recorded';
   return `Describes a saved snapshot${host} (${when}), loaded from ${s.source.location}; not the live host.`;
 }

@@ -76,9 +76,11 @@ export function renderVethMapText(io: IO, map: VethMap, snapshot: Snapshot): str
   ]);
   out += vethRows.length
     ? renderTable(io, ['HOST VETH', 'IFINDEX', 'NETNSID', 'BRIDGE', 'OWNER', 'NOTE'], vethRows)
-    : map.hostLinksKnown
+    : map.hostVethsComplete
       ? 'No veth interfaces on the host.\n'
-      : "Host veths unknown: the data holds no listing of the host's links (ip addr).\n";
+      : map.hostLinksKnown
+        ? `No veth in the listing, which may not be whole: ${escapeText(map.hostVethsIncomplete ?? '')}.\n`
+        : "Host veths unknown: the data holds no listing of the host's links (ip addr).\n";
   if (map.hostInterfaces.length) {
     out += `\n${renderTable(
       io,
@@ -97,6 +99,9 @@ export function vethMapJson(map: VethMap, snapshot: Snapshot): unknown {
     schemaVersion: VETH_MAP_SCHEMA_VERSION,
     snapshot: snapshotJson(snapshot),
     interfaces: map.interfaces,
+    hostLinksKnown: map.hostLinksKnown,
+    hostVethsComplete: map.hostVethsComplete,
+    hostVethsIncomplete: map.hostVethsIncomplete,
     hostVeths: map.hostVeths,
     hostInterfaces: map.hostInterfaces,
     notes: map.notes,

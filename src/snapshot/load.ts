@@ -1,4 +1,5 @@
-// Loads a saved snapshot: a directory or a .tar.gz (a docknet save, or files a person assembled by hand).
+// Loads a saved snapshot: a directory or a .tar.gz (a docknet save, or files a person assembled by hand),
+// or a pasted terminal transcript (snapshot/transcript.ts).
 // Archives are read into memory and never extracted; directories are walked without following links.
 import { lstat, open, readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -8,6 +9,7 @@ import { FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE, type Manifest } from './man
 import { isUnknownCause } from '../model/fact.js';
 import { FACT, emptySnapshot, type MissingFact, type Snapshot } from './snapshot.js';
 import { TarError, readTar } from './tar.js';
+import { isText, loadTranscriptSnapshot } from './transcript.js';
 
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024;
@@ -81,10 +83,17 @@ async function loadSnapshotArchive(path: string): Promise<Snapshot> {
   const gzipped = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
   const plainTar = head.subarray(257, 262).toString('latin1') === 'ustar';
   if (!gzipped && !plainTar) {
-    const named = /\.(tar\.gz|tgz)$/i.test(path)
-      ? ': it is named like a .tar.gz but is not gzip-compressed'
-      : ': a file that is neither a .tar.gz archive nor a directory';
-    throw new DocknetError(`${path} is not a snapshot${named}`, LAYOUT_HINT);
+    if (/\.(tar\.gz|tgz)$/i.test(path))
+      throw new DocknetError(`${path} is not a snapshot: it is named like a .tar.gz but is not gzip-compressed`, LAYOUT_HINT);
+    // A plain text file may be a pasted terminal session: its commands' outputs are the facts.
+    if (size <= MAX_FILE_BYTES) {
+      const data = await readFile(path);
+      if (data.length > 0 && isText(data)) return loadTranscriptSnapshot(path, data);
+    }
+    throw new DocknetError(
+      `${path} is not a snapshot: a file that is neither a .tar.gz archive, a directory, nor a text transcript (it ${size === 0 ? 'is empty' : 'holds binary data'})`,
+      'give a directory or .tar.gz written by `docknet snapshot save`, or a terminal session pasted into a text file; docs/snapshot-format.md describes both',
+    );
   }
   if (size > MAX_ARCHIVE_BYTES) throw new DocknetError(`${path} is larger than ${MAX_ARCHIVE_BYTES / 1024 / 1024} MiB: not read`);
   let tar: Buffer = await readFile(path);
@@ -181,6 +190,7 @@ function snapshotFromFiles(files: Map<string, string>, skipped: MissingFact[], l
     throw new DocknetError(`${location} is not a snapshot: ${what}`, LAYOUT_HINT);
   }
   if (manifest) {
+    if (manifest.importedFrom?.kind === 'transcript') snapshot.source.transcript = true;
     snapshot.takenAt = manifest.takenAt ?? null;
     snapshot.hostname = manifest.hostname ?? null;
     snapshot.kernel = manifest.kernel ?? null;

@@ -23,7 +23,9 @@ export interface Manifest {
   kernel: string | null;
   files: Record<string, FactOrigin>;
   missing: MissingFact[];
-  /** false only when saved with --no-redact. */
+  /** Written by `snapshot import`: the facts were cut from this terminal transcript. */
+  importedFrom?: { kind: 'transcript'; path: string; sha256: string };
+  /** false when saved with --no-redact, and for a snapshot imported from a transcript (its text is kept as pasted). */
   redacted: boolean;
   redaction?: RedactionSummary;
 }

@@ -20,6 +20,8 @@ export interface SaveOptions {
   force: boolean;
   docknetVersion: string;
   redaction: RedactionSummary | null;
+  /** For `snapshot import`: the transcript the facts were cut from. */
+  importedFrom?: Manifest['importedFrom'];
 }
 
 export interface SaveResult {
@@ -132,6 +134,7 @@ export async function saveSnapshot(snapshot: Snapshot, target: string, opts: Sav
     missing: [...snapshot.missing, ...refused],
     redacted: opts.redaction !== null,
     ...(opts.redaction ? { redaction: opts.redaction } : {}),
+    ...(opts.importedFrom ? { importedFrom: opts.importedFrom } : {}),
   };
   const manifestFile: TarFile = { path: MANIFEST_FILE, data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8') };
   const all = [manifestFile, ...files];

@@ -10,6 +10,8 @@ export interface FactOrigin {
   exitCode?: number | null;
   stderr?: string;
   durationMs?: number;
+  /** For a fact imported from a terminal transcript: the first and last line (1-based) of the command and its output there. */
+  lines?: [number, number];
 }
 
 export interface Fact {
@@ -32,6 +34,8 @@ export interface SnapshotSource {
   kind: 'live' | 'saved';
   /** For saved snapshots: where it was loaded from. */
   location: string | null;
+  /** Set when the facts were cut from a pasted terminal session (`snapshot import`, or `--from` a transcript). */
+  transcript?: true;
 }
 
 export interface Snapshot {

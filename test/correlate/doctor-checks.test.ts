@@ -95,7 +95,15 @@ function inputs(over: Over = {}, parts: ModelParts = {}): DoctorInputs {
     v === null ? unknown('not-in-data', 'not in the test data') : known(v ?? fallback, 'test');
   return {
     model,
-    vethMap: { interfaces: [], hostVeths: [], hostLinksKnown: true, hostInterfaces: [], notes: [] },
+    vethMap: {
+      interfaces: [],
+      hostVeths: [],
+      hostLinksKnown: true,
+      hostVethsComplete: true,
+      hostVethsIncomplete: null,
+      hostInterfaces: [],
+      notes: [],
+    },
     nat: null,
     settings: given(settings && { unreadable: {}, ...settings }, {
       unreadable: {},
@@ -179,6 +187,8 @@ test("orphan veth on a Docker bridge; libvirt bridge explained as not Docker's",
         interfaces: [],
         notes: [],
         hostLinksKnown: true,
+        hostVethsComplete: true,
+        hostVethsIncomplete: null,
         hostInterfaces: [],
         hostVeths: [
           {

@@ -211,10 +211,8 @@ export function vethMapAnswers(json: unknown): DefiniteAnswers {
   const c = new Collector('veth-map: ');
   const j = (json ?? {}) as Json;
   interfaceRows(c, arr(j.interfaces), '');
-  const notes = arr(j.notes).map(String);
-  // TEXT-READ: the JSON has no hostLinksKnown; an empty hostVeths list is "none" only when the notes
-  // say where the host links came from.
-  const linksKnown = notes.some((n) => /^host links from /.test(n)) || arr(j.hostInterfaces).length > 0;
+  // The veth list is all the host's veths only when the JSON says so (a whole listing, not an excerpt).
+  const linksKnown = j.hostVethsComplete === true;
   for (const v of arr(j.hostVeths)) {
     const name = str(v.name);
     if (!name) continue;
@@ -227,6 +225,8 @@ export function vethMapAnswers(json: unknown): DefiniteAnswers {
       if (v.ownerKind === 'container') {
         c.say('veth owner', `${q}owner`, `container ${owner}`);
         c.say('veth owner interface', `${q}owner's interface`, v.ownerInterface);
+      } else if (v.ownerKind === 'namespace') {
+        // The namespace a container was read in: in use, but whose it is may be another container's.
       } else {
         // ingress-sbox, or (ownerKind null) "the one endpoint of the network that is no container".
         c.say('veth owner', `${q}owner`, SANDBOX);
@@ -301,7 +301,8 @@ export function natAnswers(json: unknown): DefiniteAnswers {
   mappingAnswers(c, mappings, '');
   // `nat` prints "No published ports." for an empty list; with NAT rules unavailable it says so instead.
   // TEXT-READ-free but ambiguous: the JSON cannot tell "no container publishes" from "no container list".
-  if (mappings.length === 0 && j.available === true)
+  // "No published ports" only where the JSON says the publications are known (a container list was read).
+  if (mappings.length === 0 && j.available === true && (j.publications as Json | undefined)?.known !== false)
     c.completeList('no published ports', 'published ', 'No published ports (mappings: [])');
   if (str(j.backend) && j.backend !== 'iptables') c.say('NAT backend', "backend of Docker's rules", j.backend);
   for (const a of arr(j.anomalies)) {

@@ -112,7 +112,7 @@ function otherBridges(i: DoctorInputs): Finding[] {
   const identity = bridgeIdentities(i.model.networks);
   const links = lookupIn(i.model.hostLinks);
   // Plain `ip addr` text names no kind: a link others are enslaved to is a bridge too.
-  const masters = new Set(links.map((l) => l.master).filter(Boolean));
+  const masters = new Set([...links.map((l) => l.master), ...lookupIn(i.model.bridges).map((b) => b.name)].filter(Boolean));
   // A bridge that cannot be told as Docker's or not has nothing to report.
   const bridges = links.filter((l) => (l.kind === 'bridge' || masters.has(l.name)) && identity(l.name).docker === false);
   return bridges
@@ -148,11 +148,15 @@ export const veths: Check = {
       !i.model.hostLinks.known && `host links unknown: ${i.model.hostLinks.reason}`,
       !i.model.containers.complete.known && `container list unknown: ${i.model.containers.complete.reason}`,
       !i.model.networks.known && `Docker networks unknown: ${i.model.networks.reason}`,
+      i.model.hostLinks.known &&
+        !i.model.bridges.known &&
+        i.model.hostLinks.from.endsWith('.txt') &&
+        `${i.model.hostLinks.from} names no link kinds: a bridge with no ports cannot be told`,
     ),
   run(i) {
     const out: Finding[] = [];
     for (const v of i.vethMap.hostVeths) {
-      if (v.owner) continue;
+      if (v.owner || v.ownerStatus === 'owned') continue;
       const f = unownedVeth(i, v);
       if (f) out.push(f);
     }
