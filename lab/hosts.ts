@@ -226,14 +226,27 @@ export function childEnv(gen: Generation, extra: Record<string, string> = {}): N
 export function netnsPath(gen: Generation): string {
   if (gen.netns) return `/run/netns/${gen.netns}`;
   // This process may itself sit in another host's namespace; the system engine's own process says which is root.
-  const pid = readPid('/var/run/docker.pid');
-  if (pid && existsSync(`/proc/${pid}/ns/net`)) return `/proc/${pid}/ns/net`;
-  return '/proc/self/ns/net';
+  const pid = systemEnginePid();
+  return pid ? `/proc/${pid}/ns/net` : '/proc/self/ns/net';
 }
 
-/** argv that runs `argv` inside the host: nsenter --net only (ip netns exec would remount /sys and lose the cgroup mounts). */
+function systemEnginePid(): number | null {
+  const pid = readPid('/var/run/docker.pid');
+  return pid && existsSync(`/proc/${pid}/ns/net`) ? pid : null;
+}
+
+/**
+ * argv that runs a command inside the host, seeing that host's /sys as well as its network: `ip netns
+ * exec` (a mount namespace of its own, with the namespace's sysfs; brctl, for one, reads
+ * /sys/class/net). The root namespace is entered with the system engine's network and mount namespaces.
+ * dockerd itself is started with nsenter --net alone (hostUp): under ip netns exec it would lose
+ * the cgroup mounts ("Devices cgroup isn't mounted").
+ */
 export function inHost(gen: Generation, argv: readonly string[]): string[] {
-  return ['nsenter', `--net=${netnsPath(gen)}`, '--', ...argv];
+  if (gen.netns) return ['ip', 'netns', 'exec', gen.netns, ...argv];
+  const pid = systemEnginePid();
+  if (!pid) return [...argv];
+  return ['nsenter', `--net=/proc/${pid}/ns/net`, `--mount=/proc/${pid}/ns/mnt`, `--wd=${process.cwd()}`, '--', ...argv];
 }
 
 // ---- bringing a host up and down ----
@@ -339,7 +352,7 @@ export async function hostUp(gen: Generation, log: Log): Promise<HostUpResult> {
       ...(gen.addressPool ? ['--default-address-pool', gen.addressPool] : []),
     ];
     log(`starting dockerd ${gen.id} in ${ns} (log: ${p.log})`);
-    const exited = spawnDetached(inHost(gen, [path.join(p.bin, 'dockerd'), ...args]), childEnv(gen), p.log);
+    const exited = spawnDetached(['nsenter', `--net=/run/netns/${ns}`, '--', path.join(p.bin, 'dockerd'), ...args], childEnv(gen), p.log);
     const deadline = Date.now() + 90_000;
     for (;;) {
       await sleep(500);

@@ -1034,7 +1034,10 @@ function sourceNotes(ctx: Ctx, backend: string | null): string[] {
   const legacyWarned = facts.nat.tables.some((t) => t.table.origin.legacyTablesPresent);
   if (legacyWarned && !facts.nat.sources.some((s) => s.includes('legacy-backend')))
     out.push('iptables-nft says legacy-backend tables exist too, and they were not read');
-  if (facts.dockerProxies === null) out.push('docker-proxy processes not read');
+  if (facts.dockerProxies === null)
+    out.push(
+      facts.dockerProxiesUnknown ? `docker-proxy processes unknown: ${facts.dockerProxiesUnknown}` : 'docker-proxy processes not read',
+    );
   else {
     const unknown = facts.dockerProxies.filter((p) => !p.netns || !m.hostNetns.known).length;
     out.push(

@@ -39,6 +39,8 @@ export interface PortFacts {
   dockerProxies: DockerProxy[] | null;
   /** Those of other network namespaces, left out of dockerProxies; null when docker-proxy was not read. */
   otherNetnsProxies: OtherNetnsProxies | null;
+  /** Why dockerProxies is null although host/docker-proxy.json was read; null otherwise. */
+  dockerProxiesUnknown: string | null;
   /** null: the host's socket tables were not read. */
   listening: ListeningSocket[] | null;
 }
@@ -217,7 +219,18 @@ function listening(snapshot: Snapshot, take: Take): ListeningSocket[] | null {
  * (rootless, or in another network namespace) are not this host's. A process whose namespace, or the
  * host's own, is not known stays: it may be this host's, and cannot be proven so (doctor/proof.ts).
  */
-export function hostProxies(all: DockerProxy[], hostNetns: string | null): { mine: DockerProxy[]; other: OtherNetnsProxies } {
+export function hostProxies(
+  all: DockerProxy[],
+  hostNetns: string | null,
+): { mine: DockerProxy[] | null; other: OtherNetnsProxies | null; unknown: string | null } {
+  const recorded = [...new Set(all.map((p) => p.netns).filter((ns): ns is string => Boolean(ns)))].sort();
+  // Processes of several namespaces and no word of which is this host's: none of them can be called this host's.
+  if (!hostNetns && recorded.length > 1)
+    return {
+      mine: null,
+      other: null,
+      unknown: `docker-proxy processes of ${recorded.length} network namespaces (${recorded.join(', ')}), and this host's own (host/netns.txt) is not in the data`,
+    };
   const mine: DockerProxy[] = [];
   const namespaces = new Set<string>();
   let count = 0;
@@ -227,7 +240,7 @@ export function hostProxies(all: DockerProxy[], hostNetns: string | null): { min
       namespaces.add(p.netns);
     } else mine.push(p);
   }
-  return { mine, other: { count, namespaces: [...namespaces].sort() } };
+  return { mine, other: { count, namespaces: [...namespaces].sort() }, unknown: null };
 }
 
 /** Everything a port path needs beyond the Engine and the links: NAT rules, docker-proxy, host sockets. */
@@ -241,6 +254,7 @@ export function readPortFacts(snapshot: Snapshot, take: Take): PortFacts {
     nat: natFacts(snapshot, take),
     dockerProxies: split?.mine ?? null,
     otherNetnsProxies: split?.other ?? null,
+    dockerProxiesUnknown: split?.unknown ?? null,
     listening: listening(snapshot, take),
   };
 }
@@ -251,6 +265,7 @@ export function emptyPortFacts(): PortFacts {
     nat: { tables: [], ipv4Known: false, ipv6Known: false, unavailable: 'no NAT facts were read', sources: [] },
     dockerProxies: null,
     otherNetnsProxies: null,
+    dockerProxiesUnknown: null,
     listening: null,
   };
 }

@@ -330,3 +330,39 @@ test("other network namespaces' docker-proxy processes are counted in an info fi
   assert.match(out[0]?.title ?? '', /^3 docker-proxy process\(es\) of other network namespaces were seen and left out/);
   assert.doesNotMatch(out[0]?.fix ?? '', /\bkill\b/);
 });
+
+test("a veth on no bridge with an address of its own is a routed link (a namespace host's uplink), not a container's end", () => {
+  const eth0 = {
+    name: 'eth0',
+    ifindex: 2,
+    peerIfindex: 412,
+    linkNetnsId: 0,
+    bridge: null,
+    owner: null,
+    ownerKind: null,
+    ownerInterface: null,
+    ownerUnknown: false,
+    ownerStatus: 'none' as const,
+    bridgeDocker: null,
+    bridgeInferred: false,
+    note: null,
+  };
+  const vethMap = {
+    interfaces: [],
+    notes: [],
+    hostLinksKnown: true,
+    hostVethsComplete: true,
+    hostVethsIncomplete: null,
+    hostInterfaces: [],
+    hostVeths: [eth0],
+  };
+  const addressed = link(2, 'eth0', {
+    kind: 'veth',
+    addresses: [{ family: 'inet', address: '10.219.28.2', prefixlen: 30, scope: 'global' }],
+  });
+  const bare = link(2, 'eth0', { kind: 'veth', addresses: [{ family: 'inet6', address: 'fe80::1', prefixlen: 64, scope: 'link' }] });
+  const titles = (l: Link) =>
+    findings('veths', inputs({ vethMap }, { hostLinks: [l, link(5, 'docker0', { kind: 'bridge' })] })).findings.map((f) => f.title);
+  assert.deepEqual(titles(addressed), []);
+  assert.deepEqual(titles(bare), ['Host veth eth0 is on no bridge and belongs to no container.']);
+});

@@ -46,7 +46,7 @@ test('netns is read from each entry; a value that is not a namespace link is rep
 test("this host's proxies are kept, another namespace's are left out and counted", () => {
   const { mine, other } = hostProxies(parseDockerProxies(file).value, 'net:[4026531833]');
   assert.deepEqual(
-    mine.map((p) => [p.pid, p.netns]),
+    mine?.map((p) => [p.pid, p.netns]),
     [
       [10, 'net:[4026531833]'],
       [12, null],
@@ -57,17 +57,28 @@ test("this host's proxies are kept, another namespace's are left out and counted
   assert.deepEqual(other, { count: 1, namespaces: ['net:[4026533155]'] });
 });
 
-test("without the host's own namespace nothing is left out (doctor's proof then has no namespace to compare)", () => {
-  const { mine, other } = hostProxies(parseDockerProxies(file).value, null);
-  assert.equal(mine.length, 5);
-  assert.deepEqual(other, { count: 0, namespaces: [] });
+test("several namespaces and not the host's own: no proxy is this host's (the list is unknown, with why)", () => {
+  const r = hostProxies(parseDockerProxies(file).value, null);
+  assert.equal(r.mine, null);
+  assert.equal(r.other, null);
+  assert.match(
+    r.unknown ?? '',
+    /of 2 network namespaces \(net:\[4026531833\], net:\[4026533155\]\), and this host's own \(host\/netns\.txt\) is not in the data/,
+  );
+});
+
+test("one namespace and not the host's own: kept (doctor's proof still has no namespace to compare)", () => {
+  const one = parseDockerProxies(file).value.filter((p) => p.netns !== 'net:[4026533155]');
+  const r = hostProxies(one, null);
+  assert.equal(r.mine?.length, 4);
+  assert.deepEqual(r.other, { count: 0, namespaces: [] });
 });
 
 test('a ps listing says nothing of namespaces: every proxy is namespace unknown', () => {
   const ps = `  PID COMMAND\n 25922 ${argv(49154).join(' ')}\n`;
   const { mine } = hostProxies(parseDockerProxies(ps).value, 'net:[4026531833]');
   assert.deepEqual(
-    mine.map((p) => [p.pid, p.netns]),
+    mine?.map((p) => [p.pid, p.netns]),
     [[25922, null]],
   );
 });
