@@ -31,6 +31,7 @@ export function hostModel(parts: ModelParts): HostModel {
       all,
       complete: fact(parts.containers ? (true as const) : undefined, 'the container list'),
       sourceOf: new Map(all.map((c) => [containerKey(c), 'container-list' as const])),
+      portsFrom: new Map(),
     },
     networks: fact(parts.networks, 'Docker networks'),
     hostLinks: fact(parts.hostLinks, "the host's links"),

@@ -8,7 +8,10 @@ export interface IO {
   color: boolean;
   /** Terminal width, or null when piped. */
   width: number | null;
+  /** The environment docknet runs in: read from here, never from process.env, so a test can give its own. */
   env: NodeJS.ProcessEnv;
+  /** The working directory relative paths (--from, snapshot save) are read from. */
+  cwd: string;
 }
 
 export function processIO(noColorFlag: boolean): IO {
@@ -21,11 +24,17 @@ export function processIO(noColorFlag: boolean): IO {
     color: isTTY && !noColorFlag && env.NO_COLOR === undefined && env.TERM !== 'dumb',
     width: isTTY ? (process.stdout.columns ?? 120) : null,
     env,
+    cwd: process.cwd(),
   };
 }
 
-/** An IO that collects output in memory, for tests. */
-export function memoryIO(opts: Partial<Pick<IO, 'isTTY' | 'color' | 'width'>> = {}): IO & { stdout: string; stderr: string } {
+/**
+ * An IO that collects output in memory, for tests: an empty environment unless given one, and the
+ * filesystem root as working directory unless given one (so a relative path works only when a test means it).
+ */
+export function memoryIO(
+  opts: Partial<Pick<IO, 'isTTY' | 'color' | 'width' | 'env' | 'cwd'>> = {},
+): IO & { stdout: string; stderr: string } {
   const io = {
     stdout: '',
     stderr: '',
@@ -38,7 +47,8 @@ export function memoryIO(opts: Partial<Pick<IO, 'isTTY' | 'color' | 'width'>> = 
     isTTY: opts.isTTY ?? false,
     color: opts.color ?? false,
     width: opts.width ?? null,
-    env: {},
+    env: opts.env ?? {},
+    cwd: opts.cwd ?? '/',
   };
   return io;
 }

@@ -67,7 +67,7 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .option('--all', 'include stopped containers')
     .addOption(from)
     .action(async (targets: string[], o: { json?: boolean; all?: boolean; from?: string }) => {
-      code = await runVethMap({ targets, json: Boolean(o.json), all: Boolean(o.all) }, io, snapshotProvider(o.from));
+      code = await runVethMap({ targets, json: Boolean(o.json), all: Boolean(o.all) }, io, snapshotProvider(o.from, io));
     });
 
   program
@@ -79,7 +79,7 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
       new Option('--from <snapshot>', 'analyse a saved snapshot (directory, .tar.gz, or pasted transcript) instead of the live host'),
     )
     .action(async (target: string, o: { json?: boolean; from?: string }) => {
-      code = await runInspect({ target, json: Boolean(o.json) }, io, snapshotProvider(o.from));
+      code = await runInspect({ target, json: Boolean(o.json) }, io, snapshotProvider(o.from, io));
     });
 
   program
@@ -91,7 +91,7 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
       new Option('--from <snapshot>', 'analyse a saved snapshot (directory, .tar.gz, or pasted transcript) instead of the live host'),
     )
     .action(async (o: { port?: string; json?: boolean; from?: string }) => {
-      code = await runNat({ port: o.port ?? null, json: Boolean(o.json) }, io, snapshotProvider(o.from));
+      code = await runNat({ port: o.port ?? null, json: Boolean(o.json) }, io, snapshotProvider(o.from, io));
     });
 
   const snapshot = program.command('snapshot').description("save this host's network facts, to analyse them anywhere with --from");
@@ -124,7 +124,7 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
       new Option('--from <snapshot>', 'analyse a saved snapshot (directory, .tar.gz, or pasted transcript) instead of the live host'),
     )
     .action(async (o: { json?: boolean; all?: boolean; from?: string }) => {
-      code = await runDoctor({ json: Boolean(o.json), all: Boolean(o.all) }, io, snapshotProvider(o.from));
+      code = await runDoctor({ json: Boolean(o.json), all: Boolean(o.all) }, io, snapshotProvider(o.from, io));
     });
 
   try {

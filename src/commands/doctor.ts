@@ -5,6 +5,7 @@ import { correlateNat } from '../correlate/nat.js';
 import { correlateVethMap } from '../correlate/veth-map.js';
 import type { Fact } from '../model/fact.js';
 import { engineInfoFact } from '../parse/engine-info.js';
+import { engineVersionFact } from '../parse/engine-version.js';
 import { hostSettingsFact } from '../parse/host-settings.js';
 import type { Evidence } from '../model/finding.js';
 import { buildHostModel } from '../parse/host-model.js';
@@ -55,7 +56,12 @@ export async function runDoctor(opts: DoctorOptions, io: IO, snapshotOf: Snapsho
     backends: backendsOf(snapshot),
     warnings: warningsOf(snapshot, info),
   });
-  io.out(opts.json ? `${JSON.stringify(doctorJson(outcomes, snapshot), null, 2)}\n` : renderDoctorText(io, outcomes, snapshot, opts.all));
+  const engine = engineVersionFact(snapshot);
+  io.out(
+    opts.json
+      ? `${JSON.stringify(doctorJson(outcomes, snapshot, engine), null, 2)}\n`
+      : renderDoctorText(io, outcomes, snapshot, engine, opts.all),
+  );
   // Documented: 1 when any error-level finding, else 0.
   return summarize(outcomes).error > 0 ? 1 : 0;
 }

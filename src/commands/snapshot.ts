@@ -7,10 +7,12 @@ import type { IO } from '../cli/io.js';
 import { UsageError } from '../cli/errors.js';
 import { gatherAll, type GatherAllResult } from '../gather/all.js';
 import { engineAnswerHint } from '../gather/engine-api.js';
+import { liveHost } from '../gather/host-access.js';
 import { redactSnapshot } from '../gather/redact.js';
 import { escapeText } from '../render/escape.js';
 import type { TranscriptImport } from '../parse/transcript.js';
 import { MANIFEST_FILE, type RedactionSummary } from '../snapshot/manifest.js';
+import { pathIn } from '../snapshot/paths.js';
 import { checkSaveTarget, saveSnapshot, type SaveResult } from '../snapshot/save.js';
 import { emptyTranscriptError, readTranscript, transcriptSnapshot } from '../snapshot/transcript.js';
 import { naturalCompare } from '../util/natural-compare.js';
@@ -28,8 +30,8 @@ export interface SnapshotSaveDeps {
   docknetVersion: string;
 }
 
-function defaultDeps(): SnapshotSaveDeps {
-  return { gather: gatherAll, docknetVersion: docknetVersion() };
+function defaultDeps(io: IO): SnapshotSaveDeps {
+  return { gather: () => gatherAll(liveHost(io.env)), docknetVersion: docknetVersion() };
 }
 
 /** A path as a shell argument, quoted only when it needs to be. */
@@ -71,13 +73,18 @@ function report(r: SaveResult, summary: RedactionSummary | null): string {
   return out;
 }
 
-export async function runSnapshotSave(opts: SnapshotSaveOptions, io: IO, deps: SnapshotSaveDeps = defaultDeps()): Promise<number> {
+export async function runSnapshotSave(opts: SnapshotSaveOptions, io: IO, deps: SnapshotSaveDeps = defaultDeps(io)): Promise<number> {
   if (opts.path.trim() === '') throw new UsageError('snapshot save needs a path: a directory, or a file ending in .tar.gz');
   // Before gathering: a refusal should not cost the time of reading the whole host.
-  await checkSaveTarget(opts.path, opts.force);
+  await checkSaveTarget(opts.path, opts.force, io.cwd);
   const { snapshot, engineError } = await deps.gather();
   const { snapshot: toSave, summary } = opts.redact ? redactSnapshot(snapshot) : { snapshot, summary: null };
-  const result = await saveSnapshot(toSave, opts.path, { force: opts.force, docknetVersion: deps.docknetVersion, redaction: summary });
+  const result = await saveSnapshot(toSave, opts.path, {
+    force: opts.force,
+    cwd: io.cwd,
+    docknetVersion: deps.docknetVersion,
+    redaction: summary,
+  });
   io.out(report(result, summary));
   if (engineError) {
     // The host's own facts are saved, but a snapshot without containers answers little: exit 1.
@@ -188,14 +195,15 @@ export async function runSnapshotImport(
   if (opts.transcript.trim() === '')
     throw new UsageError('snapshot import needs the transcript: a text file holding a pasted terminal session');
   if (opts.path.trim() === '') throw new UsageError('snapshot import needs a path: a new directory, or a file ending in .tar.gz');
-  const force = opts.force || (await isEmptyDir(opts.path));
-  await checkSaveTarget(opts.path, force);
-  const { text, parsed } = await readTranscript(opts.transcript);
+  const force = opts.force || (await isEmptyDir(pathIn(io.cwd, opts.path)));
+  await checkSaveTarget(opts.path, force, io.cwd);
+  const { text, parsed } = await readTranscript(opts.transcript, undefined, io.cwd);
   const empty = emptyTranscriptError(opts.transcript, parsed, 'transcript');
   if (empty) throw empty;
   const snapshot = transcriptSnapshot(parsed, opts.transcript);
   const result = await saveSnapshot(snapshot, opts.path, {
     force,
+    cwd: io.cwd,
     docknetVersion: deps.docknetVersion,
     redaction: null,
     importedFrom: { kind: 'transcript', path: opts.transcript, sha256: createHash('sha256').update(text, 'utf8').digest('hex') },

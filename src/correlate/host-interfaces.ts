@@ -122,7 +122,15 @@ export function hostInterfaces(model: HostModel, isVeth: (l: Link) => boolean, i
   const ctx: RoleContext = { model, identity, masters, uplinkGuess };
   return links
     .filter((l) => !isVeth(l))
-    .map((l): HostInterfaceRow => ({ name: l.name, ifindex: l.ifindex, kind: l.kind, ipv4: ipv4(l), role: roleOf(l, ctx) }))
+    .map(
+      (l): HostInterfaceRow => ({
+        name: l.name,
+        ifindex: l.ifindex > 0 ? l.ifindex : null,
+        kind: l.kind,
+        ipv4: ipv4(l),
+        role: roleOf(l, ctx),
+      }),
+    )
     .sort((a, b) => (a.ifindex ?? 0) - (b.ifindex ?? 0) || naturalCompare(a.name, b.name))
     .concat(unlistedBridges(model, links, identity));
 }

@@ -3,7 +3,7 @@
 import { containerKey, type ContainerInfo, type NetworkInfo } from '../model/engine.js';
 import type { Link } from '../model/link.js';
 import { lookupIn } from '../model/fact.js';
-import type { HostModel } from '../model/host.js';
+import { publicationsKnown, type HostModel } from '../model/host.js';
 import type { Route } from '../model/route.js';
 import type { ResolvConf } from '../parse/resolv-conf.js';
 import type { SocketEntry } from '../parse/proc-net-sockets.js';
@@ -206,12 +206,6 @@ function listenersOf(sockets: NonNullable<InspectInputs['sockets']>): Listener[]
   return out.sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
 }
 
-/** Whether the engine's list (inspect or `docker ps`) gave this container, and with it its publications. */
-function publicationsKnownOf(model: HostModel, c: ContainerInfo): boolean {
-  const source = model.containers.sourceOf.get(containerKey(c));
-  return source === 'container-list' || source === 'docker-ps';
-}
-
 function portsOf(c: ContainerInfo, nat: NatReport | null): InspectPort[] {
   const mappings: InspectPort[] = (nat?.mappings ?? [])
     .filter((m) => m.containerId === c.id || (m.containerId === null && m.container === c.name))
@@ -280,7 +274,7 @@ export function correlateInspect(input: InspectInputs): InspectReport {
     notes.push(`neighbours and namespace sharers as far as the data names them: ${model.containers.complete.reason}`);
 
   const portHolder = kind === 'container' ? (ownerContainer ?? c) : c;
-  if (!publicationsKnownOf(model, portHolder))
+  if (!publicationsKnown(model, portHolder))
     notes.push(
       `published ports unknown: ${portHolder.name} is known from ${model.containers.sourceOf.get(containerKey(portHolder)) ?? 'other files'}, not the engine's list; only DNAT rules to its address are shown`,
     );
@@ -302,7 +296,7 @@ export function correlateInspect(input: InspectInputs): InspectReport {
     mode: { kind, owner: kind === 'container' ? owner : null, description: describeMode(kind, c, rows, owner) },
     interfaces,
     ports: portsOf(portHolder, input.nat),
-    portsKnown: publicationsKnownOf(model, portHolder),
+    portsKnown: publicationsKnown(model, portHolder),
     nat: input.nat ? { available: input.nat.available, reason: input.nat.reason } : null,
     sharedWith,
     neighbours: neighboursOf(model, kind === 'container' ? (ownerContainer ?? c) : c, networks),

@@ -15,7 +15,7 @@ import {
   type PublishedBy,
   type RuleRef,
 } from '../model/port-path.js';
-import type { HostModel } from '../model/host.js';
+import { publicationsKnown, type HostModel } from '../model/host.js';
 import { emptyPortFacts, type PortFacts, type SourcedTable } from '../parse/nat-facts.js';
 import { naturalCompare } from '../util/natural-compare.js';
 import {
@@ -214,11 +214,16 @@ function range(text: string): { from: number; to: number } | null {
   return from > 0 && to >= from && to <= 65535 ? { from, to } : null;
 }
 
-function publicationsOf(c: ContainerInfo): Publication[] {
+function publicationsOf(ctx: Ctx, c: ContainerInfo): Publication[] {
   const fromPorts = Object.values(c.ports).some((b) => b && b.length > 0);
   const source = fromPorts ? c.ports : c.portBindings;
-  const publishedBy: PublishedBy =
-    c.networkMode === 'unknown' ? 'docker ps' : fromPorts ? 'NetworkSettings.Ports' : 'HostConfig.PortBindings';
+  const publishedBy: PublishedBy = ctx.model.containers.portsFrom.has(containerKey(c))
+    ? 'docker port'
+    : c.networkMode === 'unknown'
+      ? 'docker ps'
+      : fromPorts
+        ? 'NetworkSettings.Ports'
+        : 'HostConfig.PortBindings';
   const out: Publication[] = [];
   const seen = new Set<string>();
   for (const [key, bindings] of Object.entries(source)) {
@@ -242,12 +247,6 @@ function publicationsOf(c: ContainerInfo): Publication[] {
     }
   }
   return out;
-}
-
-/** Containers known from other files than the engine's list (network members, a pasted `ip addr`): what they publish is not in the data. */
-function publicationsKnown(ctx: Ctx, c: ContainerInfo): boolean {
-  const source = ctx.model.containers.sourceOf.get(containerKey(c));
-  return source === 'container-list' || source === 'docker-ps';
 }
 
 function ownsNamespace(c: ContainerInfo): boolean {
@@ -723,7 +722,7 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
   const ruleOf = new Map<PortMapping, RuleCtx | null>();
 
   // Every publication of every running container with its own namespace.
-  const pubs = ctx.containers.filter((c) => c.running && ownsNamespace(c)).flatMap(publicationsOf);
+  const pubs = ctx.containers.filter((c) => c.running && ownsNamespace(c)).flatMap((c) => publicationsOf(ctx, c));
   for (const p of pubs) {
     const ips = knownIps(ctx, p.container);
     let match: { rc: RuleCtx; ip: string; port: number } | null = null;
@@ -852,7 +851,7 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
       blindRules.push(ruleHost(rc));
       continue;
     }
-    if (!ctx.model.containers.complete.known || (holder?.container && !publicationsKnown(ctx, holder.container))) {
+    if (!ctx.model.containers.complete.known || (holder?.container && !publicationsKnown(ctx.model, holder.container))) {
       // Publications are not in the data (no container list, or a container known only from other
       // files), the rule is: the mapping is read from the rule, to whoever holds its target address.
       // Several containers holding the address (a namespace they share, or a snapshot of two moments): whose is unknown.

@@ -436,13 +436,13 @@ function hostVethRows(ctx: Context, rows: InterfaceRow[]): HostVethRow[] {
     return !facts || facts.error !== null;
   });
   const out: HostVethRow[] = [];
-  for (const link of ctx.hostByIndex.values()) {
+  for (const link of lookupIn(ctx.model.hostLinks)) {
     if (!ctx.isVeth(link)) continue;
     const row = blankVethRow(ctx, link.name, link.master ?? ctx.bridgeOf.get(link.name) ?? null);
-    row.ifindex = link.ifindex;
+    row.ifindex = link.ifindex > 0 ? link.ifindex : null;
     row.peerIfindex = link.peerIfindex;
     row.linkNetnsId = link.linkNetnsId;
-    const owner = owned.get(link.ifindex);
+    const owner = link.ifindex > 0 ? owned.get(link.ifindex) : undefined;
     const sharers = owner?.netns ? ctx.sharedNamespaces.get(owner.netns) : undefined;
     if (owner && sharers) {
       row.ownerStatus = 'owned';
@@ -531,7 +531,7 @@ function bridgeWords(ctx: Context, bridge: string): string {
  */
 function bridgePortRows(ctx: Context): HostVethRow[] {
   const out: HostVethRow[] = [];
-  const listed = new Set([...ctx.hostByIndex.values()].map((l) => l.name));
+  const listed = new Set(lookupIn(ctx.model.hostLinks).map((l) => l.name));
   const why = ctx.model.hostLinks.known
     ? `the \`ip\` listing (${ctx.model.hostLinks.from}) does not hold it`
     : "no `ip` listing of the host's links";
@@ -639,7 +639,8 @@ export function correlateVethMap(model: HostModel): VethMap {
   const links = lookupIn(model.hostLinks);
   const ctx: Context = {
     model,
-    hostByIndex: new Map(links.map((l) => [l.ifindex, l])),
+    // `ip -br` prints no ifindex (0): such links are never paired by index.
+    hostByIndex: new Map(links.filter((l) => l.ifindex > 0).map((l) => [l.ifindex, l])),
     isVeth: vethTest(links),
     bridgeOf: new Map(lookupIn(model.bridges).flatMap((b) => b.interfaces.map((i) => [i, b.name] as const))),
     networksById: new Map(networks.map((n) => [n.id, n])),

@@ -3,6 +3,7 @@
 // An engine that cannot be asked does not lose the host facts: it is recorded as missing, with why.
 import { FACT, emptySnapshot, type Snapshot } from '../snapshot/snapshot.js';
 import { EngineError, engineCause } from './engine-api.js';
+import type { HostAccess } from './host-access.js';
 import { HOST_COMMANDS, gatherHostCommand, gatherLive, type FactGroup, type HostCommandSpec } from './live.js';
 
 const ENGINE_GROUPS: FactGroup[] = ['engine', 'engine-info', 'container-net'];
@@ -34,9 +35,9 @@ const ENGINE_FACTS = [
   [FACT.engineVersion, 'GET /version'],
 ] as const;
 
-export async function gatherAll(): Promise<GatherAllResult> {
+export async function gatherAll(host: HostAccess): Promise<GatherAllResult> {
   // Full inspects (what `docker inspect` prints, not the shorter list) and every container's files.
-  const engineWork = gatherLive(ENGINE_GROUPS, { detail: 'inspect', filesOf: () => true }).then(
+  const engineWork = gatherLive(ENGINE_GROUPS, host, { detail: 'inspect', filesOf: () => true }).then(
     (s) => ({ snapshot: s, error: null }),
     (err: unknown) => {
       if (err instanceof EngineError) return { snapshot: null, error: err };
@@ -44,13 +45,16 @@ export async function gatherAll(): Promise<GatherAllResult> {
     },
   );
   const extra = emptySnapshot({ kind: 'live', location: null });
-  const [host] = await Promise.all([gatherLive(HOST_GROUPS), ...SAVE_ONLY_COMMANDS.map((spec) => gatherHostCommand(extra, spec))]);
-  merge(host, extra);
+  const [facts] = await Promise.all([
+    gatherLive(HOST_GROUPS, host),
+    ...SAVE_ONLY_COMMANDS.map((spec) => gatherHostCommand(extra, spec, host.run)),
+  ]);
+  merge(facts, extra);
   const engine = await engineWork;
-  if (engine.snapshot) merge(host, engine.snapshot);
+  if (engine.snapshot) merge(facts, engine.snapshot);
   else if (engine.error) {
     const cause = engineCause(engine.error);
-    for (const [path, what] of ENGINE_FACTS) host.missing.push({ path, what, reason: engine.error.message, cause });
+    for (const [path, what] of ENGINE_FACTS) facts.missing.push({ path, what, reason: engine.error.message, cause });
   }
-  return { snapshot: host, engineError: engine.error };
+  return { snapshot: facts, engineError: engine.error };
 }

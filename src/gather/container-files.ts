@@ -32,7 +32,7 @@ function read(path: string, errors: string[]): string | null {
 }
 
 /** The roots are parameters so that tests can point them at a tree of their own. */
-export function readContainerFiles(pid: number, procRoot = '/proc'): ContainerFilesRaw {
+export function readContainerFiles(pid: number, procRoot: string): ContainerFilesRaw {
   const errors: string[] = [];
   const base = `${procRoot}/${pid}`;
   const raw: ContainerFilesRaw = {

@@ -38,7 +38,7 @@ function fail(facts: ContainerNetFacts, f: ReadFailure): ContainerNetFacts {
 }
 
 /** The namespace of the gathering process (the host's), or why it could not be read. */
-export function ownNetns(procRoot = '/proc'): { netns: string } | { netns: null; failure: ReadFailure } {
+export function ownNetns(procRoot: string): { netns: string } | { netns: null; failure: ReadFailure } {
   const path = `${procRoot}/self/ns/net`;
   try {
     return { netns: readlinkSync(path) };
@@ -48,7 +48,7 @@ export function ownNetns(procRoot = '/proc'): { netns: string } | { netns: null;
 }
 
 /** The host's own network namespace, for telling host-mode containers apart. */
-export function readOwnNetns(procRoot = '/proc'): string | null {
+export function readOwnNetns(procRoot: string): string | null {
   return ownNetns(procRoot).netns;
 }
 
@@ -58,7 +58,7 @@ export function readOwnNetns(procRoot = '/proc'): string | null {
  * names and ifindexes when /sys is not mounted. A read refused for want of root is recorded as
  * such, with its path: never as an absent interface or an empty listing.
  */
-export function readContainerNet(pid: number, hostNetns: string | null, procRoot = '/proc'): ContainerNetFacts {
+export function readContainerNet(pid: number, hostNetns: string | null, procRoot: string): ContainerNetFacts {
   const facts: ContainerNetFacts = { pid, netns: null, via: null, interfaces: [], error: null };
   const nsPath = `${procRoot}/${pid}/ns/net`;
   try {

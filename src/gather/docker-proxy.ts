@@ -9,8 +9,11 @@ export interface DockerProxyProcess {
   pid: number;
   /** argv as the kernel holds it, e.g. ["/usr/sbin/docker-proxy", "-proto", "tcp", "-host-ip", "0.0.0.0", ...]. */
   cmdline: string[];
-  /** readlink /proc/<pid>/ns/net, e.g. "net:[4026531833]"; null when it could not be read (then netnsError says why). */
-  netns: string | null;
+  /**
+   * readlink /proc/<pid>/ns/net, e.g. "net:[4026531833]"; null when it could not be read (netnsError
+   * says why); absent when the link is not there (the process ended meanwhile).
+   */
+  netns?: string | null;
   netnsError?: string;
 }
 
@@ -19,7 +22,7 @@ export type DockerProxyRead = { ok: true; processes: DockerProxyProcess[] } | { 
 const PROCESS_NAME = 'docker-proxy';
 
 /** Every process whose name (/proc/<pid>/comm) is docker-proxy, by pid. */
-export function readDockerProxies(procRoot = '/proc'): DockerProxyRead {
+export function readDockerProxies(procRoot: string): DockerProxyRead {
   let pids: number[];
   try {
     pids = readdirSync(procRoot)
@@ -58,9 +61,13 @@ export function readDockerProxies(procRoot = '/proc'): DockerProxyRead {
     try {
       processes.push({ pid, cmdline: argv, netns: readlinkSync(`${procRoot}/${pid}/ns/net`) });
     } catch (err) {
-      // Not root, or a process of another user namespace: its namespace is unknown, not this host's.
-      const e = err as NodeJS.ErrnoException;
-      processes.push({ pid, cmdline: argv, netns: null, netnsError: e.code ?? e.message });
+      // Ended meanwhile (or a /proc without namespace links): recorded without one, as older snapshots are.
+      if (isGone(err)) processes.push({ pid, cmdline: argv });
+      else {
+        // Not root, or a process of another user namespace: its namespace is unknown, not this host's.
+        const e = err as NodeJS.ErrnoException;
+        processes.push({ pid, cmdline: argv, netns: null, netnsError: e.code ?? e.message });
+      }
     }
   }
   return { ok: true, processes };

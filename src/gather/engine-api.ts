@@ -1,4 +1,7 @@
 // Engine API access (dockerode): the raw JSON of containers, networks and the engine, fetched in parallel.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import type { UnknownCause } from '../model/fact.js';
 import { readRuntimePids, type RuntimePid } from './runtime-pids.js';
@@ -76,9 +79,57 @@ export function engineAnswerHint(err: EngineError): string {
   return 'Next: check that DOCKER_HOST points at a Docker engine (`docker version` asks the same endpoint).';
 }
 
-/** Where dockerode will connect, in the words a user would use to point it elsewhere. */
-export function engineEndpoint(env: NodeJS.ProcessEnv = process.env): string {
-  return env.DOCKER_HOST ? `DOCKER_HOST=${env.DOCKER_HOST}` : 'unix:///var/run/docker.sock';
+const SYSTEM_SOCKET = '/var/run/docker.sock';
+
+/** Docker Desktop's per-user socket, used when it exists and DOCKER_HOST is not set (as the docker CLI and dockerode do). */
+function defaultSocket(env: NodeJS.ProcessEnv): string {
+  const user = join(env.HOME ?? homedir(), '.docker', 'run', 'docker.sock');
+  return existsSync(user) ? user : SYSTEM_SOCKET;
+}
+
+/** Where docknet will connect, in the words a user would use to point it elsewhere. */
+export function engineEndpoint(env: NodeJS.ProcessEnv): string {
+  return env.DOCKER_HOST ? `DOCKER_HOST=${env.DOCKER_HOST}` : `unix://${defaultSocket(env)}`;
+}
+
+/**
+ * dockerode's connection options from this environment rather than from process.env: DOCKER_HOST
+ * (unix://, npipe://, tcp://, ssh://), DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_CLIENT_TIMEOUT, read the way
+ * docker-modem reads them. Every key is set, so nothing of process.env leaks in through its defaults.
+ */
+export function dockerOptions(env: NodeJS.ProcessEnv): Docker.DockerOptions {
+  const none = { socketPath: undefined, host: undefined, port: undefined, protocol: undefined, username: undefined };
+  const o: Docker.DockerOptions & { pathPrefix?: string } = { ...none, ca: undefined, cert: undefined, key: undefined, timeout: undefined };
+  const dockerHost = env.DOCKER_HOST;
+  if (!dockerHost) return { ...o, socketPath: defaultSocket(env) };
+  if (dockerHost.startsWith('unix://')) return { ...o, socketPath: dockerHost.slice(7) || defaultSocket(env) };
+  if (dockerHost.startsWith('npipe://')) return { ...o, socketPath: dockerHost.slice(8) || '//./pipe/docker_engine' };
+  let url: URL;
+  try {
+    url = new URL(dockerHost.includes('//') ? dockerHost : `tcp://${dockerHost}`);
+  } catch {
+    throw new EngineUnreachableError(
+      `DOCKER_HOST=${dockerHost}`,
+      'not an address docknet can read (e.g. unix:///var/run/docker.sock, tcp://127.0.0.1:2375)',
+      false,
+    );
+  }
+  o.host = url.hostname;
+  o.port = url.port;
+  if (env.DOCKER_TLS_VERIFY === '1' || url.port === '2376') o.protocol = 'https';
+  else if (url.protocol === 'ssh:') {
+    o.protocol = 'ssh';
+    o.username = url.username;
+    o.sshOptions = { agent: env.SSH_AUTH_SOCK };
+  } else o.protocol = 'http';
+  o.pathPrefix = env.DOCKER_PATH_PREFIX || '/';
+  if (env.DOCKER_CERT_PATH) {
+    o.ca = readFileSync(join(env.DOCKER_CERT_PATH, 'ca.pem'), 'utf8');
+    o.cert = readFileSync(join(env.DOCKER_CERT_PATH, 'cert.pem'));
+    o.key = readFileSync(join(env.DOCKER_CERT_PATH, 'key.pem'));
+  }
+  if (env.DOCKER_CLIENT_TIMEOUT) o.timeout = Number.parseInt(env.DOCKER_CLIENT_TIMEOUT, 10);
+  return o;
 }
 
 /** A fact of the engine that one call failed to give, while the others were had. */
@@ -222,14 +273,22 @@ export interface FetchOptions {
   detail: 'inspect' | 'list';
   /** Called as each container's inspect arrives, so per-container reads overlap the API calls. */
   onContainer?: (raw: unknown, pid: number | null) => void;
+  /** Where the engine is (DOCKER_HOST and its TLS variables): the environment docknet was given. */
+  env: NodeJS.ProcessEnv;
+  /** Where runc's state files are, for list detail. */
+  runtimeRoots: readonly string[];
 }
 
 /**
- * dockerode reads DOCKER_HOST (and its TLS variables) itself. Throws an EngineError when nothing
- * useful remains: the engine cannot be reached, or it fails the container list. A failure of one
- * of the other calls loses only that call's facts (see `failed`).
+ * Connects where opts.env says (dockerOptions). Throws an EngineError when nothing useful remains:
+ * the engine cannot be reached, or it fails the container list. A failure of one of the other calls
+ * loses only that call's facts (see `failed`).
  */
-export async function fetchEngineRaw(opts: FetchOptions, docker: Docker = new Docker(), endpoint = engineEndpoint()): Promise<EngineRaw> {
+export async function fetchEngineRaw(
+  opts: FetchOptions,
+  docker: Docker = new Docker(dockerOptions(opts.env)),
+  endpoint = engineEndpoint(opts.env),
+): Promise<EngineRaw> {
   const t0 = performance.now();
   const [listed, netListed, infoGot, versionGot] = await Promise.all([
     settle(
@@ -255,7 +314,7 @@ export async function fetchEngineRaw(opts: FetchOptions, docker: Docker = new Do
   const vanished: string[] = [];
   const inspectFailed: EngineRaw['inspectFailed'] = [];
   const running = summaries.filter((s) => s.State === 'running').map((s) => s.Id);
-  const pids = opts.detail === 'list' ? readRuntimePids(running) : {};
+  const pids = opts.detail === 'list' ? readRuntimePids(running, opts.runtimeRoots) : {};
   const needInspect = opts.detail === 'list' ? new Set(running.filter((id) => !pids[id])) : null;
   const inspected = await mapLimit(summaries, PARALLEL_CALLS, async (s) => {
     if (needInspect && !needInspect.has(s.Id)) {

@@ -26,7 +26,7 @@ export interface HostSettingsRaw {
 }
 
 /** The roots are parameters so that tests can point them at a tree of their own. */
-export function readHostSettings(procRoot = '/proc', sysRoot = '/sys'): HostSettingsRaw {
+export function readHostSettings(procRoot: string, sysRoot: string): HostSettingsRaw {
   const sysctl: Record<string, string | null> = {};
   const modules: Record<string, boolean> = {};
   const unreadable: Record<string, string> = {};

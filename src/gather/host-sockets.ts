@@ -6,7 +6,7 @@ export const SOCKET_TABLES = ['tcp', 'tcp6', 'udp', 'udp6'] as const;
 export type SocketTable = (typeof SOCKET_TABLES)[number];
 
 /** Each table's text, or the reason it could not be read (e.g. no IPv6 in this kernel). */
-export function readHostSocketTables(proc = '/proc'): Record<SocketTable, string | Error> {
+export function readHostSocketTables(proc: string): Record<SocketTable, string | Error> {
   const out = {} as Record<SocketTable, string | Error>;
   for (const t of SOCKET_TABLES) {
     try {

@@ -3,7 +3,8 @@
 import { hostname, release } from 'node:os';
 import { FACT, emptySnapshot, type Fact, type Snapshot } from '../snapshot/snapshot.js';
 import { engineCause, fetchEngineRaw, type EngineFactGroup } from './engine-api.js';
-import { commandFailureOf, runCommand } from './run-command.js';
+import type { CommandRunner, HostAccess } from './host-access.js';
+import { commandFailureOf } from './run-command.js';
 import { ownNetns, readContainerNet } from './container-side.js';
 import { readContainerFiles } from './container-files.js';
 import { readHostSettings, SYSCTLS } from './host-files.js';
@@ -63,8 +64,8 @@ function containerPid(raw: unknown): number {
   return typeof pid === 'number' ? pid : 0;
 }
 
-export async function gatherHostCommand(snapshot: Snapshot, spec: HostCommandSpec): Promise<void> {
-  const r = await runCommand(spec.command);
+export async function gatherHostCommand(snapshot: Snapshot, spec: HostCommandSpec, run: CommandRunner): Promise<void> {
+  const r = await run(spec.command);
   const failure = commandFailureOf(r, spec.tool);
   if (failure) {
     snapshot.missing.push({ path: spec.path, what: spec.command.join(' '), reason: failure.reason, cause: failure.cause });
@@ -78,19 +79,23 @@ export async function gatherHostCommand(snapshot: Snapshot, spec: HostCommandSpe
 }
 
 /** Returns the per-container reader, to be called as each container's inspect arrives. */
-function containerNetReader(snapshot: Snapshot, filesOf: GatherOptions['filesOf']): (raw: unknown, knownPid: number | null) => void {
-  const ownRead = ownNetns();
+function containerNetReader(
+  snapshot: Snapshot,
+  procRoot: string,
+  filesOf: GatherOptions['filesOf'],
+): (raw: unknown, knownPid: number | null) => void {
+  const ownRead = ownNetns(procRoot);
   const own = ownRead.netns;
   if (ownRead.netns !== null)
     snapshot.facts.set(FACT.hostNetns, {
       path: FACT.hostNetns,
       text: `${ownRead.netns}\n`,
-      origin: { kind: 'file', what: 'readlink /proc/self/ns/net' },
+      origin: { kind: 'file', what: `readlink ${procRoot}/self/ns/net` },
     });
   else
     snapshot.missing.push({
       path: FACT.hostNetns,
-      what: 'readlink /proc/self/ns/net',
+      what: `readlink ${procRoot}/self/ns/net`,
       reason: ownRead.failure.reason,
       cause: ownRead.failure.cause,
     });
@@ -99,14 +104,14 @@ function containerNetReader(snapshot: Snapshot, filesOf: GatherOptions['filesOf'
     const pid = knownPid ?? containerPid(c);
     if (!name || pid <= 0) return;
     const started = performance.now();
-    const facts = readContainerNet(pid, own);
+    const facts = readContainerNet(pid, own, procRoot);
     const path = FACT.containerNet(name);
     snapshot.facts.set(path, {
       path,
       text: JSON.stringify(facts),
       origin: {
         kind: 'file',
-        what: `/proc/${pid}/ns/net, /proc/${pid}/root/sys/class/net/*`,
+        what: `${procRoot}/${pid}/ns/net, ${procRoot}/${pid}/root/sys/class/net/*`,
         durationMs: Math.round(performance.now() - started),
       },
     });
@@ -114,8 +119,11 @@ function containerNetReader(snapshot: Snapshot, filesOf: GatherOptions['filesOf'
       const filesPath = FACT.containerFiles(name);
       snapshot.facts.set(filesPath, {
         path: filesPath,
-        text: JSON.stringify(readContainerFiles(pid)),
-        origin: { kind: 'file', what: `/proc/${pid}/root/etc/resolv.conf, /proc/${pid}/fd, /proc/${pid}/net/{tcp,tcp6,udp,udp6}` },
+        text: JSON.stringify(readContainerFiles(pid, procRoot)),
+        origin: {
+          kind: 'file',
+          what: `${procRoot}/${pid}/root/etc/resolv.conf, ${procRoot}/${pid}/fd, ${procRoot}/${pid}/net/{tcp,tcp6,udp,udp6}`,
+        },
       });
     }
   };
@@ -132,7 +140,8 @@ function containerId(raw: unknown): string {
   return typeof id === 'string' ? id : '';
 }
 
-export async function gatherLive(groups: Iterable<FactGroup>, options: GatherOptions = {}): Promise<Snapshot> {
+/** Reads the fact groups asked for from `host` (liveHost(env) for this machine). */
+export async function gatherLive(groups: Iterable<FactGroup>, host: HostAccess, options: GatherOptions = {}): Promise<Snapshot> {
   const detail = options.detail ?? 'inspect';
   const want = new Set(groups);
   const snapshot = emptySnapshot({ kind: 'live', location: null });
@@ -146,19 +155,26 @@ export async function gatherLive(groups: Iterable<FactGroup>, options: GatherOpt
   if (want.has('settings')) {
     snapshot.facts.set(FACT.hostSettings, {
       path: FACT.hostSettings,
-      text: JSON.stringify(readHostSettings()),
-      origin: { kind: 'file', what: `${Object.values(SYSCTLS).join(', ')}, /sys/module/br_netfilter` },
+      text: JSON.stringify(readHostSettings(host.procRoot, host.sysRoot)),
+      origin: {
+        kind: 'file',
+        what: `${Object.values(SYSCTLS)
+          .map((f) => `${host.procRoot}${f.slice('/proc'.length)}`)
+          .join(', ')}, ${host.sysRoot}/module/br_netfilter`,
+      },
     });
   }
-  const commands = Promise.all(hostSpecs.map((spec) => gatherHostCommand(snapshot, spec)));
+  const commands = Promise.all(hostSpecs.map((spec) => gatherHostCommand(snapshot, spec, host.run)));
   // docker-proxy and socket tables (/proc reads) overlap the commands; legacy rules wait for iptables-save.
-  const hostWork = want.has('nat') ? gatherNatExtras(snapshot, commands) : commands;
+  const hostWork = want.has('nat') ? gatherNatExtras(snapshot, host, commands) : commands;
 
   if (ENGINE_GROUPS.some((g) => want.has(g))) {
     const engine = await fetchEngineRaw({
       withInfo: want.has('engine-info'),
       detail,
-      ...(want.has('container-net') ? { onContainer: containerNetReader(snapshot, options.filesOf) } : {}),
+      env: host.env,
+      runtimeRoots: host.runtimeRoots,
+      ...(want.has('container-net') ? { onContainer: containerNetReader(snapshot, host.procRoot, options.filesOf) } : {}),
     });
     snapshot.facts.set(
       FACT.containers,

@@ -6,17 +6,16 @@ import { readOwnNetns } from './container-side.js';
 import { readDockerProxies } from './docker-proxy.js';
 import { readHostSocketTables, SOCKET_TABLES } from './host-sockets.js';
 import { readFailure } from './read-error.js';
-import { commandFailureOf, runCommand } from './run-command.js';
-
-const PROC = '/proc';
+import type { HostAccess } from './host-access.js';
+import { commandFailureOf } from './run-command.js';
 
 // iptables-nft appends this when x_tables (legacy) tables exist beside its own.
 const LEGACY_PRESENT = /\b(ip6?tables)-legacy tables present/;
 
-function readProcFacts(snapshot: Snapshot): void {
+function readProcFacts(snapshot: Snapshot, procRoot: string): void {
   const started = performance.now();
-  const read = readDockerProxies(PROC);
-  const what = '/proc/<pid>/comm, /proc/<pid>/cmdline, /proc/<pid>/ns/net of every docker-proxy process';
+  const read = readDockerProxies(procRoot);
+  const what = `${procRoot}/<pid>/comm, ${procRoot}/<pid>/cmdline, ${procRoot}/<pid>/ns/net of every docker-proxy process`;
   if (read.ok) {
     snapshot.facts.set(FACT.dockerProxy, {
       path: FACT.dockerProxy,
@@ -24,7 +23,7 @@ function readProcFacts(snapshot: Snapshot): void {
       origin: { kind: 'file', what, durationMs: Math.round(performance.now() - started) },
     });
     // The processes' namespaces mean something only beside this host's own (also read with the engine's facts).
-    const own = readOwnNetns();
+    const own = readOwnNetns(procRoot);
     if (own && !snapshot.facts.has(FACT.hostNetns))
       snapshot.facts.set(FACT.hostNetns, {
         path: FACT.hostNetns,
@@ -34,21 +33,27 @@ function readProcFacts(snapshot: Snapshot): void {
   } else {
     snapshot.missing.push({ path: FACT.dockerProxy, what, reason: read.reason, cause: read.cause });
   }
-  const tables = readHostSocketTables(PROC);
+  const tables = readHostSocketTables(procRoot);
   for (const t of SOCKET_TABLES) {
     const v = tables[t];
     const path = FACT.hostSockets(t);
-    if (typeof v === 'string') snapshot.facts.set(path, { path, text: v, origin: { kind: 'file', what: `/proc/net/${t}` } });
+    if (typeof v === 'string') snapshot.facts.set(path, { path, text: v, origin: { kind: 'file', what: `${procRoot}/net/${t}` } });
     else {
-      const f = readFailure(v, `${PROC}/net/${t}`);
+      const f = readFailure(v, `${procRoot}/net/${t}`);
       // The system's own words are kept for anything but a permission error, which says what to do.
-      snapshot.missing.push({ path, what: `/proc/net/${t}`, reason: f.cause === 'needs-root' ? f.reason : v.message, cause: f.cause });
+      snapshot.missing.push({
+        path,
+        what: `${procRoot}/net/${t}`,
+        reason: f.cause === 'needs-root' ? f.reason : v.message,
+        cause: f.cause,
+      });
     }
   }
 }
 
 async function legacyRules(
   snapshot: Snapshot,
+  host: HostAccess,
   savePath: string,
   tool: 'iptables-legacy-save' | 'ip6tables-legacy-save',
   path: string,
@@ -57,7 +62,7 @@ async function legacyRules(
   // iptables-nft 1.8.9 warns on stderr; older versions wrote the warning into the dump.
   if (!fact || !LEGACY_PRESENT.test(`${fact.text}\n${fact.origin.stderr ?? ''}`)) return;
   const command = [tool, '-c'];
-  const r = await runCommand(command);
+  const r = await host.run(command);
   const failure = commandFailureOf(r, tool);
   if (failure) {
     snapshot.missing.push({ path, what: command.join(' '), reason: failure.reason, cause: failure.cause });
@@ -71,11 +76,11 @@ async function legacyRules(
 }
 
 /** Reads /proc now, then, once the group's commands are done, the legacy tables they point at. */
-export async function gatherNatExtras(snapshot: Snapshot, commandsDone: Promise<unknown>): Promise<void> {
-  readProcFacts(snapshot);
+export async function gatherNatExtras(snapshot: Snapshot, host: HostAccess, commandsDone: Promise<unknown>): Promise<void> {
+  readProcFacts(snapshot, host.procRoot);
   await commandsDone;
   await Promise.all([
-    legacyRules(snapshot, FACT.iptablesSave, 'iptables-legacy-save', FACT.iptablesLegacySave),
-    legacyRules(snapshot, FACT.ip6tablesSave, 'ip6tables-legacy-save', FACT.ip6tablesLegacySave),
+    legacyRules(snapshot, host, FACT.iptablesSave, 'iptables-legacy-save', FACT.iptablesLegacySave),
+    legacyRules(snapshot, host, FACT.ip6tablesSave, 'ip6tables-legacy-save', FACT.ip6tablesLegacySave),
   ]);
 }

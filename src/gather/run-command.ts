@@ -16,12 +16,13 @@ export interface CommandResult {
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
 /** DOCKNET_COMMAND_TIMEOUT_MS overrides the 15 s a host command may take. */
-export function commandTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+export function commandTimeoutMs(env: NodeJS.ProcessEnv): number {
   const v = Number(env.DOCKNET_COMMAND_TIMEOUT_MS);
   return Number.isInteger(v) && v > 0 ? v : DEFAULT_TIMEOUT_MS;
 }
 
-export async function runCommand(command: string[], timeoutMs = commandTimeoutMs()): Promise<CommandResult> {
+/** `env` is the environment docknet was given (its PATH finds the tool); the locale is always C. */
+export async function runCommand(command: string[], timeoutMs: number, env: NodeJS.ProcessEnv): Promise<CommandResult> {
   const [file, ...args] = command;
   if (!file) throw new Error('runCommand needs a command');
   const started = performance.now();
@@ -32,7 +33,8 @@ export async function runCommand(command: string[], timeoutMs = commandTimeoutMs
     shell: false,
     detached: true,
     stdin: 'ignore',
-    env: { LC_ALL: 'C', LANG: 'C' },
+    env: { ...env, LC_ALL: 'C', LANG: 'C' },
+    extendEnv: false,
     stripFinalNewline: false,
     maxBuffer: 256 * 1024 * 1024,
   });

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 
 /** Where Docker's containerd shims keep runc state, by Docker's default runtime root. */
-export const RUNC_STATE_ROOTS = ['/run/docker/runtime-runc/moby', '/var/run/docker/runtime-runc/moby'];
+export const RUNC_STATE_ROOTS: readonly string[] = ['/run/docker/runtime-runc/moby', '/var/run/docker/runtime-runc/moby'];
 
 export interface RuntimePid {
   pid: number;
@@ -11,7 +11,7 @@ export interface RuntimePid {
 }
 
 /** Pids for the given container ids; ids whose state cannot be read are absent (the caller inspects them). */
-export function readRuntimePids(ids: string[], roots: string[] = RUNC_STATE_ROOTS): Record<string, RuntimePid> {
+export function readRuntimePids(ids: string[], roots: readonly string[]): Record<string, RuntimePid> {
   const out: Record<string, RuntimePid> = {};
   for (const id of ids) {
     for (const root of roots) {

@@ -4,7 +4,7 @@ import type { PortFacts } from '../parse/nat-facts.js';
 import type { MissingFact } from '../snapshot/snapshot.js';
 import type { BridgeInfo } from './bridge.js';
 import type { ContainerNetFacts } from './container-net.js';
-import type { ContainerInfo, NetworkInfo } from './engine.js';
+import { containerKey, type ContainerInfo, type NetworkInfo } from './engine.js';
 import type { Fact } from './fact.js';
 import type { Link } from './link.js';
 import type { ParseIssue } from './parsed.js';
@@ -16,7 +16,7 @@ export interface FileIssues {
 }
 
 /** Where a container known without the engine's list was learnt from. */
-export type ContainerSource = 'container-list' | 'docker-ps' | 'network-members' | 'container-files';
+export type ContainerSource = 'container-list' | 'docker-ps' | 'network-members' | 'container-files' | 'docker-port';
 
 export interface Containers {
   /** Every container the data names: the engine's list, or else those other files name. */
@@ -28,6 +28,8 @@ export interface Containers {
   complete: Fact<true>;
   /** How each container was learnt, by container key (model/engine.ts containerKey). */
   sourceOf: Map<string, ContainerSource>;
+  /** Containers whose publications are known although the engine's list does not give them: `docker port` output, by key. */
+  portsFrom: Map<string, string>;
 }
 
 export interface HostModel {
@@ -47,6 +49,13 @@ export interface HostModel {
   portFacts: PortFacts;
   fileIssues: FileIssues[];
   missing: MissingFact[];
+}
+
+/** Whether a container's publications are in the data: from the engine's list, or its own `docker port` output. */
+export function publicationsKnown(model: HostModel, c: Pick<ContainerInfo, 'id' | 'name'>): boolean {
+  const key = containerKey(c);
+  const source = model.containers.sourceOf.get(key);
+  return source === 'container-list' || source === 'docker-ps' || model.containers.portsFrom.has(key);
 }
 
 /** Whether absence can be concluded from the container list. */

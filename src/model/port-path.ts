@@ -78,7 +78,7 @@ export interface PortPath {
 }
 
 /** Where the mapping's publication was read. */
-export type PublishedBy = 'NetworkSettings.Ports' | 'HostConfig.PortBindings' | 'docker ps' | null;
+export type PublishedBy = 'NetworkSettings.Ports' | 'HostConfig.PortBindings' | 'docker ps' | 'docker port' | null;
 
 export interface PortMapping {
   hostIp: string;

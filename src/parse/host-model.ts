@@ -17,6 +17,8 @@ import { parseContainersJson, parseNetworksJson } from './engine-json.js';
 import { parseIpAddrText } from './ip-addr-text.js';
 import { parseIpLinkJson } from './ip-link-json.js';
 import { parseIpRouteJson } from './ip-route-json.js';
+import { mergeBriefListings, parseIpBrief } from './ip-brief.js';
+import { parseDockerPort, publishedPorts, type PortPublication } from './docker-port.js';
 import { readPortFacts } from './nat-facts.js';
 
 export type { FileIssues, HostModel } from '../model/host.js';
@@ -63,12 +65,16 @@ export function buildHostModel(snapshot: Snapshot): HostModel {
     [FACT.ipAddrJson, parseIpLinkJson],
     [FACT.ipLinkJson, parseIpLinkJson],
     [FACT.ipAddrText, parseIpAddrText],
+    [FACT.ipBriefAddr, (t) => withBriefLinks(snapshot, t)],
+    [FACT.ipBriefLink, parseIpBrief],
   ]);
   const routes = firstOf<Route[]>(snapshot, take, 'route table', [[FACT.ipRouteJson, parseIpRouteJson]]);
   const bridges = firstOf<BridgeInfo[]>(snapshot, take, 'brctl show listing', [[FACT.brctlShow, parseBrctlShow]]);
   const containerNet = readContainerNet(snapshot, take);
+  const containers = readContainers(snapshot, take, networks, containerNet);
+  addDockerPorts(snapshot, take, containers);
   const model: HostModel = {
-    containers: readContainers(snapshot, take, networks, containerNet),
+    containers,
     networks,
     hostLinks,
     bridges,
@@ -91,7 +97,7 @@ function readContainerNet(snapshot: Snapshot, take: Take): Map<string, Container
     if (m[2] === 'net.json') {
       const facts = take(path, parseContainerNetJson(fact.text));
       if (facts) out.set(name, facts);
-    } else if (!snapshot.facts.has(FACT.containerNet(name))) {
+    } else if (path === FACT.containerIpAddr(name) && !snapshot.facts.has(FACT.containerNet(name))) {
       out.set(name, containerNetFromLinks(take(path, parseIpAddrText(fact.text))));
     }
   }
@@ -126,12 +132,54 @@ function readContainers(
           `${list.from} does not list ${unlisted.join(', ')}, whose own files are in the data: it was taken at another moment, so it is not the whole list`,
         )
       : known(true as const, list.from);
-    return { all: list.value, complete, sourceOf };
+    return { all: list.value, complete, sourceOf, portsFrom: new Map() };
   }
   const all = networks.known ? containersFromMembers(networks.value) : [];
   for (const c of all) sourceOf.set(containerKey(c), 'network-members');
   addFileContainers(all, containerNet, sourceOf);
-  return { all, complete: list, sourceOf };
+  return { all, complete: list, sourceOf, portsFrom: new Map() };
+}
+
+/** `ip -br addr` with, when the snapshot has it too, `ip -br link`'s MACs: one listing. */
+function withBriefLinks(snapshot: Snapshot, addrText: string): Parsed<Link[]> {
+  const addr = parseIpBrief(addrText);
+  const linkText = factText(snapshot, FACT.ipBriefLink);
+  if (linkText === null) return addr;
+  const link = parseIpBrief(linkText);
+  return { value: mergeBriefListings(addr.value, link.value), issues: [...addr.issues, ...link.issues] };
+}
+
+// docker/port.txt (FACT.dockerPortAny) or docker/port-<name>.txt (FACT.dockerPort).
+const PORT_FILE = /^docker\/port(?:-(.+))?\.txt$/;
+
+/**
+ * `docker port NAME` outputs: the publications of containers the engine's list does not give
+ * (a container known only by other files, or by this output alone).
+ */
+function addDockerPorts(snapshot: Snapshot, take: Take, containers: Containers): void {
+  for (const [path, fact] of snapshot.facts) {
+    const m = PORT_FILE.exec(path);
+    if (!m) continue;
+    const listing = take(path, parseDockerPort(fact.text, m[1] ? { container: m[1] } : {}));
+    const byName = new Map<string, PortPublication[]>();
+    for (const p of listing.publications) if (p.container) byName.set(p.container, [...(byName.get(p.container) ?? []), p]);
+    for (const u of listing.notPublished) byName.set(u.container, byName.get(u.container) ?? []);
+    for (const [name, pubs] of byName) {
+      let c = containers.all.find((x) => x.name === name);
+      const key = c ? containerKey(c) : null;
+      const source = key ? containers.sourceOf.get(key) : undefined;
+      // The engine's list states its publications itself, at its own moment.
+      if (source === 'container-list' || source === 'docker-ps') continue;
+      if (!c) {
+        c = partialContainer({ id: '', name, running: true, state: 'running' });
+        containers.all.push(c);
+        containers.sourceOf.set(containerKey(c), 'docker-port');
+      }
+      c.ports = publishedPorts(pubs);
+      c.portBindings = c.ports;
+      containers.portsFrom.set(containerKey(c), path);
+    }
+  }
 }
 
 /** Adds the containers known only by their containers/<name>/ files; returns their names. */

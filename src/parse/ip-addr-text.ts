@@ -4,6 +4,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import type { Addr, AddrFamily, Link } from '../model/link.js';
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
 import { isPromptLine, cutShortIssue } from './listing-text.js';
+import { kernelId, kernelIndex } from './numbers.js';
 
 // "9: vethd4ac7ba@if8: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master docker0 ..."
 // Names cannot hold ':', '/' or whitespace (the kernel's dev_valid_name); '@' is split off because `ip`
@@ -162,8 +163,10 @@ function parseHeader(line: string): Link | string {
     if (/^\d+:/.test(line)) return 'link header not understood (truncated?)';
     return isPromptLine(line) ? 'shell prompt or command line, not `ip` output' : 'not `ip` output';
   }
-  const ifindex = Number(m[1]);
-  if (!Number.isSafeInteger(ifindex) || ifindex < 1) return `ifindex ${m[1]} out of range`;
+  const ifindex = kernelIndex(m[1] ?? '');
+  if (ifindex === null) return `ifindex ${m[1]} out of range`;
+  const peerIndex = PEER_IFINDEX.exec(m[3] ?? '');
+  if (peerIndex && kernelIndex(peerIndex[1] ?? '') === null) return `peer ifindex @${m[3]} out of range`;
   if ((m[2] ?? '').length > MAX_NAME) return `link name longer than ${MAX_NAME} characters`;
   const link: Link = {
     ifindex,
@@ -238,7 +241,9 @@ function parseLinkNetns(rest: string, link: Link): string | null {
       if (value === undefined || !/^\d+$/.test(value)) {
         return `link-netnsid ${value ?? ''} is not a number: the peer is in a namespace with no id`;
       }
-      link.linkNetnsId = Number(value);
+      const id = kernelId(value);
+      if (id === null) return `link-netnsid ${value} out of range`;
+      link.linkNetnsId = id;
     } else if (words[k] === 'link-netns' && value !== undefined) {
       link.linkNetnsName = value;
     }
@@ -284,10 +289,11 @@ export function finishListing(links: Link[], issues: ParseIssue[]): void {
     if (link.peerName === null || link.peerIfindex !== null) continue;
     const named = byName.get(link.peerName) ?? [];
     const m = PEER_IFINDEX.exec(link.peerName);
+    const peer = m ? kernelIndex(m[1] ?? '') : null;
     if (named.length === 1 && named[0]) {
       link.peerIfindex = named[0].ifindex;
-    } else if (named.length === 0 && m) {
-      link.peerIfindex = Number(m[1]);
+    } else if (named.length === 0 && peer !== null) {
+      link.peerIfindex = peer;
       link.peerName = null;
     }
   }

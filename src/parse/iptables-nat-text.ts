@@ -2,6 +2,7 @@
 // Columns are found from each chain's header line so the free-text last column stays whole.
 
 import { cutShortIssue, isPromptLine } from './listing-text.js';
+import { exactCount, scaledCount } from './numbers.js';
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
 import {
   blankChain,
@@ -120,12 +121,15 @@ function tokens(line: string): Token[] {
   return out;
 }
 
-function counter(s: string): { value: number; exact: boolean } | null {
+/** A counter column (`1234`, `1234K`); value null when too large to hold exactly (said by the caller). */
+function counter(s: string): { value: number | null; exact: boolean } | null {
   const m = COUNTER.exec(s);
   if (!m || m[1] === undefined) return null;
   const unit = m[2] ?? '';
-  return { value: Number(m[1]) * (SUFFIX[unit] ?? 1), exact: unit === '' };
+  return { value: scaledCount(m[1], SUFFIX[unit] ?? 1), exact: unit === '' };
 }
+
+const TOO_LARGE = 'a counter too large to hold exactly: left unknown';
 
 function negatable(s: string): { value: string; negated: boolean } {
   return s.startsWith('!') ? { value: s.slice(1), negated: true } : { value: s, negated: false };
@@ -204,8 +208,8 @@ function parseRule(line: string, layout: Layout, lineNo: number, issues: ParseIs
   const first = t[0];
   if (first === undefined) return 'empty line';
   if (layout.num) {
-    if (!/^\d+$/.test(first.text) || Number(first.text) < 1) return 'expected a rule number (1 or more) in the num column';
-    num = Number(first.text);
+    num = exactCount(first.text);
+    if (num === null || num < 1) return 'expected a rule number (1 or more) in the num column';
     expectedTarget = first.start + Math.max(first.text.length, 4) + 1;
     i = 1;
   }
@@ -218,6 +222,7 @@ function parseRule(line: string, layout: Layout, lineNo: number, issues: ParseIs
     if (p === null || b === null) return 'expected packet and byte counters';
     packets = p.value;
     bytes = b.value;
+    if (packets === null || bytes === null) issues.push(issue(lineNo, line, TOO_LARGE));
     countersExact = p.exact && b.exact;
     expectedTarget = t[i + 1]!.end + 1;
     i += 2;
@@ -276,13 +281,14 @@ function parseRule(line: string, layout: Layout, lineNo: number, issues: ParseIs
 }
 
 /** The part in parentheses of a `Chain` line; null when it is neither a policy nor references. */
-function parseChainLine(name: string, inner: string, lineNo: number): NatChain | null {
+function parseChainLine(name: string, inner: string, lineNo: number, report: (reason: string) => void): NatChain | null {
   const base = blankChain(name, lineNo);
   const pol = CHAIN_POLICY.exec(inner.trim());
   if (pol && pol[1] !== undefined) {
     const p = pol[2] !== undefined ? counter(pol[2]) : null;
     const b = pol[3] !== undefined ? counter(pol[3]) : null;
     if (pol[2] !== undefined && (p === null || b === null)) return null;
+    if (p?.value === null || b?.value === null) report(TOO_LARGE);
     return {
       ...base,
       policy: pol[1].toUpperCase(),
@@ -292,7 +298,7 @@ function parseChainLine(name: string, inner: string, lineNo: number): NatChain |
     };
   }
   const refs = CHAIN_REFERENCES.exec(inner.trim());
-  if (refs && refs[1] !== undefined) return { ...base, references: Number(refs[1]) };
+  if (refs && refs[1] !== undefined) return { ...base, references: exactCount(refs[1]) };
   return null;
 }
 
@@ -331,7 +337,7 @@ export function parseIptablesNatText(text: string, family?: 'ipv4' | 'ipv6', tab
       if (line.trim() === '') return;
       const ch = CHAIN_LINE.exec(line);
       if (ch && ch[1] !== undefined && ch[2] !== undefined) {
-        const parsed = parseChainLine(ch[1], ch[2], lineNo);
+        const parsed = parseChainLine(ch[1], ch[2], lineNo, (reason) => issues.push(issue(lineNo, line, reason)));
         if (parsed === null) {
           issues.push(issue(lineNo, line, 'chain line with an unknown policy/references part'));
         }

@@ -13,6 +13,10 @@ import {
   parsePortRange,
 } from '../model/nat-rule.js';
 import { issue, type ParseIssue } from '../model/parsed.js';
+import { exactCount } from './numbers.js';
+
+/** A counter past 2^53 would be rounded by a JavaScript number: unknown, and said. */
+export const TOO_LARGE = 'a counter too large to hold exactly: left unknown';
 
 /** A word of a rule line: its value with quotes removed, and its text as written. */
 interface Word {
@@ -119,7 +123,8 @@ function standardOption(c: Cursor, opt: string, neg: boolean): boolean | string 
       const p = arg(c);
       const b = arg(c);
       if (p === undefined || b === undefined || !/^\d+$/.test(p.value) || !/^\d+$/.test(b.value)) return '-c without two counters';
-      [r.packets, r.bytes] = [Number(p.value), Number(b.value)];
+      [r.packets, r.bytes] = [exactCount(p.value), exactCount(b.value)];
+      if (r.packets === null || r.bytes === null) c.issues.push(issue(c.lineNo, c.text, TOO_LARGE));
       return true;
     }
     default:
@@ -198,11 +203,11 @@ export type Command =
 
 /** Reads a `-A`/`-N`/`-P` line (with iptables-save -c's `[pkts:bytes]` before it); null when the line is none. */
 export function readCommand(line: string, lineNo: number, issues: ParseIssue[]): Command | null {
-  let counters: [number, number] | null = null;
+  let counters: [number | null, number | null] | null = null;
   let body = line;
   const cp = COUNTERS_PREFIX.exec(body);
   if (cp) {
-    counters = [Number(cp[1]), Number(cp[2])];
+    counters = [exactCount(cp[1] ?? ''), exactCount(cp[2] ?? '')];
     body = body.slice(cp[0].length);
   }
   const cmd = COMMAND.exec(body)?.[1];
@@ -215,11 +220,16 @@ export function readCommand(line: string, lineNo: number, issues: ParseIssue[]):
     // `-P INPUT ACCEPT`, `-P INPUT ACCEPT -c 0 0` (iptables -S -v), `-N DOCKER`.
     const c = ws[3]?.value === '-c' && /^\d+$/.test(ws[4]?.value ?? '') && /^\d+$/.test(ws[5]?.value ?? '');
     const policy = cmd === 'P' ? (ws[2]?.value.toUpperCase() ?? null) : null;
-    return { kind: 'chain', chain, policy, packets: c ? Number(ws[4]?.value) : null, bytes: c ? Number(ws[5]?.value) : null };
+    const [packets, bytes] = c ? [exactCount(ws[4]?.value ?? ''), exactCount(ws[5]?.value ?? '')] : [null, null];
+    if (c && (packets === null || bytes === null)) issues.push(issue(lineNo, line, TOO_LARGE));
+    return { kind: 'chain', chain, policy, packets, bytes };
   }
   const rule = readRuleOptions(ws.slice(2), lineNo, line, issues);
   if (typeof rule === 'string') return { kind: 'bad', reason: `not a readable rule: ${rule}` };
-  if (counters !== null) [rule.packets, rule.bytes] = counters;
+  if (counters !== null) {
+    [rule.packets, rule.bytes] = counters;
+    if (counters[0] === null || counters[1] === null) issues.push(issue(lineNo, line, TOO_LARGE));
+  }
   const opts = ws.slice(2);
   // An IPv6 address has two colons at least; `172.17.0.3:8080` and `:53` (a port) have one.
   const ipv6 = opts.some((w, k) => ADDRESS_OPTIONS.has(w.value) && (opts[k + 1]?.value.split(':').length ?? 0) > 2);

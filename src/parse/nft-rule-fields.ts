@@ -11,7 +11,7 @@ import {
   type PortRange,
 } from '../model/nat-rule.js';
 import { issue, type ParseIssue } from '../model/parsed.js';
-import { isObj, type Json, num, renderExpr, str, VERDICTS } from './nft-print.js';
+import { isObj, type Json, renderExpr, str, VERDICTS } from './nft-print.js';
 
 /** nft's family keywords (`table ip nat`, `"family": "ip6"`) in the model's words. */
 export const FAMILIES: Readonly<Record<string, NatFamily>> = {
@@ -74,12 +74,17 @@ export function count(v: unknown): number | null {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null;
 }
 
+/** A port number: a whole number 0-65535; anything else is not a port and stays unknown. */
+function port(v: unknown): number | null {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65535 ? v : null;
+}
+
 export function portRange(v: unknown): PortRange | null {
-  const n = num(v);
-  if (n !== null) return n >= 0 && n <= 65535 ? { from: n, to: n } : null;
+  const n = port(v);
+  if (n !== null) return { from: n, to: n };
   if (isObj(v) && Array.isArray(v.range) && v.range.length === 2) {
-    const a = num(v.range[0]);
-    const b = num(v.range[1]);
+    const a = port(v.range[0]);
+    const b = port(v.range[1]);
     if (a !== null && b !== null && a <= b) return { from: a, to: b };
   }
   return null;

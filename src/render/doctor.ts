@@ -1,8 +1,10 @@
 // Renders doctor's findings grouped by severity, each with evidence, why, and a fix; then skipped checks and a summary.
-import chalk from 'chalk';
 import type { IO } from '../cli/io.js';
 import type { CheckOutcome, Finding, Severity } from '../model/finding.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import type { Fact } from '../model/fact.js';
+import type { EngineVersion } from '../parse/engine-version.js';
+import { colours } from './colour.js';
 import { escapeText } from './escape.js';
 import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
 
@@ -11,8 +13,8 @@ const ORDER: Severity[] = ['error', 'warning', 'info'];
 const HEADINGS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', info: 'Info' };
 
 function paint(io: IO, severity: Severity, text: string): string {
-  if (!io.color) return text;
-  return severity === 'error' ? chalk.red.bold(text) : severity === 'warning' ? chalk.yellow.bold(text) : chalk.cyan.bold(text);
+  const c = colours(io.color);
+  return severity === 'error' ? c.red.bold(text) : severity === 'warning' ? c.yellow.bold(text) : c.cyan.bold(text);
 }
 
 function renderFinding(f: Finding): string {
@@ -55,10 +57,13 @@ function renderSeverity(fs: Finding[], all: boolean): string {
   return out;
 }
 
-export function renderDoctorText(io: IO, outcomes: CheckOutcome[], snapshot: Snapshot, all = false): string {
+export function renderDoctorText(io: IO, outcomes: CheckOutcome[], snapshot: Snapshot, engine: Fact<EngineVersion>, all = false): string {
   let out = '';
   const notice = snapshotNotice(snapshot);
   if (notice) out += `${escapeText(notice)}\n\n`;
+  out += engine.known
+    ? `Engine: Docker ${escapeText(engine.value.version)}${engine.value.apiVersion ? ` (API ${escapeText(engine.value.apiVersion)})` : ''}\n\n`
+    : `Engine version unknown: ${escapeText(engine.reason)}\n\n`;
   const findings = outcomes.flatMap((o) => o.findings);
   for (const s of ORDER) {
     const fs = findings.filter((f) => f.severity === s);
@@ -76,10 +81,11 @@ export function renderDoctorText(io: IO, outcomes: CheckOutcome[], snapshot: Sna
   return out;
 }
 
-export function doctorJson(outcomes: CheckOutcome[], snapshot: Snapshot): unknown {
+export function doctorJson(outcomes: CheckOutcome[], snapshot: Snapshot, engine: Fact<EngineVersion>): unknown {
   return {
     schemaVersion: DOCTOR_SCHEMA_VERSION,
     snapshot: snapshotJson(snapshot),
+    engine: engine.known ? { known: true, ...engine.value, from: engine.from } : { known: false, reason: engine.reason },
     summary: summarize(outcomes),
     checks: outcomes,
     findings: outcomes.flatMap((o) => o.findings),

@@ -1,8 +1,8 @@
 // Renders `docknet inspect`: one container's network story in sections, top to bottom.
-import chalk from 'chalk';
 import type { IO } from '../cli/io.js';
 import type { InspectReport } from '../correlate/inspect.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import { colours } from './colour.js';
 import { escapeText } from './escape.js';
 import { mappingPathLines } from './nat.js';
 import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
@@ -11,7 +11,7 @@ export const INSPECT_SCHEMA_VERSION = 1;
 
 function section(io: IO, title: string, lines: string[]): string {
   if (lines.length === 0) return '';
-  return `\n${io.color ? chalk.bold(title) : title}\n${lines.map((l) => `  ${l}\n`).join('')}`;
+  return `\n${colours(io.color).bold(title)}\n${lines.map((l) => `  ${l}\n`).join('')}`;
 }
 
 const v = (x: string | number | null | undefined, unknown = 'unknown') =>

@@ -1,7 +1,7 @@
 // Aligned columns in the style of `docker ps`: a header, no borders; colour only where IO allows.
 import Table from 'cli-table3';
-import chalk from 'chalk';
 import type { IO } from '../cli/io.js';
+import { colours } from './colour.js';
 import { escapeText } from './escape.js';
 
 const NO_BORDERS = {
@@ -27,7 +27,7 @@ export type Cell = string | number | null;
 /** Empty cells print as "-" so that columns stay aligned and nothing looks accidentally blank. */
 export function renderTable(io: IO, headers: string[], rows: Cell[][]): string {
   const table = new Table({
-    head: headers.map((h) => (io.color ? chalk.bold(h) : h)),
+    head: headers.map((h) => colours(io.color).bold(h)),
     chars: NO_BORDERS,
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
   });

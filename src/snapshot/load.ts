@@ -6,6 +6,7 @@ import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DocknetError } from '../cli/errors.js';
 import { FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE, type Manifest } from './manifest.js';
+import { pathIn } from './paths.js';
 import { isUnknownCause } from '../model/fact.js';
 import { FACT, emptySnapshot, type MissingFact, type Snapshot } from './snapshot.js';
 import { TarError, readTar } from './tar.js';
@@ -17,37 +18,42 @@ const MAX_ARCHIVE_FILES = 100_000;
 const KNOWN_TOP = ['docker', 'host', 'containers'];
 const LAYOUT_HINT = 'give a directory or .tar.gz written by `docknet snapshot save`; docs/snapshot-format.md describes the layout';
 
-/** Loads a snapshot from a directory, a .tar.gz, or a plain .tar, whichever `path` is. */
-export async function loadSnapshot(path: string): Promise<Snapshot> {
+/**
+ * Loads a snapshot from a directory, a .tar.gz, or a plain .tar, whichever `path` is. A relative
+ * path is read from `cwd`; messages and the snapshot's location name it as given.
+ */
+export async function loadSnapshot(path: string, cwd?: string): Promise<Snapshot> {
+  const at = pathIn(cwd, path);
   let st;
   try {
     // The path the user gave may itself be a link; links inside the snapshot are never followed.
-    st = await stat(path);
+    st = await stat(at);
   } catch (err) {
     if ((err as { code?: string }).code === 'EACCES')
       throw new DocknetError(`cannot read the snapshot at ${path}: permission denied`, 'run as a user who can read it');
     throw new DocknetError(`no snapshot at ${path}: the path does not exist`, LAYOUT_HINT);
   }
-  if (st.isDirectory()) return loadSnapshotDir(path);
+  if (st.isDirectory()) return loadSnapshotDir(path, cwd);
   if (!st.isFile()) throw new DocknetError(`${path} is not a snapshot: it is neither a directory nor an archive file`, LAYOUT_HINT);
-  return loadSnapshotArchive(path);
+  return loadSnapshotArchive(at, path);
 }
 
-export async function loadSnapshotDir(path: string): Promise<Snapshot> {
+export async function loadSnapshotDir(path: string, cwd?: string): Promise<Snapshot> {
+  const at = pathIn(cwd, path);
   let st;
   try {
-    st = await stat(path);
+    st = await stat(at);
   } catch {
     throw new DocknetError(`no snapshot at ${path}: the path does not exist`, LAYOUT_HINT);
   }
   if (!st.isDirectory()) throw new DocknetError(`${path} is not a snapshot directory`, LAYOUT_HINT);
   const rels: string[] = [];
   const skipped: MissingFact[] = [];
-  await walk(path, path, rels, skipped);
+  await walk(at, at, rels, skipped);
   const files = new Map<string, string>();
   for (const rel of rels) {
     if (rel !== MANIFEST_FILE && !KNOWN_TOP.includes(rel.split('/')[0] ?? '')) continue;
-    const full = join(path, rel);
+    const full = join(at, rel);
     if ((await lstat(full)).size > MAX_FILE_BYTES) {
       skipped.push({ path: rel, what: rel, reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: not read`, cause: 'failed' });
       continue;
@@ -70,9 +76,10 @@ async function walk(root: string, dir: string, out: string[], skipped: MissingFa
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
-async function loadSnapshotArchive(path: string): Promise<Snapshot> {
+/** `at` is where the archive is; `path` how the user named it. */
+async function loadSnapshotArchive(at: string, path: string): Promise<Snapshot> {
   const head = Buffer.alloc(512);
-  const fh = await open(path, 'r');
+  const fh = await open(at, 'r');
   let size: number;
   try {
     size = (await fh.stat()).size;
@@ -87,7 +94,7 @@ async function loadSnapshotArchive(path: string): Promise<Snapshot> {
       throw new DocknetError(`${path} is not a snapshot: it is named like a .tar.gz but is not gzip-compressed`, LAYOUT_HINT);
     // A plain text file may be a pasted terminal session: its commands' outputs are the facts.
     if (size <= MAX_FILE_BYTES) {
-      const data = await readFile(path);
+      const data = await readFile(at);
       if (data.length > 0 && isText(data)) return loadTranscriptSnapshot(path, data);
     }
     throw new DocknetError(
@@ -96,7 +103,7 @@ async function loadSnapshotArchive(path: string): Promise<Snapshot> {
     );
   }
   if (size > MAX_ARCHIVE_BYTES) throw new DocknetError(`${path} is larger than ${MAX_ARCHIVE_BYTES / 1024 / 1024} MiB: not read`);
-  let tar: Buffer = await readFile(path);
+  let tar: Buffer = await readFile(at);
   if (gzipped) {
     try {
       tar = gunzipSync(tar, { maxOutputLength: MAX_ARCHIVE_BYTES });

@@ -5,6 +5,7 @@ import { lstat, mkdir, mkdtemp, open, readFile, readdir, rename, rm, writeFile }
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DocknetError } from '../cli/errors.js';
+import { pathIn } from './paths.js';
 import { FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE, type Manifest, type RedactionSummary } from './manifest.js';
 import { unsafeFactPath, type MissingFact, type Snapshot } from './snapshot.js';
 import { writeTar, type TarFile } from './tar.js';
@@ -18,6 +19,8 @@ export function isArchivePath(path: string): boolean {
 
 export interface SaveOptions {
   force: boolean;
+  /** The directory a relative target is in (the user's working directory); an absolute target needs none. */
+  cwd?: string;
   docknetVersion: string;
   redaction: RedactionSummary | null;
   /** For `snapshot import`: the transcript the facts were cut from. */
@@ -88,8 +91,8 @@ async function looksLikeArchive(path: string): Promise<boolean> {
  * Refuses a target that exists, unless --force; with --force, still refuses to replace anything
  * that is not a snapshot (a directory without a docknet manifest, a file that is not an archive).
  */
-export async function checkSaveTarget(target: string, force: boolean): Promise<void> {
-  const e = await existing(target);
+export async function checkSaveTarget(target: string, force: boolean, cwd?: string): Promise<void> {
+  const e = await existing(pathIn(cwd, target));
   if (e.kind === 'none') return;
   if (!force) throw new DocknetError(`${target} already exists`, 'choose a new path, or pass --force to replace the snapshot there');
   if (e.kind === 'foreign')
@@ -120,8 +123,8 @@ function plan(snapshot: Snapshot): { files: TarFile[]; refused: MissingFact[] } 
 }
 
 export async function saveSnapshot(snapshot: Snapshot, target: string, opts: SaveOptions): Promise<SaveResult> {
-  await checkSaveTarget(target, opts.force);
-  const abs = resolve(target);
+  await checkSaveTarget(target, opts.force, opts.cwd);
+  const abs = pathIn(opts.cwd, target);
   const { files, refused } = plan(snapshot);
   const manifest: Manifest = {
     format: FORMAT_NAME,

@@ -5,6 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { DocknetError } from '../cli/errors.js';
 import { parseTranscript, type TranscriptImport } from '../parse/transcript.js';
 import { emptySnapshot, type Snapshot } from './snapshot.js';
+import { pathIn } from './paths.js';
 
 const MAX_TRANSCRIPT_BYTES = 64 * 1024 * 1024;
 const TRANSCRIPT_HINT =
@@ -22,12 +23,16 @@ export function isText(data: Buffer): boolean {
   }
 }
 
-/** Reads a file as a transcript, or says why it is not one. `data` may be given when already read. */
-export async function readTranscript(path: string, data?: Buffer): Promise<{ text: string; parsed: TranscriptImport }> {
+/**
+ * Reads a file as a transcript, or says why it is not one. `data` may be given when already read; a
+ * relative path is read from `cwd`, and named as given.
+ */
+export async function readTranscript(path: string, data?: Buffer, cwd?: string): Promise<{ text: string; parsed: TranscriptImport }> {
   if (data === undefined) {
+    const at = pathIn(cwd, path);
     let st: Stats;
     try {
-      st = await stat(path);
+      st = await stat(at);
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === 'EACCES') throw new DocknetError(`cannot read ${path}: permission denied`, 'run as a user who can read it');
@@ -38,7 +43,7 @@ export async function readTranscript(path: string, data?: Buffer): Promise<{ tex
     if (!st.isFile()) throw new DocknetError(`${path} is not a regular file`, 'give the text file that holds the pasted session');
     if (st.size > MAX_TRANSCRIPT_BYTES)
       throw new DocknetError(`${path} is larger than ${MAX_TRANSCRIPT_BYTES / 1024 / 1024} MiB: not read`);
-    data = await readFile(path);
+    data = await readFile(at);
   }
   if (data.length === 0) throw new DocknetError(`${path} is not a transcript: the file is empty`, TRANSCRIPT_HINT);
   if (!isText(data)) throw new DocknetError(`${path} is not a transcript: it holds binary data, not text`, TRANSCRIPT_HINT);

@@ -4,10 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
-import { memoryIO } from '../../src/cli/io.js';
 import { tempDir } from '../snapshot/helpers.js';
 import { repoPath } from '../repo-path.js';
+import { runCli } from '../cli-helper.js';
 
 async function labCopy(t: Parameters<typeof tempDir>[0]): Promise<string> {
   const dir = join(await tempDir(t), 'lab');
@@ -16,10 +15,9 @@ async function labCopy(t: Parameters<typeof tempDir>[0]): Promise<string> {
 }
 
 async function doctorJson(dir: string) {
-  const io = memoryIO();
-  await main(['doctor', '--json', '--from', dir], io);
-  assert.equal(io.stderr, '');
-  return JSON.parse(io.stdout) as { checks: { check: string; status: string; reason: string | null }[] };
+  const r = await runCli(['doctor', '--json', '--from', dir]);
+  assert.equal(r.stderr, '');
+  return r.json() as { checks: { check: string; status: string; reason: string | null }[] };
 }
 
 const check = (j: Awaited<ReturnType<typeof doctorJson>>, id: string) => j.checks.find((c) => c.check === id);

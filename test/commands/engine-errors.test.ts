@@ -2,15 +2,13 @@
 // (test/gather/fake-engine.ts). What the user reads, the exit code, and what is still answered.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { main } from '../../src/cli/main.js';
-import { memoryIO } from '../../src/cli/io.js';
-import { engineErrorAnswer, engineRoutes, startFakeEngine, withDockerHost, type Route } from '../gather/fake-engine.js';
+import { engineErrorAnswer, engineRoutes, startFakeEngine, fakeEngineEnv, type Route } from '../gather/fake-engine.js';
+import { runCli } from '../cli-helper.js';
 
 async function runAgainst(t: Parameters<typeof startFakeEngine>[0], over: Route[], args: string[]) {
   const engine = await startFakeEngine(t, engineRoutes(over));
-  const io = memoryIO();
-  const code = await withDockerHost(engine.socket, () => main(args, io));
-  return { code, out: io.stdout, err: io.stderr, socket: engine.socket };
+  const r = await runCli(args, { env: fakeEngineEnv(engine.socket) });
+  return { code: r.code, out: r.stdout, err: r.stderr, socket: engine.socket };
 }
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -6,8 +6,7 @@ import net from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
-import { memoryIO } from '../../src/cli/io.js';
+import { runCli } from '../cli-helper.js';
 
 const LIST = JSON.stringify([
   {
@@ -42,22 +41,14 @@ test('the engine stops between listing and inspecting: exit 1, saying the connec
     server.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const saved = process.env.DOCKER_HOST;
-  process.env.DOCKER_HOST = `unix://${sock}`;
-  try {
-    const io = memoryIO();
-    const code = await main(['veth-map'], io);
-    assert.equal(code, 1);
-    assert.equal(io.stdout, '');
-    assert.match(
-      io.stderr,
-      new RegExp(
-        `cannot reach the Docker engine at DOCKER_HOST=unix://${sock.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: the connection was cut \\(did dockerd stop\\?\\)`,
-      ),
-    );
-    assert.doesNotMatch(io.stderr, /\n\s+at /);
-  } finally {
-    if (saved === undefined) delete process.env.DOCKER_HOST;
-    else process.env.DOCKER_HOST = saved;
-  }
+  const r = await runCli(['veth-map'], { env: { DOCKER_HOST: `unix://${sock}` } });
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `cannot reach the Docker engine at DOCKER_HOST=unix://${sock.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: the connection was cut \\(did dockerd stop\\?\\)`,
+    ),
+  );
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
 });

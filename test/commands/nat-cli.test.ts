@@ -1,37 +1,30 @@
 // `docknet nat` through the CLI on the seed snapshot: the path text, the JSON contract, and the errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { main } from '../../src/cli/main.js';
-import { memoryIO } from '../../src/cli/io.js';
 import { parsePortQuery } from '../../src/commands/nat.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { repoPath } from '../repo-path.js';
+import { runCli } from '../cli-helper.js';
 
 const seed = repoPath('examples/seed-host');
 
-async function run(args: string[]) {
-  const io = memoryIO();
-  const code = await main(args, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
-
 test('nat --port 49154 on the seed prints the path as one chain, with the counters', async () => {
-  const r = await run(['nat', '--from', seed, '--port', '49154']);
-  assert.equal(r.code, 0, r.err);
+  const r = await runCli(['nat', '--from', seed, '--port', '49154']);
+  assert.equal(r.code, 0, r.stderr);
   assert.ok(
-    r.out.includes(
+    r.stdout.includes(
       '0.0.0.0:49154/tcp -> nat PREROUTING -> DOCKER: DNAT to 172.17.0.3:8080 (pkts 6, bytes 312) -> docker0 -> vethd4ac7ba? (probably) -> tomcat-tml 172.17.0.3:8080\n',
     ),
-    r.out,
+    r.stdout,
   );
-  assert.match(r.out, /127\.0\.0\.1:49154\/tcp \(from this host\): bypasses DNAT/);
-  assert.doesNotMatch(r.out, /49155/);
+  assert.match(r.stdout, /127\.0\.0\.1:49154\/tcp \(from this host\): bypasses DNAT/);
+  assert.doesNotMatch(r.stdout, /49155/);
 });
 
 test('nat --json on the seed keeps the contract: schemaVersion, mappings and anomalies with their keys', async () => {
-  const r = await run(['nat', '--from', seed, '--json']);
-  assert.equal(r.code, 0, r.err);
-  const j = JSON.parse(r.out);
+  const r = await runCli(['nat', '--from', seed, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const j = r.json();
   assert.equal(j.schemaVersion, 1);
   assert.equal(j.available, true);
   assert.deepEqual(j.anomalies, []);
@@ -61,38 +54,38 @@ test('nat --json on the seed keeps the contract: schemaVersion, mappings and ano
 });
 
 test('nat without --port prints one row per mapping', async () => {
-  const r = await run(['nat', '--from', seed]);
-  assert.equal(r.code, 0, r.err);
+  const r = await runCli(['nat', '--from', seed]);
+  assert.equal(r.code, 0, r.stderr);
   assert.match(
-    r.out,
+    r.stdout,
     /^0\.0\.0\.0:49154\/tcp\s+tomcat-tml\s+172\.17\.0\.3:8080\s+-\s+docker0\s+vethd4ac7ba\?\s+DOCKER 2\s+6\s+312\s+DNAT/m,
   );
-  assert.match(r.out, /^0\.0\.0\.0:49155\/tcp\s+tomcat01\s+172\.17\.0\.2:8080\s+-\s+docker0\s+veth1f00e42\s+DOCKER 3\s+0\s+0\s+DNAT/m);
+  assert.match(r.stdout, /^0\.0\.0\.0:49155\/tcp\s+tomcat01\s+172\.17\.0\.2:8080\s+-\s+docker0\s+veth1f00e42\s+DOCKER 3\s+0\s+0\s+DNAT/m);
 });
 
 test('a port nobody publishes exits 1, naming it and the nearest published ports', async () => {
-  const r = await run(['nat', '--from', seed, '--port', '49156']);
+  const r = await runCli(['nat', '--from', seed, '--port', '49156']);
   assert.equal(r.code, 1);
-  assert.equal(r.out, '');
-  assert.match(r.err, /^docknet: no mapping in the data for 49156\/tcp \(the container list is unknown/);
-  assert.match(r.err, /published ports nearest to it: 49155\/tcp \(tomcat01\), 49154\/tcp \(tomcat-tml\)/);
-  assert.match(r.err, /whether a host process listens on it is unknown/);
-  const udp = await run(['nat', '--from', seed, '--port', '49154/udp']);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^docknet: no mapping in the data for 49156\/tcp \(the container list is unknown/);
+  assert.match(r.stderr, /published ports nearest to it: 49155\/tcp \(tomcat01\), 49154\/tcp \(tomcat-tml\)/);
+  assert.match(r.stderr, /whether a host process listens on it is unknown/);
+  const udp = await runCli(['nat', '--from', seed, '--port', '49154/udp']);
   assert.equal(udp.code, 1);
-  assert.match(udp.err, /no mapping in the data for 49154\/udp/);
+  assert.match(udp.stderr, /no mapping in the data for 49154\/udp/);
 });
 
 test('a host-IP-bound query: the exact binding, or the wildcard binding that serves it', async () => {
-  const r = await run(['nat', '--from', seed, '--port', '0.0.0.0:49154', '--json']);
-  assert.equal(r.code, 0, r.err);
+  const r = await runCli(['nat', '--from', seed, '--port', '0.0.0.0:49154', '--json']);
+  assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(
-    JSON.parse(r.out).mappings.map((m: { hostIp: string }) => m.hostIp),
+    r.json().mappings.map((m: { hostIp: string }) => m.hostIp),
     ['0.0.0.0'],
   );
-  const v6 = await run(['nat', '--from', seed, '--port', '[::]:49154/tcp', '--json']);
-  assert.equal(v6.code, 0, v6.err);
+  const v6 = await runCli(['nat', '--from', seed, '--port', '[::]:49154/tcp', '--json']);
+  assert.equal(v6.code, 0, v6.stderr);
   assert.deepEqual(
-    JSON.parse(v6.out).mappings.map((m: { hostIp: string }) => m.hostIp),
+    v6.json().mappings.map((m: { hostIp: string }) => m.hostIp),
     ['::'],
   );
 });
@@ -100,10 +93,10 @@ test('a host-IP-bound query: the exact binding, or the wildcard binding that ser
 test('bad --port values exit 2 with the accepted forms, before reading anything', async () => {
   for (const bad of ['abc', '0', '65536', '80/icmp', '1.2.3:80', '10.0.0.1:', '-1', '49154/']) {
     // A missing snapshot would exit 1: exit 2 shows validation came first.
-    const r = await run(['nat', '--from', '/nonexistent/snap', '--port', bad]);
-    assert.equal(r.code, 2, `${bad}: ${r.err}`);
-    assert.match(r.err, new RegExp(`invalid --port '${bad.replace(/[.[\]/]/g, '\\$&')}'`));
-    assert.match(r.err, /--port takes PORT, PORT\/PROTO, HOSTIP:PORT or HOSTIP:PORT\/PROTO, e\.g\. 49154, 5353\/udp, 127\.0\.0\.1:8081/);
+    const r = await runCli(['nat', '--from', '/nonexistent/snap', '--port', bad]);
+    assert.equal(r.code, 2, `${bad}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`invalid --port '${bad.replace(/[.[\]/]/g, '\\$&')}'`));
+    assert.match(r.stderr, /--port takes PORT, PORT\/PROTO, HOSTIP:PORT or HOSTIP:PORT\/PROTO, e\.g\. 49154, 5353\/udp, 127\.0\.0\.1:8081/);
   }
 });
 

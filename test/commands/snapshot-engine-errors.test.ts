@@ -4,19 +4,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
-import { memoryIO } from '../../src/cli/io.js';
 import { loadSnapshot } from '../../src/snapshot/load.js';
 import { FACT } from '../../src/snapshot/snapshot.js';
-import { engineErrorAnswer, engineRoutes, startFakeEngine, withDockerHost, type Route } from '../gather/fake-engine.js';
+import { engineErrorAnswer, engineRoutes, startFakeEngine, fakeEngineEnv, type Route } from '../gather/fake-engine.js';
 import { tempDir } from '../snapshot/helpers.js';
+import { runCli } from '../cli-helper.js';
 
 async function save(t: Parameters<typeof tempDir>[0], over: Route[]) {
   const engine = await startFakeEngine(t, engineRoutes(over));
   const target = join(await tempDir(t), 'snap');
-  const io = memoryIO();
-  const code = await withDockerHost(engine.socket, () => main(['snapshot', 'save', target], io));
-  return { code, out: io.stdout, err: io.stderr, target, socket: engine.socket };
+  const r = await runCli(['snapshot', 'save', target], { env: fakeEngineEnv(engine.socket) });
+  return { code: r.code, out: r.stdout, err: r.stderr, target, socket: engine.socket };
 }
 
 test('GET /info answering HTTP 500: the save succeeds without docker/info.json, the manifest says why, and --from keeps it', async (t) => {

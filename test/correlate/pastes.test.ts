@@ -5,19 +5,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
-import { memoryIO } from '../../src/cli/io.js';
 import { repoPath } from '../repo-path.js';
 import { compareAnswers, docknetAnswers, type PasteAnswers } from './paste-answers.js';
+import { runCli } from '../cli-helper.js';
 
 const ROOT = repoPath('test/fixtures/pastes');
 
 async function runJson(args: string[]): Promise<{ json: unknown; problem: string | null }> {
-  const io = memoryIO();
-  const code = await main([...args, '--json'], io);
-  if (code !== 0) return { json: {}, problem: `docknet ${args.join(' ')} exited ${code}: ${io.stderr.trim()}` };
+  const r = await runCli([...args, '--json']);
+  if (r.code !== 0) return { json: {}, problem: `docknet ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}` };
   try {
-    return { json: JSON.parse(io.stdout), problem: null };
+    return { json: JSON.parse(r.stdout), problem: null };
   } catch (e) {
     return { json: {}, problem: `docknet ${args.join(' ')} printed no JSON: ${(e as Error).message}` };
   }

@@ -8,9 +8,8 @@ import { lookupIn } from '../../src/model/fact.js';
 import { buildHostModel } from '../../src/parse/host-model.js';
 import { correlateVethMap } from '../../src/correlate/veth-map.js';
 import { correlateNat } from '../../src/correlate/nat.js';
-import { main } from '../../src/cli/main.js';
-import { memoryIO } from '../../src/cli/io.js';
 import { repoPath } from '../repo-path.js';
+import { runCli } from '../cli-helper.js';
 
 const snap = (name: string) => repoPath(`test/fixtures/snapshots/${name}`);
 const LEO = snap('leo-ubuntu20-jenkins-busybox');
@@ -20,12 +19,6 @@ const BUSYBOX = snap('enp1s0-busybox-host-view-myweb');
 
 async function model(dir: string) {
   return buildHostModel(await loadSnapshot(dir));
-}
-
-async function run(args: string[]) {
-  const io = memoryIO();
-  const code = await main(args, io);
-  return { code, out: io.stdout, err: io.stderr };
 }
 
 // ---- leo-ubuntu-20: `ip l`, `brctl show docker0`, `docker ps`, the jenkins container's `ip l` ----
@@ -252,16 +245,16 @@ test('veth-map, nat and inspect run on every real-host snapshot, say it is a sav
   ];
   for (const [dir, container, [vethRe, natRe, inspectRe]] of cases) {
     const outs = [
-      await run(['veth-map', '--from', dir]),
-      await run(['nat', '--from', dir]),
-      await run(['inspect', container, '--from', dir]),
+      await runCli(['veth-map', '--from', dir]),
+      await runCli(['nat', '--from', dir]),
+      await runCli(['inspect', container, '--from', dir]),
     ];
     for (const r of outs) {
-      assert.equal(r.code, 0, r.err);
-      assert.match(r.out, /saved snapshot/);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /saved snapshot/);
     }
-    assert.match(outs[0]?.out ?? '', vethRe as RegExp, `${dir} veth-map`);
-    assert.match(outs[1]?.out ?? '', natRe as RegExp, `${dir} nat`);
-    assert.match(outs[2]?.out ?? '', inspectRe as RegExp, `${dir} inspect`);
+    assert.match(outs[0]?.stdout ?? '', vethRe as RegExp, `${dir} veth-map`);
+    assert.match(outs[1]?.stdout ?? '', natRe as RegExp, `${dir} nat`);
+    assert.match(outs[2]?.stdout ?? '', inspectRe as RegExp, `${dir} inspect`);
   }
 });

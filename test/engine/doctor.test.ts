@@ -10,6 +10,7 @@ import net from 'node:net';
 import { execa } from 'execa';
 import { LAB_IMAGE, NET, TEST_LABEL } from '../../lab/lab-spec.js';
 import { defaultBridge, re, runDocknet, widened, withLab, TEST_RUN_ID } from './harness.js';
+import { cCompiler, requireCapability } from '../capability.js';
 
 interface Finding {
   check: string;
@@ -185,8 +186,8 @@ test('doctor on the lab', async (t) => {
   });
 
   await t.test('a docker-proxy left for a container that is gone', async (st) => {
-    const cc = await execa('cc', ['--version'], { reject: false });
-    if (cc.exitCode !== 0) return st.skip('no C compiler here to build a stand-in docker-proxy process');
+    // A C compiler builds the stand-in docker-proxy process.
+    if (!(await requireCapability(st, 'a C compiler (cc)', cCompiler))) return;
     const dir = mkdtempSync(join(tmpdir(), 'docknet-proxy-'));
     const bin = join(dir, 'docker-proxy');
     writeFileSync(join(dir, 'p.c'), '#include <unistd.h>\nint main(void) { pause(); return 0; }\n');

@@ -12,6 +12,7 @@ import { execa } from 'execa';
 import { C, LAB_IMAGE, TEST_LABEL } from '../../lab/lab-spec.js';
 import { must, run } from '../../lab/run.js';
 import { DOCKNET_BIN, REPO_ROOT, TEST_RUN_ID, defaultBridge, engineWhere, re, runDocknet, withLab, type CliResult } from './harness.js';
+import { dockerGid, dockerGroup, requireCapability } from '../capability.js';
 
 const NOBODY = '65534';
 /** Every command that talks to the engine, with arguments that succeed on the lab. */
@@ -35,11 +36,6 @@ async function asNobody(groups: string[], args: string[]): Promise<CliResult> {
     timeout: 60_000,
   });
   return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
-}
-
-async function dockerGid(): Promise<string> {
-  const r = await execa('getent', ['group', 'docker'], { reject: false });
-  return String(r.stdout).split(':')[2] ?? '';
 }
 
 function noStack(r: CliResult): void {
@@ -113,8 +109,8 @@ test('no access to the socket (not in the docker group): every command exits 1 s
 
 test('in the docker group but not root: inspect and doctor print what the Engine API knows and mark the rest "needs root"', async (t) => {
   if (!(await withLab(t))) return;
+  if (!(await requireCapability(t, 'the docker group', dockerGroup))) return;
   const gid = await dockerGid();
-  if (!gid) return t.skip('no docker group on this machine');
 
   // nat's table and JSON are in nat.test.ts; here, the reason each missing file gives.
   const nat = await asNobody([gid], ['nat']);
@@ -251,10 +247,12 @@ describe('a host tool that hangs', { concurrency: true }, () => {
   });
 });
 
-test('containers removed while docknet reads them: every run exits 0 with a whole report', async (t) => {
+test('smoke test, races not guaranteed: containers churning while docknet reads them never make a run fail', async (t) => {
   if (!(await withLab(t))) return;
   // The window between listing and reading is short: churn containers and run docknet until either
-  // race is seen or the time is up. Which run hits it is luck; that none fails is the assertion.
+  // race is seen or the time is up. Which run hits it is luck, so this asserts only that no run fails
+  // and that a race, when one is seen, is worded right. The races themselves are forced, every time,
+  // without an engine in test/gather/live.test.ts (removed between list and inspect, stopped while read).
   const deadline = Date.now() + 20_000;
   const seen = new Set<string>();
   let churning = true;

@@ -9,6 +9,7 @@ import { engineEndpoint, isRoot, pingEngine, which } from '../../lab/engine.js';
 import { status, up, type LabReport, type LabStatus } from '../../lab/lab.js';
 import { GENERATION, GENERATION_ENV, IFACE, LAB_FILTER, LAB_IMAGE, NET, TEST_LABEL } from '../../lab/lab-spec.js';
 import { failure, lines, must, run } from '../../lab/run.js';
+import { requireCapability, type Probe } from '../capability.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const DOCKNET_BIN = fileURLToPath(new URL('../../../bin/docknet.js', import.meta.url));
@@ -53,16 +54,28 @@ function insideHost(netns: string): boolean {
 }
 
 /**
- * Skips the test, loudly, when no engine can be used; under CI (env CI set) throws instead so that
+ * Skips the test, loudly, when no engine can be used; under CI (env CI set) fails it instead so that
  * a CI run without an engine fails rather than passing empty. Returns true when the test may go on.
  */
 export async function requireEngine(t: TestContext): Promise<boolean> {
-  const check = await engineAvailable();
-  if (check.ok) return true;
-  if (process.env.CI) throw new Error(`engine tests cannot run under CI: ${check.reason}`);
-  process.stderr.write(`\n*** ENGINE TESTS SKIPPED: ${check.reason} ***\n\n`);
-  t.skip(`ENGINE TESTS SKIPPED: ${check.reason}`);
-  return false;
+  return requireCapability(t, 'a Docker engine for the engine tests', async () => {
+    const check = await engineAvailable();
+    return check.ok ? null : check.reason;
+  });
+}
+
+/** A probe: the lab made this container (macvlan, overlay and swarm parts are made only where the host allows). */
+export function labMade(lab: LabStatus, container: string): Probe {
+  return () => {
+    if (lab.containers.some((c) => c.name === container)) return null;
+    const skipped = lab.state?.report.skipped.filter((s) => s.what === `container ${container}` || s.what.startsWith('network '));
+    return `the lab has no ${container}${skipped?.length ? ` (${skipped.map((s) => `${s.what}: ${s.detail}`).join('; ')})` : ''}`;
+  };
+}
+
+/** A probe: the lab made this swarm service. */
+export function labService(lab: LabStatus, service: string): Probe {
+  return () => (lab.services.some((s) => s.name === service) ? null : `the lab has no swarm service ${service} (swarm: ${lab.swarm})`);
 }
 
 // ---- the lab ----

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { C, IFACE, NET } from '../../lab/lab-spec.js';
-import { groundTruth, hostLinks, runDocknet, withLab, type KernelLink } from './harness.js';
+import { groundTruth, hostLinks, labMade, runDocknet, withLab, type KernelLink } from './harness.js';
+import { requireCapability } from '../capability.js';
 
 interface Iface {
   interface: string | null;
@@ -115,7 +116,7 @@ test('inspect agrees with independently gathered truth for one container of each
   });
 
   await t.test('macvlan: parent, no veth', async (st) => {
-    if (!lab.containers.some((c) => c.name === C.macvlan)) return st.skip('no macvlan here');
+    if (!(await requireCapability(st, 'the lab macvlan', labMade(lab, C.macvlan)))) return;
     const r = await inspect(C.macvlan);
     assert.equal(r.mode.kind, 'macvlan');
     assert.equal(r.interfaces[0]?.parent, IFACE.macvlanParent);
@@ -124,7 +125,7 @@ test('inspect agrees with independently gathered truth for one container of each
   });
 
   await t.test('overlay: eth0 not on the host, eth1 on docker_gwbridge', async (st) => {
-    if (!lab.containers.some((c) => c.name === C.overlay)) return st.skip('no overlay here');
+    if (!(await requireCapability(st, 'the lab overlay', labMade(lab, C.overlay)))) return;
     const r = await inspect(C.overlay);
     assert.equal(r.mode.kind, 'overlay');
     const gw = r.interfaces.find((i) => i.network === 'docker_gwbridge');

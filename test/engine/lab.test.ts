@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { C, CORE_CONTAINERS, LAB_LABEL, LAB_WEB_PORT, NET, TOMCAT_TML_PORTS } from '../../lab/lab-spec.js';
 import { lines, must } from '../../lab/run.js';
-import { groundTruth, hostLinks, testContainer, testLeftovers, TEST_RUN_ID, withLab } from './harness.js';
+import { groundTruth, hostLinks, labMade, testContainer, testLeftovers, TEST_RUN_ID, withLab } from './harness.js';
+import { requireCapability } from '../capability.js';
 
 async function dockerPort(container: string): Promise<string[]> {
   return lines(await must(['docker', 'port', container]));
@@ -81,14 +82,10 @@ test('lab-multi has one interface per network; dnlab0 is the custom bridge name'
   assert.equal(bridge?.kind, 'bridge');
 });
 
-test(`lab-macvlan sits on a macvlan in ${NET.macvlan.subnet} when the lab made one`, async (t) => {
+test(`lab-macvlan sits on a macvlan in ${NET.macvlan.subnet}`, async (t) => {
   const lab = await withLab(t);
   if (!lab) return;
-  if (!lab.containers.some((c) => c.name === C.macvlan)) {
-    const why = lab.state?.report.skipped.find((s) => s.what.includes(NET.macvlan.name))?.detail ?? 'not created';
-    t.skip(why);
-    return;
-  }
+  if (!(await requireCapability(t, 'the lab macvlan', labMade(lab, C.macvlan)))) return;
   const eth0 = (await groundTruth(C.macvlan)).links.find((l) => l.ifname === 'eth0');
   assert.equal(eth0?.kind, 'macvlan');
   assert.ok(eth0?.addr_info.some((a) => a.local.startsWith(NET.macvlan.subnet.replace(/0\/24$/, ''))));

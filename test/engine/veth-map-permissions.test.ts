@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { C } from '../../lab/lab-spec.js';
 import { DOCKNET_BIN, REPO_ROOT, defaultBridge, engineWhere, re, withLab } from './harness.js';
+import { dockerGid, dockerGroup, requireCapability } from '../capability.js';
 
 const NOBODY = '65534';
 
@@ -17,15 +18,10 @@ async function asNobody(groups: string[], args: string[]) {
   });
 }
 
-async function dockerGid(): Promise<string> {
-  const r = await execa('getent', ['group', 'docker'], { reject: false });
-  return r.stdout.split(':')[2] ?? '';
-}
-
 test('not root but in the docker group: Engine API rows printed, the inside marked "needs root"', async (t) => {
   if (!(await withLab(t))) return;
+  if (!(await requireCapability(t, 'the docker group', dockerGroup))) return;
   const gid = await dockerGid();
-  if (!gid) return t.skip('no docker group on this machine');
   const r = await asNobody([gid], ['veth-map', '--json', C.tomcat01]);
   assert.equal(r.exitCode, 0, r.stderr);
   const json = JSON.parse(r.stdout) as {

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { C, NET, IFACE, SERVICE } from '../../lab/lab-spec.js';
-import { groundTruth, hostLinks, runDocknet, withLab, type ContainerTruth, type KernelLink } from './harness.js';
+import { groundTruth, hostLinks, labMade, labService, runDocknet, withLab, type ContainerTruth, type KernelLink } from './harness.js';
+import { requireCapability } from '../capability.js';
 
 interface Row {
   container: string;
@@ -124,7 +125,7 @@ test('veth-map agrees with the kernel for every lab container and every host vet
   });
 
   await t.test('macvlan: the parent interface, not a veth', async (st) => {
-    if (!lab.containers.some((c) => c.name === C.macvlan)) return st.skip(`lab has no ${C.macvlan} here`);
+    if (!(await requireCapability(st, 'the lab macvlan', labMade(lab, C.macvlan)))) return;
     const truth = await groundTruth(C.macvlan);
     const [inside] = realInterfaces(truth);
     const parent = host.links.find((l) => l.ifindex === inside?.link_index);
@@ -137,7 +138,7 @@ test('veth-map agrees with the kernel for every lab container and every host vet
   });
 
   await t.test('overlay: eth0 peers into the overlay namespace, eth1 is a veth on docker_gwbridge', async (st) => {
-    if (!lab.containers.some((c) => c.name === C.overlay)) return st.skip(`lab has no ${C.overlay} here`);
+    if (!(await requireCapability(st, 'the lab overlay', labMade(lab, C.overlay)))) return;
     const truth = await groundTruth(C.overlay);
     const rows = rowsOf(map, C.overlay);
     assert.equal(rows.length, realInterfaces(truth).length);
@@ -169,7 +170,7 @@ test('veth-map agrees with the kernel for every lab container and every host vet
   });
 
   await t.test('swarm: the ingress sandbox owns its docker_gwbridge veth', async (st) => {
-    if (!lab.services.some((s) => s.name === SERVICE.name)) return st.skip('lab has no swarm service here');
+    if (!(await requireCapability(st, 'the lab swarm service', labService(lab, SERVICE.name)))) return;
     const sbox = map.hostVeths.filter((v) => v.ownerKind === 'ingress-sbox');
     assert.equal(sbox.length, 1);
     assert.equal(sbox[0]?.bridge, 'docker_gwbridge');

@@ -22,7 +22,7 @@ const ENDPOINT = 'DOCKER_HOST=unix:///fake.sock';
 async function fetchFrom(t: Parameters<typeof startFakeEngine>[0], over: Route[], detail: 'inspect' | 'list' = 'inspect') {
   const engine = await startFakeEngine(t, engineRoutes(over));
   const docker = new Docker({ socketPath: engine.socket });
-  return { engine, result: fetchEngineRaw({ withInfo: true, detail }, docker, ENDPOINT) };
+  return { engine, result: fetchEngineRaw({ withInfo: true, detail, env: {}, runtimeRoots: [] }, docker, ENDPOINT) };
 }
 
 test('HTTP 500 on the container list fails the run with the status and the engine own message, not "cannot reach"', async (t) => {
@@ -161,7 +161,7 @@ test('a connection cut on GET /info still fails the run as unreachable: nothing 
 
 test('no socket at the path: unreachable, "no such socket"', async () => {
   const docker = new Docker({ socketPath: join(tmpdir(), `docknet-no-such-${process.pid}.sock`) });
-  await assert.rejects(fetchEngineRaw({ withInfo: false, detail: 'list' }, docker, ENDPOINT), (e: unknown) => {
+  await assert.rejects(fetchEngineRaw({ withInfo: false, detail: 'list', env: {}, runtimeRoots: [] }, docker, ENDPOINT), (e: unknown) => {
     assert.ok(e instanceof EngineUnreachableError);
     assert.equal(e.kind, 'unreachable');
     assert.equal(e.message, `cannot reach the Docker engine at ${ENDPOINT}: no such socket (is dockerd running?)`);
@@ -217,12 +217,15 @@ test('something at the socket that does not speak HTTP: malformed, naming the pa
     server.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  await assert.rejects(fetchEngineRaw({ withInfo: false, detail: 'list' }, new Docker({ socketPath: socket }), ENDPOINT), (e: unknown) => {
-    assert.ok(e instanceof EngineAnswerError, String(e));
-    assert.match(
-      e.message,
-      /^the Docker engine at .* answered GET \/(containers\/json|networks) with an answer that is not HTTP \(Parse Error/,
-    );
-    return true;
-  });
+  await assert.rejects(
+    fetchEngineRaw({ withInfo: false, detail: 'list', env: {}, runtimeRoots: [] }, new Docker({ socketPath: socket }), ENDPOINT),
+    (e: unknown) => {
+      assert.ok(e instanceof EngineAnswerError, String(e));
+      assert.match(
+        e.message,
+        /^the Docker engine at .* answered GET \/(containers\/json|networks) with an answer that is not HTTP \(Parse Error/,
+      );
+      return true;
+    },
+  );
 });

@@ -103,14 +103,10 @@ export async function startFakeEngine(t: TestContext, routes: Route[]): Promise<
   return { socket, requests };
 }
 
-/** Runs fn with DOCKER_HOST pointing at the fake engine, restoring it after. */
-export async function withDockerHost<T>(socket: string, fn: () => Promise<T>): Promise<T> {
-  const saved = process.env.DOCKER_HOST;
-  process.env.DOCKER_HOST = `unix://${socket}`;
-  try {
-    return await fn();
-  } finally {
-    if (saved === undefined) delete process.env.DOCKER_HOST;
-    else process.env.DOCKER_HOST = saved;
-  }
+/**
+ * The environment that points docknet at the fake engine, handed in through IO or HostAccess (never
+ * set on process.env). PATH is kept so the host commands of a live gather run as they did before.
+ */
+export function fakeEngineEnv(socket: string): NodeJS.ProcessEnv {
+  return { DOCKER_HOST: `unix://${socket}`, PATH: process.env.PATH };
 }

@@ -57,10 +57,10 @@ test('docker-proxy: a process gone between the listing and the read is skipped; 
   proc.file('200/comm', 'docker-proxy\n');
   proc.file('200/cmdline', '/usr/bin/docker-proxy\0-proto\0tcp\0-host-port\0'.concat('8080\0'));
   const read = readDockerProxies(proc.root);
-  // Its namespace link is gone too: kept, with the namespace unknown (never a kill's basis).
+  // Its namespace link is gone too: kept without a namespace, which is then unknown (never a kill's basis).
   assert.deepEqual(read, {
     ok: true,
-    processes: [{ pid: 200, cmdline: ['/usr/bin/docker-proxy', '-proto', 'tcp', '-host-port', '8080'], netns: null, netnsError: 'ENOENT' }],
+    processes: [{ pid: 200, cmdline: ['/usr/bin/docker-proxy', '-proto', 'tcp', '-host-port', '8080'] }],
   });
 });
 

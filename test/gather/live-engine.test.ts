@@ -4,11 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gatherLive } from '../../src/gather/live.js';
 import { FACT } from '../../src/snapshot/snapshot.js';
-import { CONTAINER_ID, engineErrorAnswer, engineRoutes, startFakeEngine, withDockerHost, type Route } from './fake-engine.js';
+import { CONTAINER_ID, engineErrorAnswer, engineRoutes, startFakeEngine, fakeEngineEnv, type Route } from './fake-engine.js';
+import { liveHost } from '../../src/gather/host-access.js';
 
 async function gatherFrom(t: Parameters<typeof startFakeEngine>[0], over: Route[]) {
   const engine = await startFakeEngine(t, engineRoutes(over));
-  const snapshot = await withDockerHost(engine.socket, () => gatherLive(['engine', 'engine-info'], { detail: 'list' }));
+  const snapshot = await gatherLive(['engine', 'engine-info'], liveHost(fakeEngineEnv(engine.socket)), { detail: 'list' });
   return { snapshot, socket: engine.socket };
 }
 

@@ -5,7 +5,10 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commandFailure, commandFailureOf, runCommand } from '../../src/gather/run-command.js';
+import { commandFailure, commandFailureOf, DEFAULT_TIMEOUT_MS, runCommand as runWith } from '../../src/gather/run-command.js';
+
+/** This test process's PATH, handed in as docknet's CLI hands in its environment. */
+const runCommand = (command: string[], timeoutMs = DEFAULT_TIMEOUT_MS) => runWith(command, timeoutMs, { PATH: process.env.PATH });
 
 /** A node process that writes stderr and exits with code: a stand-in for a tool, without a shell. */
 function tool(stderr: string, code: number): string[] {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseBrctlShow } from '../../src/parse/brctl-show.js';
 import { parseIpAddrText } from '../../src/parse/ip-addr-text.js';
 import { fixture } from './helpers.js';
+import { bridgeComplaint, holds, issueComplaint } from './invariants.js';
 
 const FIXTURES = [
   'live-debian12-docker20.10/brctl-show.txt',
@@ -45,7 +46,14 @@ test('tab-separated paste from an old Docker host', () => {
   );
 });
 
-test('CRLF, shuffled and truncated input never throws and never invents a bridge', () => {
+/** Parses and checks what holds for any input: issue lines within it, every bridge and port a name, each bridge its own line. */
+function parsedWell(text: string, what: string): ReturnType<typeof parseBrctlShow> {
+  const parsed = parseBrctlShow(text);
+  holds(issueComplaint(text, parsed.issues) ?? bridgeComplaint(parsed.value, text.split(/\r?\n|\r/)), what);
+  return parsed;
+}
+
+test('CRLF, shuffled and truncated input never throws, never invents a bridge, and every bridge read is well formed', () => {
   let s = 7;
   const rand = (): number => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   for (const path of FIXTURES) {
@@ -61,7 +69,7 @@ test('CRLF, shuffled and truncated input never throws and never invents a bridge
         .join('\n');
       const cut = text.slice(0, Math.floor(rand() * text.length));
       for (const input of [shuffled, cut]) {
-        const parsed = parseBrctlShow(input);
+        const parsed = parsedWell(input, `${path} (round ${round})`);
         // Only a last line without its newline may be cut short, and then it says so.
         const flagged = parsed.issues.some((i) => /cut short/.test(i.reason));
         for (const b of parsed.value) {
@@ -72,7 +80,8 @@ test('CRLF, shuffled and truncated input never throws and never invents a bridge
     }
   }
   const bytes = Array.from({ length: 20000 }, () => String.fromCharCode(Math.floor(rand() * 256))).join('');
-  assert.doesNotThrow(() => parseBrctlShow(bytes));
+  const garbage = parsedWell(bytes, 'random bytes');
+  assert.ok(garbage.issues.length > 0, 'random bytes read as nothing, and nothing said');
   assert.deepEqual(parseBrctlShow(''), { value: [], issues: [] });
 });
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseIpAddrText } from '../../src/parse/ip-addr-text.js';
 import type { Link } from '../../src/model/link.js';
 import { fixture } from './helpers.js';
+import { holds, issueComplaint, linkComplaint, textLinkComplaint } from './invariants.js';
 
 function byName(links: Link[], name: string): Link {
   const link = links.find((l) => l.name === name);
@@ -303,7 +304,17 @@ function prng(seed: number): () => number {
   };
 }
 
-test('shuffled, truncated and garbage input never throws and never invents a link', () => {
+/** Parses and checks what holds for any input: issue lines within it, no crash, every link an index, a kernel name and its header line. */
+function parsedWell(text: string, what: string): ReturnType<typeof parseIpAddrText> {
+  const parsed = parseIpAddrText(text);
+  holds(
+    issueComplaint(text, parsed.issues) ?? linkComplaint(parsed.value) ?? textLinkComplaint(parsed.value, text.split(/\r?\n|\r/)),
+    what,
+  );
+  return parsed;
+}
+
+test('shuffled, truncated and garbage input never throws, never invents a link, and every link read is well formed', () => {
   const rand = prng(42);
   for (const path of TEXT_FIXTURES) {
     const text = fixture(path);
@@ -313,7 +324,7 @@ test('shuffled, truncated and garbage input never throws and never invents a lin
       const shuffled = [...lines].sort(() => rand() - 0.5).join('\n');
       const cut = text.slice(0, Math.floor(rand() * text.length));
       for (const input of [shuffled, cut]) {
-        const parsed = parseIpAddrText(input);
+        const parsed = parsedWell(input, `${path} (round ${round})`);
         // A cut can only damage the last line, and then the parser says so.
         const flagged = parsed.issues.some((i) => /cut short/.test(i.reason));
         for (const l of parsed.value) assert.ok(real.has(`${l.ifindex}:${l.name}`) || flagged, `${path}: ${l.name}`);
@@ -321,7 +332,8 @@ test('shuffled, truncated and garbage input never throws and never invents a lin
     }
   }
   const bytes = Array.from({ length: 20000 }, () => String.fromCharCode(Math.floor(rand() * 256))).join('');
-  assert.doesNotThrow(() => parseIpAddrText(bytes));
+  const garbage = parsedWell(bytes, 'random bytes');
+  assert.ok(garbage.issues.length > 0, 'random bytes read as nothing, and nothing said');
   const huge = `1: ${'a'.repeat(1_000_000)}: <UP> mtu 1500\n    ${'inet '.repeat(200_000)}\n${'9'.repeat(500_000)}`;
   const parsed = parseIpAddrText(huge);
   assert.equal(parsed.value.length, 0, 'no kernel link name is a million characters long');
@@ -364,4 +376,29 @@ test('`ip -o addr` is not understood: one issue per line and no link invented', 
   const { value, issues } = parseIpAddrText(text);
   assert.deepEqual(value, []);
   assert.equal(issues.length, text.trimEnd().split('\n').length);
+});
+
+test('an ifindex, peer @ifN or link-netnsid the kernel cannot give is reported, never rounded', () => {
+  const text = [
+    '15: eth0@if9007199254740993: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default ',
+    '    link/ether 02:42:ac:11:00:02 brd ff:ff:ff:ff:ff:ff link-netnsid 0',
+    '2147483648: eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default ',
+    '16: veth1@if4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default ',
+    '    link/ether 02:42:ac:11:00:03 brd ff:ff:ff:ff:ff:ff link-netnsid 4294967296',
+    '',
+  ].join('\n');
+  const { value, issues } = parseIpAddrText(text);
+  assert.deepEqual(
+    value.map((l) => [l.ifindex, l.name, l.peerIfindex, l.linkNetnsId]),
+    [[16, 'veth1', 4, null]],
+  );
+  assert.deepEqual(
+    issues.map((i) => [i.line, i.reason]),
+    [
+      [1, 'peer ifindex @if9007199254740993 out of range'],
+      [2, 'belongs to a link whose header was not understood'],
+      [3, 'ifindex 2147483648 out of range'],
+      [5, 'link-netnsid 4294967296 out of range'],
+    ],
+  );
 });

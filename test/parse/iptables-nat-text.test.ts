@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseIptablesNatText } from '../../src/parse/iptables-nat-text.js';
 import type { NatRule } from '../../src/model/nat-rule.js';
 import { fixture, prng, rule } from './helpers.js';
+import { holds, issueComplaint, ruleComplaint } from './invariants.js';
 
 const LISTINGS = [
   'seed/iptables-nat.txt',
@@ -354,31 +355,73 @@ test('every listing fixture parses without internal errors', () => {
   }
 });
 
-test('truncated, shuffled and random input never throws', () => {
+/** Parses and checks what holds for any input: issue lines within it, no crash, every rule a chain, a number >= 1, its own line. */
+function parsedWell(text: string, what: string): ReturnType<typeof parseIptablesNatText> {
+  const parsed = parseIptablesNatText(text);
+  holds(issueComplaint(text, parsed.issues), what);
+  holds(ruleComplaint([parsed.value], { numbers: 'listed', lines: text.split(/\r?\n|\r/), chainsDeclared: true }), what);
+  return parsed;
+}
+
+test('truncated, shuffled and random input never throws, and what it reads holds the invariants of a listing', () => {
   const rnd = prng(20261128);
   for (const f of LISTINGS) {
     const text = fixture(f);
+    const full = new Set(parsedWell(text, f).value.rules.map((r) => r.text));
     for (let k = 0; k < 40; k += 1) {
       const cut = Math.floor(rnd() * text.length);
-      const r = parseIptablesNatText(text.slice(0, cut));
-      assert.ok(Array.isArray(r.value.rules) && Array.isArray(r.issues));
-      parseIptablesNatText(text.slice(cut));
+      const head = parsedWell(text.slice(0, cut), `${f} cut at ${cut}`);
+      // Only the last line can be cut inside a rule; any other rule read is one of the whole listing's.
+      const last = text.slice(0, cut).split('\n').length;
+      for (const r of head.value.rules) assert.ok(full.has(r.text) || r.line === last, `${f} cut at ${cut}: invented ${r.text}`);
+      parsedWell(text.slice(cut), `${f} from ${cut}`);
     }
     const lines = text.split('\n');
     for (let k = lines.length - 1; k > 0; k -= 1) {
       const j = Math.floor(rnd() * (k + 1));
       [lines[k], lines[j]] = [lines[j]!, lines[k]!];
     }
-    parseIptablesNatText(lines.join('\n'));
+    parsedWell(lines.join('\n'), `${f} shuffled`);
   }
   const alphabet = ' \t\n!*:/-.0123456789KMGChainpolicyreferencestargetprotoptinoutsourcedestinationDNATto:[]()#$';
   for (let k = 0; k < 300; k += 1) {
     let s = '';
     const n = Math.floor(rnd() * 400);
     for (let c = 0; c < n; c += 1) s += alphabet[Math.floor(rnd() * alphabet.length)];
-    const r = parseIptablesNatText(s);
-    assert.ok(Array.isArray(r.issues));
+    const r = parsedWell(s, JSON.stringify(s));
+    if (r.value.rules.length === 0 && r.value.chains.length === 0 && s.trim() !== '')
+      assert.ok(r.issues.length > 0, `nothing read and nothing said about ${JSON.stringify(s)}`);
   }
   assert.deepEqual(parseIptablesNatText('').value.rules, []);
   assert.deepEqual(parseIptablesNatText(undefined as unknown as string).value.rules, []);
+});
+
+test('a rule number or counter too large to hold exactly is never read as a nearby number', () => {
+  const header = 'num   pkts bytes target     prot opt in     out     source               destination';
+  const text = [
+    'Chain DOCKER (policy ACCEPT 9007199254740993 packets, 0 bytes)',
+    header,
+    '1     9007199254740993 0 RETURN     all  --  docker0 *       0.0.0.0/0            0.0.0.0/0',
+    '2     9007199254741G 0 RETURN     all  --  docker0 *       0.0.0.0/0            0.0.0.0/0',
+    '999999999999999999999999999999 0 0 RETURN     all  --  docker0 *       0.0.0.0/0            0.0.0.0/0',
+    '',
+  ].join('\n');
+  const { value, issues } = parseIptablesNatText(text);
+  assert.equal(value.chains[0]?.packets, null);
+  assert.deepEqual(
+    value.rules.map((r) => [r.number, r.packets, r.bytes]),
+    [
+      [1, null, 0],
+      [2, null, 0],
+    ],
+  );
+  assert.deepEqual(
+    issues.map((i) => [i.line, i.reason]),
+    [
+      [1, 'a counter too large to hold exactly: left unknown'],
+      [3, 'a counter too large to hold exactly: left unknown'],
+      [4, 'a counter too large to hold exactly: left unknown'],
+      [5, 'not a rule line: expected a rule number (1 or more) in the num column'],
+    ],
+  );
 });

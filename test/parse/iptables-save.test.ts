@@ -4,6 +4,7 @@ import { parseIptablesSave } from '../../src/parse/iptables-save.js';
 import { parseIptablesNatText } from '../../src/parse/iptables-nat-text.js';
 import type { NatRule, NatTable } from '../../src/model/nat-rule.js';
 import { fixture, prng, rule } from './helpers.js';
+import { holds, ruleParseComplaint } from './invariants.js';
 
 function table(tables: NatTable[], name: string): NatTable {
   const t = tables.find((x) => x.name === name);
@@ -268,28 +269,62 @@ test('quoting: a comment with spaces, and the same rule cut inside its quote', (
   assert.ok(issues.some((i) => i.line === 3 && /unterminated quote/.test(i.reason)));
 });
 
-test('truncated, shuffled and random input never throws', () => {
+/** Parses and checks what holds for any input: issue lines within it, no crash, every rule a chain, a number counted from 1, its own line. */
+function parsedWell(text: string, what: string): ReturnType<typeof parseIptablesSave> {
+  const parsed = parseIptablesSave(text);
+  holds(ruleParseComplaint(text, parsed, { numbers: 'counted', lines: text.split(/\r?\n|\r/), chainsDeclared: true }), what);
+  return parsed;
+}
+
+test('truncated, shuffled and random input never throws, and what it reads holds the invariants of a dump', () => {
   const rnd = prng(1128);
   for (const f of DUMPS) {
     const text = fixture(f);
+    const full = parsedWell(text, f);
     for (let k = 0; k < 40; k += 1) {
       const cut = Math.floor(rnd() * text.length);
-      assert.ok(Array.isArray(parseIptablesSave(text.slice(0, cut)).value));
-      assert.ok(Array.isArray(parseIptablesSave(text.slice(cut)).issues));
+      parsedWell(text.slice(0, cut), `${f} cut at ${cut}`);
+      parsedWell(text.slice(cut), `${f} from ${cut}`);
     }
     const lines = text.split('\n');
     for (let k = lines.length - 1; k > 0; k -= 1) {
       const j = Math.floor(rnd() * (k + 1));
       [lines[k], lines[j]] = [lines[j]!, lines[k]!];
     }
-    parseIptablesSave(lines.join('\n'));
+    // Shuffled lines keep every rule line: none is lost, whatever table or chain it now falls under.
+    const shuffled = parsedWell(lines.join('\n'), `${f} shuffled`);
+    const rulesOf = (p: typeof full) => p.value.flatMap((t) => t.rules.map((r) => r.text)).sort();
+    const lost = rulesOf(full).filter((r) => !rulesOf(shuffled).includes(r));
+    assert.deepEqual(lost, [], `${f} shuffled: rules lost`);
   }
   const alphabet = ' \n!"\\\'[]:*-AjpmsdiotcCOMMIT#0123456789./DNAT--to-destination';
   for (let k = 0; k < 300; k += 1) {
     let s = '';
     const n = Math.floor(rnd() * 300);
     for (let c = 0; c < n; c += 1) s += alphabet[Math.floor(rnd() * alphabet.length)];
-    assert.ok(Array.isArray(parseIptablesSave(s).issues));
+    const parsed = parsedWell(s, JSON.stringify(s));
+    // Random text is never silently read as nothing: each non-blank line is a rule, a declaration, or an issue.
+    if (parsed.value.every((t) => t.rules.length === 0 && t.chains.length === 0) && s.trim() !== '')
+      assert.ok(parsed.issues.length > 0, `nothing read and nothing said about ${JSON.stringify(s)}`);
   }
   assert.deepEqual(parseIptablesSave(undefined as unknown as string).value, []);
+});
+
+test('a counter too large to hold exactly is unknown and said, the rule still read', () => {
+  const { value, issues } = parseIptablesSave(
+    '*nat\n:DOCKER - [18446744073709551616:0]\n[18446744073709551616:0] -A DOCKER -i docker0 -j RETURN\n-A DOCKER -c 9007199254740993 1 -j RETURN\nCOMMIT\n',
+  );
+  const nat = table(value, 'nat');
+  assert.deepEqual(
+    nat.rules.map((r) => [r.number, r.packets, r.bytes]),
+    [
+      [1, null, 0],
+      [2, null, 1],
+    ],
+  );
+  assert.equal(nat.chains[0]?.packets, null);
+  assert.deepEqual(
+    issues.map((i) => [i.line, i.reason]),
+    [2, 3, 4].map((l) => [l, 'a counter too large to hold exactly: left unknown']),
+  );
 });

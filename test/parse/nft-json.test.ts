@@ -4,6 +4,7 @@ import { parseNftJson } from '../../src/parse/nft-json.js';
 import { parseIptablesSave } from '../../src/parse/iptables-save.js';
 import type { NatTable } from '../../src/model/nat-rule.js';
 import { fixture, prng, rule } from './helpers.js';
+import { holds, ruleParseComplaint } from './invariants.js';
 
 function table(tables: NatTable[], family: string, name: string): NatTable {
   const t = tables.find((x) => x.family === family && x.name === name);
@@ -220,19 +221,28 @@ function mutate(node: unknown, rnd: () => number): unknown {
   return node;
 }
 
-test('truncated, mutated and random input never throws', () => {
+/** Parses and checks what holds for any input: no crash, every rule a table, a chain, a number counted from 1. */
+function parsedWell(text: string, what: string): ReturnType<typeof parseNftJson> {
+  const parsed = parseNftJson(text);
+  holds(ruleParseComplaint(text, parsed, { numbers: 'counted' }), what);
+  return parsed;
+}
+
+test('truncated, mutated and random input never throws, and what it reads holds the invariants of a ruleset', () => {
   const rnd = prng(6);
   for (const f of RULESETS) {
     const text = fixture(f);
     for (let k = 0; k < 30; k += 1) {
-      const r = parseNftJson(text.slice(0, Math.floor(rnd() * text.length)));
-      assert.ok(Array.isArray(r.value) && Array.isArray(r.issues));
+      const cut = Math.floor(rnd() * text.length);
+      const r = parsedWell(text.slice(0, cut), `${f} cut at ${cut}`);
+      // A cut document is not JSON: said, and nothing read from it.
+      if (text.slice(0, cut).trim() !== text.trim()) {
+        assert.deepEqual(r.value, [], `${f} cut at ${cut}`);
+        assert.match(r.issues[0]?.reason ?? '', /^not JSON/);
+      }
     }
     const doc: unknown = JSON.parse(text);
-    for (let k = 0; k < 30; k += 1) {
-      const r = parseNftJson(JSON.stringify(mutate(doc, rnd)));
-      assert.ok(Array.isArray(r.value) && Array.isArray(r.issues));
-    }
+    for (let k = 0; k < 30; k += 1) parsedWell(JSON.stringify(mutate(doc, rnd)), `${f} mutated (${k})`);
   }
   for (const s of [
     '',
@@ -242,8 +252,39 @@ test('truncated, mutated and random input never throws', () => {
     '{"nftables": 1}',
     '{"nftables": [1, "x", null, {"rule": 5}, {"rule": {}}, {"a": 1, "b": 2}]}',
   ]) {
-    const r = parseNftJson(s);
+    const r = parsedWell(s, s);
     assert.ok(r.issues.length > 0, s);
   }
   assert.deepEqual(parseNftJson(undefined as unknown as string).value, []);
+});
+
+test('a port outside 0-65535 or not whole is unknown, never a range the kernel cannot hold', () => {
+  const doc = (right: unknown, port: unknown) =>
+    JSON.stringify({
+      nftables: [
+        {
+          rule: {
+            family: 'ip',
+            table: 'nat',
+            chain: 'DOCKER',
+            handle: 3,
+            expr: [
+              { match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right } },
+              { dnat: { addr: '192.0.2.11', port } },
+            ],
+          },
+        },
+      ],
+    });
+  const read = (right: unknown, port: unknown) => {
+    const r = parseNftJson(doc(right, port)).value[0]?.rules[0];
+    assert.ok(r);
+    return [r.dport, r.dnatTo];
+  };
+  assert.deepEqual(read({ range: [8000, 8010] }, { range: [9000, 9010] }), [
+    { from: 8000, to: 8010 },
+    { ip: '192.0.2.11', port: { from: 9000, to: 9010 } },
+  ]);
+  assert.deepEqual(read({ range: [8000, 65536] }, { range: [9000, 65536] }), [null, null]);
+  assert.deepEqual(read(80.5, 1e400), [null, null]);
 });

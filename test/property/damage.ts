@@ -79,6 +79,32 @@ const NASTY = [
   '-host-port',
 ];
 
+// Numbers past what the kernel's fields hold: ports, 32-bit indexes, 64-bit counters, doubles.
+const HUGE_NUMBERS = ['65536', '99999', '2147483648', '4294967296', '9007199254740993', '18446744073709551616', '9'.repeat(30), '1e400'];
+
+/** The line with its k-th run of digits (counted modulo the runs it has) replaced by n. */
+function replaceNumber(line: string, k: number, n: string): string {
+  const runs = [...line.matchAll(/\d+/g)];
+  const run = runs[k % Math.max(1, runs.length)];
+  return run?.index === undefined ? line : line.slice(0, run.index) + n + line.slice(run.index + run[0].length);
+}
+
+/** A line with one of its numbers replaced by one no port, index or counter can hold. */
+const hugeNumberIn = (line: fc.Arbitrary<string>): fc.Arbitrary<string> =>
+  fc.tuple(line, fc.nat(), fc.constantFrom(...HUGE_NUMBERS)).map(([l, k, n]) => replaceNumber(l, k, n));
+
+/** One fixture with one number of one of its lines replaced by a huge one. */
+export function hugeNumbers(fixtures: readonly Fixture[]): fc.Arbitrary<string> {
+  return fc.constantFrom(...fixtures).chain((f) => {
+    const lines = splitLines(f.text);
+    const numbered = lines.flatMap((l, i) => (/\d/.test(l) ? [i] : []));
+    if (numbered.length === 0) return fc.constant(f.text);
+    return fc
+      .tuple(fc.constantFrom(...numbered), fc.nat(), fc.constantFrom(...HUGE_NUMBERS))
+      .map(([i, k, n]) => lines.map((l, j) => (j === i ? replaceNumber(l, k, n) : l)).join('\n'));
+  });
+}
+
 /** A line of noise: arbitrary code points, or runs of the characters parsers care about. */
 export const noiseLine: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 60 }),
@@ -115,6 +141,7 @@ export function noisyText(fixtures: readonly Fixture[]): fc.Arbitrary<string> {
         return l.slice(0, i) + s + l.slice(i + 1);
       }),
     },
+    { weight: 1, arbitrary: hugeNumberIn(real) },
     // A huge line: a real one repeated, or a run of one character.
     { weight: 1, arbitrary: fc.tuple(real, fc.integer({ min: 50, max: 2000 })).map(([l, n]) => l.repeat(n)) },
     {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { splitLines, type Parsed } from '../../src/model/parsed.js';
-import { anyText, jsonPaths, mangledBytes, noisyText, pickedLines, removedLines, replaceAt, truncated } from './damage.js';
+import { anyText, hugeNumbers, jsonPaths, mangledBytes, noisyText, pickedLines, removedLines, replaceAt, truncated } from './damage.js';
 import { FUZZ_SEED, params } from './fuzz.js';
 import { badIssueLines, CASES, type ParserCase } from './parser-cases.js';
 
@@ -63,6 +63,13 @@ for (const c of CASES) {
         check(c, text);
       }),
       params(60),
+    );
+  });
+
+  test(`${c.name}: a number too big for its field (port, index, counter) is never read as a wrong number`, () => {
+    fc.assert(
+      fc.property(hugeNumbers(c.fixtures), (text) => void check(c, text)),
+      params(300),
     );
   });
 

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
 import { runSnapshotSave } from '../../src/commands/snapshot.js';
 import { EngineUnreachableError } from '../../src/gather/engine-api.js';
@@ -13,12 +12,8 @@ import { loadSnapshot } from '../../src/snapshot/load.js';
 import { FACT } from '../../src/snapshot/snapshot.js';
 import { repoPath } from '../repo-path.js';
 import { sampleSnapshot, tempDir } from './helpers.js';
-
-async function run(args: string[]) {
-  const io = memoryIO();
-  const code = await main(args, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
+import { runCli } from '../cli-helper.js';
+import { requireCapability, tar as tarWorks } from '../capability.js';
 
 function fakeGather(engineError: EngineUnreachableError | null = null) {
   let calls = 0;
@@ -40,10 +35,10 @@ function fakeGather(engineError: EngineUnreachableError | null = null) {
 test('snapshot save on an existing path exits 1 before gathering anything', async (t) => {
   const dir = await tempDir(t);
   await mkdir(join(dir, 'taken'));
-  const r = await run(['snapshot', 'save', join(dir, 'taken')]);
+  const r = await runCli(['snapshot', 'save', join(dir, 'taken')]);
   assert.equal(r.code, 1);
-  assert.equal(r.out, '');
-  assert.match(r.err, /taken already exists\nchoose a new path, or pass --force/);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /taken already exists\nchoose a new path, or pass --force/);
   const fake = fakeGather();
   const io = memoryIO();
   await assert.rejects(
@@ -54,9 +49,9 @@ test('snapshot save on an existing path exits 1 before gathering anything', asyn
 });
 
 test('snapshot save without a path, or with an unknown flag, is a usage error (exit 2)', async () => {
-  assert.equal((await run(['snapshot', 'save'])).code, 2);
-  assert.equal((await run(['snapshot', 'save', 'x', '--bogus'])).code, 2);
-  assert.equal((await run(['snapshot'])).code, 2);
+  assert.equal((await runCli(['snapshot', 'save'])).code, 2);
+  assert.equal((await runCli(['snapshot', 'save', 'x', '--bogus'])).code, 2);
+  assert.equal((await runCli(['snapshot'])).code, 2);
 });
 
 test('save reports what it wrote, what it redacted and what it could not gather', async (t) => {
@@ -105,31 +100,45 @@ test('an unreachable engine: host facts are still saved, the engine is listed as
 });
 
 test('veth-map --from a .tar.gz of the seed host answers like the directory', async (t) => {
+  if (!(await requireCapability(t, 'tar', tarWorks))) return;
   const dir = await tempDir(t);
   const archive = join(dir, 'seed.tar.gz');
-  const tar = await execa('tar', ['czf', archive, '-C', repoPath('examples'), 'seed-host'], { reject: false });
-  if (tar.exitCode !== 0) return t.skip(`tar could not build the archive: ${tar.stderr}`);
-  const fromDir = await run(['veth-map', '--json', '--from', repoPath('examples/seed-host')]);
-  const fromTar = await run(['veth-map', '--json', '--from', archive]);
-  assert.equal(fromTar.code, 0, fromTar.err);
+  const made = await execa('tar', ['czf', archive, '-C', repoPath('examples'), 'seed-host'], { reject: false });
+  assert.equal(made.exitCode, 0, `tar could not build the archive: ${made.stderr}`);
+  const fromDir = await runCli(['veth-map', '--json', '--from', repoPath('examples/seed-host')]);
+  const fromTar = await runCli(['veth-map', '--json', '--from', archive]);
+  assert.equal(fromTar.code, 0, fromTar.stderr);
   const strip = (s: string) => {
     const j = JSON.parse(s);
     delete j.snapshot;
     return j;
   };
-  assert.deepEqual(strip(fromTar.out), strip(fromDir.out));
-  const text = await run(['veth-map', '--from', archive]);
-  assert.equal(text.out.match(/Describes a saved snapshot/g)?.length, 1);
-  assert.match(text.out, /loaded from .*seed\.tar\.gz/);
+  assert.deepEqual(strip(fromTar.stdout), strip(fromDir.stdout));
+  const text = await runCli(['veth-map', '--from', archive]);
+  assert.equal(text.stdout.match(/Describes a saved snapshot/g)?.length, 1);
+  assert.match(text.stdout, /loaded from .*seed\.tar\.gz/);
 });
 
 test('--from something that is not a snapshot exits 1 saying what it is', async (t) => {
   const dir = await tempDir(t);
-  const r = await run(['veth-map', '--from', repoPath('package.json')]);
+  const r = await runCli(['veth-map', '--from', repoPath('package.json')]);
   assert.equal(r.code, 1);
-  assert.match(r.err, /package\.json is not a snapshot: a file that is neither a \.tar\.gz archive nor a directory/);
-  const e = await run(['veth-map', '--from', dir]);
+  assert.match(r.stderr, /package\.json is not a snapshot: a file that is neither a \.tar\.gz archive nor a directory/);
+  const e = await runCli(['veth-map', '--from', dir]);
   assert.equal(e.code, 1);
-  assert.match(e.err, /is not a snapshot: it holds none of the files docknet reads/);
-  assert.match(e.err, /docs\/snapshot-format\.md/);
+  assert.match(e.stderr, /is not a snapshot: it holds none of the files docknet reads/);
+  assert.match(e.stderr, /docs\/snapshot-format\.md/);
+});
+
+test('a relative save path is written in the working directory docknet was given, and named as typed', async (t) => {
+  const dir = await tempDir(t);
+  const io = memoryIO({ cwd: dir });
+  const code = await runSnapshotSave({ path: 'rel.tar.gz', force: false, redact: true }, io, {
+    gather: fakeGather().gather,
+    docknetVersion: 't',
+  });
+  assert.equal(code, 0, io.stderr);
+  assert.match(io.stdout, / to rel\.tar\.gz \(archive, 7 files\)\./);
+  assert.ok((await loadSnapshot(join(dir, 'rel.tar.gz'))).facts.has(FACT.ipAddrText));
+  assert.ok((await loadSnapshot('rel.tar.gz', dir)).facts.has(FACT.ipAddrText));
 });

@@ -1,6 +1,6 @@
 // What every doctor check reads and returns: the host's model and its correlations, and a finding's shape.
 import type { Fact } from '../../model/fact.js';
-import type { Evidence, Finding, Severity } from '../../model/finding.js';
+import type { Evidence, Finding } from '../../model/finding.js';
 import type { HostModel } from '../../model/host.js';
 import type { HostSettings } from '../../model/host-settings.js';
 import type { NatReport } from '../../model/port-path.js';
@@ -32,16 +32,8 @@ export interface Check {
   run(i: DoctorInputs): Finding[];
 }
 
-export interface FindingText {
-  kind: string;
-  subject: string;
-  severity: Severity;
-  title: string;
-  evidence: Evidence[];
-  why: string;
-  /** A command that only reads or confirms. */
-  fix: string;
-}
+/** A finding as a check words it; whether its fix may be printed is decided below. */
+export type FindingText = Omit<Finding, 'check' | 'changesHost' | 'unproven'>;
 
 /** A finding whose fix only reads the host (or is a configuration change the user makes knowingly). */
 export function finding(check: string, f: FindingText): Finding {

@@ -1,0 +1,129 @@
+// Small correlated values for the renderer tests, built by hand so each test shows every field it
+// renders; and the IOs a report is rendered for: piped, a terminal with colour, a terminal without.
+import { memoryIO } from '../../src/cli/io.js';
+import type { HostVethRow, InterfaceRow } from '../../src/correlate/veth-map.js';
+import type { PortMapping, RuleRef } from '../../src/model/port-path.js';
+import { emptySnapshot, type Snapshot } from '../../src/snapshot/snapshot.js';
+
+export const PIPED = () => memoryIO();
+export const TTY_COLOUR = () => memoryIO({ isTTY: true, color: true, width: 200 });
+/** A terminal with NO_COLOR or --no-color. */
+export const TTY_NO_COLOUR = () => memoryIO({ isTTY: true, color: false, width: 200 });
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape sequences are what is looked for
+const ANSI = /\u001b\[[0-9;]*m/g;
+export const stripAnsi = (s: string): string => s.replace(ANSI, '');
+export const hasAnsi = (s: string): boolean => s.includes('\u001b[');
+
+export function liveSnapshot(): Snapshot {
+  return emptySnapshot({ kind: 'live', location: null });
+}
+
+export function savedSnapshot(): Snapshot {
+  const s = emptySnapshot({ kind: 'saved', location: 'snaps/host-a.tar.gz' });
+  s.takenAt = '2026-11-28T10:00:00.000Z';
+  s.hostname = 'host-a';
+  return s;
+}
+
+export function interfaceRow(over: Partial<InterfaceRow>): InterfaceRow {
+  return {
+    container: 'web',
+    containerId: 'a'.repeat(64),
+    shortId: 'aaaaaaaaaaaa',
+    state: 'running',
+    running: true,
+    mode: 'bridge',
+    networkMode: 'bridge',
+    interface: 'eth0',
+    ifindex: 10,
+    peerIfindex: 11,
+    hostVeth: 'veth1f00e42',
+    hostIfindex: 11,
+    bridge: 'docker0',
+    network: 'bridge',
+    driver: 'bridge',
+    ipv4: '172.17.0.2/16',
+    ipv6: null,
+    mac: '02:42:ac:11:00:02',
+    mtu: 1500,
+    parent: null,
+    sharesNetnsWith: null,
+    netns: 'net:[4026532281]',
+    pairedBy: 'both-sides',
+    note: null,
+    ...over,
+  };
+}
+
+export function hostVethRow(over: Partial<HostVethRow>): HostVethRow {
+  return {
+    name: 'veth1f00e42',
+    ifindex: 11,
+    peerIfindex: 10,
+    linkNetnsId: 0,
+    bridge: 'docker0',
+    owner: 'web',
+    ownerKind: 'container',
+    ownerInterface: 'eth0',
+    ownerUnknown: false,
+    ownerStatus: 'owned',
+    bridgeDocker: true,
+    bridgeInferred: false,
+    note: null,
+    ...over,
+  };
+}
+
+export function ruleRef(over: Partial<RuleRef>): RuleRef {
+  return {
+    family: 'ipv4',
+    backend: 'nf_tables',
+    table: 'nat',
+    chain: 'DOCKER',
+    number: 2,
+    handle: null,
+    packets: 6,
+    bytes: 312,
+    countersExact: true,
+    target: 'DNAT',
+    text: '-A DOCKER ! -i docker0 -p tcp -m tcp --dport 49154 -j DNAT --to-destination 172.17.0.2:8080',
+    hookPath: ['PREROUTING', 'DOCKER'],
+    from: 'host/iptables-save.txt',
+    ...over,
+  };
+}
+
+export function mapping(over: Partial<PortMapping>): PortMapping {
+  return {
+    hostIp: '0.0.0.0',
+    hostPort: 49154,
+    protocol: 'tcp',
+    containerIp: '172.17.0.2',
+    containerPort: 8080,
+    container: 'web',
+    containerId: 'a'.repeat(64),
+    network: 'bridge',
+    bridge: 'docker0',
+    hostVeth: 'veth1f00e42',
+    probableHostVeth: null,
+    interface: 'eth0',
+    rule: ruleRef({}),
+    hairpin: null,
+    proxy: null,
+    via: 'dnat',
+    publishedBy: 'NetworkSettings.Ports',
+    containerIpFrom: 'endpoint',
+    followers: [],
+    paths: [
+      {
+        address: '0.0.0.0:49154/tcp',
+        from: 'outside',
+        via: 'dnat',
+        text: '0.0.0.0:49154/tcp -> nat PREROUTING -> DOCKER: DNAT to 172.17.0.2:8080 -> docker0 -> veth1f00e42 -> web 172.17.0.2:8080',
+      },
+    ],
+    notes: [],
+    ...over,
+  };
+}

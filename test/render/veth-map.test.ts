@@ -1,0 +1,158 @@
+// renderVethMapText and vethMapJson on a small map: two containers (one paired, one whose inside is
+// unknown), two host veths, one other host interface, and where the facts came from.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { VethMap } from '../../src/correlate/veth-map.js';
+import { renderVethMapText, vethMapJson } from '../../src/render/veth-map.js';
+import { hasAnsi, hostVethRow, interfaceRow, liveSnapshot, PIPED, savedSnapshot, stripAnsi, TTY_COLOUR, TTY_NO_COLOUR } from './values.js';
+
+const UNKNOWN_INSIDE = 'interfaces inside unknown: reading /proc/4242/root/sys/class/net needs root (permission denied)';
+
+function map(): VethMap {
+  return {
+    interfaces: [
+      interfaceRow({}),
+      interfaceRow({
+        container: 'db',
+        containerId: 'b'.repeat(64),
+        shortId: 'bbbbbbbbbbbb',
+        interface: null,
+        ifindex: null,
+        peerIfindex: null,
+        hostVeth: null,
+        hostIfindex: null,
+        bridge: null,
+        network: 'backend',
+        driver: 'bridge',
+        ipv4: '172.18.0.2/16',
+        mac: null,
+        pairedBy: null,
+        note: UNKNOWN_INSIDE,
+      }),
+    ],
+    hostVeths: [
+      hostVethRow({}),
+      hostVethRow({
+        name: 'veth9a',
+        ifindex: 13,
+        peerIfindex: 12,
+        linkNetnsId: 1,
+        bridge: 'br-0123456789ab',
+        owner: null,
+        ownerKind: null,
+        ownerInterface: null,
+        ownerUnknown: true,
+        ownerStatus: 'unknown',
+        note: 'owner not in the data: the interfaces of db are unknown',
+      }),
+    ],
+    hostLinksKnown: true,
+    hostVethsComplete: true,
+    hostVethsIncomplete: null,
+    hostInterfaces: [{ name: 'docker0', ifindex: 5, kind: 'bridge', ipv4: '172.17.0.1/16', role: "Docker's bridge of network bridge" }],
+    notes: ['host links from host/ip-addr.json'],
+  };
+}
+
+const TEXT = `CONTAINER   ID             MODE     INSIDE      IFINDEX   HOST PEER (IFINDEX)   BRIDGE    NETWORK (DRIVER)   IPV4            MAC                 NOTE
+web         aaaaaaaaaaaa   bridge   eth0@if11   10        veth1f00e42 (11)      docker0   bridge             172.17.0.2/16   02:42:ac:11:00:02   -
+db          bbbbbbbbbbbb   bridge   -           -         -                     -         backend (bridge)   172.18.0.2/16   -                   [1]
+
+HOST VETH          IFINDEX   NETNSID   BRIDGE            OWNER      NOTE
+veth1f00e42@if10   11        0         docker0           web eth0   -
+veth9a@if12        13        1         br-0123456789ab   -          [2]
+
+HOST INTERFACE   IFINDEX   IPV4            ROLE
+docker0          5         172.17.0.1/16   Docker's bridge of network bridge
+
+Notes:
+  [1] ${UNKNOWN_INSIDE}
+  [2] owner not in the data: the interfaces of db are unknown
+
+Sources:
+  host links from host/ip-addr.json
+`;
+
+test('piped: both tables, the other host interfaces, each note once by number, then the sources', () => {
+  const out = renderVethMapText(PIPED(), map(), liveSnapshot());
+  assert.equal(out, TEXT);
+  assert.ok(!hasAnsi(out));
+});
+
+test('on a terminal: bold headers with colour, the same words; without colour, the piped text', () => {
+  const coloured = renderVethMapText(TTY_COLOUR(), map(), liveSnapshot());
+  assert.ok(hasAnsi(coloured));
+  assert.match(coloured, /^\u001b\[1mCONTAINER\u001b\[22m/);
+  assert.equal(stripAnsi(coloured), TEXT);
+  assert.equal(renderVethMapText(TTY_NO_COLOUR(), map(), liveSnapshot()), TEXT);
+});
+
+test('a saved snapshot is said first; a note shared by two rows is printed once', () => {
+  const m = map();
+  const again = interfaceRow({ container: 'db2', shortId: 'cccccccccccc', interface: null, hostVeth: null, note: UNKNOWN_INSIDE });
+  m.interfaces.push(again);
+  const out = renderVethMapText(PIPED(), m, savedSnapshot());
+  assert.ok(
+    out.startsWith(
+      'Describes a saved snapshot of host-a (taken 2026-11-28T10:00:00.000Z), loaded from snaps/host-a.tar.gz; not the live host.\n\nCONTAINER',
+    ),
+  );
+  assert.match(out, /^db2 .* \[1\]$/m);
+  assert.equal(out.match(/needs root/g)?.length, 1);
+});
+
+test('nothing to show: said, and neither an unknown nor a partial host listing is "no veths"', () => {
+  const empty: VethMap = {
+    interfaces: [],
+    hostVeths: [],
+    hostLinksKnown: true,
+    hostVethsComplete: true,
+    hostVethsIncomplete: null,
+    hostInterfaces: [],
+    notes: [],
+  };
+  assert.equal(renderVethMapText(PIPED(), empty, liveSnapshot()), 'No container interfaces to show.\n\nNo veth interfaces on the host.\n');
+  assert.equal(
+    renderVethMapText(
+      PIPED(),
+      { ...empty, hostVethsComplete: false, hostVethsIncomplete: 'the listing has no loopback: an excerpt' },
+      liveSnapshot(),
+    ),
+    'No container interfaces to show.\n\nNo veth in the listing, which may not be whole: the listing has no loopback: an excerpt.\n',
+  );
+  assert.equal(
+    renderVethMapText(PIPED(), { ...empty, hostLinksKnown: false, hostVethsComplete: false }, liveSnapshot()),
+    "No container interfaces to show.\n\nHost veths unknown: the data holds no listing of the host's links (ip addr).\n",
+  );
+});
+
+test('macvlan rows name their parent; the ingress sandbox is said as such', () => {
+  const m = map();
+  m.interfaces = [
+    interfaceRow({ container: 'mv', mode: 'macvlan', hostVeth: null, hostIfindex: null, peerIfindex: 2, parent: 'eth0', bridge: null }),
+  ];
+  m.hostVeths = [hostVethRow({ owner: 'ingress-sbox', ownerKind: 'ingress-sbox', ownerInterface: 'eth1', bridge: 'docker_gwbridge' })];
+  const out = renderVethMapText(PIPED(), m, liveSnapshot());
+  assert.match(out, /^mv +aaaaaaaaaaaa +macvlan +eth0@if2 +10 +parent eth0 +- /m);
+  assert.match(out, /^veth1f00e42@if10 +11 +0 +docker_gwbridge +ingress-sbox eth1 \(swarm ingress sandbox\) +-$/m);
+});
+
+test('JSON: schemaVersion 1, the snapshot it describes, and the map as correlated, names kept exactly', () => {
+  const m = map();
+  const first = m.interfaces[0];
+  if (first) first.container = 'evil\u001b[2Jname';
+  const json = JSON.parse(JSON.stringify(vethMapJson(m, savedSnapshot())));
+  assert.deepEqual(json, {
+    schemaVersion: 1,
+    snapshot: { source: 'saved', location: 'snaps/host-a.tar.gz', takenAt: '2026-11-28T10:00:00.000Z', hostname: 'host-a' },
+    interfaces: m.interfaces,
+    hostLinksKnown: true,
+    hostVethsComplete: true,
+    hostVethsIncomplete: null,
+    hostVeths: m.hostVeths,
+    hostInterfaces: m.hostInterfaces,
+    notes: m.notes,
+  });
+  assert.equal(json.interfaces[0]?.container, 'evil\u001b[2Jname');
+  assert.match(renderVethMapText(PIPED(), m, liveSnapshot()), /^evil\\x1b\[2Jname /m);
+});
