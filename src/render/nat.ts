@@ -143,5 +143,6 @@ export function natJson(report: NatReport, snapshot: Snapshot): unknown {
     mappings: report.mappings,
     anomalies: report.anomalies,
     notes: report.notes,
+    otherNetnsProxies: report.otherNetnsProxies,
   };
 }
