@@ -1,6 +1,6 @@
 // The model of one host: every fact group docknet reads, each known (with its source) or unknown
 // (with why), and what the files could not say. Built by parse/host-model.ts; read by correlate/.
-import type { PortFacts } from '../parse/nat-facts.js';
+import type { PortFacts } from './port-facts.js';
 import type { MissingFact } from '../snapshot/snapshot.js';
 import type { BridgeInfo } from './bridge.js';
 import type { ContainerNetFacts } from './container-net.js';

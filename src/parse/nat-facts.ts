@@ -3,6 +3,7 @@
 // legacy backend's dump, and nftables-native tables from `nft -j list ruleset` or its text; says which was used.
 import type { NatTable } from '../model/nat-rule.js';
 import type { Parsed } from '../model/parsed.js';
+import type { NatFacts, PortFacts, SourcedTable } from '../model/port-facts.js';
 import type { DockerProxy, ListeningSocket, OtherNetnsProxies } from '../model/port-path.js';
 import { FACT, factText, type Snapshot } from '../snapshot/snapshot.js';
 import { parseDockerProxies } from './docker-proxy.js';
@@ -14,36 +15,7 @@ import { nftFamilyWord } from './nft-rule-fields.js';
 import { parseNftText } from './nft-text.js';
 import { parseProcNetSockets } from './proc-net-sockets.js';
 
-/** A table docknet read, and the snapshot file it came from. */
-export interface SourcedTable {
-  table: NatTable;
-  from: string;
-}
-
-export interface NatFacts {
-  /** The nat tables to follow: iptables (both families, both backends) and nftables-native tables. */
-  tables: SourcedTable[];
-  /** False when no IPv4 NAT rules could be read at all. */
-  ipv4Known: boolean;
-  /** False when no ip6tables/nftables IPv6 NAT facts exist. */
-  ipv6Known: boolean;
-  /** Why the NAT rules are unavailable, when ipv4Known is false. */
-  unavailable: string | null;
-  /** Which file each family's rules came from, in words. */
-  sources: string[];
-}
-
-export interface PortFacts {
-  nat: NatFacts;
-  /** null: docker-proxy processes were not read. This host's, and those whose namespace is unknown. */
-  dockerProxies: DockerProxy[] | null;
-  /** Those of other network namespaces, left out of dockerProxies; null when docker-proxy was not read. */
-  otherNetnsProxies: OtherNetnsProxies | null;
-  /** Why dockerProxies is null although host/docker-proxy.json was read; null otherwise. */
-  dockerProxiesUnknown: string | null;
-  /** null: the host's socket tables were not read. */
-  listening: ListeningSocket[] | null;
-}
+export type { NatFacts, PortFacts, SourcedTable };
 
 type Take = <T>(path: string, parsed: Parsed<T>) => T;
 
