@@ -2,6 +2,7 @@
 // or a pasted terminal transcript (snapshot/transcript.ts).
 // Archives are read into memory and never extracted; directories are walked without following links.
 import { lstat, open, readFile, readdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DocknetError } from '../model/errors.js';
@@ -24,7 +25,7 @@ const LAYOUT_HINT = 'give a directory or .tar.gz written by `docknet snapshot sa
  */
 export async function loadSnapshot(path: string, cwd?: string): Promise<Snapshot> {
   const at = pathIn(cwd, path);
-  let st;
+  let st: Stats;
   try {
     // The path the user gave may itself be a link; links inside the snapshot are never followed.
     st = await stat(at);
@@ -40,7 +41,7 @@ export async function loadSnapshot(path: string, cwd?: string): Promise<Snapshot
 
 export async function loadSnapshotDir(path: string, cwd?: string): Promise<Snapshot> {
   const at = pathIn(cwd, path);
-  let st;
+  let st: Stats;
   try {
     st = await stat(at);
   } catch {
@@ -111,7 +112,7 @@ async function loadSnapshotArchive(at: string, path: string): Promise<Snapshot> 
       throw new DocknetError(`${path} is not a readable .tar.gz: ${(err as Error).message}`, LAYOUT_HINT);
     }
   }
-  let entries;
+  let entries: ReturnType<typeof readTar>;
   try {
     entries = readTar(tar, { maxFileBytes: MAX_FILE_BYTES, maxFiles: MAX_ARCHIVE_FILES });
   } catch (err) {

@@ -2,6 +2,7 @@
 // Everything is written next to the target first and moved into place at the end, so an interrupted
 // save leaves no half snapshot, and --force never mixes an old snapshot's files with a new one's.
 import { lstat, mkdir, mkdtemp, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DocknetError } from '../model/errors.js';
@@ -38,7 +39,7 @@ export interface SaveResult {
 type Existing = { kind: 'none' } | { kind: 'replaceable'; isDir: boolean } | { kind: 'foreign'; what: string };
 
 async function existing(path: string): Promise<Existing> {
-  let st;
+  let st: Stats;
   try {
     st = await lstat(path);
   } catch (err) {

@@ -23,7 +23,7 @@ export type EngineCheck = { ok: true } | { ok: false; reason: string };
 
 /** Can engine tests run here: a local engine answering, root (for nsenter), and the tools they read with. */
 export async function engineAvailable(): Promise<EngineCheck> {
-  let ep;
+  let ep: ReturnType<typeof engineEndpoint>;
   try {
     ep = engineEndpoint();
   } catch (err) {

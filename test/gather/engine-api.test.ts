@@ -88,7 +88,7 @@ test('a container whose inspect fails (not 404) is kept as its list entry, and t
   assert.deepEqual((raw.containers[0] as { Names: string[] }).Names, ['/web']);
   assert.equal(raw.inspectFailed.length, 1);
   assert.equal(raw.inspectFailed[0]?.id, CONTAINER_ID);
-  assert.equal((raw.inspectFailed[0]?.error as EngineHttpError).statusCode, 500);
+  assert.equal((raw.inspectFailed[0]?.error as EngineHttpError | undefined)?.statusCode, 500);
   assert.deepEqual(raw.vanished, []);
 });
 

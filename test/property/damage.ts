@@ -203,7 +203,7 @@ export function jsonPaths(doc: unknown, limit = 2000): (string | number)[][] {
   const visit = (v: unknown, path: (string | number)[]): void => {
     if (out.length >= limit) return;
     out.push(path);
-    if (Array.isArray(v)) v.forEach((x, i) => visit(x, [...path, i]));
+    if (Array.isArray(v)) for (const [i, x] of v.entries()) visit(x, [...path, i]);
     else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) visit(x, [...path, k]);
   };
   visit(doc, []);

@@ -182,7 +182,11 @@ export function wrapReads<T extends object>(value: T, counter: { reads: number }
         [Symbol.iterator]: function* () {
           for (const [k, v] of m.entries()) counter.reads++, yield [k, wrapAny(v)];
         },
-        forEach: (f: (v: unknown, k: unknown) => void) => m.forEach((v, k) => (counter.reads++, f(wrapAny(v), k))),
+        forEach: (f: (v: unknown, k: unknown) => void) =>
+          m.forEach((v, k) => {
+            counter.reads++;
+            f(wrapAny(v), k);
+          }),
         set: (k: unknown, v: unknown) => m.set(k, v),
       };
       cache.set(o, view);
