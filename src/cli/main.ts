@@ -14,9 +14,16 @@ import { docknetVersion } from '../version.js';
 
 export { docknetVersion };
 
-function reportError(io: IO, err: unknown): number {
+/** `docknet nat --help` for a usage error in `nat`, `docknet --help` when no command was named. */
+function helpFor(program: Command, argv: string[]): string {
+  const names = new Set(program.commands.map((c) => c.name()));
+  const cmd = argv.find((a) => !a.startsWith('-'));
+  return cmd && names.has(cmd) ? `docknet ${cmd} --help` : 'docknet --help';
+}
+
+function reportError(io: IO, err: unknown, help: string): number {
   if (err instanceof UsageError) {
-    io.err(`docknet: ${escapeText(err.message)}\nRun 'docknet --help' for usage.\n`);
+    io.err(`docknet: ${escapeText(err.message)}\nRun '${help}' for usage.\n`);
     return EXIT.usage;
   }
   if (err instanceof EngineError) {
@@ -132,10 +139,11 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // commander.help is help shown because no command was given: a usage error.
+      // commander.help is help shown because no command was given: a usage error; `docknet help` asked for it.
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
+      if (err.code === 'commander.help' && argv[0] === 'help') return EXIT.ok;
       return EXIT.usage;
     }
-    return reportError(io, err);
+    return reportError(io, err, helpFor(program, argv));
   }
 }
