@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, closeSync, constants, existsSync, openSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { DOCKERD_LOG, IMAGE_LABEL, LAB_IMAGE } from './lab-spec.js';
+import { DOCKERD_LOG, GENERATION, IMAGE_LABEL, LAB_IMAGE } from './lab-spec.js';
 import { failure, lines, must, run } from './run.js';
 import { tarArchive, type TarEntry } from './tar.js';
 
@@ -144,7 +144,11 @@ export async function ensureEngine(opts: { log?: Log; waitMs?: number } = {}): P
     );
   }
   if (!ep.isDefault) {
-    throw new Error(`no Docker engine answers at ${first.reason}; the lab starts dockerd only on ${DEFAULT_SOCKET} (unset DOCKER_HOST)`);
+    throw new Error(
+      GENERATION.netns
+        ? `no Docker engine answers at ${first.reason}; start Docker ${GENERATION.id}'s host with: npm run lab -- up --engine ${GENERATION.id}`
+        : `no Docker engine answers at ${first.reason}; the lab starts dockerd only on ${DEFAULT_SOCKET} (unset DOCKER_HOST)`,
+    );
   }
   await installIfMissing();
   log(`starting dockerd (log: ${DOCKERD_LOG})`);

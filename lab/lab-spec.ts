@@ -1,4 +1,112 @@
 // What the lab builds, as data: every name, address, port and label, so lab.ts and tests share one truth.
+// The lab exists once per Docker generation (lab/hosts.ts makes each newer engine its own host, in its
+// own network namespace); this process works on the one DOCKNET_TEST_ENGINE names (default 20.10).
+
+export const GENERATION_IDS = ['20.10', '26', '28'] as const;
+export type GenerationId = (typeof GENERATION_IDS)[number];
+
+/** Addresses of one generation's lab; each generation's differ, so no two hosts' subnets ever collide. */
+interface LabAddresses {
+  front: string;
+  back: string;
+  macvlan: string;
+  overlay: string;
+  swarmAddr: string;
+  swarmPool: string;
+}
+
+export interface Generation {
+  id: GenerationId;
+  /** Debian suite the engine's packages are fetched from; null for the system's own docker.io. */
+  suite: 'trixie' | 'sid' | null;
+  /** The upstream version the suite must hold (checked after the fetch: suites move on). */
+  versionPrefix: string;
+  /** Network namespace the engine runs in; null: the root namespace, as a normal install. */
+  netns: string | null;
+  /** The engine's socket. */
+  socket: string;
+  /** Veth from the root namespace into the host's: its "LAN"; eth0 inside, as on a real host. */
+  uplink: { rootEnd: string; hostEnd: string; rootAddr: string; hostAddr: string; prefix: number } | null;
+  /** dockerd --bip and --default-address-pool; null: the engine's defaults (172.17.0.0/16, ...). */
+  bip: string | null;
+  addressPool: string | null;
+  lab: LabAddresses;
+}
+
+/** Debian's packages hold these generations: bookworm's docker.io (the system's), trixie's and sid's. */
+export const GENERATIONS: Readonly<Record<GenerationId, Generation>> = {
+  '20.10': {
+    id: '20.10',
+    suite: null,
+    versionPrefix: '20.10.',
+    netns: null,
+    socket: '/var/run/docker.sock',
+    uplink: null,
+    bip: null,
+    addressPool: null,
+    lab: {
+      front: '10.213.0',
+      back: '10.213.1',
+      macvlan: '10.214.0',
+      overlay: '10.216.0',
+      swarmAddr: '10.215.0.1',
+      swarmPool: '10.217.0.0/16',
+    },
+  },
+  '26': netnsGeneration('26', 'trixie', '26.1.', 30),
+  '28': netnsGeneration('28', 'sid', '28.5.', 20),
+};
+
+/**
+ * A generation that runs as its own host: namespace docknet-e<id>, uplink 10.219.<id>.0/30, and every
+ * subnet of its engine and lab in 10.(200+base+k): 28 uses 10.220-10.229, 26 uses 10.230-10.239.
+ */
+function netnsGeneration(id: '26' | '28', suite: 'trixie' | 'sid', versionPrefix: string, base: number): Generation {
+  const o = (k: number) => `10.${200 + base + k}`;
+  return {
+    id,
+    suite,
+    versionPrefix,
+    netns: `docknet-e${id}`,
+    socket: `/run/docknet-engines/${id}/docker.sock`,
+    uplink: { rootEnd: `dn-e${id}`, hostEnd: 'eth0', rootAddr: `10.219.${id}.1`, hostAddr: `10.219.${id}.2`, prefix: 30 },
+    bip: `${o(8)}.0.1/16`,
+    addressPool: `base=${o(9)}.0.0/16,size=24`,
+    lab: {
+      front: `${o(3)}.0`,
+      back: `${o(3)}.1`,
+      macvlan: `${o(4)}.0`,
+      overlay: `${o(6)}.0`,
+      swarmAddr: `${o(5)}.0.1`,
+      swarmPool: `${o(7)}.0.0/16`,
+    },
+  };
+}
+
+/** The variable naming the generation a lab or test process works on. */
+export const GENERATION_ENV = 'DOCKNET_TEST_ENGINE';
+
+/** "28", "28.5", "28.5.2" -> 28; "20", "20.10" -> 20.10; null when it names no generation. */
+export function generationId(text: string): GenerationId | null {
+  const t = text.trim();
+  if (/^20(\.10(\.\d+)?)?$/.test(t)) return '20.10';
+  if (/^26(\.1(\.\d+)?)?$/.test(t)) return '26';
+  if (/^28(\.5(\.\d+)?)?$/.test(t)) return '28';
+  return null;
+}
+
+/** The generation DOCKNET_TEST_ENGINE names (unset: 20.10, the system's engine); throws on a value that names none. */
+export function currentGeneration(env: NodeJS.ProcessEnv = process.env): Generation {
+  const raw = env[GENERATION_ENV]?.trim();
+  if (!raw) return GENERATIONS['20.10'];
+  const id = generationId(raw);
+  if (!id) throw new Error(`${GENERATION_ENV}=${raw} names no Docker generation the lab has (${GENERATION_IDS.join(', ')})`);
+  return GENERATIONS[id];
+}
+
+/** The generation of this process: chosen once, at start, by its environment. */
+export const GENERATION = currentGeneration();
+const suffix = GENERATION.id === '20.10' ? '' : `-${GENERATION.id}`;
 
 /** Every container, network and service of the lab carries this label; `down` removes by it. */
 export const LAB_LABEL = 'docknet.lab';
@@ -15,21 +123,25 @@ export const IMAGE_LABEL = 'docknet.image';
 export const LAB_IMAGE = 'docknet-test/busybox:latest';
 
 /** Where `up` records what it did (swarm, fallbacks, skips) for `status` and `down`. */
-export const LAB_STATE_FILE = '/tmp/docknet-lab-state.json';
+export const LAB_STATE_FILE = `/tmp/docknet-lab-state${suffix}.json`;
 
 /** Log of a dockerd started by ensureEngine(). */
-export const DOCKERD_LOG = '/tmp/docknet-dockerd.log';
+export const DOCKERD_LOG = `/tmp/docknet-dockerd${suffix}.log`;
+
+/** One lab operation at a time per generation (tests and people may both run it). */
+export const LAB_LOCK_DIR = `/tmp/docknet-lab${suffix}.lock`;
 
 /** The port httpd listens on inside every web container, as in the seed's tomcat. */
 export const HTTP_PORT = 8080;
 
+const A = GENERATION.lab;
 export const NET = {
   /** User bridge with a custom Linux bridge name (com.docker.network.bridge.name). */
-  front: { name: 'docknet-lab-net', subnet: '10.213.0.0/24', gateway: '10.213.0.1', bridgeName: 'dnlab0' },
+  front: { name: 'docknet-lab-net', subnet: `${A.front}.0/24`, gateway: `${A.front}.1`, bridgeName: 'dnlab0' },
   /** User bridge with Docker's default br-<id> name. */
-  back: { name: 'docknet-lab-back', subnet: '10.213.1.0/24', gateway: '10.213.1.1' },
-  macvlan: { name: 'docknet-lab-macvlan', subnet: '10.214.0.0/24', gateway: '10.214.0.1' },
-  overlay: { name: 'docknet-lab-overlay', subnet: '10.216.0.0/24', gateway: '10.216.0.1' },
+  back: { name: 'docknet-lab-back', subnet: `${A.back}.0/24`, gateway: `${A.back}.1` },
+  macvlan: { name: 'docknet-lab-macvlan', subnet: `${A.macvlan}.0/24`, gateway: `${A.macvlan}.1` },
+  overlay: { name: 'docknet-lab-overlay', subnet: `${A.overlay}.0/24`, gateway: `${A.overlay}.1` },
 } as const;
 
 /** Host interfaces the lab adds itself; both isolated, with no path to eth0. */
@@ -40,10 +152,10 @@ export const IFACE = {
   swarm: 'dnlab-swarm0',
 } as const;
 
-export const SWARM_ADDR = '10.215.0.1';
+export const SWARM_ADDR = A.swarmAddr;
 export const SWARM_ADDR_CIDR = `${SWARM_ADDR}/32`;
 /** Subnets the swarm hands out itself (ingress), kept in an unlikely range instead of 10.0.0.0/8. */
-export const SWARM_ADDR_POOL = '10.217.0.0/16';
+export const SWARM_ADDR_POOL = A.swarmPool;
 /** Node label meaning "the lab ran `docker swarm init`", so `down` leaves only a swarm it made. */
 export const SWARM_NODE_LABEL = 'docknet.lab.swarm';
 

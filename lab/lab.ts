@@ -1,7 +1,9 @@
 // The docknet lab: `up` builds every Docker network mode on this host (all labelled), `down` removes it, `status` shows it.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import { ensureEngine, ensureImage, sleep, type Log } from './engine.js';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ensureEngine, ensureImage, pingEngine, sleep, type Log } from './engine.js';
+import { childEnv, hostDown, hostState, hostUp, inHost } from './hosts.js';
 import {
   CONTAINERS,
   CORE_CONTAINERS,
@@ -11,6 +13,7 @@ import {
   LAB_IMAGE,
   LAB_LABEL,
   LAB_LABEL_VALUE,
+  LAB_LOCK_DIR,
   LAB_STATE_FILE,
   NET,
   SERVICE,
@@ -19,7 +22,12 @@ import {
   SWARM_ADDR_POOL,
   SWARM_NODE_LABEL,
   TEST_LABEL,
+  GENERATION,
+  GENERATION_IDS,
+  GENERATIONS,
+  generationId,
   type ContainerSpec,
+  type Generation,
   type Optional,
 } from './lab-spec.js';
 import { failure, lines, must, run } from './run.js';
@@ -533,7 +541,7 @@ function writeState(state: LabState): void {
 
 // ---- one lab operation at a time (tests and people may both run it) ----
 
-const LOCK_DIR = '/tmp/docknet-lab.lock';
+const LOCK_DIR = LAB_LOCK_DIR;
 
 async function withLock<T>(fn: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + 300_000;
@@ -611,41 +619,203 @@ export function renderStatus(s: LabStatus): string {
   return out.join('\n');
 }
 
-async function main(argv: string[]): Promise<number> {
+interface Args {
+  command: string;
+  engines: Generation[];
+  keepTest: boolean;
+  /** After `--` (exec). */
+  rest: string[];
+}
+
+const USAGE = `usage: lab up [--engine 20.10|26|28]...      build the lab on each engine (default 20.10; 26 and 28 each as a host of its own)
+       lab down [--engine ...] [--keep-test]  remove the lab, test objects and the newer engines' hosts (default: every generation)
+       lab status [--engine ...]
+       lab engine [--engine ...]              only make sure the engine answers and the test image exists
+       lab exec --engine 28 -- COMMAND...     run a command inside that host (its network namespace, DOCKER_HOST, PATH)`;
+
+function parseArgs(argv: string[]): Args | string {
   const [command = 'up', ...rest] = argv;
+  const engines: Generation[] = [];
+  let keepTest = false;
+  for (let i = 0; i < rest.length; i += 1) {
+    const a = rest[i]!;
+    if (a === '--') return { command, engines, keepTest, rest: rest.slice(i + 1) };
+    if (a === '--keep-test' && command === 'down') keepTest = true;
+    else if (a === '--engine' || a.startsWith('--engine=')) {
+      const value = a === '--engine' ? rest[++i] : a.slice('--engine='.length);
+      if (!value) return '--engine needs a generation: 20.10, 26 or 28';
+      for (const v of value.split(',')) {
+        const id = generationId(v);
+        if (!id) return `--engine ${v}: no such generation (the lab has ${GENERATION_IDS.join(', ')})`;
+        if (!engines.some((g) => g.id === id)) engines.push(GENERATIONS[id]);
+      }
+    } else return `unexpected argument: ${a}`;
+  }
+  return { command, engines, keepTest, rest: [] };
+}
+
+async function main(argv: string[]): Promise<number> {
   const log: Log = (line) => process.stderr.write(`lab: ${line}\n`);
-  if (rest.length && !(command === 'down' && rest.every((a) => a === '--keep-test'))) {
-    process.stderr.write(`lab: unexpected arguments: ${rest.join(' ')}\n`);
+  const args = parseArgs(argv);
+  if (typeof args === 'string') {
+    process.stderr.write(`lab: ${args}\n${USAGE}\n`);
     return 2;
   }
-  switch (command) {
+  const one = args.engines.length ? args.engines : [GENERATION];
+  switch (args.command) {
     case 'up': {
-      const report = await up({ log });
-      process.stdout.write(`${renderReport('docknet lab up', report)}\n\n${renderStatus(await status())}\n`);
-      return report.failed.length ? 1 : 0;
+      let code = 0;
+      for (const gen of one) {
+        if (gen.netns && !(await insideNetns(gen))) {
+          const host = await hostUp(gen, log);
+          for (const m of host.made) log(`${gen.id}: made ${m}`);
+        }
+        code = Math.max(
+          code,
+          await inGeneration(gen, ['up'], async () => {
+            const report = await up({ log });
+            process.stdout.write(
+              `${renderReport(`docknet lab up (Docker ${GENERATION.id})`, report)}\n\n${renderStatus(await status())}\n`,
+            );
+            return report.failed.length ? 1 : 0;
+          }),
+        );
+      }
+      return code;
     }
     case 'down': {
-      const report = await down({ keepTestObjects: rest.includes('--keep-test') });
-      process.stdout.write(`${renderReport('docknet lab down', report)}\n`);
-      return report.failed.length ? 1 : 0;
+      // Default: every generation, so nothing of any lab is left.
+      const all = args.engines.length ? args.engines : GENERATION_IDS.map((id) => GENERATIONS[id]);
+      let code = 0;
+      for (const gen of all) code = Math.max(code, await downGeneration(gen, args.keepTest, log));
+      return code;
     }
     case 'status': {
-      const s = await status();
-      process.stdout.write(`${renderStatus(s)}\n`);
-      return s.up ? 0 : 1;
+      let code = 0;
+      for (const gen of one) {
+        if (gen.netns && !(await insideNetns(gen))) {
+          const h = await hostState(gen);
+          if (!h.engine?.answering) {
+            process.stdout.write(
+              `Docker ${gen.id}: host ${gen.netns} ${h.netns ? 'exists' : 'absent'}, engine ${h.engine ? `pid ${h.engine.pid}, not answering` : 'not running'}\n`,
+            );
+            code = 1;
+            continue;
+          }
+        }
+        code = Math.max(
+          code,
+          await inGeneration(gen, ['status'], async () => {
+            const s = await status();
+            process.stdout.write(`Docker ${GENERATION.id}${GENERATION.netns ? ` (host ${GENERATION.netns})` : ''}\n${renderStatus(s)}\n`);
+            return s.up ? 0 : 1;
+          }),
+        );
+      }
+      return code;
     }
     case 'engine': {
-      const engine = await ensureEngine({ log });
-      const image = await ensureImage({ log });
-      process.stdout.write(
-        `engine ${engine.serverVersion} at ${engine.endpoint}${engine.started ? ' (started dockerd)' : ''}; image ${image.image}${image.built ? ' (built)' : ''}\n`,
-      );
-      return 0;
+      let code = 0;
+      for (const gen of one) {
+        if (gen.netns && !(await insideNetns(gen))) {
+          const host = await hostUp(gen, log);
+          for (const m of host.made) log(`${gen.id}: made ${m}`);
+        }
+        code = Math.max(
+          code,
+          await inGeneration(gen, ['engine'], async () => {
+            const engine = await ensureEngine({ log });
+            const image = await ensureImage({ log });
+            process.stdout.write(
+              `engine ${engine.serverVersion} at ${engine.endpoint}${engine.started ? ' (started dockerd)' : ''}; image ${image.image}${image.built ? ' (built)' : ''}\n`,
+            );
+            return 0;
+          }),
+        );
+      }
+      return code;
+    }
+    case 'exec': {
+      const [gen] = args.engines;
+      if (!gen || args.engines.length > 1 || !args.rest.length) {
+        process.stderr.write(`lab: exec needs one --engine and a command after --\n${USAGE}\n`);
+        return 2;
+      }
+      if (gen.netns && !(await hostState(gen)).engine?.answering) {
+        process.stderr.write(`lab: Docker ${gen.id} is not running; start it with: npm run lab -- up --engine ${gen.id}\n`);
+        return 1;
+      }
+      return spawnInherit(inHost(gen, args.rest), childEnv(gen));
     }
     default:
-      process.stderr.write(`usage: lab [up|down [--keep-test]|status|engine]\n`);
+      process.stderr.write(`${USAGE}\n`);
       return 2;
   }
+}
+
+/** Runs `lab <argv>` for that generation: in this process when it is this process's, else a child inside the host. */
+async function inGeneration(gen: Generation, argv: string[], here: () => Promise<number>): Promise<number> {
+  if (gen.id === GENERATION.id && (!gen.netns || (await insideNetns(gen)))) return here();
+  // A lab process inside a host works on that host only: it never starts another lab process.
+  if (process.env[CHILD_ENV]) throw new Error(`lab ${argv[0]} for Docker ${gen.id} reached a lab process of Docker ${GENERATION.id}`);
+  const child = [process.execPath, fileURLToPath(import.meta.url), ...argv, '--engine', gen.id];
+  return spawnInherit(inHost(gen, child), childEnv(gen, { [CHILD_ENV]: '1' }));
+}
+
+const CHILD_ENV = 'DOCKNET_LAB_CHILD';
+
+async function downGeneration(gen: Generation, keepTest: boolean, log: Log): Promise<number> {
+  const argv = ['down', ...(keepTest ? ['--keep-test'] : [])];
+  const render = async () => {
+    const report = await down({ keepTestObjects: keepTest });
+    process.stdout.write(`${renderReport(`docknet lab down (Docker ${GENERATION.id})`, report)}\n`);
+    return report.failed.length ? 1 : 0;
+  };
+  if (!gen.netns) {
+    const ping = await pingEngine({ socketPath: gen.socket, text: `unix://${gen.socket}`, isDefault: true });
+    if (!ping.ok) {
+      log(`Docker ${gen.id}: ${ping.reason}; nothing of its lab can be removed`);
+      return 0;
+    }
+    return inGeneration(gen, argv, render);
+  }
+  if (await insideNetns(gen)) return render(); // only the lab: the host itself is taken down from outside it
+  let code = 0;
+  const h = await hostState(gen);
+  if (h.engine?.answering) code = await inGeneration(gen, argv, render);
+  if (keepTest) return code;
+  if (h.netns || h.uplink || h.engine) {
+    try {
+      const removed = await hostDown(gen, log);
+      process.stdout.write(`docknet lab down: host of Docker ${gen.id}\n${removed.map((r) => `  removed ${r}`).join('\n')}\n`);
+    } catch (err) {
+      process.stdout.write(`docknet lab down: host of Docker ${gen.id}\nFAILED:\n  ${message(err)}\n`);
+      code = 1;
+    }
+  }
+  return code;
+}
+
+/** Is this process inside that generation's network namespace? */
+async function insideNetns(gen: Generation): Promise<boolean> {
+  if (!gen.netns) return false;
+  try {
+    return statSync(`/run/netns/${gen.netns}`).ino === statSync('/proc/self/ns/net').ino;
+  } catch {
+    return false; // no such namespace
+  }
+}
+
+function spawnInherit(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [file, ...args] = argv;
+  return new Promise((resolve) => {
+    const child = spawn(file!, args, { stdio: 'inherit', env });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.on('error', (err) => {
+      process.stderr.write(`lab: ${argv[0]}: ${err.message}\n`);
+      resolve(1);
+    });
+  });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

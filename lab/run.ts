@@ -17,6 +17,8 @@ export interface RunOptions {
   /** Bytes or text written to the command's stdin. */
   input?: string | Uint8Array;
   env?: Record<string, string>;
+  /** Working directory (default: this process's). */
+  cwd?: string;
 }
 
 export async function run(command: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -28,6 +30,7 @@ export async function run(command: readonly string[], opts: RunOptions = {}): Pr
     timeout: opts.timeoutMs ?? 60_000,
     env: { LC_ALL: 'C', LANG: 'C', ...opts.env },
     maxBuffer: 256 * 1024 * 1024,
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
     ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
   });
   const code = (result as { code?: string }).code;

@@ -1,18 +1,7 @@
-// The streams and terminal facts a command writes to; commands never touch process.* directly.
+// The IO of this process (its streams, terminal, environment and directory), and an in-memory one for tests.
+import type { IO } from '../commands/io.js';
 
-export interface IO {
-  out(text: string): void;
-  err(text: string): void;
-  /** stdout is a terminal: colour and wrapping allowed. */
-  isTTY: boolean;
-  color: boolean;
-  /** Terminal width, or null when piped. */
-  width: number | null;
-  /** The environment docknet runs in: read from here, never from process.env, so a test can give its own. */
-  env: NodeJS.ProcessEnv;
-  /** The working directory relative paths (--from, snapshot save) are read from. */
-  cwd: string;
-}
+export type { IO };
 
 export function processIO(noColorFlag: boolean): IO {
   const isTTY = Boolean(process.stdout.isTTY);

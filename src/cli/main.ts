@@ -8,7 +8,7 @@ import { snapshotProvider } from '../commands/source.js';
 import { runSnapshotImport, runSnapshotSave } from '../commands/snapshot.js';
 import { EngineError, engineAnswerHint } from '../gather/engine-api.js';
 import { escapeText } from '../render/escape.js';
-import { DocknetError, EXIT, UsageError } from './errors.js';
+import { DocknetError, EXIT, UsageError } from '../model/errors.js';
 import { processIO, type IO } from './io.js';
 import { docknetVersion } from '../version.js';
 

@@ -1,5 +1,5 @@
 // docknet doctor: every check over the host's facts; findings by severity, each with evidence and a fix.
-import type { IO } from '../cli/io.js';
+import type { IO } from './io.js';
 import { runChecks } from '../correlate/doctor/checks.js';
 import { correlateNat } from '../correlate/nat.js';
 import { correlateVethMap } from '../correlate/veth-map.js';

@@ -1,5 +1,5 @@
 // docknet inspect <container>: the whole network story of one container.
-import type { IO } from '../cli/io.js';
+import type { IO } from './io.js';
 import { correlateInspect } from '../correlate/inspect.js';
 import { findContainer } from '../correlate/find-container.js';
 import { correlateVethMap } from '../correlate/veth-map.js';

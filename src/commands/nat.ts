@@ -1,6 +1,6 @@
 // docknet nat: where each published host port goes, rule by rule, and what does not add up.
-import type { IO } from '../cli/io.js';
-import { EXIT, UsageError } from '../cli/errors.js';
+import type { IO } from './io.js';
+import { EXIT, UsageError } from '../model/errors.js';
 import { correlateNat } from '../correlate/nat.js';
 import { hostAddress, type NatReport } from '../model/port-path.js';
 import type { HostModel } from '../model/host.js';

@@ -3,8 +3,8 @@
 // same from a pasted terminal session.
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
-import type { IO } from '../cli/io.js';
-import { UsageError } from '../cli/errors.js';
+import type { IO } from './io.js';
+import { UsageError } from '../model/errors.js';
 import { gatherAll, type GatherAllResult } from '../gather/all.js';
 import { engineAnswerHint } from '../gather/engine-api.js';
 import { liveHost } from '../gather/host-access.js';

@@ -1,5 +1,5 @@
 // Where a command's facts come from: the live host, or a saved snapshot given with --from.
-import type { IO } from '../cli/io.js';
+import type { IO } from './io.js';
 import { liveHost } from '../gather/host-access.js';
 import { gatherLive, type FactGroup, type GatherOptions } from '../gather/live.js';
 import { loadSnapshot } from '../snapshot/load.js';

@@ -1,6 +1,6 @@
 // docknet veth-map: which host veth is each container's, and which container owns each veth.
-import type { IO } from '../cli/io.js';
-import { DocknetError } from '../cli/errors.js';
+import type { IO } from './io.js';
+import { DocknetError } from '../model/errors.js';
 import { correlateVethMap, type VethMap } from '../correlate/veth-map.js';
 import { buildHostModel } from '../parse/host-model.js';
 import { renderVethMapText, vethMapJson } from '../render/veth-map.js';

@@ -1,6 +1,6 @@
 // Finds containers: the one a user named (exact name, full id, or an unambiguous id prefix), and the
 // owner of a `container:<ref>` network namespace, by the same rule, so every command agrees.
-import { DocknetError } from '../cli/errors.js';
+import { DocknetError } from '../model/errors.js';
 import { shortId, type ContainerInfo } from '../model/engine.js';
 import type { Fact } from '../model/fact.js';
 import { closest } from '../util/closest.js';

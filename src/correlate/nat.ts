@@ -547,6 +547,8 @@ function buildPaths(ctx: Ctx, m: PortMapping, rc: RuleCtx | null, natKnown: bool
         portFactsOf(ctx.model).nat.ipv6Known ? 'no IPv6 DNAT rule (Docker writes none for this container)' : 'no ip6tables facts',
       ),
     );
+  } else if (onInternalNetwork(ctx, m)) {
+    paths.push(viaProxy(address, 'outside', `no DNAT rule: ${INTERNAL_WORDS}`));
   } else {
     paths.push(viaProxy(address, 'outside', 'no DNAT rule (missing)'));
   }
@@ -924,6 +926,10 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
       );
       continue;
     }
+    if (onInternalNetwork(ctx, m)) {
+      m.notes.push(`${m.network} is an --internal network: no DNAT rule is expected`);
+      continue;
+    }
     const serves = m.proxy !== null;
     anomalies.push(
       anomaly(
@@ -975,7 +981,17 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
     mappings,
     anomalies,
     notes: [...sourceNotes(ctx, dockerBackend(ctx)), ...ctx.notes],
+    otherNetnsProxies: portFactsOf(ctx.model).otherNetnsProxies,
   };
+}
+
+// Docker 26+ lists a publication of a container on an --internal network (20.10 lists none), and writes
+// no DNAT rule or docker-proxy for it: by design, not a missing rule.
+const INTERNAL_WORDS = 'Docker publishes no port of a container on an --internal network (unreachable from outside, by design)';
+
+function onInternalNetwork(ctx: Ctx, m: PortMapping): boolean {
+  const nets = ctx.model.networks;
+  return m.network !== null && nets.known && nets.value.some((n) => n.name === m.network && n.internal);
 }
 
 function sameMatch(a: NatRule, b: NatRule): boolean {
@@ -1017,8 +1033,22 @@ function sourceNotes(ctx: Ctx, backend: string | null): string[] {
   const legacyWarned = facts.nat.tables.some((t) => t.table.origin.legacyTablesPresent);
   if (legacyWarned && !facts.nat.sources.some((s) => s.includes('legacy-backend')))
     out.push('iptables-nft says legacy-backend tables exist too, and they were not read');
-  if (facts.dockerProxies === null) out.push('docker-proxy processes not read');
-  else out.push(`${facts.dockerProxies.length} docker-proxy process(es) from host/docker-proxy.json`);
+  if (facts.dockerProxies === null)
+    out.push(
+      facts.dockerProxiesUnknown ? `docker-proxy processes unknown: ${facts.dockerProxiesUnknown}` : 'docker-proxy processes not read',
+    );
+  else {
+    const unknown = facts.dockerProxies.filter((p) => !p.netns || !m.hostNetns.known).length;
+    out.push(
+      `${facts.dockerProxies.length} docker-proxy process(es) from host/docker-proxy.json` +
+        (unknown ? ` (${unknown} whose network namespace is unknown: they may not be this host's)` : ''),
+    );
+  }
+  const other = facts.otherNetnsProxies;
+  if (other?.count)
+    out.push(
+      `${other.count} docker-proxy process(es) of other network namespaces (${other.namespaces.join(', ')}: another engine's) were seen and left out`,
+    );
   if (facts.listening === null) out.push('host sockets not read: whether a host process listens on a port is unknown');
   const natPaths = /^host\/(iptables|ip6tables|nft|docker-proxy|proc-net)/;
   for (const miss of m.missing) if (natPaths.test(miss.path)) out.push(`missing ${miss.path}: ${miss.reason}`);

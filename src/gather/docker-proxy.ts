@@ -1,5 +1,7 @@
-// Finds the userland proxy processes (docker-proxy) by reading /proc: file reads, no `ps`.
-import { readFileSync, readdirSync } from 'node:fs';
+// Finds the userland proxy processes (docker-proxy) by reading /proc: file reads, no `ps`. Each
+// process's network namespace is recorded: another engine's proxies (rootless Docker, an engine in
+// another namespace) are in this /proc too, and are not this host's.
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import type { UnknownCause } from '../model/fact.js';
 import { isGone, readFailure } from './read-error.js';
 
@@ -7,6 +9,12 @@ export interface DockerProxyProcess {
   pid: number;
   /** argv as the kernel holds it, e.g. ["/usr/sbin/docker-proxy", "-proto", "tcp", "-host-ip", "0.0.0.0", ...]. */
   cmdline: string[];
+  /**
+   * readlink /proc/<pid>/ns/net, e.g. "net:[4026531833]"; null when it could not be read (netnsError
+   * says why); absent when the link is not there (the process ended meanwhile).
+   */
+  netns?: string | null;
+  netnsError?: string;
 }
 
 export type DockerProxyRead = { ok: true; processes: DockerProxyProcess[] } | { ok: false; reason: string; cause: UnknownCause };
@@ -50,7 +58,17 @@ export function readDockerProxies(procRoot: string): DockerProxyRead {
     }
     const argv = cmdline.split('\0');
     if (argv.at(-1) === '') argv.pop();
-    processes.push({ pid, cmdline: argv });
+    try {
+      processes.push({ pid, cmdline: argv, netns: readlinkSync(`${procRoot}/${pid}/ns/net`) });
+    } catch (err) {
+      // Ended meanwhile (or a /proc without namespace links): recorded without one, as older snapshots are.
+      if (isGone(err)) processes.push({ pid, cmdline: argv });
+      else {
+        // Not root, or a process of another user namespace: its namespace is unknown, not this host's.
+        const e = err as NodeJS.ErrnoException;
+        processes.push({ pid, cmdline: argv, netns: null, netnsError: e.code ?? e.message });
+      }
+    }
   }
   return { ok: true, processes };
 }

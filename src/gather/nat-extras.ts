@@ -2,6 +2,7 @@
 // socket tables (file reads, done while the commands run), and the legacy backend's rules when
 // iptables-nft says some live there.
 import { FACT, type Snapshot } from '../snapshot/snapshot.js';
+import { readOwnNetns } from './container-side.js';
 import { readDockerProxies } from './docker-proxy.js';
 import { readHostSocketTables, SOCKET_TABLES } from './host-sockets.js';
 import { readFailure } from './read-error.js';
@@ -14,13 +15,21 @@ const LEGACY_PRESENT = /\b(ip6?tables)-legacy tables present/;
 function readProcFacts(snapshot: Snapshot, procRoot: string): void {
   const started = performance.now();
   const read = readDockerProxies(procRoot);
-  const what = `${procRoot}/<pid>/comm, ${procRoot}/<pid>/cmdline of every docker-proxy process`;
+  const what = `${procRoot}/<pid>/comm, ${procRoot}/<pid>/cmdline, ${procRoot}/<pid>/ns/net of every docker-proxy process`;
   if (read.ok) {
     snapshot.facts.set(FACT.dockerProxy, {
       path: FACT.dockerProxy,
       text: `${JSON.stringify(read.processes, null, 2)}\n`,
       origin: { kind: 'file', what, durationMs: Math.round(performance.now() - started) },
     });
+    // The processes' namespaces mean something only beside this host's own (also read with the engine's facts).
+    const own = readOwnNetns(procRoot);
+    if (own && !snapshot.facts.has(FACT.hostNetns))
+      snapshot.facts.set(FACT.hostNetns, {
+        path: FACT.hostNetns,
+        text: `${own}\n`,
+        origin: { kind: 'file', what: 'readlink /proc/self/ns/net' },
+      });
   } else {
     snapshot.missing.push({ path: FACT.dockerProxy, what, reason: read.reason, cause: read.cause });
   }

@@ -15,6 +15,13 @@ export interface DockerProxy {
   netns?: string | null;
 }
 
+/** docker-proxy processes seen in /proc that belong to another network namespace (another engine), left out. */
+export interface OtherNetnsProxies {
+  count: number;
+  /** Their namespaces, e.g. net:[4026533155], sorted. */
+  namespaces: string[];
+}
+
 /** A socket bound on the host (from /proc/net/tcp, tcp6, udp, udp6): TCP in LISTEN, UDP unconnected. */
 export interface ListeningSocket {
   protocol: 'tcp' | 'udp';
@@ -146,6 +153,8 @@ export interface NatReport {
   anomalies: NatAnomaly[];
   /** Where facts came from and what was missing, in words. */
   notes: string[];
+  /** docker-proxy processes of other network namespaces, seen and left out; null when docker-proxy was not read. */
+  otherNetnsProxies: OtherNetnsProxies | null;
 }
 
 /** `0.0.0.0:49154/tcp`, `[::]:49154/tcp`. */

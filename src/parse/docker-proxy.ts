@@ -1,5 +1,5 @@
 // Reads docker-proxy processes from their command lines: docknet's own host/docker-proxy.json
-// ([{pid, cmdline: [argv...]}], from /proc/<pid>/cmdline) or a pasted `ps -eo pid,args` listing.
+// ([{pid, cmdline: [argv...], netns}], from /proc/<pid>/cmdline and ns/net) or a pasted `ps -eo pid,args` listing.
 import type { DockerProxy } from '../model/port-path.js';
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
 import { jsonPreview } from './json-preview.js';
@@ -15,7 +15,7 @@ function isProxyArgv0(a: string | undefined): boolean {
 }
 
 /** One docker-proxy command line; a reason string when it does not say what it forwards. */
-export function readProxyArgv(pid: number, argv: string[]): DockerProxy | string {
+export function readProxyArgv(pid: number, argv: string[], netns: string | null = null): DockerProxy | string {
   const values = new Map<string, string>();
   for (let i = 1; i < argv.length; i += 1) {
     // Go's flag package accepts -flag value, --flag value, -flag=value.
@@ -34,7 +34,17 @@ export function readProxyArgv(pid: number, argv: string[]): DockerProxy | string
   if (!hostIp || !containerIp || !Number.isInteger(hostPort) || !Number.isInteger(containerPort) || hostPort <= 0 || containerPort <= 0) {
     return 'docker-proxy command line without -host-ip, -host-port, -container-ip and -container-port';
   }
-  return { pid, proto: (values.get('-proto') ?? 'tcp').toLowerCase(), hostIp, hostPort, containerIp, containerPort, argv };
+  // Whether it is this host's is decided beside the host's own namespace (parse/nat-facts.ts, doctor/proof.ts).
+  return {
+    pid,
+    proto: (values.get('-proto') ?? 'tcp').toLowerCase(),
+    hostIp,
+    hostPort,
+    containerIp,
+    containerPort,
+    argv,
+    netns,
+  };
 }
 
 function fromJson(text: string, issues: ParseIssue[]): DockerProxy[] {
@@ -51,7 +61,7 @@ function fromJson(text: string, issues: ParseIssue[]): DockerProxy[] {
   }
   const out: DockerProxy[] = [];
   doc.forEach((entry, i) => {
-    const e = entry as { pid?: unknown; cmdline?: unknown; argv?: unknown };
+    const e = entry as { pid?: unknown; cmdline?: unknown; argv?: unknown; netns?: unknown };
     // cmdline as argv (docknet's own), or as one string (a hand-made file: NULs or spaces between words).
     const raw = e?.cmdline ?? e?.argv;
     const argv = typeof raw === 'string' ? raw.split(/\0|\s+/).filter(Boolean) : raw;
@@ -59,7 +69,10 @@ function fromJson(text: string, issues: ParseIssue[]): DockerProxy[] {
       issues.push(issue(0, jsonPreview(entry), 'entry without a numeric pid and a cmdline'));
       return;
     }
-    const p = readProxyArgv(e.pid, argv as string[]);
+    const netns = typeof e.netns === 'string' && /^net:\[\d+\]$/.test(e.netns) ? e.netns : null;
+    if (e.netns !== undefined && e.netns !== null && netns === null)
+      issues.push(issue(0, jsonPreview(entry), 'netns is not a namespace link such as net:[4026531833]; its namespace is unknown'));
+    const p = readProxyArgv(e.pid, argv as string[], netns);
     if (typeof p === 'string') issues.push(issue(0, (argv as string[]).join(' '), p));
     else out.push(p);
   });

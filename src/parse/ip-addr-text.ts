@@ -1,6 +1,6 @@
 // Parses the text of `ip addr` / `ip link` (with or without -d), from iproute2 or busybox, into Links.
 
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIpv4 as isV4, isIpv6 as isV6 } from '../util/address.js';
 import type { Addr, AddrFamily, Link } from '../model/link.js';
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
 import { isPromptLine, cutShortIssue } from './listing-text.js';
@@ -261,7 +261,7 @@ function parseAddr(family: AddrFamily, local: string, rest: string): Addr | stri
     if (words[k] === 'scope') scope = words[k + 1] ?? null;
   }
   const [address = '', prefix = ''] = withPrefix.split('/');
-  const valid = family === 'inet' ? isIPv4(address) : isIPv6(address);
+  const valid = family === 'inet' ? isV4(address) : isV6(address);
   const prefixlen = /^\d{1,3}$/.test(prefix) ? Number(prefix) : NaN;
   if (!valid || !(prefixlen <= (family === 'inet' ? 32 : 128))) return `${family} address not understood`;
   return { family, address, prefixlen, scope };

@@ -1,7 +1,7 @@
 // Parses `ip -br addr` and `ip -br link` (also `ip -br -c`, its colour codes removed) into Links. The brief
 // form prints no ifindex, so every Link it gives has ifindex 0: "not in this listing", never a real index.
 
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIpv4 as isV4, isIpv6 as isV6 } from '../util/address.js';
 import type { Addr, Link } from '../model/link.js';
 import { issue, type ParseIssue, type Parsed, splitLines } from '../model/parsed.js';
 import { cutShortIssue, isPromptLine } from './listing-text.js';
@@ -100,7 +100,7 @@ function readLine(line: string): { link: Link; form: BriefForm } | string {
 function address(word: string): Addr | null {
   const [ip = '', len = '', extra] = word.split('/');
   if (extra !== undefined || !/^\d{1,3}$/.test(len)) return null;
-  const family = isIPv4(ip) ? 'inet' : isIPv6(ip) ? 'inet6' : null;
+  const family = isV4(ip) ? 'inet' : isV6(ip) ? 'inet6' : null;
   const prefixlen = Number(len);
   if (family === null || prefixlen > (family === 'inet' ? 32 : 128)) return null;
   return { family, address: ip, prefixlen, scope: null };

@@ -1,6 +1,6 @@
 // Parses `ip -j -d link` / `ip -j -d addr` (iproute2 JSON) into Links.
 
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIpv4 as isV4, isIpv6 as isV6 } from '../util/address.js';
 import type { Addr, Link } from '../model/link.js';
 import { issue, type ParseIssue, type Parsed } from '../model/parsed.js';
 import { finishListing } from './ip-addr-text.js';
@@ -67,8 +67,8 @@ function toLink(e: Json, i: number, issues: ParseIssue[]): Link | null {
 function toAddr(a: Json): Addr | null {
   const { family, local, prefixlen } = a;
   if (typeof local !== 'string' || !isCount(prefixlen)) return null;
-  if (family === 'inet' && isIPv4(local) && prefixlen <= 32) return { family, address: local, prefixlen, scope: str(a.scope) };
-  if (family === 'inet6' && isIPv6(local) && prefixlen <= 128) return { family, address: local, prefixlen, scope: str(a.scope) };
+  if (family === 'inet' && isV4(local) && prefixlen <= 32) return { family, address: local, prefixlen, scope: str(a.scope) };
+  if (family === 'inet6' && isV6(local) && prefixlen <= 128) return { family, address: local, prefixlen, scope: str(a.scope) };
   return null;
 }
 

@@ -3,7 +3,7 @@
 // legacy backend's dump, and nftables-native tables from `nft -j list ruleset` or its text; says which was used.
 import type { NatTable } from '../model/nat-rule.js';
 import type { Parsed } from '../model/parsed.js';
-import type { DockerProxy, ListeningSocket } from '../model/port-path.js';
+import type { DockerProxy, ListeningSocket, OtherNetnsProxies } from '../model/port-path.js';
 import { FACT, factText, type Snapshot } from '../snapshot/snapshot.js';
 import { parseDockerProxies } from './docker-proxy.js';
 import { parseIptablesNatText } from './iptables-nat-text.js';
@@ -35,8 +35,12 @@ export interface NatFacts {
 
 export interface PortFacts {
   nat: NatFacts;
-  /** null: docker-proxy processes were not read. */
+  /** null: docker-proxy processes were not read. This host's, and those whose namespace is unknown. */
   dockerProxies: DockerProxy[] | null;
+  /** Those of other network namespaces, left out of dockerProxies; null when docker-proxy was not read. */
+  otherNetnsProxies: OtherNetnsProxies | null;
+  /** Why dockerProxies is null although host/docker-proxy.json was read; null otherwise. */
+  dockerProxiesUnknown: string | null;
   /** null: the host's socket tables were not read. */
   listening: ListeningSocket[] | null;
 }
@@ -210,12 +214,47 @@ function listening(snapshot: Snapshot, take: Take): ListeningSocket[] | null {
   return any ? out : null;
 }
 
+/**
+ * Keeps this host's docker-proxy processes: /proc shows every namespace's, and another engine's
+ * (rootless, or in another network namespace) are not this host's. A process whose namespace, or the
+ * host's own, is not known stays: it may be this host's, and cannot be proven so (doctor/proof.ts).
+ */
+export function hostProxies(
+  all: DockerProxy[],
+  hostNetns: string | null,
+): { mine: DockerProxy[] | null; other: OtherNetnsProxies | null; unknown: string | null } {
+  const recorded = [...new Set(all.map((p) => p.netns).filter((ns): ns is string => Boolean(ns)))].sort();
+  // Processes of several namespaces and no word of which is this host's: none of them can be called this host's.
+  if (!hostNetns && recorded.length > 1)
+    return {
+      mine: null,
+      other: null,
+      unknown: `docker-proxy processes of ${recorded.length} network namespaces (${recorded.join(', ')}), and this host's own (host/netns.txt) is not in the data`,
+    };
+  const mine: DockerProxy[] = [];
+  const namespaces = new Set<string>();
+  let count = 0;
+  for (const p of all) {
+    if (p.netns && hostNetns && p.netns !== hostNetns) {
+      count += 1;
+      namespaces.add(p.netns);
+    } else mine.push(p);
+  }
+  return { mine, other: { count, namespaces: [...namespaces].sort() }, unknown: null };
+}
+
 /** Everything a port path needs beyond the Engine and the links: NAT rules, docker-proxy, host sockets. */
 export function readPortFacts(snapshot: Snapshot, take: Take): PortFacts {
   const proxies = factText(snapshot, FACT.dockerProxy);
+  const split =
+    proxies === null
+      ? null
+      : hostProxies(take(FACT.dockerProxy, parseDockerProxies(proxies)), factText(snapshot, FACT.hostNetns)?.trim() || null);
   return {
     nat: natFacts(snapshot, take),
-    dockerProxies: proxies === null ? null : take(FACT.dockerProxy, parseDockerProxies(proxies)),
+    dockerProxies: split?.mine ?? null,
+    otherNetnsProxies: split?.other ?? null,
+    dockerProxiesUnknown: split?.unknown ?? null,
     listening: listening(snapshot, take),
   };
 }
@@ -225,6 +264,8 @@ export function emptyPortFacts(): PortFacts {
   return {
     nat: { tables: [], ipv4Known: false, ipv6Known: false, unavailable: 'no NAT facts were read', sources: [] },
     dockerProxies: null,
+    otherNetnsProxies: null,
+    dockerProxiesUnknown: null,
     listening: null,
   };
 }

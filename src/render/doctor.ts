@@ -1,5 +1,5 @@
 // Renders doctor's findings grouped by severity, each with evidence, why, and a fix; then skipped checks and a summary.
-import type { IO } from '../cli/io.js';
+import type { OutputMedium } from './medium.js';
 import type { CheckOutcome, Finding, Severity } from '../model/finding.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type { Fact } from '../model/fact.js';
@@ -12,7 +12,7 @@ export const DOCTOR_SCHEMA_VERSION = 1;
 const ORDER: Severity[] = ['error', 'warning', 'info'];
 const HEADINGS: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', info: 'Info' };
 
-function paint(io: IO, severity: Severity, text: string): string {
+function paint(io: OutputMedium, severity: Severity, text: string): string {
   const c = colours(io.color);
   return severity === 'error' ? c.red.bold(text) : severity === 'warning' ? c.yellow.bold(text) : c.cyan.bold(text);
 }
@@ -57,7 +57,13 @@ function renderSeverity(fs: Finding[], all: boolean): string {
   return out;
 }
 
-export function renderDoctorText(io: IO, outcomes: CheckOutcome[], snapshot: Snapshot, engine: Fact<EngineVersion>, all = false): string {
+export function renderDoctorText(
+  io: OutputMedium,
+  outcomes: CheckOutcome[],
+  snapshot: Snapshot,
+  engine: Fact<EngineVersion>,
+  all = false,
+): string {
   let out = '';
   const notice = snapshotNotice(snapshot);
   if (notice) out += `${escapeText(notice)}\n\n`;

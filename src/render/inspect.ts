@@ -1,5 +1,5 @@
 // Renders `docknet inspect`: one container's network story in sections, top to bottom.
-import type { IO } from '../cli/io.js';
+import type { OutputMedium } from './medium.js';
 import type { InspectReport } from '../correlate/inspect.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { colours } from './colour.js';
@@ -9,7 +9,7 @@ import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
 
 export const INSPECT_SCHEMA_VERSION = 1;
 
-function section(io: IO, title: string, lines: string[]): string {
+function section(io: OutputMedium, title: string, lines: string[]): string {
   if (lines.length === 0) return '';
   return `\n${colours(io.color).bold(title)}\n${lines.map((l) => `  ${l}\n`).join('')}`;
 }
@@ -17,7 +17,7 @@ function section(io: IO, title: string, lines: string[]): string {
 const v = (x: string | number | null | undefined, unknown = 'unknown') =>
   x === null || x === undefined || x === '' ? unknown : escapeText(String(x));
 
-export function renderInspectText(io: IO, r: InspectReport, snapshot: Snapshot): string {
+export function renderInspectText(io: OutputMedium, r: InspectReport, snapshot: Snapshot): string {
   const c = r.container;
   let out = '';
   const notice = snapshotNotice(snapshot);

@@ -1,6 +1,6 @@
 // Renders the NAT report: one row per published mapping, or (with --port) each mapping's paths as
 // readable chains of hops; then the anomalies and where the facts came from. JSON is versioned.
-import type { IO } from '../cli/io.js';
+import type { OutputMedium } from './medium.js';
 import { hostAddress, type NatAnomaly, type NatReport, type PortMapping } from '../model/port-path.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { escapeText } from './escape.js';
@@ -71,7 +71,7 @@ function noMappingsLine(report: NatReport): string {
 }
 
 /** Every mapping, one row each, then the anomalies. */
-export function renderNatText(io: IO, report: NatReport, snapshot: Snapshot): string {
+export function renderNatText(io: OutputMedium, report: NatReport, snapshot: Snapshot): string {
   const notes = new Footnotes();
   let out = '';
   const notice = snapshotNotice(snapshot);
@@ -143,5 +143,6 @@ export function natJson(report: NatReport, snapshot: Snapshot): unknown {
     mappings: report.mappings,
     anomalies: report.anomalies,
     notes: report.notes,
+    otherNetnsProxies: report.otherNetnsProxies,
   };
 }

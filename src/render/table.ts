@@ -1,6 +1,6 @@
 // Aligned columns in the style of `docker ps`: a header, no borders; colour only where IO allows.
 import Table from 'cli-table3';
-import type { IO } from '../cli/io.js';
+import type { OutputMedium } from './medium.js';
 import { colours } from './colour.js';
 import { escapeText } from './escape.js';
 
@@ -25,7 +25,7 @@ const NO_BORDERS = {
 export type Cell = string | number | null;
 
 /** Empty cells print as "-" so that columns stay aligned and nothing looks accidentally blank. */
-export function renderTable(io: IO, headers: string[], rows: Cell[][]): string {
+export function renderTable(io: OutputMedium, headers: string[], rows: Cell[][]): string {
   const table = new Table({
     head: headers.map((h) => colours(io.color).bold(h)),
     chars: NO_BORDERS,

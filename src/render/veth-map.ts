@@ -1,5 +1,5 @@
 // Renders a veth map: a table of container interfaces, a table of host veths, then the notes.
-import type { IO } from '../cli/io.js';
+import type { OutputMedium } from './medium.js';
 import type { HostVethRow, InterfaceRow, VethMap } from '../correlate/veth-map.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { escapeText } from './escape.js';
@@ -38,7 +38,7 @@ class Footnotes {
   }
 }
 
-export function renderVethMapText(io: IO, map: VethMap, snapshot: Snapshot): string {
+export function renderVethMapText(io: OutputMedium, map: VethMap, snapshot: Snapshot): string {
   const notes = new Footnotes();
   let out = '';
   const notice = snapshotNotice(snapshot);

@@ -4,7 +4,7 @@
 import { lstat, open, readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { DocknetError } from '../cli/errors.js';
+import { DocknetError } from '../model/errors.js';
 import { FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE, type Manifest } from './manifest.js';
 import { pathIn } from './paths.js';
 import { isUnknownCause } from '../model/fact.js';

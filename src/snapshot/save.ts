@@ -4,7 +4,7 @@
 import { lstat, mkdir, mkdtemp, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DocknetError } from '../cli/errors.js';
+import { DocknetError } from '../model/errors.js';
 import { pathIn } from './paths.js';
 import { FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE, type Manifest, type RedactionSummary } from './manifest.js';
 import { unsafeFactPath, type MissingFact, type Snapshot } from './snapshot.js';

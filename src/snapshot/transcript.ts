@@ -2,7 +2,7 @@
 // parse/transcript's files into facts (the same for `snapshot import` and for `--from <transcript>`).
 import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { DocknetError } from '../cli/errors.js';
+import { DocknetError } from '../model/errors.js';
 import { parseTranscript, type TranscriptImport } from '../parse/transcript.js';
 import { emptySnapshot, type Snapshot } from './snapshot.js';
 import { pathIn } from './paths.js';

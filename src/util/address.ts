@@ -16,6 +16,14 @@ export function ipVersion(ip: string): 0 | 4 | 6 {
   return isIP(stripZone(ip)) as 0 | 4 | 6;
 }
 
+export function isIpv4(ip: string): boolean {
+  return ipVersion(ip) === 4;
+}
+
+export function isIpv6(ip: string): boolean {
+  return ipVersion(ip) === 6;
+}
+
 export function isValidIp(ip: string): boolean {
   return ipVersion(ip) !== 0;
 }

@@ -13,14 +13,20 @@ export interface GoldenCase {
   golden: string;
 }
 
-// Relative, as a user types it: the snapshot notice prints the path it was given.
-const SNAPSHOT = 'test/fixtures/lab-snapshot';
+// Relative, as a user types it: the snapshot notice prints the path it was given. One saved lab per
+// Docker generation.
+const SNAPSHOTS = [
+  { snapshot: 'test/fixtures/lab-snapshot', golden: 'test/golden/inspect', docker: '20.10' },
+  { snapshot: 'test/fixtures/lab-snapshot-28', golden: 'test/golden/inspect-28', docker: '28.5' },
+];
 
-export const GOLDEN_CASES: readonly GoldenCase[] = readdirSync(repoPath(`${SNAPSHOT}/containers`))
-  .sort()
-  .map((name) => ({
-    name: `inspect ${name}`,
-    args: ['inspect', name, '--from', SNAPSHOT],
-    cwd: repoPath('.'),
-    golden: `test/golden/inspect/${name}.txt`,
-  }));
+export const GOLDEN_CASES: readonly GoldenCase[] = SNAPSHOTS.flatMap(({ snapshot, golden, docker }) =>
+  readdirSync(repoPath(`${snapshot}/containers`))
+    .sort()
+    .map((name) => ({
+      name: `inspect ${name}${docker === '20.10' ? '' : ` (Docker ${docker} lab)`}`,
+      args: ['inspect', name, '--from', snapshot],
+      cwd: repoPath('.'),
+      golden: `${golden}/${name}.txt`,
+    })),
+);

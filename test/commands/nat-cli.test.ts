@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePortQuery } from '../../src/commands/nat.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/model/errors.js';
 import { repoPath } from '../repo-path.js';
 import { runCli } from '../cli-helper.js';
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CHECKS, runChecks, type DoctorInputs, type HostSettings } from '../../src/correlate/doctor/checks.js';
 import { known, unknown } from '../../src/model/fact.js';
-import type { DockerProxy, ListeningSocket } from '../../src/model/port-path.js';
+import type { DockerProxy, ListeningSocket, NatReport } from '../../src/model/port-path.js';
 import type { Route } from '../../src/model/route.js';
 import { emptyPortFacts } from '../../src/parse/nat-facts.js';
 import { hostModel, type ModelParts } from '../model-helpers.js';
@@ -233,7 +233,18 @@ test('a host listener on a published port that is not docker-proxy', () => {
   const proxied = inputs(
     {
       hostListeners: [{ protocol: 'tcp', family: 'ipv4', ip: '0.0.0.0', port: 8080, inode: 1 }],
-      proxies: [{ pid: 5, proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080, containerIp: '172.17.0.2', containerPort: 80, argv: [] }],
+      proxies: [
+        {
+          pid: 5,
+          proto: 'tcp',
+          hostIp: '0.0.0.0',
+          hostPort: 8080,
+          containerIp: '172.17.0.2',
+          containerPort: 80,
+          argv: [],
+          netns: null,
+        },
+      ],
     },
     { containers: [container('a', { ports })] },
   );
@@ -274,4 +285,84 @@ test('containers sharing the default bridge have no name resolution', () => {
   const i = inputs({}, { containers: [container('tomcat01'), container('tomcat-tml')] });
   assert.match(findings('default-bridge-dns', i).findings[0]?.title ?? '', /2 containers share the default bridge/);
   assert.deepEqual(findings('default-bridge-dns', inputs({}, { containers: [container('tomcat01')] })).findings, []);
+});
+
+/** A NAT report with rules read and nothing found in them. */
+function natReport(otherNetnsProxies: NatReport['otherNetnsProxies']): NatReport {
+  const base = { available: true, reason: null, backend: 'nf_tables', publicationsKnown: true, publicationsReason: null };
+  return { ...base, mappings: [], anomalies: [], notes: [], otherNetnsProxies };
+}
+
+test("a leftover docker-proxy: kill only when its namespace is read and is this host's", () => {
+  const proxy = (pid: number, netns: string | null) => ({
+    pid,
+    proto: 'tcp',
+    hostIp: '0.0.0.0',
+    hostPort: 8080 + pid,
+    containerIp: '172.17.0.99',
+    containerPort: 80,
+    argv: ['/usr/sbin/docker-proxy'],
+    netns,
+  });
+  const i = inputs(
+    { nat: natReport(null), proxies: [proxy(1, 'net:[1]'), proxy(2, null)] },
+    { containers: [container('a')], hostNetns: 'net:[1]' },
+  );
+  const out = findings('nat', i).findings;
+  const mine = out.find((f) => f.title.startsWith('docker-proxy pid 1 '));
+  assert.equal(mine?.changesHost, true);
+  assert.match(mine?.fix ?? '', /^kill 1\b/);
+  const unknown = out.find((f) => f.title.startsWith('docker-proxy pid 2 '));
+  assert.equal(unknown?.changesHost, false);
+  assert.match(unknown?.unproven ?? '', /the network namespace of pid 2/);
+  assert.doesNotMatch(unknown?.fix ?? '', /kill/);
+});
+
+test("other network namespaces' docker-proxy processes are counted in an info finding, with no advice that changes the host", () => {
+  const portFacts = emptyPortFacts();
+  portFacts.dockerProxies = [];
+  portFacts.listening = [];
+  portFacts.otherNetnsProxies = { count: 3, namespaces: ['net:[7]'] };
+  const model = { containers: [container('a')], hostNetns: 'net:[1]', portFacts };
+  const out = findings('nat', inputs({ nat: natReport(portFacts.otherNetnsProxies) }, model)).findings;
+  assert.equal(out.length, 1);
+  assert.equal(out[0]?.severity, 'info');
+  assert.match(out[0]?.title ?? '', /^3 docker-proxy process\(es\) of other network namespaces were seen and left out/);
+  assert.doesNotMatch(out[0]?.fix ?? '', /\bkill\b/);
+});
+
+test("a veth on no bridge with an address of its own is a routed link (a namespace host's uplink), not a container's end", () => {
+  const eth0 = {
+    name: 'eth0',
+    ifindex: 2,
+    peerIfindex: 412,
+    linkNetnsId: 0,
+    bridge: null,
+    owner: null,
+    ownerKind: null,
+    ownerInterface: null,
+    ownerUnknown: false,
+    ownerStatus: 'none' as const,
+    bridgeDocker: null,
+    bridgeInferred: false,
+    note: null,
+  };
+  const vethMap = {
+    interfaces: [],
+    notes: [],
+    hostLinksKnown: true,
+    hostVethsComplete: true,
+    hostVethsIncomplete: null,
+    hostInterfaces: [],
+    hostVeths: [eth0],
+  };
+  const addressed = link(2, 'eth0', {
+    kind: 'veth',
+    addresses: [{ family: 'inet', address: '10.219.28.2', prefixlen: 30, scope: 'global' }],
+  });
+  const bare = link(2, 'eth0', { kind: 'veth', addresses: [{ family: 'inet6', address: 'fe80::1', prefixlen: 64, scope: 'link' }] });
+  const titles = (l: Link) =>
+    findings('veths', inputs({ vethMap }, { hostLinks: [l, link(5, 'docker0', { kind: 'bridge' })] })).findings.map((f) => f.title);
+  assert.deepEqual(titles(addressed), []);
+  assert.deepEqual(titles(bare), ['Host veth eth0 is on no bridge and belongs to no container.']);
 });

@@ -314,3 +314,48 @@ test("Docker 29's nftables backend: the DNAT in table docker-bridges (moby's doc
   );
   assert.deepEqual(r.anomalies, []);
 });
+
+test('a publication on an --internal network is no missing rule: Docker writes none there (26+ still lists the binding)', () => {
+  const internal = {
+    Id: 'n-internal',
+    Name: 'backend',
+    Driver: 'bridge',
+    Internal: true,
+    Options: {},
+    IPAM: { Config: [{ Subnet: '10.221.4.0/24' }] },
+    Containers: {},
+  };
+  const db = container('c'.repeat(64), 'db', 'backend', '10.221.4.2', 'backend', 'n-internal', {
+    '8080/tcp': [{ HostIp: '0.0.0.0', HostPort: '18160' }],
+  });
+  const r = correlateNat(
+    buildHostModel(
+      snapshot({
+        [FACT.containers]: JSON.stringify([...CONTAINERS, db]),
+        [FACT.networks]: JSON.stringify([...NETWORKS, internal]),
+        [FACT.iptablesSave]: IPTABLES_SAVE,
+        [FACT.dockerProxy]: JSON.stringify(PROXIES),
+      }),
+    ),
+  );
+  assert.equal(
+    r.anomalies.find((a) => a.hostPort === 18160),
+    undefined,
+  );
+  const m = r.mappings.find((x) => x.hostPort === 18160);
+  assert.equal(m?.container, 'db');
+  assert.ok(m?.notes.includes('backend is an --internal network: no DNAT rule is expected'), m?.notes.join(' | '));
+  assert.match(m?.paths[0]?.text ?? '', /Docker publishes no port of a container on an --internal network/);
+  // The same publication on a network that is not internal is a missing rule.
+  const plain = correlateNat(
+    buildHostModel(
+      snapshot({
+        [FACT.containers]: JSON.stringify([...CONTAINERS, db]),
+        [FACT.networks]: JSON.stringify([...NETWORKS, { ...internal, Internal: false }]),
+        [FACT.iptablesSave]: IPTABLES_SAVE,
+        [FACT.dockerProxy]: JSON.stringify(PROXIES),
+      }),
+    ),
+  );
+  assert.equal(plain.anomalies.find((a) => a.hostPort === 18160)?.kind, 'missing-rule');
+});

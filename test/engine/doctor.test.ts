@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 import { execa } from 'execa';
-import { LAB_IMAGE, TEST_LABEL } from '../../lab/lab-spec.js';
-import { runDocknet, withLab, TEST_RUN_ID } from './harness.js';
+import { LAB_IMAGE, NET, TEST_LABEL } from '../../lab/lab-spec.js';
+import { defaultBridge, re, runDocknet, widened, withLab, TEST_RUN_ID } from './harness.js';
 import { cCompiler, requireCapability } from '../capability.js';
 
 interface Finding {
@@ -66,6 +66,7 @@ test('doctor on the lab', async (t) => {
   });
 
   await t.test('a stale DNAT rule is reported with its rule text', async () => {
+    const target = (await defaultBridge()).unused;
     const rule = [
       '-t',
       'nat',
@@ -82,14 +83,14 @@ test('doctor on the lab', async (t) => {
       '-j',
       'DNAT',
       '--to-destination',
-      '172.17.254.254:80',
+      `${target}:80`,
     ];
     await execa('iptables', rule);
     try {
       const { json } = await doctor();
-      const f = json.findings.find((x) => x.check === 'nat' && x.title.includes('172.17.254.254'));
+      const f = json.findings.find((x) => x.check === 'nat' && x.title.includes(target));
       assert.ok(f, JSON.stringify(json.findings.map((x) => x.title)));
-      assert.match(f.evidence[0]?.text ?? '', /--dport 47999 .*--to-destination 172\.17\.254\.254:80/);
+      assert.match(f.evidence[0]?.text ?? '', new RegExp(`--dport 47999 .*--to-destination ${re(target)}:80`));
     } finally {
       await execa(
         'iptables',
@@ -147,15 +148,16 @@ test('doctor on the lab', async (t) => {
     const ns = `docknet-test-doctor-${process.pid}`;
     const [va, vb, br] = ['dntest-va', 'dntest-vb', 'dntest-br0'];
     const chain = 'DOCKNET-TEST';
+    const route = widened(NET.front.subnet);
     try {
       await execa('ip', ['netns', 'add', ns]);
       await execa('ip', ['link', 'add', va, 'type', 'veth', 'peer', 'name', vb]);
       await execa('ip', ['link', 'set', vb, 'netns', ns]);
       await execa('ip', ['link', 'set', va, 'master', 'docker0']);
-      // A bridge of nobody's with a route into the lab's 10.213.0.0/24: the classic "corporate route" clash.
+      // A bridge of nobody's with a route over the lab network's subnet: the classic "corporate route" clash.
       await execa('ip', ['link', 'add', br, 'type', 'bridge']);
       await execa('ip', ['link', 'set', br, 'up']);
-      await execa('ip', ['route', 'add', '10.213.0.0/16', 'dev', br]);
+      await execa('ip', ['route', 'add', route, 'dev', br]);
       await execa('iptables-legacy', ['-t', 'filter', '-N', chain]);
       await execa('iptables-legacy', ['-t', 'filter', '-A', chain, '-j', 'RETURN']);
       const { json } = await doctor();
@@ -165,7 +167,9 @@ test('doctor on the lab', async (t) => {
         JSON.stringify(titles),
       );
       assert.ok(
-        titles.some((x) => /docknet-lab-net \(10\.213\.0\.0\/24\) overlaps the host route 10\.213\.0\.0\/16 via dntest-br0/.test(x)),
+        titles.some((x) =>
+          new RegExp(`${NET.front.name} \\(${re(NET.front.subnet)}\\) overlaps the host route ${re(route)} via dntest-br0`).test(x),
+        ),
         JSON.stringify(titles),
       );
       const backends = json.findings.find((x) => x.check === 'iptables-backends');
@@ -174,7 +178,7 @@ test('doctor on the lab', async (t) => {
     } finally {
       await execa('iptables-legacy', ['-t', 'filter', '-F', chain], { reject: false });
       await execa('iptables-legacy', ['-t', 'filter', '-X', chain], { reject: false });
-      await execa('ip', ['route', 'del', '10.213.0.0/16', 'dev', br], { reject: false });
+      await execa('ip', ['route', 'del', route, 'dev', br], { reject: false });
       await execa('ip', ['link', 'del', br], { reject: false });
       await execa('ip', ['link', 'del', va], { reject: false });
       await execa('ip', ['netns', 'del', ns], { reject: false });

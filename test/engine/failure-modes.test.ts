@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { C, LAB_IMAGE, TEST_LABEL } from '../../lab/lab-spec.js';
 import { must, run } from '../../lab/run.js';
-import { DOCKNET_BIN, REPO_ROOT, TEST_RUN_ID, runDocknet, withLab, type CliResult } from './harness.js';
+import { DOCKNET_BIN, REPO_ROOT, TEST_RUN_ID, defaultBridge, engineWhere, re, runDocknet, withLab, type CliResult } from './harness.js';
 import { dockerGid, dockerGroup, requireCapability } from '../capability.js';
 
 const NOBODY = '65534';
@@ -92,7 +92,9 @@ test('no access to the socket (not in the docker group): every command exits 1 s
     assert.equal(r.exitCode, 1, `docknet ${args.join(' ')}: ${r.stderr}`);
     assert.match(
       r.stderr,
-      /^docknet: cannot reach the Docker engine at unix:\/\/\/var\/run\/docker\.sock: permission denied on the socket \(is this user in the docker group\? try sudo\)\n/,
+      new RegExp(
+        `^docknet: cannot reach the Docker engine at ${re(engineWhere())}: permission denied on the socket \\(is this user in the docker group\\? try sudo\\)\n`,
+      ),
       `docknet ${args.join(' ')}`,
     );
     assert.equal(
@@ -150,11 +152,15 @@ function fakePath(t: { after: (fn: () => void) => void }, tools: Record<string, 
 test('host tools missing (a PATH with only node): Engine rows are printed, each missing tool is named', async (t) => {
   if (!(await withLab(t))) return;
   const PATH = fakePath(t);
+  const bridge = await defaultBridge();
   const text = await runDocknet(['veth-map'], { env: { PATH } });
   assert.equal(text.exitCode, 0, text.stderr);
   assert.match(
     text.stdout,
-    /^tomcat-tml +[0-9a-f]{12} +bridge +eth0@if\d+ +\d+ +- +docker0 +bridge +172\.17\.\d+\.\d+\/16 /m,
+    new RegExp(
+      `^tomcat-tml +[0-9a-f]{12} +bridge +eth0@if\\d+ +\\d+ +- +docker0 +bridge +${bridge.prefix.source.slice(1)}[\\d.]+/${bridge.subnet.split('/')[1]} `,
+      'm',
+    ),
     'the container row, from the Engine API and its own namespace',
   );
   assert.match(text.stdout, /^Host veths unknown: the data holds no listing of the host's links \(ip addr\)\.$/m);
@@ -169,7 +175,7 @@ test('host tools missing (a PATH with only node): Engine rows are printed, each 
     json.interfaces.every((r) => r.hostVeth === null),
     'no host veth is named without a host link listing',
   );
-  assert.match(json.interfaces.find((r) => r.container === C.tomcatTml)?.ipv4 ?? '', /^172\.17\./);
+  assert.match(json.interfaces.find((r) => r.container === C.tomcatTml)?.ipv4 ?? '', bridge.prefix);
 
   const nat = await runDocknet(['nat'], { env: { PATH } });
   assert.equal(nat.exitCode, 0, nat.stderr);

@@ -1,12 +1,13 @@
 // Helpers for tests against a real Docker engine: skip-or-fail gating, the lab, kernel ground truth, running the CLI.
 // Ground truth here is read with docker, nsenter and ip directly, never through docknet's own code.
 import type { TestContext } from 'node:test';
+import { statSync } from 'node:fs';
 import { readlink } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { engineEndpoint, isRoot, pingEngine, which } from '../../lab/engine.js';
 import { status, up, type LabReport, type LabStatus } from '../../lab/lab.js';
-import { IFACE, LAB_FILTER, LAB_IMAGE, NET, TEST_LABEL } from '../../lab/lab-spec.js';
+import { GENERATION, GENERATION_ENV, IFACE, LAB_FILTER, LAB_IMAGE, NET, TEST_LABEL } from '../../lab/lab-spec.js';
 import { failure, lines, must, run } from '../../lab/run.js';
 import { requireCapability, type Probe } from '../capability.js';
 
@@ -28,6 +29,13 @@ export async function engineAvailable(): Promise<EngineCheck> {
   } catch (err) {
     return { ok: false, reason: (err as Error).message };
   }
+  // A newer generation is a host of its own: its tests must run in its network namespace (npm run test:engine).
+  if (GENERATION.netns && !insideHost(GENERATION.netns)) {
+    return {
+      ok: false,
+      reason: `${GENERATION_ENV}=${GENERATION.id}: this process is not inside ${GENERATION.netns}; run: npm run test:engine -- --engine ${GENERATION.id}`,
+    };
+  }
   const ping = await pingEngine(ep);
   if (!ping.ok) return { ok: false, reason: `no Docker engine: ${ping.reason} (bash .ci/run starts one)` };
   if (!isRoot()) return { ok: false, reason: 'not root: reading container namespaces (nsenter) needs root' };
@@ -35,6 +43,14 @@ export async function engineAvailable(): Promise<EngineCheck> {
     if (!which(tool)) return { ok: false, reason: `${tool} is not installed` };
   }
   return { ok: true };
+}
+
+function insideHost(netns: string): boolean {
+  try {
+    return statSync(`/run/netns/${netns}`).ino === statSync('/proc/self/ns/net').ino;
+  } catch {
+    return false; // no such namespace: the host is not up
+  }
 }
 
 /**
@@ -264,4 +280,52 @@ export async function labLeftovers(): Promise<Leftovers & { interfaces: string[]
     networks: lines(await must(['docker', 'network', 'ls', '--filter', LAB_FILTER, '--format', '{{.Name}}'])),
     interfaces: [IFACE.macvlanParent, IFACE.swarm, NET.front.bridgeName].filter((n) => linkNames.has(n)),
   };
+}
+
+// ---- facts of the engine under test (each generation's differ) ----
+
+/** Where docknet says it looked for the engine: DOCKER_HOST when set, else the default socket. */
+export function engineWhere(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DOCKER_HOST ? `DOCKER_HOST=${env.DOCKER_HOST}` : 'unix:///var/run/docker.sock';
+}
+
+export interface BridgeSubnet {
+  subnet: string;
+  gateway: string;
+  /** The subnet's last address before the broadcast: one no container of the lab holds. */
+  unused: string;
+  /** The subnet's fixed octets as a regular expression, e.g. `^172\.17\.` for a /16. */
+  prefix: RegExp;
+}
+
+/** The default bridge's IPv4 subnet, as the engine reports it (`docker network inspect bridge`). */
+export async function defaultBridge(): Promise<BridgeSubnet> {
+  const [net] = JSON.parse(await must(['docker', 'network', 'inspect', 'bridge'])) as {
+    IPAM: { Config: { Subnet?: string; Gateway?: string }[] };
+  }[];
+  const cfg = net?.IPAM.Config.find((c) => c.Subnet && !c.Subnet.includes(':'));
+  if (!cfg?.Subnet) throw new Error('docker network inspect bridge: no IPv4 subnet');
+  const [base = '', bits = '32'] = cfg.Subnet.split('/');
+  const octets = base.split('.').map(Number);
+  const n = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const last = n + 2 ** (32 - Number(bits)) - 2;
+  const unused = [24, 16, 8, 0].map((s) => Math.floor(last / 2 ** s) % 256).join('.');
+  const fixed = octets.slice(0, Math.floor(Number(bits) / 8));
+  return {
+    subnet: cfg.Subnet,
+    gateway: cfg.Gateway ?? '',
+    unused,
+    prefix: new RegExp(`^${fixed.map((o) => `${o}\\.`).join('')}`),
+  };
+}
+
+/** The lab network's subnet widened to /16: a route that overlaps it. */
+export function widened(subnet: string): string {
+  const [a, b] = subnet.split('.');
+  return `${a}.${b}.0.0/16`;
+}
+
+/** Text made safe to put in a regular expression. */
+export function re(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

@@ -71,24 +71,24 @@ test('lab-multi has one interface per network; dnlab0 is the custom bridge name'
   const multi = await groundTruth(C.multi);
   const addrs = multi.links.flatMap((l) => l.addr_info.filter((a) => a.family === 'inet').map((a) => a.local));
   assert.ok(
-    addrs.some((a) => a.startsWith('10.213.0.')),
+    addrs.some((a) => a.startsWith(NET.front.subnet.replace(/0\/24$/, ''))),
     addrs.join(' '),
   );
   assert.ok(
-    addrs.some((a) => a.startsWith('10.213.1.')),
+    addrs.some((a) => a.startsWith(NET.back.subnet.replace(/0\/24$/, ''))),
     addrs.join(' '),
   );
   const bridge = (await hostLinks()).links.find((l) => l.ifname === NET.front.bridgeName);
   assert.equal(bridge?.kind, 'bridge');
 });
 
-test('lab-macvlan sits on a macvlan in 10.214.0.0/24', async (t) => {
+test(`lab-macvlan sits on a macvlan in ${NET.macvlan.subnet}`, async (t) => {
   const lab = await withLab(t);
   if (!lab) return;
   if (!(await requireCapability(t, 'the lab macvlan', labMade(lab, C.macvlan)))) return;
   const eth0 = (await groundTruth(C.macvlan)).links.find((l) => l.ifname === 'eth0');
   assert.equal(eth0?.kind, 'macvlan');
-  assert.ok(eth0?.addr_info.some((a) => a.local.startsWith('10.214.0.')));
+  assert.ok(eth0?.addr_info.some((a) => a.local.startsWith(NET.macvlan.subnet.replace(/0\/24$/, ''))));
 });
 
 test('containers a test makes are labelled and gone when it ends', async (t) => {

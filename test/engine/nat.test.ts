@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { C, LAB_IMAGE, SERVICE, TEST_LABEL } from '../../lab/lab-spec.js';
 import { must, run } from '../../lab/run.js';
-import { DOCKNET_BIN, labService, runDocknet, withLab } from './harness.js';
+import { DOCKNET_BIN, defaultBridge, labService, runDocknet, withLab } from './harness.js';
 import { dockerGid, dockerGroup, requireCapability, requireKernelFeature } from '../capability.js';
 
 // ---- ground truth, read without docknet ----
@@ -55,17 +55,19 @@ interface TruthProxy {
   hostPort: number;
 }
 
+/** This host's docker-proxy processes: those in this process's network namespace (another engine's are not). */
 function proxies(): TruthProxy[] {
   const out: TruthProxy[] = [];
+  const self = readlinkSync('/proc/self/ns/net');
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let argv: string[];
     try {
       argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (!argv[0]?.endsWith('docker-proxy') || readlinkSync(`/proc/${entry}/ns/net`) !== self) continue;
     } catch {
       continue;
     }
-    if (!argv[0]?.endsWith('docker-proxy')) continue;
     const arg = (flag: string) => argv[argv.indexOf(flag) + 1] ?? '';
     out.push({ pid: Number(entry), proto: arg('-proto'), hostIp: arg('-host-ip'), hostPort: Number(arg('-host-port')) });
   }
@@ -320,7 +322,7 @@ test('docknet nat on the lab: every published port, real traffic, stale and miss
       Containers: Record<string, { IPv4Address: string }>;
     }[];
     const taken = new Set(Object.values(bridge[0]?.Containers ?? {}).map((c) => c.IPv4Address.replace(/\/\d+$/, '')));
-    const target = '172.17.254.254';
+    const target = (await defaultBridge()).unused;
     assert.ok(!taken.has(target));
     const rules = await natRules();
     let port = 40_000 + (process.pid % 5000);

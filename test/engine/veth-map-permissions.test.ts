@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { C } from '../../lab/lab-spec.js';
-import { DOCKNET_BIN, REPO_ROOT, withLab } from './harness.js';
+import { DOCKNET_BIN, REPO_ROOT, defaultBridge, engineWhere, re, withLab } from './harness.js';
 import { dockerGid, dockerGroup, requireCapability } from '../capability.js';
 
 const NOBODY = '65534';
@@ -29,7 +29,7 @@ test('not root but in the docker group: Engine API rows printed, the inside mark
   };
   const row = json.interfaces.find((i) => i.container === C.tomcat01);
   assert.ok(row);
-  assert.match(row.ipv4 ?? '', /^172\.17\./, 'the Engine API address is still there');
+  assert.match(row.ipv4 ?? '', (await defaultBridge()).prefix, 'the Engine API address is still there');
   assert.equal(row.hostVeth, null, 'no pairing is guessed without the inside');
   assert.match(row.note ?? '', /needs root \(permission denied\)/);
 });
@@ -39,7 +39,7 @@ test('no access to the engine socket: exit 1 naming it and the fix, no stack tra
   const r = await asNobody([], ['veth-map']);
   assert.equal(r.exitCode, 1);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /cannot reach the Docker engine at unix:\/\/\/var\/run\/docker.sock: permission denied on the socket/);
+  assert.match(r.stderr, new RegExp(`cannot reach the Docker engine at ${re(engineWhere())}: permission denied on the socket`));
   assert.match(r.stderr, /add this user to the docker group/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });

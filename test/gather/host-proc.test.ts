@@ -57,9 +57,22 @@ test('docker-proxy: a process gone between the listing and the read is skipped; 
   proc.file('200/comm', 'docker-proxy\n');
   proc.file('200/cmdline', '/usr/bin/docker-proxy\0-proto\0tcp\0-host-port\0'.concat('8080\0'));
   const read = readDockerProxies(proc.root);
+  // Its namespace link is gone too: kept without a namespace, which is then unknown (never a kill's basis).
   assert.deepEqual(read, {
     ok: true,
     processes: [{ pid: 200, cmdline: ['/usr/bin/docker-proxy', '-proto', 'tcp', '-host-port', '8080'] }],
+  });
+});
+
+test("docker-proxy: each process's network namespace is recorded (readlink /proc/<pid>/ns/net)", (t) => {
+  const proc = procTree(t);
+  proc.file('300/comm', 'docker-proxy\n');
+  proc.file('300/cmdline', '/usr/sbin/docker-proxy\0-proto\0tcp\0');
+  proc.link('300/ns/net', 'net:[4026533155]');
+  const read = readDockerProxies(proc.root);
+  assert.deepEqual(read, {
+    ok: true,
+    processes: [{ pid: 300, cmdline: ['/usr/sbin/docker-proxy', '-proto', 'tcp'], netns: 'net:[4026533155]' }],
   });
 });
 

@@ -2,7 +2,7 @@
 // commands run on them in-process: shared by the information-loss and no-harm property tests.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { DocknetError, UsageError } from '../../src/cli/errors.js';
+import { DocknetError, UsageError } from '../../src/model/errors.js';
 import { memoryIO } from '../../src/cli/io.js';
 import { runDoctor } from '../../src/commands/doctor.js';
 import { runInspect } from '../../src/commands/inspect.js';

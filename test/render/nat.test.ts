@@ -34,6 +34,7 @@ function report(): NatReport {
     backend: 'nf_tables',
     publicationsKnown: true,
     publicationsReason: null,
+    otherNetnsProxies: null,
     mappings: [
       mapping({ followers: ['sidecar'] }),
       mapping({
@@ -177,5 +178,6 @@ test('JSON: schemaVersion 1, the snapshot, and the report as correlated', () => 
     mappings: JSON.parse(JSON.stringify(r.mappings)),
     anomalies: JSON.parse(JSON.stringify(r.anomalies)),
     notes: r.notes,
+    otherNetnsProxies: null,
   });
 });

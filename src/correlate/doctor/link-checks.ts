@@ -1,6 +1,7 @@
 // Doctor checks of the host's links: MTU against the uplink, veths no container owns, other tools'
 // bridges, Docker subnets overlapping host routes.
 import { lookupIn } from '../../model/fact.js';
+import { FACT } from '../../snapshot/snapshot.js';
 import type { Finding } from '../../model/finding.js';
 import type { Link } from '../../model/link.js';
 import { prefixesOverlap } from '../../util/address.js';
@@ -65,6 +66,9 @@ function vethEvidence(i: DoctorInputs, v: HostVethRow) {
   ];
 }
 
+/** Host link listings that carry no addresses. */
+const LISTS_NO_ADDRESSES = new Set<string>([FACT.ipLinkJson, FACT.ipLinkText, FACT.ipBriefLink]);
+
 function unownedVeth(i: DoctorInputs, v: HostVethRow): Finding | null {
   if (v.ownerStatus === 'unknown') {
     return finding('veths', {
@@ -94,6 +98,12 @@ function unownedVeth(i: DoctorInputs, v: HostVethRow): Finding | null {
     );
   }
   if (!v.bridge) {
+    // A veth with an address of its own is a routed link, not a container's end: the uplink of a host
+    // that is itself a container or a network namespace (eth0@ifN, as in the lab's Docker 28 host).
+    // A link listing (ip link) shows no addresses: then which it is cannot be told, and nothing is said.
+    if (!i.model.hostLinks.known || LISTS_NO_ADDRESSES.has(i.model.hostLinks.from)) return null;
+    const link = i.model.hostLinks.value.find((l) => l.name === v.name);
+    if (link?.addresses.some((a) => a.scope !== 'link' && !a.address.toLowerCase().startsWith('fe80:'))) return null;
     return finding('veths', {
       kind: 'veth-no-bridge',
       subject: v.name,

@@ -80,9 +80,29 @@ export const natAnomalies: Check = {
       if (a.kind === 'stale-rule') out.push(staleRule(i, a));
       else if (a.kind === 'missing-rule') out.push(missingRule(a));
     }
-    return [...out, ...leftoverProxies(i)];
+    return [...out, ...leftoverProxies(i), ...otherNetnsProxies(i)];
   },
 };
+
+/** docker-proxy processes of other network namespaces (another engine's): left out of the model, said here. */
+function otherNetnsProxies(i: DoctorInputs): Finding[] {
+  const other = i.model.portFacts.otherNetnsProxies;
+  if (!other?.count) return [];
+  return [
+    finding('nat', {
+      kind: 'other-netns-proxies',
+      subject: other.namespaces.join(' '),
+      severity: 'info',
+      title: `${other.count} docker-proxy process(es) of other network namespaces were seen and left out: another engine's, not this host's.`,
+      evidence: other.namespaces.map((ns) => ({
+        source: '/proc/<pid>/ns/net',
+        text: `${ns} (this host: ${i.model.hostNetns.known ? i.model.hostNetns.value : 'unknown'})`,
+      })),
+      why: "Every network namespace's processes are in /proc; a docker-proxy of another namespace serves that namespace's engine.",
+      fix: 'nsenter --net=/proc/<pid>/ns/net -- docknet nat   # with DOCKER_HOST set to that engine, to see its ports',
+    }),
+  ];
+}
 
 export const portClash: Check = {
   id: 'port-clash',

@@ -1,4 +1,4 @@
-// The errors a command may end with; cli/main.ts maps them to documented exit codes.
+// The errors a command may end with, and the documented exit codes cli/main.ts maps them to.
 
 /** Bad flags or arguments: exit 2, with usage. */
 export class UsageError extends Error {}

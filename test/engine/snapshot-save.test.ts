@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { C, LAB_IMAGE, TEST_LABEL } from '../../lab/lab-spec.js';
 import { must, run } from '../../lab/run.js';
-import { runDocknet, withLab } from '../engine/harness.js';
-import { readTree, tempDir } from './helpers.js';
+import { runDocknet, withLab } from './harness.js';
+import { readTree, tempDir } from '../snapshot/helpers.js';
 
 function secret(): string {
   return randomBytes(12).toString('hex');

@@ -1,0 +1,109 @@
+// npm run test:engine: the engine test suite against one Docker generation, run inside that generation's
+// host (its network namespace, DOCKER_HOST and programs), so docknet and the tests' ground truth see that host.
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Log } from './engine.js';
+import { childEnv, hostState, hostUp, inHost } from './hosts.js';
+import { GENERATION_ENV, GENERATION_IDS, GENERATIONS, generationId, type Generation } from './lab-spec.js';
+
+const DIST = fileURLToPath(new URL('../', import.meta.url));
+const LAB = fileURLToPath(new URL('./lab.js', import.meta.url));
+
+/** Every test file that needs an engine: test/engine/*, and the *-engine tests beside the units they cover. */
+export function engineTestFiles(root = path.join(DIST, 'test')): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, e.name);
+      if (e.isDirectory()) walk(file);
+      else if (e.name.endsWith('.test.js') && (path.basename(dir) === 'engine' || e.name.endsWith('-engine.test.js'))) out.push(file);
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+function spawnInherit(argv: string[], env: NodeJS.ProcessEnv, onChild?: (pid: number) => void): Promise<number> {
+  const [file, ...args] = argv;
+  return new Promise((resolve) => {
+    const child = spawn(file!, args, { stdio: 'inherit', env });
+    if (child.pid) onChild?.(child.pid);
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.on('error', (err) => {
+      process.stderr.write(`test:engine: ${file}: ${err.message}\n`);
+      resolve(1);
+    });
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const log: Log = (line) => process.stderr.write(`test:engine: ${line}\n`);
+  let gen: Generation | null = null;
+  let keep = false;
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i]!;
+    if (a === '--engine' || a.startsWith('--engine=')) {
+      const v = a === '--engine' ? (argv[++i] ?? '') : a.slice('--engine='.length);
+      const id = generationId(v);
+      if (!id) {
+        process.stderr.write(`test:engine: --engine ${v}: no such generation (${GENERATION_IDS.join(', ')})\n`);
+        return 2;
+      }
+      gen = GENERATIONS[id];
+    } else if (a === '--keep') keep = true;
+    else files.push(path.resolve(a));
+  }
+  if (!gen) {
+    const raw = process.env[GENERATION_ENV];
+    const id = raw ? generationId(raw) : '20.10';
+    if (!id) {
+      process.stderr.write(`test:engine: ${GENERATION_ENV}=${raw}: no such generation (${GENERATION_IDS.join(', ')})\n`);
+      return 2;
+    }
+    gen = GENERATIONS[id];
+  }
+  const tests = files.length ? files : engineTestFiles();
+
+  let started = false;
+  if (gen.netns) {
+    if (!(await hostState(gen)).engine?.answering) {
+      started = true;
+      for (const m of (await hostUp(gen, log)).made) log(`${gen.id}: made ${m}`);
+    }
+  }
+  let child: number | null = null;
+  const forward = (signal: NodeJS.Signals) => {
+    if (child) process.kill(child, signal);
+  };
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  log(`Docker ${gen.id}${gen.netns ? ` in ${gen.netns}` : ''}: ${tests.length} test files`);
+  let code = 1;
+  try {
+    code = await spawnInherit(
+      inHost(gen, [process.execPath, '--test', '--test-concurrency=1', ...tests]),
+      childEnv(gen),
+      (pid) => (child = pid),
+    );
+  } finally {
+    child = null;
+    // A host this run started goes again, lab and all, even when the tests failed or were interrupted.
+    if (started && !keep) {
+      log(`removing the host of Docker ${gen.id} this run started (--keep leaves it)`);
+      const down = await spawnInherit([process.execPath, LAB, 'down', '--engine', gen.id], process.env);
+      if (down !== 0) code = code || down;
+    }
+  }
+  return code;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    process.stderr.write(`test:engine: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
