@@ -104,7 +104,7 @@ export async function replayHost(t: TestContext, snapshotDir: string): Promise<R
     if (files) {
       if (files.resolvConf !== null) writeFile(join(proc, 'root/etc/resolv.conf'), files.resolvConf);
       mkdirSync(join(proc, 'fd'), { recursive: true });
-      files.socketInodes.forEach((inode, k) => link(join(proc, 'fd', String(k + 3)), `socket:[${inode}]`));
+      for (const [k, inode] of files.socketInodes.entries()) link(join(proc, 'fd', String(k + 3)), `socket:[${inode}]`);
       for (const [table, text] of Object.entries(files.netTables)) if (text !== null) writeFile(join(proc, 'net', table), text);
     }
   };
