@@ -101,9 +101,15 @@ function readEntry(walk: Walk, entry: unknown, what: string): void {
   }
 }
 
+/** A name nft could have given: a string, not empty (nft refuses an empty table, chain or set name). */
+function nonEmpty(v: unknown): string | null {
+  const s = str(v);
+  return s === '' ? null : s;
+}
+
 function tableFor(walk: Walk, familyRaw: unknown, nameRaw: unknown, what: string): NatTable | null {
-  const fam = str(familyRaw);
-  const name = str(nameRaw);
+  const fam = nonEmpty(familyRaw);
+  const name = nonEmpty(nameRaw);
   if (fam === null || name === null) {
     walk.issues.push(issue(0, what, 'object without a table family and name'));
     return null;
@@ -121,7 +127,7 @@ function tableFor(walk: Walk, familyRaw: unknown, nameRaw: unknown, what: string
 
 function readChain(walk: Walk, v: Json, what: string): void {
   const t = tableFor(walk, v.family, v.table, what);
-  const name = str(v.name);
+  const name = nonEmpty(v.name);
   if (name === null) walk.issues.push(issue(0, what, 'chain without a name'));
   if (t === null || name === null) return;
   const prio = num(v.prio) ?? (typeof v.prio === 'string' ? (PRIORITIES[v.prio] ?? null) : null);
@@ -138,7 +144,7 @@ function readChain(walk: Walk, v: Json, what: string): void {
 
 function readRuleEntry(walk: Walk, v: Json, what: string): void {
   const t = tableFor(walk, v.family, v.table, what);
-  const chain = str(v.chain);
+  const chain = nonEmpty(v.chain);
   if (chain === null) walk.issues.push(issue(0, what, 'rule without a chain'));
   if (t === null || chain === null) return;
   const key = `${tableKey(t.family, t.name)}\u0000${chain}`;

@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, copyFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
-import { memoryIO } from '../../src/cli/io.js';
 import { repoPath } from '../repo-path.js';
+import { runCli } from '../cli-helper.js';
 
 const FIX = repoPath('test/fixtures/live-debian12-parsers');
 
@@ -21,10 +20,9 @@ async function snapshotOf(files: [string, string][]): Promise<string> {
 }
 
 async function json(args: string[]) {
-  const io = memoryIO();
-  const code = await main([...args, '--json'], io);
-  assert.equal(code, 0, io.stderr);
-  return JSON.parse(io.stdout);
+  const r = await runCli([...args, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  return r.json();
 }
 
 test('ip -br: host veths and bridges by name, never paired by an index brief output does not print', async (t) => {

@@ -48,6 +48,8 @@ export interface RuleCheck {
   numbers: 'counted' | 'listed';
   /** The input's lines, for text formats: each rule's line is one of them. */
   lines?: string[];
+  /** The format indents its rules (nft list ruleset): a rule is its line without the indent. */
+  indented?: boolean;
   /** Every rule's chain is one of its table's chains (true for iptables formats; nft may list a rule before its chain). */
   chainsDeclared?: boolean;
 }
@@ -80,7 +82,8 @@ export function ruleComplaint(tables: NatTable[], check: RuleCheck): string | nu
       if (!isCount(r.line)) return `bad line ${r.line}: ${where}`;
       if (check.lines) {
         const line = check.lines[r.line - 1];
-        if (line === undefined || line.trimEnd() !== r.text) return `rule ${JSON.stringify(r.text)} is not line ${r.line}`;
+        const own = check.indented ? line?.trim() : line?.trimEnd();
+        if (own === undefined || own !== r.text) return `rule ${JSON.stringify(r.text)} is not line ${r.line}`;
       } else if (r.line !== 0) return `a JSON rule with a line number ${r.line}: ${where}`;
       if (!nullOr(r.dport, isPortRange) || !nullOr(r.sport, isPortRange)) return `bad port range: ${where}`;
       for (const to of [r.dnatTo, r.snatTo]) if (to !== null && !nullOr(to.port, isPortRange)) return `bad NAT port: ${where}`;

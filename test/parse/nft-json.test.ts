@@ -286,5 +286,25 @@ test('a port outside 0-65535 or not whole is unknown, never a range the kernel c
     { ip: '192.0.2.11', port: { from: 9000, to: 9010 } },
   ]);
   assert.deepEqual(read({ range: [8000, 65536] }, { range: [9000, 65536] }), [null, null]);
-  assert.deepEqual(read(80.5, 1e400), [null, null]);
+  assert.deepEqual(read(80.5, 65536), [null, null]);
+});
+
+test('an empty table, chain or rule-chain name is not one nft gives: reported, nothing read from it', () => {
+  const { value, issues } = parseNftJson(
+    JSON.stringify({
+      nftables: [
+        { table: { family: 'ip', name: '', handle: 1 } },
+        { chain: { family: 'ip', table: 'nat', name: '', handle: 2 } },
+        { rule: { family: 'ip', table: 'nat', chain: '', handle: 3, expr: [{ accept: null }] } },
+      ],
+    }),
+  );
+  assert.deepEqual(
+    value.map((t) => [t.name, t.chains.length, t.rules.length]),
+    [['nat', 0, 0]],
+  );
+  assert.deepEqual(
+    issues.map((i) => i.reason),
+    ['object without a table family and name', 'chain without a name', 'rule without a chain'],
+  );
 });

@@ -74,25 +74,8 @@ export const rec = (v: unknown): Record<string, unknown> =>
 export const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 export const isIndex = (v: unknown): boolean => isCount(v) && (v as number) > 0;
 export const nullOr = (v: unknown, ok: (x: unknown) => boolean): boolean => v === null || ok(v);
-export const isPortRange = (v: unknown): boolean => {
-  const r = rec(v);
-  return isCount(r.from) && isCount(r.to) && (r.from as number) <= (r.to as number) && (r.to as number) <= 65535;
-};
-
 export function tables(value: unknown): NatTable[] {
   return Array.isArray(value) ? (value as NatTable[]) : [value as NatTable];
-}
-
-export function ruleShape(value: unknown): string | null {
-  for (const t of tables(value)) {
-    for (const r of t.rules) {
-      if (!isIndex(r.number) || !isCount(r.line)) return `bad rule number/line ${r.number}/${r.line}`;
-      if (!nullOr(r.dport, isPortRange) || !nullOr(r.sport, isPortRange)) return `bad port range in ${r.text}`;
-      for (const to of [r.dnatTo, r.snatTo]) if (to !== null && !nullOr(to.port, isPortRange)) return `bad NAT port in ${r.text}`;
-      if (!nullOr(r.packets, isCount) || !nullOr(r.bytes, isCount)) return `bad counters in ${r.text}`;
-    }
-  }
-  return null;
 }
 
 export const ruleIds = (value: unknown): string[] => tables(value).flatMap((t) => t.rules.map((r) => `${r.chain}\t${r.text}`));

@@ -6,7 +6,8 @@ import { type DockerPortListing, parseDockerPort } from '../../src/parse/docker-
 import { parseIpBrief, withoutColour } from '../../src/parse/ip-brief.js';
 import { parseIptablesS } from '../../src/parse/iptables-s.js';
 import { parseNftText } from '../../src/parse/nft-text.js';
-import { arr, fixtures, isCount, nullOr, type ParserCase, rec, ruleIds, ruleLineFacts, ruleShape, tables } from './case-helpers.js';
+import { arr, fixtures, isCount, nullOr, type ParserCase, rec, ruleIds, ruleLineFacts, tables } from './case-helpers.js';
+import { ruleComplaint } from '../parse/invariants.js';
 
 /** Everything a rule line says by itself: an nft rule's fields come from its own line only. */
 const nftRuleIds = (value: unknown): string[] => ruleLineFacts(value, (r) => [r.comment, r.handle, r.packets, r.bytes]);
@@ -28,13 +29,7 @@ const nftText: ParserCase = {
   },
   // A rule's table and chain come from the block lines above it: checked when one line is lost.
   contextIds: (p) => tables(p.value).flatMap((t) => t.rules.map((r) => `${t.family} ${t.name}\t${r.chain}\t${r.text}`)),
-  tied: (value, lines) => {
-    for (const t of tables(value)) {
-      for (const r of t.rules) if (lines[r.line - 1]?.trim() !== r.text) return `rule ${JSON.stringify(r.text)} is not line ${r.line}`;
-    }
-    return null;
-  },
-  shape: ruleShape,
+  tied: (value, lines) => ruleComplaint(tables(value), { numbers: 'counted', lines, indented: true, chainsDeclared: true }),
   empty: (v) => tables(v).length === 0,
 };
 
@@ -54,13 +49,7 @@ const iptablesS: ParserCase = {
       t.rules.flatMap((r) => [`${r.chain}\t${r.text}`, ...(assumed ? [] : [`${t.name}\t${r.chain}\t${r.text}`])]),
     );
   },
-  tied: (value, lines) => {
-    for (const t of tables(value)) {
-      for (const r of t.rules) if (lines[r.line - 1]?.trimEnd() !== r.text) return `rule ${JSON.stringify(r.text)} is not line ${r.line}`;
-    }
-    return null;
-  },
-  shape: ruleShape,
+  tied: (value, lines) => ruleComplaint(tables(value), { numbers: 'counted', lines, chainsDeclared: true }),
   empty: (v) => tables(v).length === 0,
 };
 

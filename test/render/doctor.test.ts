@@ -103,8 +103,8 @@ test('piped: errors, warnings, info, each with evidence (multi-line kept aligned
 test('on a terminal with colour the headings are red, yellow and cyan; the words are the same; without colour, the piped text', () => {
   const out = renderDoctorText(TTY_COLOUR(), outcomes(), liveSnapshot(), ENGINE);
   assert.ok(out.includes('\n\n\u001b[31m\u001b[1mErrors (1)\u001b[22m\u001b[39m\n'), JSON.stringify(out.slice(0, 80)));
-  assert.match(out, /\u001b\[33m\u001b\[1mWarnings \(1\)/);
-  assert.match(out, /\u001b\[36m\u001b\[1mInfo \(1\)/);
+  assert.ok(out.includes('\u001b[33m\u001b[1mWarnings (1)'), 'warnings in yellow');
+  assert.ok(out.includes('\u001b[36m\u001b[1mInfo (1)'), 'info in cyan');
   assert.equal(stripAnsi(out), TEXT);
   assert.equal(renderDoctorText(TTY_NO_COLOUR(), outcomes(), liveSnapshot(), ENGINE), TEXT);
 });

@@ -82,7 +82,7 @@ test('piped: both tables, the other host interfaces, each note once by number, t
 test('on a terminal: bold headers with colour, the same words; without colour, the piped text', () => {
   const coloured = renderVethMapText(TTY_COLOUR(), map(), liveSnapshot());
   assert.ok(hasAnsi(coloured));
-  assert.match(coloured, /^\u001b\[1mCONTAINER\u001b\[22m/);
+  assert.ok(coloured.startsWith('\u001b[1mCONTAINER\u001b[22m'), 'bold header');
   assert.equal(stripAnsi(coloured), TEXT);
   assert.equal(renderVethMapText(TTY_NO_COLOUR(), map(), liveSnapshot()), TEXT);
 });
