@@ -31,6 +31,6 @@ export function containerPorts(c: ContainerInfo): ContainerPort[] {
       rows.push({ containerPort: port, protocol, hostIp: normaliseHostIp(b.hostIp), hostPort: b.hostPort || null, exposedOnly: false });
   }
   return rows.sort(
-    (a, b) => Number.parseInt(a.containerPort) - Number.parseInt(b.containerPort) || (a.hostIp ?? '').localeCompare(b.hostIp ?? ''),
+    (a, b) => Number.parseInt(a.containerPort, 10) - Number.parseInt(b.containerPort, 10) || (a.hostIp ?? '').localeCompare(b.hostIp ?? ''),
   );
 }

@@ -4,7 +4,7 @@ import type { ContainerIface } from '../model/container-net.js';
 import { shortId, type ContainerInfo, type Endpoint, type NetworkInfo } from '../model/engine.js';
 import type { Link } from '../model/link.js';
 import type { HostModel } from '../model/host.js';
-import { type BridgeIdentityOf } from './docker-bridges.js';
+import type { BridgeIdentityOf } from './docker-bridges.js';
 import type { InterfaceRow } from './veth-map.js';
 
 export interface Context {
