@@ -664,24 +664,11 @@ async function main(argv: string[]): Promise<number> {
   const one = args.engines.length ? args.engines : [GENERATION];
   switch (args.command) {
     case 'up': {
-      let code = 0;
-      for (const gen of one) {
-        if (gen.netns && !(await insideNetns(gen))) {
-          const host = await hostUp(gen, log);
-          for (const m of host.made) log(`${gen.id}: made ${m}`);
-        }
-        code = Math.max(
-          code,
-          await inGeneration(gen, ['up'], async () => {
-            const report = await up({ log });
-            process.stdout.write(
-              `${renderReport(`docknet lab up (Docker ${GENERATION.id})`, report)}\n\n${renderStatus(await status())}\n`,
-            );
-            return report.failed.length ? 1 : 0;
-          }),
-        );
-      }
-      return code;
+      return eachHost(one, ['up'], log, async () => {
+        const report = await up({ log });
+        process.stdout.write(`${renderReport(`docknet lab up (Docker ${GENERATION.id})`, report)}\n\n${renderStatus(await status())}\n`);
+        return report.failed.length ? 1 : 0;
+      });
     }
     case 'down': {
       // Default: every generation, so nothing of any lab is left.
@@ -715,25 +702,14 @@ async function main(argv: string[]): Promise<number> {
       return code;
     }
     case 'engine': {
-      let code = 0;
-      for (const gen of one) {
-        if (gen.netns && !(await insideNetns(gen))) {
-          const host = await hostUp(gen, log);
-          for (const m of host.made) log(`${gen.id}: made ${m}`);
-        }
-        code = Math.max(
-          code,
-          await inGeneration(gen, ['engine'], async () => {
-            const engine = await ensureEngine({ log });
-            const image = await ensureImage({ log });
-            process.stdout.write(
-              `engine ${engine.serverVersion} at ${engine.endpoint}${engine.started ? ' (started dockerd)' : ''}; image ${image.image}${image.built ? ' (built)' : ''}\n`,
-            );
-            return 0;
-          }),
+      return eachHost(one, ['engine'], log, async () => {
+        const engine = await ensureEngine({ log });
+        const image = await ensureImage({ log });
+        process.stdout.write(
+          `engine ${engine.serverVersion} at ${engine.endpoint}${engine.started ? ' (started dockerd)' : ''}; image ${image.image}${image.built ? ' (built)' : ''}\n`,
         );
-      }
-      return code;
+        return 0;
+      });
     }
     case 'exec': {
       const [gen] = args.engines;
@@ -754,6 +730,19 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** Runs `lab <argv>` for that generation: in this process when it is this process's, else a child inside the host. */
+/** Brings each generation's host up (its namespace and engine), then runs `here` inside it; the worst exit code. */
+async function eachHost(gens: Generation[], argv: string[], log: Log, here: () => Promise<number>): Promise<number> {
+  let code = 0;
+  for (const gen of gens) {
+    if (gen.netns && !(await insideNetns(gen))) {
+      const host = await hostUp(gen, log);
+      for (const m of host.made) log(`${gen.id}: made ${m}`);
+    }
+    code = Math.max(code, await inGeneration(gen, argv, here));
+  }
+  return code;
+}
+
 async function inGeneration(gen: Generation, argv: string[], here: () => Promise<number>): Promise<number> {
   if (gen.id === GENERATION.id && (!gen.netns || (await insideNetns(gen)))) return here();
   // A lab process inside a host works on that host only: it never starts another lab process.
