@@ -959,14 +959,7 @@ export function parseTranscript(text: string): TranscriptImport {
     }
     const target = targetOf(c, names);
     if ('reason' in target) {
-      result.unknown.push({
-        line: c.line,
-        endLine: c.endLine,
-        prompt: c.block.prompt.prompt,
-        command: c.block.command,
-        where: c.where,
-        reason: target.reason,
-      });
+      result.unknown.push(notRead(c, target.reason));
       continue;
     }
     const list = byFile.get(target.path) ?? [];
@@ -1029,6 +1022,11 @@ function targetOf(c: Candidate, names: ContainerNames): { path: string; how: str
     how === null && /^[0-9a-f]{12,64}$/.test(name) ? `the container is known by its id ${name} only: its files are filed under it` : how;
   if (rec.kind === 'port') return { path: FACT.dockerPort(name), how: byId };
   return { path: rec.file === 'ip-addr' ? FACT.containerIpAddr(name) : FACT.containerFiles(name), how: byId };
+}
+
+/** The record of a command after a prompt that yields no file, with why. */
+function notRead(c: Candidate, reason: string): UnknownCommand {
+  return { line: c.line, endLine: c.endLine, prompt: c.block.prompt.prompt, command: c.block.command, where: c.where, reason };
 }
 
 function origin(c: Candidate): FactOrigin {
@@ -1173,14 +1171,7 @@ function writeInspects(list: Candidate[], result: TranscriptImport): void {
       files.add(kind === 'container' ? FACT.containers : FACT.networks);
     }
     if (files.size === 0) {
-      result.unknown.push({
-        line: c.line,
-        endLine: c.endLine,
-        prompt: c.block.prompt.prompt,
-        command: c.block.command,
-        where: c.where,
-        reason: 'inspects neither a container nor a network (an image or a volume?): not read',
-      });
+      result.unknown.push(notRead(c, 'inspects neither a container nor a network (an image or a volume?): not read'));
       continue;
     }
     outcomes.set(c, { outcome: 'merged', file: [...files].join(' + '), notes });
@@ -1250,14 +1241,7 @@ function writeWarnings(list: Candidate[], result: TranscriptImport): void {
   for (const c of list) {
     const found = c.output.split(/\r?\n|\r/).filter((l) => /^\s*WARNING:/.test(l));
     if (found.length === 0) {
-      result.unknown.push({
-        line: c.line,
-        endLine: c.endLine,
-        prompt: c.block.prompt.prompt,
-        command: c.block.command,
-        where: c.where,
-        reason: 'no warning in its output (docknet reads only the `WARNING:` lines docker prints)',
-      });
+      result.unknown.push(notRead(c, 'no warning in its output (docknet reads only the `WARNING:` lines docker prints)'));
       continue;
     }
     from.push(c);
