@@ -16,7 +16,7 @@ import {
   type RuleRef,
 } from '../model/port-path.js';
 import { publicationsKnown, type HostModel } from '../model/host.js';
-import { emptyPortFacts, type PortFacts, type SourcedTable } from '../parse/nat-facts.js';
+import type { SourcedTable } from '../model/port-facts.js';
 import { naturalCompare } from '../util/natural-compare.js';
 import {
   bareAddress as bare,
@@ -30,11 +30,6 @@ import {
 import { netnsOwnerRef, netnsSharing, type NetnsSharing } from './find-container.js';
 import { lookupIn } from '../model/fact.js';
 import { correlateVethMap, type InterfaceRow, type VethMap } from './veth-map.js';
-
-/** HostModels built by hand (tests) may lack the NAT facts: then nothing is known of them. */
-function portFactsOf(model: HostModel): PortFacts {
-  return model.portFacts ?? emptyPortFacts();
-}
 
 // ---- the rules ----
 
@@ -495,7 +490,7 @@ function buildPaths(ctx: Ctx, m: PortMapping, rc: RuleCtx | null, natKnown: bool
         via: 'docker-proxy',
         text: `${addr}${from === 'this host' ? ' (from this host)' : ''} -> ${proxyWords(proxy)} -> ${hopsToContainer(m)}: ${why}`,
       };
-    const unknown = portFactsOf(ctx.model).dockerProxies === null;
+    const unknown = ctx.model.portFacts.dockerProxies === null;
     return {
       address: addr,
       from,
@@ -505,7 +500,7 @@ function buildPaths(ctx: Ctx, m: PortMapping, rc: RuleCtx | null, natKnown: bool
   };
 
   if (!natKnown) {
-    const reason = `NAT rules unavailable: ${portFactsOf(ctx.model).nat.unavailable ?? 'unknown'}`;
+    const reason = `NAT rules unavailable: ${ctx.model.portFacts.nat.unavailable ?? 'unknown'}`;
     if (proxy && isLoopback(m.hostIp)) paths.push(viaProxy(address, 'this host', 'a loopback binding bypasses DNAT'));
     else paths.push({ address, from: 'outside', via: 'unknown', text: `${address} -> (${reason}) -> ${hopsToContainer(m)}` });
     return paths;
@@ -544,7 +539,7 @@ function buildPaths(ctx: Ctx, m: PortMapping, rc: RuleCtx | null, natKnown: bool
       viaProxy(
         address,
         'outside',
-        portFactsOf(ctx.model).nat.ipv6Known ? 'no IPv6 DNAT rule (Docker writes none for this container)' : 'no ip6tables facts',
+        ctx.model.portFacts.nat.ipv6Known ? 'no IPv6 DNAT rule (Docker writes none for this container)' : 'no ip6tables facts',
       ),
     );
   } else if (onInternalNetwork(ctx, m)) {
@@ -679,7 +674,7 @@ function ruleMapping(
 const KIND_ORDER = ['stale-rule', 'missing-rule', 'foreign-rule', 'ingress'];
 
 export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethMap(model)): NatReport {
-  const facts = portFactsOf(model);
+  const facts = model.portFacts;
   const nat = facts.nat;
   const ctx: Ctx = {
     model,
@@ -937,7 +932,7 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
         `${hostAddress(m.hostIp, m.hostPort, m.protocol)} is published by ${m.container} (-> ${m.containerIp ?? '?'}:${m.containerPort}) but no DNAT rule sends it there; ${
           serves
             ? `docker-proxy pid ${m.proxy?.pid} still serves it (clients then appear to come from the bridge's gateway, not their own address)`
-            : portFactsOf(ctx.model).dockerProxies === null
+            : ctx.model.portFacts.dockerProxies === null
               ? 'docker-proxy processes were not read'
               : 'no docker-proxy serves it either: connections from outside fail'
         }`,
@@ -981,7 +976,7 @@ export function correlateNat(model: HostModel, vethMap: VethMap = correlateVethM
     mappings,
     anomalies,
     notes: [...sourceNotes(ctx, dockerBackend(ctx)), ...ctx.notes],
-    otherNetnsProxies: portFactsOf(ctx.model).otherNetnsProxies,
+    otherNetnsProxies: ctx.model.portFacts.otherNetnsProxies,
   };
 }
 
@@ -1025,7 +1020,7 @@ function dockerBackend(ctx: Ctx): string | null {
 
 function sourceNotes(ctx: Ctx, backend: string | null): string[] {
   const m = ctx.model;
-  const facts = portFactsOf(m);
+  const facts = m.portFacts;
   const out: string[] = [...facts.nat.sources];
   if (!facts.nat.ipv4Known) out.push(`NAT rules unavailable: ${facts.nat.unavailable}`);
   else if (backend) out.push(`Docker's DNAT rules are in ${backendWords(backend)}`);
