@@ -6,6 +6,7 @@ import type { BridgeInfo } from './bridge.js';
 import type { ContainerNetFacts } from './container-net.js';
 import { containerKey, type ContainerInfo, type NetworkInfo } from './engine.js';
 import type { Fact } from './fact.js';
+import type { Ruleset } from './firewall.js';
 import type { Link } from './link.js';
 import type { ParseIssue } from './parsed.js';
 import type { Route } from './route.js';
@@ -32,6 +33,11 @@ export interface Containers {
   portsFrom: Map<string, string>;
 }
 
+export interface Firewall {
+  ipv4: Fact<Ruleset>;
+  ipv6: Fact<Ruleset>;
+}
+
 export interface HostModel {
   containers: Containers;
   networks: Fact<NetworkInfo[]>;
@@ -47,6 +53,8 @@ export interface HostModel {
   containerNet: Map<string, ContainerNetFacts>;
   /** NAT rules, docker-proxy processes and bound host sockets, each saying where it came from. */
   portFacts: PortFacts;
+  /** Every table and chain of both families' rules, for walking a packet (correlate/reach). */
+  firewall: Firewall;
   fileIssues: FileIssues[];
   missing: MissingFact[];
 }

@@ -2,17 +2,13 @@
 // ruleset per address family, or unknown with why. A table the data lacks is never taken as empty.
 import { type Fact, known, unknown } from '../model/fact.js';
 import type { FwTable, IpFamily, Ruleset } from '../model/firewall.js';
+import type { Firewall } from '../model/host.js';
 import type { FirewallSources } from '../model/port-facts.js';
 import { fwTableFromIptables } from './firewall-iptables.js';
 import { fwTableFromNft } from './firewall-nft.js';
 
 /** The iptables tables a kernel may hold: an iptables-save dump without one has no rules in it. */
 export const IPTABLES_TABLES = ['raw', 'mangle', 'nat', 'filter', 'security'] as const;
-
-export interface Firewall {
-  ipv4: Fact<Ruleset>;
-  ipv6: Fact<Ruleset>;
-}
 
 function rulesetOf(src: FirewallSources, family: IpFamily, missing: string): Fact<Ruleset> {
   const iptables = src.iptables[family];
@@ -35,8 +31,10 @@ function rulesetOf(src: FirewallSources, family: IpFamily, missing: string): Fac
   const listed = new Set(tables.filter((t) => t.kind === 'iptables').map((t) => t.name));
   const unknownTables: string[] = iptables?.coverage === 'all' ? [] : IPTABLES_TABLES.filter((n) => !listed.has(n));
   if (iptables === null) notes.push(`no ${family === 'ipv4' ? 'iptables' : 'ip6tables'} dump is in the data`);
-  else if (unknownTables.length) notes.push(`${iptables.from} lists only ${[...listed].join(', ') || 'no table'}: ${unknownTables.join(', ')} not in the data`);
-  const legacyAbsent = src.tables.some((s) => s.table.origin.legacyTablesPresent) && !src.tables.some((s) => s.table.origin.backend === 'legacy');
+  else if (unknownTables.length)
+    notes.push(`${iptables.from} lists only ${[...listed].join(', ') || 'no table'}: ${unknownTables.join(', ')} not in the data`);
+  const legacyAbsent =
+    src.tables.some((s) => s.table.origin.legacyTablesPresent) && !src.tables.some((s) => s.table.origin.backend === 'legacy');
   if (legacyAbsent) {
     unknownTables.push('legacy backend');
     notes.push('iptables says legacy-backend tables exist, and they are not in the data');
