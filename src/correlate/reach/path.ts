@@ -346,7 +346,7 @@ function fromContainer(r: Run, at: ContainerAt): PathResult {
   r.hops.push({ kind: 'enter', from: 'container', iface: at.bridge, container: at.container.name, packet: view(p) });
   if (at.bridge === null)
     throw new CannotTell(`${at.container.name}'s network ${at.endpoint.network} is not a bridge network docknet can follow`);
-  if (peer !== null && typeof peer !== 'string' && peer.bridge === at.bridge) return bridged(r, peer, at.bridge);
   p.in = at.bridge;
+  if (peer !== null && typeof peer !== 'string' && peer.bridge === at.bridge) return bridged(r, peer, at.bridge);
   return arrive(r);
 }
