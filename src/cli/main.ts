@@ -49,6 +49,7 @@ function reportError(io: IO, err: unknown, help: string): number {
   return EXIT.failure;
 }
 
+// Long on purpose: the table of commands, one commander declaration each, read top to bottom like `docknet --help`.
 export async function main(argv: string[], ioOverride?: IO): Promise<number> {
   const noColor = argv.includes('--no-color');
   const io = ioOverride ?? processIO(noColor);
