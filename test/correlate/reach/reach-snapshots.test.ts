@@ -18,7 +18,11 @@ const LAB_28 = repoPath('test/fixtures/lab-snapshot-28');
 async function ask(dir: string, source: string, destination: string): Promise<ReachResult> {
   const snapshot = await loadSnapshot(dir);
   const model = buildHostModel(snapshot);
-  return reach(hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model)), parseSource(source), parseDestination(destination));
+  return reach(
+    hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model)),
+    parseSource(source),
+    parseDestination(destination),
+  );
 }
 
 /** The rules of one chain of one table, as iptables-save lists them, numbered from 1. */
@@ -55,7 +59,10 @@ test('Docker 28.5: the published host port connects, DNATed, and the DOCKER filt
   assert.match(dnat.rewrite.after, /^10\.228\.0\.2:8080$/);
   assert.equal(r.decidedBy?.chain, 'DOCKER');
   assert.equal(r.decidedBy?.table, 'filter');
-  assert.equal(r.decidedBy?.number, numberOf(LAB_28, 'filter', 'DOCKER', /^-A DOCKER -d 10\.228\.0\.2\/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 8080 -j ACCEPT$/));
+  assert.equal(
+    r.decidedBy?.number,
+    numberOf(LAB_28, 'filter', 'DOCKER', /^-A DOCKER -d 10\.228\.0\.2\/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 8080 -j ACCEPT$/),
+  );
 });
 
 test('Docker 28.5: a port published on 127.0.0.1 is refused from outside and connects from the host through docker-proxy', async () => {
@@ -82,7 +89,10 @@ test('Docker 20.10: a published container port is reachable directly from beyond
   const r = await ask(LAB_20, 'outside', '172.17.0.147:8080');
   assert.equal(r.verdict, 'delivered');
   assert.equal(r.expect, 'connect');
-  assert.equal(r.decidedBy?.number, numberOf(LAB_20, 'filter', 'DOCKER', /^-A DOCKER -d 172\.17\.0\.147\/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 8080 -j ACCEPT$/));
+  assert.equal(
+    r.decidedBy?.number,
+    numberOf(LAB_20, 'filter', 'DOCKER', /^-A DOCKER -d 172\.17\.0\.147\/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 8080 -j ACCEPT$/),
+  );
 });
 
 test('Docker 20.10: an unpublished port of a container address falls to the FORWARD policy DROP', async () => {
