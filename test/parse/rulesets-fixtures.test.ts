@@ -25,8 +25,6 @@ interface Case {
   rules: number;
   /** Lines the parser must report: a prompt, an elision, the end of a cut table. */
   issueLines: number[];
-  /** The parser names this table wrongly today (a todo test below): compare families only. */
-  tableNameTodo?: true;
 }
 
 const CASES: Case[] = [
@@ -37,7 +35,6 @@ const CASES: Case[] = [
     chains: 44,
     rules: 76,
     issueLines: [],
-    tableNameTodo: true,
   },
   { dir: 'ufw-docker29-azazello', file: 'iptables-S.txt', tables: ['ipv4 filter'], chains: 42, rules: 158, issueLines: [] },
   { dir: 'ufw-docker29-azazello', file: 'nft-ruleset.txt', tables: ['ipv4 filter'], chains: 35, rules: 112, issueLines: [221] },
@@ -115,8 +112,8 @@ for (const c of CASES) {
     const p = parse(c, text);
     holds(ruleParseComplaint(text, p, checkOf(c, text)), c.dir);
     assert.deepEqual(
-      p.value.map((t) => (c.tableNameTodo ? t.family : `${t.family} ${t.name}`)),
-      c.tables.map((t) => (c.tableNameTodo ? t.split(' ')[0] : t)),
+      p.value.map((t) => `${t.family} ${t.name}`),
+      c.tables,
     );
     assert.equal(
       p.value.reduce((n, t) => n + t.chains.length, 0),
@@ -180,9 +177,7 @@ test('ufw-docker28-yancmo: Docker 28 accepts the published port in DOCKER before
   assert.equal(t.rules.filter((r) => r.chain === 'DOCKER-USER').length, 0);
 });
 
-test('ufw-docker28-yancmo: an iptables -S listing with INPUT, FORWARD and OUTPUT policies is the filter table, MARK or not', {
-  todo: 'src/parse/iptables-s.ts inferTable takes `-j MARK` (Tailscale ts-forward) for mangle; MARK is valid in filter',
-}, () => {
+test('ufw-docker28-yancmo: an iptables -S listing with INPUT, FORWARD and OUTPUT policies is the filter table, MARK or not', () => {
   assert.equal(parsed('ufw-docker28-yancmo').tables[0]?.name, 'filter');
 });
 
