@@ -18,6 +18,8 @@ export interface ModelParts {
   routes?: Route[];
   containerNet?: Map<string, ContainerNetFacts>;
   portFacts?: PortFacts;
+  /** The engine's version string, e.g. "28.5.2". */
+  engineVersion?: string;
 }
 
 function fact<T>(value: T | undefined, what: string): Fact<T> {
@@ -40,6 +42,10 @@ export function hostModel(parts: ModelParts): HostModel {
     routes: fact(parts.routes, 'routes'),
     containerNet: parts.containerNet ?? new Map(),
     portFacts: parts.portFacts ?? emptyPortFacts(),
+    engineVersion: fact(
+      parts.engineVersion === undefined ? undefined : { version: parts.engineVersion, apiVersion: null },
+      'the engine version',
+    ),
     fileIssues: [],
     missing: [],
   };

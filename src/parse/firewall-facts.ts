@@ -35,8 +35,10 @@ function rulesetOf(src: FirewallSources, family: IpFamily, missing: string): Fac
   const listed = new Set(tables.filter((t) => t.kind === 'iptables').map((t) => t.name));
   const unknownTables: string[] = iptables?.coverage === 'all' ? [] : IPTABLES_TABLES.filter((n) => !listed.has(n));
   if (iptables === null) notes.push(`no ${family === 'ipv4' ? 'iptables' : 'ip6tables'} dump is in the data`);
-  else if (unknownTables.length) notes.push(`${iptables.from} lists only ${[...listed].join(', ') || 'no table'}: ${unknownTables.join(', ')} not in the data`);
-  const legacyAbsent = src.tables.some((s) => s.table.origin.legacyTablesPresent) && !src.tables.some((s) => s.table.origin.backend === 'legacy');
+  else if (unknownTables.length)
+    notes.push(`${iptables.from} lists only ${[...listed].join(', ') || 'no table'}: ${unknownTables.join(', ')} not in the data`);
+  const legacyAbsent =
+    src.tables.some((s) => s.table.origin.legacyTablesPresent) && !src.tables.some((s) => s.table.origin.backend === 'legacy');
   if (legacyAbsent) {
     unknownTables.push('legacy backend');
     notes.push('iptables says legacy-backend tables exist, and they are not in the data');

@@ -1,6 +1,15 @@
 // iptables rules (iptables-save, `iptables -S`) in the firewall model's vocabulary: the standard
 // columns the rule parser read, and the extension matches and target options of its option words.
-import { type Action, type BaseChain, type Cond, type FwChain, type FwRule, type FwTable, IPTABLES_HOOKS, iptablesPriority } from '../model/firewall.js';
+import {
+  type Action,
+  type BaseChain,
+  type Cond,
+  type FwChain,
+  type FwRule,
+  type FwTable,
+  IPTABLES_HOOKS,
+  iptablesPriority,
+} from '../model/firewall.js';
 import { type NatRule, type NatTable, parsePortRange, type PortRange } from '../model/nat-rule.js';
 import { words } from './iptables-rule.js';
 
@@ -86,7 +95,10 @@ function condOf(o: Option): Cond | null {
   const arg = o.args[0] ?? '';
   const unmodelled: Cond = { kind: 'unmodelled', text: o.text, negated: false };
   if (o.module === 'comment') return null;
-  if ((o.name === '--dport' || o.name === '--sport' || o.name === '--destination-port' || o.name === '--source-port') && o.module !== 'multiport')
+  if (
+    (o.name === '--dport' || o.name === '--sport' || o.name === '--destination-port' || o.name === '--source-port') &&
+    o.module !== 'multiport'
+  )
     return null;
   if (o.module && ASSUMED_MODULES[o.module]) return { kind: 'assumed', text: o.text, why: ASSUMED_MODULES[o.module] ?? '', negated: false };
   switch (o.name) {

@@ -46,9 +46,20 @@ function actionOf(r: NatRule, chains: ReadonlySet<string>): Action {
  */
 export function fwRuleFromNft(r: NatRule, chains: ReadonlySet<string>): FwRule {
   const conds: Cond[] = standardConds(r);
-  const other = (r.statements ?? []).filter((s) => !['counter', 'accept', 'drop', 'return', 'jump', 'goto', 'dnat', 'snat', 'masquerade', 'redirect'].includes(s.kind));
+  const other = (r.statements ?? []).filter(
+    (s) => !['counter', 'accept', 'drop', 'return', 'jump', 'goto', 'dnat', 'snat', 'masquerade', 'redirect'].includes(s.kind),
+  );
   if (other.length > 0 || r.statements === undefined) conds.push({ kind: 'unmodelled', text: r.matches || r.text, negated: false });
-  return { table: r.table, chain: r.chain, number: r.number, conds, action: actionOf(r, chains), text: r.text, packets: r.packets, bytes: r.bytes };
+  return {
+    table: r.table,
+    chain: r.chain,
+    number: r.number,
+    conds,
+    action: actionOf(r, chains),
+    text: r.text,
+    packets: r.packets,
+    bytes: r.bytes,
+  };
 }
 
 export function fwTableFromNft(t: NatTable, from: string): FwTable | null {

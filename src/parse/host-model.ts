@@ -20,6 +20,7 @@ import { parseIpRouteJson } from './ip-route-json.js';
 import { mergeBriefListings, parseIpBrief } from './ip-brief.js';
 import { parseDockerPort, publishedPorts, type PortPublication } from './docker-port.js';
 import { readPortFacts } from './nat-facts.js';
+import { engineVersionFact } from './engine-version.js';
 
 export type { FileIssues, HostModel } from '../model/host.js';
 
@@ -82,6 +83,7 @@ export function buildHostModel(snapshot: Snapshot): HostModel {
     routes,
     containerNet,
     portFacts: readPortFacts(snapshot, take),
+    engineVersion: engineVersionFact(snapshot),
     fileIssues,
     missing: [...snapshot.missing],
   };
