@@ -19,6 +19,8 @@ export interface ModelParts {
   routes?: Route[];
   containerNet?: Map<string, ContainerNetFacts>;
   portFacts?: PortFacts;
+  /** The engine's version string, e.g. "28.5.2". */
+  engineVersion?: string;
 }
 
 function fact<T>(value: T | undefined, what: string): Fact<T> {
@@ -42,6 +44,10 @@ export function hostModel(parts: ModelParts): HostModel {
     containerNet: parts.containerNet ?? new Map(),
     portFacts: parts.portFacts ?? emptyPortFacts(),
     firewall: firewallOf((parts.portFacts ?? emptyPortFacts()).nat.firewall, { ipv4: 'no IPv4 rules given', ipv6: 'no IPv6 rules given' }),
+    engineVersion: fact(
+      parts.engineVersion === undefined ? undefined : { version: parts.engineVersion, apiVersion: null },
+      'the engine version',
+    ),
     fileIssues: [],
     missing: [],
   };

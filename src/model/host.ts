@@ -4,6 +4,7 @@ import type { PortFacts } from './port-facts.js';
 import type { MissingFact } from '../snapshot/snapshot.js';
 import type { BridgeInfo } from './bridge.js';
 import type { ContainerNetFacts } from './container-net.js';
+import type { EngineVersion } from './docker-generation.js';
 import { containerKey, type ContainerInfo, type NetworkInfo } from './engine.js';
 import type { Fact } from './fact.js';
 import type { Ruleset } from './firewall.js';
@@ -55,6 +56,8 @@ export interface HostModel {
   portFacts: PortFacts;
   /** Every table and chain of both families' rules, for walking a packet (correlate/reach). */
   firewall: Firewall;
+  /** The engine that wrote the rules and made the networks: what its generation does (model/docker-generation.ts). */
+  engineVersion: Fact<EngineVersion>;
   fileIssues: FileIssues[];
   missing: MissingFact[];
 }

@@ -21,6 +21,7 @@ import { mergeBriefListings, parseIpBrief } from './ip-brief.js';
 import { parseDockerPort, publishedPorts, type PortPublication } from './docker-port.js';
 import { firewallOf } from './firewall-facts.js';
 import { readPortFacts } from './nat-facts.js';
+import { engineVersionFact } from './engine-version.js';
 
 export type { FileIssues, HostModel } from '../model/host.js';
 
@@ -88,6 +89,7 @@ export function buildHostModel(snapshot: Snapshot): HostModel {
       ipv4: portFacts.nat.unavailable ?? 'no IPv4 rules are in the data',
       ipv6: snapshot.missing.find((m) => m.path === FACT.ip6tablesSave)?.reason ?? `no IPv6 rules are in the data (${FACT.ip6tablesSave})`,
     }),
+    engineVersion: engineVersionFact(snapshot),
     fileIssues,
     missing: [...snapshot.missing],
   };
