@@ -64,7 +64,8 @@ function readPerInterface(procRoot: string, key: string, sysctl: Record<string, 
   try {
     names = readdirSync(dir);
   } catch (err) {
-    unreadable[`net.ipv4.conf.all.${key}`] = readFailure(err, dir).reason;
+    // No such directory (no IPv4, or a test's root without it): the settings stay unknown by their absence.
+    if (!isGone(err)) unreadable[`net.ipv4.conf.all.${key}`] = readFailure(err, dir).reason;
     return;
   }
   for (const iface of names) {
