@@ -24,7 +24,8 @@ export interface Element {
 
 /** A looked-up expression: the conditions it implies (`tcp dport` only matches tcp) and one value's condition. */
 export interface Key {
-  text: string;
+  /** The expression as nft JSON (printed with exprText only when words are needed: most rules never need them). */
+  left: unknown;
   deps: Cond[];
   /** The set-lookup directions an address key has (`ip saddr @x` looks up the source). */
   dirs: ('src' | 'dst')[];
@@ -204,8 +205,8 @@ const L4_HEADERS: Readonly<Record<string, string>> = {
 const IPV4_HEADERS = new Set(['ip', 'icmp', 'igmp']);
 const IPV6_HEADERS = new Set(['ip6', 'icmpv6', 'hbh', 'frag', 'rt0', 'rt2', 'srh', 'mh', 'dst', 'rt']);
 
-function key(text: string, one: Key['one'], extra: Partial<Key> = {}): Key {
-  return { text, deps: [], dirs: [], one, ...extra };
+function key(left: unknown, one: Key['one'], extra: Partial<Key> = {}): Key {
+  return { left, deps: [], dirs: [], one, ...extra };
 }
 
 const nothing = (): Cond | null => null;
@@ -217,7 +218,7 @@ function familyDep(ctx: NftContext, protocol: string): Cond[] {
   return [];
 }
 
-function metaKey(k: string, text: string): Key | null {
+function metaKey(k: string, left: unknown): Key | null {
   switch (k) {
     case 'iifname':
     case 'oifname':
@@ -225,26 +226,26 @@ function metaKey(k: string, text: string): Key | null {
     case 'oif': {
       // iif/oif compare the interface index nft resolved from the name when the rule was loaded.
       const dir = k.startsWith('i') ? 'in' : 'out';
-      return key(text, (v) => {
+      return key(left, (v) => {
         const name = ifname(v);
         return name === null ? null : { kind: 'interface', dir, name, negated: false };
       });
     }
     case 'l4proto':
-      return key(text, protocolCond);
+      return key(left, protocolCond);
     case 'nfproto':
     case 'protocol':
-      return key(text, (v) => {
+      return key(left, (v) => {
         const family = familyOfWord(v);
         return family === null ? null : { kind: 'family', family, negated: false };
       });
     case 'mark':
-      return key(text, (v) => {
+      return key(left, (v) => {
         const n = numberOf(v);
         return n === null ? null : { kind: 'mark', value: n, mask: 0xffffffff, negated: false };
       });
     case 'pkttype':
-      return key(text, (v) => {
+      return key(left, (v) => {
         const t = typeof v === 'string' ? PKTTYPES[v] : undefined;
         return t === undefined ? null : { kind: 'addrtype', dir: 'dst', types: [t], negated: false };
       });
@@ -253,30 +254,30 @@ function metaKey(k: string, text: string): Key | null {
   }
 }
 
-function payloadKey(protocol: string, field: string, text: string, ctx: NftContext): Key {
+function payloadKey(protocol: string, field: string, left: unknown, ctx: NftContext): Key {
   const deps = familyDep(ctx, protocol);
   if ((protocol === 'ip' || protocol === 'ip6') && (field === 'saddr' || field === 'daddr')) {
     const dir = field === 'saddr' ? 'src' : 'dst';
-    return key(text, (v) => addressCond(dir, v), { deps, dirs: [dir] });
+    return key(left, (v) => addressCond(dir, v), { deps, dirs: [dir] });
   }
-  if ((protocol === 'ip' && field === 'protocol') || (protocol === 'ip6' && field === 'nexthdr')) return key(text, protocolCond, { deps });
+  if ((protocol === 'ip' && field === 'protocol') || (protocol === 'ip6' && field === 'nexthdr')) return key(left, protocolCond, { deps });
   const l4 = L4_HEADERS[protocol];
   const proto: Cond[] = l4 === undefined ? [] : [{ kind: 'protocol', protocol: l4, negated: false }];
   if ((PORT_PROTOCOLS.has(protocol) || protocol === 'th') && (field === 'sport' || field === 'dport')) {
     const dir = field === 'sport' ? 'src' : 'dst';
-    return key(text, (v) => portCond(dir, v), { deps: proto, compare: (op, v) => comparePort(dir, op, v) });
+    return key(left, (v) => portCond(dir, v), { deps: proto, compare: (op, v) => comparePort(dir, op, v) });
   }
   if (protocol === 'tcp' && field === 'flags') {
     // Text: `tcp flags syn / fin,syn,rst,ack`, read as the value `{"/": ["syn", "fin,syn,rst,ack"]}`.
-    return key(text, (v) => (isObj(v) && Array.isArray(v['/']) && v['/'].length === 2 ? synCond(v['/'][0], v['/'][1]) : null), {
+    return key(left, (v) => (isObj(v) && Array.isArray(v['/']) && v['/'].length === 2 ? synCond(v['/'][0], v['/'][1]) : null), {
       deps: proto,
     });
   }
-  return key(text, nothing, { deps: [...deps, ...proto] });
+  return key(left, nothing, { deps: [...deps, ...proto] });
 }
 
 /** `fib daddr type`: JSON `{"fib": {"result": "type", "flags": ["daddr"]}}`, text `{"fib": ["daddr", "type"]}`. */
-function fibKey(v: unknown, text: string): Key | null {
+function fibKey(v: unknown, left: unknown): Key | null {
   let flags: unknown[] = [];
   let result: unknown = null;
   if (isObj(v)) {
@@ -289,7 +290,7 @@ function fibKey(v: unknown, text: string): Key | null {
   // With `. iif` the lookup is limited to the input interface (addrtype's --limit-iface-in): not modelled.
   if (result !== 'type' || flags.length !== 1 || (flags[0] !== 'daddr' && flags[0] !== 'saddr')) return null;
   const dir = flags[0] === 'daddr' ? 'dst' : 'src';
-  return key(text, (x) =>
+  return key(left, (x) =>
     typeof x === 'string' && ADDRTYPES.has(x) ? { kind: 'addrtype', dir, types: [x.toUpperCase()], negated: false } : null,
   );
 }
@@ -297,25 +298,24 @@ function fibKey(v: unknown, text: string): Key | null {
 /** The looked-up expression on the left of a match (or vmap); null when docknet does not model it at all. */
 export function keyOf(left: unknown, ctx: NftContext): Key | null {
   if (!isObj(left)) return null;
-  const text = exprText(left);
   const kind = kindOf(left);
   const v = kind === null ? undefined : left[kind];
   switch (kind) {
     case 'meta':
-      return isObj(v) && typeof v.key === 'string' ? metaKey(v.key, text) : null;
+      return isObj(v) && typeof v.key === 'string' ? metaKey(v.key, left) : null;
     case 'payload': {
       const protocol = isObj(v) ? str(v.protocol) : null;
       const field = isObj(v) ? str(v.field) : null;
-      return protocol === null || field === null ? null : payloadKey(protocol, field, text, ctx);
+      return protocol === null || field === null ? null : payloadKey(protocol, field, left, ctx);
     }
     case 'ct': {
       if (!isObj(v) || v.dir !== undefined) return null;
-      if (v.key === 'state') return key(text, (x) => states(ctStates(x)));
-      if (v.key === 'status') return key(text, (x) => states(ctStatuses(x)));
+      if (v.key === 'state') return key(left, (x) => states(ctStates(x)));
+      if (v.key === 'status') return key(left, (x) => states(ctStatuses(x)));
       return null;
     }
     case 'fib':
-      return fibKey(v, text);
+      return fibKey(v, left);
     case '&': {
       // `meta mark & 0xff == 0x1`; `tcp flags & (fin|syn|rst|ack) == syn`.
       if (!Array.isArray(v) || v.length !== 2) return null;
@@ -324,7 +324,7 @@ export function keyOf(left: unknown, ctx: NftContext): Key | null {
       if (innerKind === 'meta' && isObj(inner) && isObj(inner.meta) && inner.meta.key === 'mark') {
         const m = numberOf(mask);
         if (m === null) return null;
-        return key(text, (x) => {
+        return key(left, (x) => {
           const n = numberOf(x);
           return n === null ? null : { kind: 'mark', value: n, mask: m, negated: false };
         });
@@ -336,7 +336,7 @@ export function keyOf(left: unknown, ctx: NftContext): Key | null {
         inner.payload.protocol === 'tcp' &&
         inner.payload.field === 'flags'
       ) {
-        return key(text, (x) => synCond(x, mask), { deps: [{ kind: 'protocol', protocol: 'tcp', negated: false }] });
+        return key(left, (x) => synCond(x, mask), { deps: [{ kind: 'protocol', protocol: 'tcp', negated: false }] });
       }
       return null;
     }
@@ -378,7 +378,7 @@ export function valueCond(k: Key, right: unknown, ctx: NftContext, quote: boolea
       kind: 'set',
       name: right,
       dirs: k.dirs,
-      members: elements.map((e) => k.one(e.key) ?? unmodelled(`${k.text} ${renderExpr(e.key, quote)}`)),
+      members: elements.map((e) => k.one(e.key) ?? unmodelled(`${exprText(k.left)} ${renderExpr(e.key, quote)}`)),
       negated: false,
     };
   }
@@ -387,7 +387,7 @@ export function valueCond(k: Key, right: unknown, ctx: NftContext, quote: boolea
     // A bitmask list (`ct state established,related`) may read as one value of the whole list.
     const whole = k.one(list);
     if (whole !== null) return whole;
-    const members = list.map((x) => k.one(x) ?? unmodelled(`${k.text} ${renderExpr(x, quote)}`));
+    const members = list.map((x) => k.one(x) ?? unmodelled(`${exprText(k.left)} ${renderExpr(x, quote)}`));
     return anyOf(members, renderExpr(right, quote), k.dirs);
   }
   return k.one(right);

@@ -114,6 +114,9 @@ const XT_TARGETS: Readonly<Record<string, Action>> = {
   REDIRECT: { kind: 'redirect', to: null },
   REJECT: { kind: 'reject', with: null },
 };
+// xt matches whose options nft cannot show, but whose kind alone says what to take them as: limit has no
+// inverted form (recent, hashlimit and connlimit have: `! --rcheck`, `--hashlimit-above`, so they stay unmodelled).
+const XT_ASSUMED: Readonly<Record<string, string>> = { limit: 'a rate limit, taken as not yet reached' };
 const XT_CONTINUING = new Set(['LOG', 'NFLOG', 'ULOG', 'TRACE', 'TCPMSS', 'DSCP', 'TOS', 'CLASSIFY', 'CHECKSUM', 'AUDIT']);
 
 /** A statement that ends the rule with a verdict or a NAT rewrite; null when the kind is none. */
@@ -158,7 +161,7 @@ function vmapOf(v: unknown, ctx: NftContext): { deps: Cond[]; action: Action } {
   const quote = quotesValues(v.key);
   const data = v.data;
   const caseOf = (key: unknown, value: unknown): { when: Cond; action: Action } => ({
-    when: k.one(key) ?? unmodelled(`${k.text} ${renderExpr(key, quote)}`),
+    when: k.one(key) ?? unmodelled(`${exprText(k.left)} ${renderExpr(key, quote)}`),
     action: verdictValue(value, ctx) ?? { kind: 'unmodelled', target: typeof value === 'string' ? value : renderExpr(value) },
   });
   let name: string;
@@ -270,7 +273,8 @@ export function fwRuleFromNft(r: NatRule, ctx: NftContext): FwRule {
   const writes: { text: string; mark: { value: number; mask: number } | null }[] = [];
   let matchAfterWrite = false;
   let verdict: Action | null = null;
-  let verdictText = '';
+  // The verdict's statement, printed only when a write beside it makes the action unmodelled.
+  let verdictOf: { kind: string; value: unknown } | null = null;
   for (const s of r.statements) {
     // Nothing after a verdict runs (nft does not even load such a rule).
     if (verdict !== null) break;
@@ -307,11 +311,14 @@ export function fwRuleFromNft(r: NatRule, ctx: NftContext): FwRule {
       case 'xt': {
         const name = isObj(v) ? str(v.name) : null;
         const text = statementText('xt', v);
-        if (!isObj(v) || v.type !== 'target') conds.push(unmodelled(text));
+        if (isObj(v) && v.type === 'match' && name !== null && XT_ASSUMED[name] !== undefined)
+          conds.push({ kind: 'assumed', text, why: XT_ASSUMED[name] ?? '', negated: false });
+        else if (isObj(v) && v.type === 'match' && name === 'comment') break;
+        else if (!isObj(v) || v.type !== 'target') conds.push(unmodelled(text));
         else if (name !== null && XT_CONTINUING.has(name)) break;
         else {
           verdict = (name !== null ? XT_TARGETS[name] : undefined) ?? { kind: 'unmodelled', target: text };
-          verdictText = text;
+          verdictOf = s;
         }
         break;
       }
@@ -319,7 +326,7 @@ export function fwRuleFromNft(r: NatRule, ctx: NftContext): FwRule {
         const { deps, action } = vmapOf(v, ctx);
         push(conds, deps);
         verdict = action;
-        verdictText = statementText('vmap', v);
+        verdictOf = s;
         break;
       }
       default: {
@@ -330,7 +337,7 @@ export function fwRuleFromNft(r: NatRule, ctx: NftContext): FwRule {
         if (natFamily !== null) push(conds, [{ kind: 'family', family: natFamily, negated: false }]);
         if (a !== null) {
           verdict = a;
-          verdictText = statementText(s.kind, v);
+          verdictOf = s;
         } else {
           // A statement of a kind docknet does not know: it may match or decide, so it is a condition not modelled.
           conds.push(unmodelled(statementText(s.kind, v)));
@@ -341,7 +348,10 @@ export function fwRuleFromNft(r: NatRule, ctx: NftContext): FwRule {
   if (writes.length === 0) return out(conds, verdict ?? { kind: 'continue' });
   const [only] = writes;
   if (writes.length === 1 && only?.mark && verdict === null && !matchAfterWrite) return out(conds, { kind: 'mark', ...only.mark });
-  return out(conds, { kind: 'unmodelled', target: [...writes.map((w) => w.text), verdictText].filter(Boolean).join(' ') });
+  return out(conds, {
+    kind: 'unmodelled',
+    target: [...writes.map((w) => w.text), verdictOf ? statementText(verdictOf.kind, verdictOf.value) : ''].filter(Boolean).join(' '),
+  });
 }
 
 function familyOf(v: unknown): IpFamily | null {
@@ -362,14 +372,13 @@ function push(conds: Cond[], add: Cond[]): void {
 
 /** One match statement as conditions: those its key implies (`tcp dport` implies tcp), then its own. */
 function matchConds(m: Json, ctx: NftContext): Cond[] {
-  const text = matchText(m);
   const op = m.op === undefined ? '==' : m.op === 'lt' ? '<' : m.op === 'gt' ? '>' : m.op === 'le' ? '<=' : m.op === 'ge' ? '>=' : m.op;
   const k = keyOf(m.left, ctx);
-  if (k === null) return [unmodelled(text)];
+  if (k === null) return [unmodelled(matchText(m))];
   let c: Cond | null = null;
   if (op === '==' || op === '!=' || op === 'in') c = valueCond(k, m.right, ctx, quotesValues(m.left));
   else if (typeof op === 'string' && k.compare) c = k.compare(op, m.right);
-  if (c === null) return [...k.deps, unmodelled(text)];
+  if (c === null) return [...k.deps, unmodelled(matchText(m))];
   return [...k.deps, op === '!=' ? { ...c, negated: !c.negated } : c];
 }
 
