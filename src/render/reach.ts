@@ -56,6 +56,7 @@ const ACTION_WORDS: Readonly<Record<Step['action'], string>> = {
   continue: 'matches (no verdict)',
   jump: 'jumps',
   goto: 'goes to',
+  vmap: 'looks up its verdict map',
   dnat: 'rewrites the destination',
   snat: 'rewrites the source',
   masquerade: 'masquerades',
