@@ -4,6 +4,7 @@ import { runVethMap } from '../commands/veth-map.js';
 import { runInspect } from '../commands/inspect.js';
 import { runDoctor } from '../commands/doctor.js';
 import { runNat } from '../commands/nat.js';
+import { runGraph } from '../commands/graph.js';
 import { snapshotProvider } from '../commands/source.js';
 import { runSnapshotImport, runSnapshotSave } from '../commands/snapshot.js';
 import { EngineError, engineAnswerHint } from '../gather/engine-api.js';
@@ -99,6 +100,23 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     )
     .action(async (o: { port?: string; json?: boolean; from?: string }) => {
       code = await runNat({ port: o.port ?? null, json: Boolean(o.json) }, io, snapshotProvider(o.from, io));
+    });
+
+  program
+    .command('graph')
+    .description('a picture of the host as the kernel wires it: interfaces, bridges, veth pairs, containers, published ports')
+    .argument('[container...]', 'draw only these containers and what connects them')
+    .option('--format <format>', 'svg (default), dot or mermaid; chosen from --out when it ends in .svg, .dot/.gv or .mmd')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .option('--no-group', 'draw every container, even past 40 (grouped per network otherwise)')
+    .option('--json', 'print the graph as JSON (schemaVersion 1)')
+    .addOption(from)
+    .action(async (containers: string[], o: { format?: string; out?: string; group: boolean; json?: boolean; from?: string }) => {
+      code = await runGraph(
+        { format: o.format ?? null, out: o.out ?? null, containers, json: Boolean(o.json), group: o.group },
+        io,
+        snapshotProvider(o.from, io),
+      );
     });
 
   const snapshot = program.command('snapshot').description("save this host's network facts, to analyse them anywhere with --from");
