@@ -5,6 +5,7 @@ import { runInspect } from '../commands/inspect.js';
 import { runDoctor } from '../commands/doctor.js';
 import { runNat } from '../commands/nat.js';
 import { runGraph } from '../commands/graph.js';
+import { runExplain } from '../commands/explain.js';
 import { snapshotProvider } from '../commands/source.js';
 import { runSnapshotImport, runSnapshotSave } from '../commands/snapshot.js';
 import { EngineError, engineAnswerHint } from '../gather/engine-api.js';
@@ -117,6 +118,16 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
         io,
         snapshotProvider(o.from, io),
       );
+    });
+
+  program
+    .command('explain')
+    .description('the notebook of this host: a sentence for every interface, network, mode, veth pair and rule line')
+    .option('--markdown', 'Markdown on a terminal too (the default when piped; plain text on a terminal)')
+    .option('--json', 'print JSON (schemaVersion 1)')
+    .addOption(from)
+    .action(async (o: { markdown?: boolean; json?: boolean; from?: string }) => {
+      code = await runExplain({ json: Boolean(o.json), markdown: Boolean(o.markdown) }, io, snapshotProvider(o.from, io));
     });
 
   const snapshot = program.command('snapshot').description("save this host's network facts, to analyse them anywhere with --from");

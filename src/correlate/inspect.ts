@@ -107,7 +107,7 @@ export interface InspectInputs {
 
 const EMBEDDED_DNS = '127.0.0.11';
 
-function modeKind(c: ContainerInfo, rows: InterfaceRow[]): string {
+export function modeKind(c: ContainerInfo, rows: InterfaceRow[]): string {
   if (c.networkMode === 'host') return 'host';
   if (c.networkMode === 'none') return 'none';
   if (netnsOwnerRef(c) !== null) return 'container';
@@ -115,7 +115,7 @@ function modeKind(c: ContainerInfo, rows: InterfaceRow[]): string {
   return modes.includes('overlay') ? 'overlay' : (modes[0] ?? 'bridge');
 }
 
-function describeMode(kind: string, c: ContainerInfo, rows: InterfaceRow[], owner: string | null): string {
+export function describeMode(kind: string, c: ContainerInfo, rows: InterfaceRow[], owner: string | null): string {
   const bridges = [...new Set(rows.map((r) => r.bridge).filter(Boolean))].join(', ');
   switch (kind) {
     case 'bridge':

@@ -184,6 +184,8 @@ test('every docknet command leaves the host exactly as it was: rules, links, nam
     [['graph', '--format', 'dot', C.web, C.sidecar], [0]],
     [['graph', '--format', 'mermaid', '--json'], [0]],
     [['graph', '--out', join(dir, 'host.svg')], [0]],
+    [['explain'], [0]],
+    [['explain', '--json'], [0]],
     [['snapshot', 'save', snap], [0]],
     [['snapshot', 'save', tgz], [0]],
     [['veth-map', '--from', snap], [0]],
