@@ -6,6 +6,7 @@ import { runDoctor } from '../commands/doctor.js';
 import { runNat } from '../commands/nat.js';
 import { runGraph } from '../commands/graph.js';
 import { runExplain } from '../commands/explain.js';
+import { runReport } from '../commands/report.js';
 import { snapshotProvider } from '../commands/source.js';
 import { runSnapshotImport, runSnapshotSave } from '../commands/snapshot.js';
 import { EngineError, engineAnswerHint } from '../gather/engine-api.js';
@@ -128,6 +129,16 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .addOption(from)
     .action(async (o: { markdown?: boolean; json?: boolean; from?: string }) => {
       code = await runExplain({ json: Boolean(o.json), markdown: Boolean(o.markdown) }, io, snapshotProvider(o.from, io));
+    });
+
+  program
+    .command('report')
+    .description('one self-contained HTML file: the picture, veth map, NAT paths, findings and explanations, offline')
+    .option('--html <file>', 'the HTML file to write')
+    .option('--no-group', 'draw every container in the picture, even past 40')
+    .addOption(from)
+    .action(async (o: { html?: string; group: boolean; from?: string }) => {
+      code = await runReport({ html: o.html ?? null, group: o.group }, io, snapshotProvider(o.from, io));
     });
 
   const snapshot = program.command('snapshot').description("save this host's network facts, to analyse them anywhere with --from");

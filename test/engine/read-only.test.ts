@@ -186,6 +186,7 @@ test('every docknet command leaves the host exactly as it was: rules, links, nam
     [['graph', '--out', join(dir, 'host.svg')], [0]],
     [['explain'], [0]],
     [['explain', '--json'], [0]],
+    [['report', '--html', join(dir, 'report.html')], [0]],
     [['snapshot', 'save', snap], [0]],
     [['snapshot', 'save', tgz], [0]],
     [['veth-map', '--from', snap], [0]],
