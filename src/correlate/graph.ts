@@ -90,7 +90,14 @@ function modeWords(r: InterfaceRow): string {
   }
 }
 
-function containerClusters(g: GraphBuilder, rows: InterfaceRow[]): void {
+/**
+ * Namespaces drawn as a box of their own, or, past GROUP_THRESHOLD containers (--no-group), only those
+ * with more than one interface or with followers: Graphviz's layout time grows fast with clusters, and a
+ * one-interface container reads as well as one box labelled with its name.
+ */
+function containerClusters(g: GraphBuilder, rows: InterfaceRow[]): Set<string> {
+  const inline = new Set<string>();
+  const compact = new Set(rows.map((r) => r.container)).size > GROUP_THRESHOLD;
   const owners = new Map<string, InterfaceRow[]>();
   for (const r of rows) {
     if (r.mode === 'host') continue;
@@ -101,6 +108,10 @@ function containerClusters(g: GraphBuilder, rows: InterfaceRow[]): void {
     const followers = [...new Set(own.filter((r) => r.sharesNetnsWith !== null).map((r) => r.container))].sort(naturalCompare);
     const first = own.find((r) => r.container === owner) ?? own[0];
     const id = first?.shortId ? ` ${first.shortId}` : '';
+    if (compact && own.length === 1 && followers.length === 0 && first?.interface) {
+      inline.add(owner);
+      continue;
+    }
     g.cluster({
       id: nodeId.netns(owner),
       kind: 'netns',
@@ -113,9 +124,10 @@ function containerClusters(g: GraphBuilder, rows: InterfaceRow[]): void {
       containers: [owner, ...followers],
     });
   }
+  return inline;
 }
 
-function containerNodes(g: GraphBuilder, rows: InterfaceRow[], map: VethMap): void {
+function containerNodes(g: GraphBuilder, rows: InterfaceRow[], map: VethMap, inline: Set<string>): void {
   const uplink = map.hostInterfaces.find((h) => /uplink/.test(h.role));
   const followerJoined = new Set<string>();
   for (const r of rows) {
@@ -169,11 +181,17 @@ function containerNodes(g: GraphBuilder, rows: InterfaceRow[], map: VethMap): vo
     }
     const addr = [r.ipv4, r.ipv6].filter((a): a is string => Boolean(a));
     const net = r.network ? [`network ${r.network}${r.driver && r.driver !== r.network ? ` (${r.driver})` : ''}`] : [];
+    const own = inline.has(r.container);
     g.node({
       id: nodeId.iface(r.container, r.interface),
       kind: 'interface',
-      label: [`${insideName(r)}${r.ifindex !== null ? ` (${r.ifindex})` : ''}`, ...addr, ...net],
-      cluster,
+      label: [
+        ...(own ? [`${r.container}${r.shortId ? ` ${r.shortId}` : ''}`] : []),
+        `${insideName(r)}${r.ifindex !== null ? ` (${r.ifindex})` : ''}`,
+        ...addr,
+        ...net,
+      ],
+      cluster: own ? null : cluster,
       container: r.container,
       detail: r.note,
     });
@@ -301,8 +319,7 @@ export function buildHostGraph(model: HostModel, map: VethMap, nat: NatReport, o
   }
   const grouping = opts.group && all ? groupContainers(g, rows, nat) : null;
   if (grouping === null) {
-    containerClusters(g, rows);
-    containerNodes(g, rows, map);
+    containerNodes(g, rows, map, containerClusters(g, rows));
     interfaceEdges(g, rows, map);
     vethEdges(g, map, shown, all);
     addPortPaths(g, nat, shown, all);

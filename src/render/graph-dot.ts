@@ -97,14 +97,18 @@ const WRITTEN_BACKWARDS = new Set([
   'probable',
 ]);
 
-function edgeLine(e: GraphEdge): string {
+/** Past this many boxes, the pair and port edges lose their one-word labels: each label is a box Graphviz must lay out. */
+const LABELLED_PAIRS_UP_TO = 200;
+
+function edgeLine(e: GraphEdge, big: boolean): string {
   const colour = e.unknown ? '#777777' : (EDGE_COLOUR[e.kind] ?? '#333333');
   const back = WRITTEN_BACKWARDS.has(e.kind);
   const [tail, head] = back ? [e.to, e.from] : [e.from, e.to];
   return `${dotString(tail)} -> ${dotString(head)} [${attrs([
     ['id', dotString(e.id)],
     ['class', dotString(e.kind)],
-    ['label', dotLabel(e.label)],
+    ['label', big && (e.kind === 'veth-pair' || e.kind === 'bridge-port') ? null : dotLabel(e.label)],
+    ['tooltip', big ? dotLabel(e.label) : null],
     ['color', dotString(colour)],
     ['fontcolor', dotString(colour)],
     ['style', e.unknown || e.inferred ? 'dashed' : null],
@@ -139,7 +143,8 @@ export function renderGraphDot(graph: HostGraph, opts: DotOptions = {}): string 
   });
   const clustered = new Set(graph.clusters.map((c) => c.id));
   for (const n of graph.nodes) if (n.cluster === null || !clustered.has(n.cluster)) out.push(`  ${nodeLine(n, links)}`);
-  for (const e of graph.edges) out.push(`  ${edgeLine(e)}`);
+  const big = graph.nodes.length > LABELLED_PAIRS_UP_TO;
+  for (const e of graph.edges) out.push(`  ${edgeLine(e, big)}`);
   out.push('}');
   return `${out.join('\n')}\n`;
 }
