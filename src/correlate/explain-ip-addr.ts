@@ -1,6 +1,8 @@
 // One sentence for each line of an `ip addr` listing (the host's, or one pasted from inside a container):
 // what the interface is on this host, what each flag, address and lifetime says.
 import type { IpAddrLine } from '../parse/ip-addr-lines.js';
+import { isPromptLine } from '../parse/listing-text.js';
+import { PROMPT_SENTENCE } from './explain-listings.js';
 import type { ExplainedLine } from './explain-types.js';
 import type { VethMap } from './veth-map.js';
 
@@ -149,6 +151,7 @@ export function explainIpAddrLines(file: string, lines: IpAddrLine[], side: List
       case 'blank':
         return { ...base, explanation: 'A blank line.' };
       default:
+        if (isPromptLine(l.text)) return { ...base, explanation: PROMPT_SENTENCE };
         return {
           ...base,
           explanation: null,

@@ -4,8 +4,11 @@ import type { NatTable } from '../model/nat-rule.js';
 import { splitLines } from '../model/parsed.js';
 import { parseIptablesNatText } from '../parse/iptables-nat-text.js';
 import { parseIptablesSave } from '../parse/iptables-save.js';
+import { isPromptLine } from '../parse/listing-text.js';
 import { explainChain, explainRule, type RuleContext } from './explain-rules.js';
 import type { ExplainedLine } from './explain-types.js';
+
+export const PROMPT_SENTENCE = 'The shell prompt and the command that printed the lines below, as pasted: not part of the output.';
 
 const COLUMNS = /^\s*(num\s+)?(pkts\s+bytes\s+)?target\s+prot\s+opt\s+(in\s+out\s+)?source\s+destination\s*$/;
 
@@ -50,6 +53,7 @@ export function explainIptablesListText(file: string, text: string, ctx: RuleCon
         explanation: `Column headings: ${/num/.test(raw) ? 'rule number, ' : ''}${/pkts/.test(raw) ? 'packet and byte counters, ' : ''}target (what a matching packet does), protocol, options, ${/\bin\b/.test(raw) ? 'input and output interfaces (* = any), ' : ''}source and destination (0.0.0.0/0 = any; ! = not).`,
       };
     if (raw.trim() === '') return { ...base, explanation: 'A blank line between chains.' };
+    if (isPromptLine(raw)) return { ...base, explanation: PROMPT_SENTENCE };
     return { ...base, explanation: null, reason: issues.get(n) ?? 'not a line of an iptables listing' };
   });
 }
@@ -93,6 +97,7 @@ export function explainIptablesSave(file: string, text: string, ctx: RuleContext
     if (t === 'COMMIT')
       return { ...base, explanation: `The end of the ${table || 'current'} table: iptables-restore would apply it here, all at once.` };
     if (t === '') return { ...base, explanation: 'A blank line.' };
+    if (isPromptLine(raw)) return { ...base, explanation: PROMPT_SENTENCE };
     return { ...base, explanation: null, reason: issues.get(n) ?? 'not a line of an iptables-save dump' };
   });
 }

@@ -23,7 +23,7 @@ export type RuleExplanation = { text: string } | { text: null; reason: string };
 const KNOWN_OPTIONS: RegExp[] = [
   /(?:^|\s)ADDRTYPE match (?:src|dst)-type !?\s?\w+(?: limit-in| limit-out)?/g,
   /(?:^|\s)-m addrtype(?: !)?(?: --(?:src|dst)-type \w+| --limit-iface-(?:in|out))+/g,
-  /(?:^|\s)(?:tcp|udp|sctp|udplite|dccp)(?: (?:spts?|dpts?):!?\d+(?::\d+)?)+/g,
+  /(?:^|\s)(?:tcp|udp|sctp|udplite|dccp)(?: (?:spts?|dpts?):!?[\w-]+(?::\d+)?)+/g,
   /(?:^|\s)-m (?:tcp|udp|sctp|udplite|dccp)/g,
   /(?:^|\s)(?:! )?--[ds]port \d+(?::\d+)?/g,
   /(?:^|\s)to:\S+/g,
@@ -41,6 +41,18 @@ const KNOWN_OPTIONS: RegExp[] = [
   /(?:^|\s)-m comment --comment (?:"[^"]*"|\S+)/g,
   /(?:^|\s)reject-with [\w-]+/g,
   /(?:^|\s)--reject-with [\w-]+/g,
+  // nftables, as nft prints rules (Docker 29's own tables, iptables-nft's tables read through nft).
+  /(?:^|\s)[io]ifname (?:!= )?(?:"[^"]*"|\S+)/g,
+  /(?:^|\s)ip6? [sd]addr (?:!= )?\S+/g,
+  /(?:^|\s)(?:tcp|udp|sctp|th) [sd]port (?:!= )?\S+/g,
+  /(?:^|\s)meta l4proto (?:!= )?\S+/g,
+  /(?:^|\s)fib daddr type (?:!= )?local/g,
+  /(?:^|\s)ct state (?:!= )?\S+/g,
+  /(?:^|\s)counter(?: packets \d+ bytes \d+)?/g,
+  /(?:^|\s)(?:dnat|snat)(?: ip6?)? to \S+/g,
+  /(?:^|\s)(?:masquerade|accept|drop|return)(?= |$)/g,
+  /(?:^|\s)(?:jump|goto) \S+/g,
+  /(?:^|\s)comment "[^"]*"/g,
 ];
 
 /** The free text a rule holds beyond the options docknet knows; '' when every part is understood. */
@@ -94,8 +106,8 @@ function matchWords(r: NatRule, ctx: RuleContext): string {
   if (/ctstate|state /.test(m) && /RELATED,ESTABLISHED|ESTABLISHED,RELATED/.test(m))
     parts.push('of connections already under way (replies)');
   else if (/ctstate INVALID|state INVALID/.test(m)) parts.push('that conntrack finds invalid');
-  const comment = /\/\* (.*?) \*\/|--comment (?:"([^"]*)"|(\S+))/.exec(m);
-  if (comment) parts.push(`(comment: ${comment[1] ?? comment[2] ?? comment[3]})`);
+  const comment = /\/\* (.*?) \*\/|--comment (?:"([^"]*)"|(\S+))|comment "([^"]*)"/.exec(m);
+  if (comment) parts.push(`(comment: ${comment[1] ?? comment[2] ?? comment[3] ?? comment[4]})`);
   return parts.length ? `${proto} ${parts.join(', ')}` : `all ${proto}`;
 }
 
@@ -134,8 +146,9 @@ function targetWords(r: NatRule): string {
 /** What the rule means on this host, when it is one Docker (or libvirt) writes. */
 function meaning(r: NatRule, ctx: RuleContext): string | null {
   const m = r.matches;
-  const local = /dst-type LOCAL/.test(m);
-  if (r.table === 'nat') {
+  const local = /dst-type LOCAL|fib daddr type local/.test(m);
+  // Docker 29's nftables backend keeps its NAT in table docker-bridges.
+  if (r.table === 'nat' || r.table === 'docker-bridges') {
     if (r.chain === 'PREROUTING' && r.target === 'DOCKER' && local)
       return "Docker's entry to its port publishing: connections from outside (and from containers) to any of this host's addresses are checked against the DNAT rules in chain DOCKER.";
     if (r.chain === 'OUTPUT' && r.target === 'DOCKER' && local && r.destination === '127.0.0.0/8' && r.destinationNegated)

@@ -134,3 +134,18 @@ test('a rule with an option docknet does not know is listed as unexplained, neve
   assert.equal(unknownOptions('-m addrtype --dst-type LOCAL -j DOCKER'), '');
   assert.equal(unknownOptions('tcp dpt:49154 to:172.17.0.3:8080'), '');
 });
+
+test("nftables (Docker 29's docker-bridges table, read from nft): every rule has its sentence; prompt lines are said to be prompts", async () => {
+  const nb = await notebookOf('test/fixtures/pastes/nftables-post-2026-docker29-docker-bridges');
+  const nft = nb.sections.find((s) => s.id === 'nftables');
+  assert.ok(nft && nft.items.length > 0);
+  assert.deepEqual(nb.unexplained, []);
+  assert.ok(
+    nft.items.some((i) => /Docker's publication of host port 8080\/tcp/.test(i.text)),
+    JSON.stringify(nft.items.map((i) => i.text)),
+  );
+  const v6 = await notebookOf('test/fixtures/pastes/docker-ipv6nat-14-ip6tables-save-1.4.21');
+  const first = v6.listings.find((l) => l.file === 'host/ip6tables-save.txt')?.lines[0];
+  assert.match(first?.text ?? '', /^root@host01:~# ip6tables-save/);
+  assert.match(first?.explanation ?? '', /shell prompt and the command/);
+});
