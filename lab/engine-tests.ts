@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Log } from './engine.js';
 import { childEnv, hostState, hostUp, inHost } from './hosts.js';
+import { outsideUp } from './outside.js';
 import { GENERATION_ENV, GENERATION_IDS, GENERATIONS, generationId, type Generation } from './lab-spec.js';
 
 const DIST = fileURLToPath(new URL('../', import.meta.url));
@@ -83,6 +84,8 @@ async function main(argv: string[]): Promise<number> {
   log(`Docker ${gen.id}${gen.netns ? ` in ${gen.netns}` : ''}: ${tests.length} test files`);
   let code = 1;
   try {
+    // The client namespace beyond the uplink, which the tests connect from (made here: a process inside the host cannot).
+    for (const m of await outsideUp(gen, log)) log(`${gen.id}: made ${m}`);
     code = await spawnInherit(
       inHost(gen, [process.execPath, '--test', '--test-concurrency=1', ...tests]),
       childEnv(gen),

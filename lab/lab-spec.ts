@@ -9,6 +9,11 @@ export type GenerationId = (typeof GENERATION_IDS)[number];
 interface LabAddresses {
   front: string;
   back: string;
+  /** The /24s of the gateway-mode, internal and icc=false networks (x.y.z without the last part). */
+  internal: string;
+  noIcc: string;
+  routed: string;
+  natUnprotected: string;
   macvlan: string;
   overlay: string;
   swarmAddr: string;
@@ -31,6 +36,38 @@ export interface Generation {
   bip: string | null;
   addressPool: string | null;
   lab: LabAddresses;
+  /** The client namespace beyond the host's uplink, a LAN machine that routes the host's container subnets to it. */
+  outside: OutsideSpec;
+}
+
+/**
+ * A client beyond the host: namespace `netns`, joined by a veth (`hostEnd` on the host, `eth0` inside)
+ * to the host's namespace, with routes to the host's container subnets via the host and nothing else.
+ */
+export interface OutsideSpec {
+  netns: string;
+  hostEnd: string;
+  clientEnd: string;
+  hostAddr: string;
+  clientAddr: string;
+  prefix: number;
+  /** The container subnets the client routes via the host (and the only ones the host forwards for it). */
+  routes: string[];
+  /** ip rule priorities in the host's namespace: `allow` lets `routes` through, `deny` the rest. */
+  rulePriority: { allow: number; deny: number };
+}
+
+function outsideSpec(n: number, routes: string[]): OutsideSpec {
+  return {
+    netns: `docknet-out${n}`,
+    hostEnd: 'dnlab-lan0',
+    clientEnd: 'eth0',
+    hostAddr: `10.219.${n}.5`,
+    clientAddr: `10.219.${n}.6`,
+    prefix: 30,
+    routes,
+    rulePriority: { allow: 21700 + n, deny: 21800 + n },
+  };
 }
 
 /** Debian's packages hold these generations: bookworm's docker.io (the system's), trixie's and sid's. */
@@ -47,11 +84,17 @@ export const GENERATIONS: Readonly<Record<GenerationId, Generation>> = {
     lab: {
       front: '10.213.0',
       back: '10.213.1',
+      internal: '10.213.2',
+      noIcc: '10.213.3',
+      routed: '10.213.4',
+      natUnprotected: '10.213.5',
       macvlan: '10.214.0',
       overlay: '10.216.0',
       swarmAddr: '10.215.0.1',
       swarmPool: '10.217.0.0/16',
     },
+    // The system engine's default bridge and pools (172.17-31) and the lab's own 10.213 networks.
+    outside: outsideSpec(20, ['172.16.0.0/12', '10.213.0.0/16']),
   },
   '26': netnsGeneration('26', 'trixie', '26.1.', 30),
   '28': netnsGeneration('28', 'sid', '28.5.', 20),
@@ -63,6 +106,8 @@ export const GENERATIONS: Readonly<Record<GenerationId, Generation>> = {
  */
 function netnsGeneration(id: '26' | '28', suite: 'trixie' | 'sid', versionPrefix: string, base: number): Generation {
   const o = (k: number) => `10.${200 + base + k}`;
+  // 10.(200+base) .. 10.(200+base+9) as CIDR prefixes (28: 10.220-10.229; 26: 10.230-10.239).
+  const routes = base % 4 === 0 ? [`${o(0)}.0.0/14`, `${o(4)}.0.0/14`, `${o(8)}.0.0/15`] : [`${o(0)}.0.0/15`, `${o(2)}.0.0/13`];
   return {
     id,
     suite,
@@ -75,11 +120,16 @@ function netnsGeneration(id: '26' | '28', suite: 'trixie' | 'sid', versionPrefix
     lab: {
       front: `${o(3)}.0`,
       back: `${o(3)}.1`,
+      internal: `${o(3)}.2`,
+      noIcc: `${o(3)}.3`,
+      routed: `${o(3)}.4`,
+      natUnprotected: `${o(3)}.5`,
       macvlan: `${o(4)}.0`,
       overlay: `${o(6)}.0`,
       swarmAddr: `${o(5)}.0.1`,
       swarmPool: `${o(7)}.0.0/16`,
     },
+    outside: outsideSpec(Number(id), routes),
   };
 }
 
@@ -142,7 +192,28 @@ export const NET = {
   back: { name: 'docknet-lab-back', subnet: `${A.back}.0/24`, gateway: `${A.back}.1` },
   macvlan: { name: 'docknet-lab-macvlan', subnet: `${A.macvlan}.0/24`, gateway: `${A.macvlan}.1` },
   overlay: { name: 'docknet-lab-overlay', subnet: `${A.overlay}.0/24`, gateway: `${A.overlay}.1` },
+  /** `--internal`: no gateway out of the host, no NAT. */
+  internal: { name: 'docknet-lab-internal', subnet: `${A.internal}.0/24`, gateway: `${A.internal}.1`, bridgeName: 'dnlab-int' },
+  /** com.docker.network.bridge.enable_icc=false: containers on it may not talk to each other. */
+  noIcc: { name: 'docknet-lab-noicc', subnet: `${A.noIcc}.0/24`, gateway: `${A.noIcc}.1`, bridgeName: 'dnlab-noicc' },
+  /** gateway_mode_ipv4=routed (Docker 27+): no NAT, container addresses routed, published ports opened in the filter table. */
+  routed: { name: 'docknet-lab-routed', subnet: `${A.routed}.0/24`, gateway: `${A.routed}.1`, bridgeName: 'dnlab-routed' },
+  /** gateway_mode_ipv4=nat-unprotected (Docker 27+): NAT, without the protection of unpublished container ports. */
+  natUnprotected: {
+    name: 'docknet-lab-natunprot',
+    subnet: `${A.natUnprotected}.0/24`,
+    gateway: `${A.natUnprotected}.1`,
+    bridgeName: 'dnlab-nunp',
+  },
 } as const;
+
+/** Bridge-network options (`--opt`) the lab passes to every generation; one that predates an option ignores it. */
+export const NET_OPTS: Readonly<Record<'internal' | 'noIcc' | 'routed' | 'natUnprotected', readonly string[]>> = {
+  internal: [],
+  noIcc: ['com.docker.network.bridge.enable_icc=false'],
+  routed: ['com.docker.network.bridge.gateway_mode_ipv4=routed'],
+  natUnprotected: ['com.docker.network.bridge.gateway_mode_ipv4=nat-unprotected'],
+};
 
 /** Host interfaces the lab adds itself; both isolated, with no path to eth0. */
 export const IFACE = {
@@ -169,6 +240,11 @@ export const C = {
   sidecar: 'lab-sidecar',
   macvlan: 'lab-macvlan',
   overlay: 'lab-overlay',
+  internal: 'lab-internal',
+  noIccA: 'lab-noicc-a',
+  noIccB: 'lab-noicc-b',
+  routed: 'lab-routed',
+  natUnprotected: 'lab-natunprot',
 } as const;
 
 export const SERVICE = { name: 'lab-svc', publishedPort: 18090, targetPort: HTTP_PORT } as const;
@@ -184,6 +260,15 @@ export const TOMCAT_TML_PORTS = {
 /** lab-web's publication; below the ephemeral range so `-P` can never take it. */
 export const LAB_WEB_PORT = 18080;
 
+/** A second TCP port every listening container of the gateway-mode networks serves, published by none. */
+export const UNPUBLISHED_PORT = 9090;
+
+/** lab-routed's publications: TCP to HTTP_PORT, and a UDP port (its responder is started by the tests that use it). */
+export const LAB_ROUTED_PORTS = { tcp: 18081, udp: 5354 } as const;
+
+/** lab-natunprot's publication. */
+export const LAB_NAT_UNPROTECTED_PORT = 18082;
+
 export type Optional = 'macvlan' | 'overlay';
 
 export interface ContainerSpec {
@@ -198,6 +283,8 @@ export interface ContainerSpec {
   flags?: string[];
   /** Serves /www/index.html on HTTP_PORT; otherwise just sleeps. */
   httpd: boolean;
+  /** More TCP ports httpd serves besides HTTP_PORT. */
+  alsoListen?: number[];
   /** Depends on a part of the lab that may be unavailable here; then it is skipped, not failed. */
   needs?: Optional;
 }
@@ -233,6 +320,23 @@ export const CONTAINERS: readonly ContainerSpec[] = [
     needs: 'macvlan',
   },
   { name: C.overlay, network: NET.overlay.name, httpd: false, needs: 'overlay' },
+  { name: C.internal, network: NET.internal.name, httpd: true, alsoListen: [UNPUBLISHED_PORT] },
+  { name: C.noIccA, network: NET.noIcc.name, httpd: true, alsoListen: [UNPUBLISHED_PORT] },
+  { name: C.noIccB, network: NET.noIcc.name, httpd: true, alsoListen: [UNPUBLISHED_PORT] },
+  {
+    name: C.routed,
+    network: NET.routed.name,
+    publish: [`${LAB_ROUTED_PORTS.tcp}:${HTTP_PORT}`, `${LAB_ROUTED_PORTS.udp}:${LAB_ROUTED_PORTS.udp}/udp`],
+    httpd: true,
+    alsoListen: [UNPUBLISHED_PORT],
+  },
+  {
+    name: C.natUnprotected,
+    network: NET.natUnprotected.name,
+    publish: [`${LAB_NAT_UNPROTECTED_PORT}:${HTTP_PORT}`],
+    httpd: true,
+    alsoListen: [UNPUBLISHED_PORT],
+  },
 ];
 
 /** Containers whose absence means the lab is not up (the optional ones depend on the kernel/engine). */

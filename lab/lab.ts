@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureEngine, ensureImage, pingEngine, sleep, type Log } from './engine.js';
 import { childEnv, hostDown, hostState, hostUp, inHost } from './hosts.js';
+import { outsideDown, outsideState, outsideUp } from './outside.js';
 import {
   CONTAINERS,
   CORE_CONTAINERS,
@@ -16,6 +17,7 @@ import {
   LAB_LOCK_DIR,
   LAB_STATE_FILE,
   NET,
+  NET_OPTS,
   SERVICE,
   SWARM_ADDR,
   SWARM_ADDR_CIDR,
@@ -98,6 +100,21 @@ export async function up(opts: { log?: Log } = {}): Promise<LabReport> {
       const id = await createBridge(NET.back, []);
       return `bridge br-${id.slice(0, 12)}, ${NET.back.subnet}`;
     });
+    // The same options on every generation: an engine that predates one keeps it in the network's
+    // options and ignores it (the tests' ground truth says what each engine did).
+    for (const key of ['internal', 'noIcc', 'routed', 'natUnprotected'] as const) {
+      const net = NET[key];
+      await step(report, `network ${net.name}`, async () => {
+        const extra = [
+          ...(key === 'internal' ? ['--internal'] : []),
+          '--opt',
+          `com.docker.network.bridge.name=${net.bridgeName}`,
+          ...NET_OPTS[key].flatMap((o) => ['--opt', o]),
+        ];
+        await createBridge(net, extra);
+        return `bridge ${net.bridgeName}, ${net.subnet}${key === 'internal' ? ', internal' : ''}${NET_OPTS[key].length ? `, ${NET_OPTS[key].join(' ')}` : ''}`;
+      });
+    }
 
     if (await setUpMacvlan(report, state, log)) available.add('macvlan');
     if (await setUpOverlay(report, state, log)) available.add('overlay');
@@ -445,15 +462,17 @@ async function httpProbe(port: number): Promise<string | null> {
   }
 }
 
-function httpdScript(name: string): string {
-  return `mkdir -p /www && echo '<h1>${name}</h1>' > /www/index.html && exec httpd -f -p ${HTTP_PORT} -h /www`;
+function httpdScript(name: string, alsoListen: readonly number[] = []): string {
+  // busybox httpd without -f forks into the background: one per extra port, the last in the foreground.
+  const more = alsoListen.map((p) => `httpd -p ${p} -h /www && `).join('');
+  return `mkdir -p /www && echo '<h1>${name}</h1>' > /www/index.html && ${more}exec httpd -f -p ${HTTP_PORT} -h /www`;
 }
 
 async function runContainer(spec: ContainerSpec): Promise<string> {
   const args = ['docker', 'run', '-d', '--name', spec.name, '--label', LABEL_ARG, '--network', spec.network];
   for (const p of spec.publish ?? []) args.push('-p', p);
   args.push(...(spec.flags ?? []), LAB_IMAGE);
-  args.push(...(spec.httpd ? ['sh', '-c', httpdScript(spec.name)] : ['sleep', '2147483647']));
+  args.push(...(spec.httpd ? ['sh', '-c', httpdScript(spec.name, spec.alsoListen)] : ['sleep', '2147483647']));
   const r = await run(args);
   if (r.exitCode !== 0) {
     await run(['docker', 'rm', '-f', spec.name]);
@@ -664,7 +683,7 @@ async function main(argv: string[]): Promise<number> {
   const one = args.engines.length ? args.engines : [GENERATION];
   switch (args.command) {
     case 'up': {
-      return eachHost(one, ['up'], log, async () => {
+      return eachHost(one, ['up'], log, { outside: true }, async () => {
         const report = await up({ log });
         process.stdout.write(`${renderReport(`docknet lab up (Docker ${GENERATION.id})`, report)}\n\n${renderStatus(await status())}\n`);
         return report.failed.length ? 1 : 0;
@@ -694,7 +713,11 @@ async function main(argv: string[]): Promise<number> {
           code,
           await inGeneration(gen, ['status'], async () => {
             const s = await status();
-            process.stdout.write(`Docker ${GENERATION.id}${GENERATION.netns ? ` (host ${GENERATION.netns})` : ''}\n${renderStatus(s)}\n`);
+            const o = await outsideState(GENERATION);
+            const client = `client namespace ${GENERATION.outside.netns}: ${o.link ? 'up' : o.netns ? 'no link' : 'absent'}`;
+            process.stdout.write(
+              `Docker ${GENERATION.id}${GENERATION.netns ? ` (host ${GENERATION.netns})` : ''}\n${renderStatus(s)}\n${client}\n`,
+            );
             return s.up ? 0 : 1;
           }),
         );
@@ -702,7 +725,7 @@ async function main(argv: string[]): Promise<number> {
       return code;
     }
     case 'engine': {
-      return eachHost(one, ['engine'], log, async () => {
+      return eachHost(one, ['engine'], log, { outside: false }, async () => {
         const engine = await ensureEngine({ log });
         const image = await ensureImage({ log });
         process.stdout.write(
@@ -729,20 +752,32 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Runs `lab <argv>` for that generation: in this process when it is this process's, else a child inside the host. */
-/** Brings each generation's host up (its namespace and engine), then runs `here` inside it; the worst exit code. */
-async function eachHost(gens: Generation[], argv: string[], log: Log, here: () => Promise<number>): Promise<number> {
+/**
+ * Brings each generation's host up (its namespace and engine) and, with `outside`, its client namespace;
+ * then runs `here` inside the host; the worst exit code.
+ */
+async function eachHost(
+  gens: Generation[],
+  argv: string[],
+  log: Log,
+  opts: { outside: boolean },
+  here: () => Promise<number>,
+): Promise<number> {
   let code = 0;
   for (const gen of gens) {
-    if (gen.netns && !(await insideNetns(gen))) {
+    const inside = await insideNetns(gen);
+    if (gen.netns && !inside) {
       const host = await hostUp(gen, log);
       for (const m of host.made) log(`${gen.id}: made ${m}`);
     }
+    // The client namespace lives in the root mount namespace: a lab process inside a host cannot make it.
+    if (opts.outside && !inside) for (const m of await outsideUp(gen, log)) log(`${gen.id}: made ${m}`);
     code = Math.max(code, await inGeneration(gen, argv, here));
   }
   return code;
 }
 
+/** Runs `lab <argv>` for that generation: in this process when it is this process's, else a child inside the host. */
 async function inGeneration(gen: Generation, argv: string[], here: () => Promise<number>): Promise<number> {
   if (gen.id === GENERATION.id && (!gen.netns || (await insideNetns(gen)))) return here();
   // A lab process inside a host works on that host only: it never starts another lab process.
@@ -760,18 +795,32 @@ async function downGeneration(gen: Generation, keepTest: boolean, log: Log): Pro
     process.stdout.write(`${renderReport(`docknet lab down (Docker ${GENERATION.id})`, report)}\n`);
     return report.failed.length ? 1 : 0;
   };
+  const removeOutside = async (): Promise<number> => {
+    try {
+      const removed = await outsideDown(gen);
+      if (removed.length)
+        process.stdout.write(
+          `docknet lab down: client namespace of Docker ${gen.id}\n${removed.map((r) => `  removed ${r}`).join('\n')}\n`,
+        );
+      return 0;
+    } catch (err) {
+      process.stdout.write(`docknet lab down: client namespace of Docker ${gen.id}\nFAILED:\n  ${message(err)}\n`);
+      return 1;
+    }
+  };
   if (!gen.netns) {
     const ping = await pingEngine({ socketPath: gen.socket, text: `unix://${gen.socket}`, isDefault: true });
     if (!ping.ok) {
       log(`Docker ${gen.id}: ${ping.reason}; nothing of its lab can be removed`);
-      return 0;
+      return removeOutside();
     }
-    return inGeneration(gen, argv, render);
+    return Math.max(await inGeneration(gen, argv, render), await removeOutside());
   }
   if (await insideNetns(gen)) return render(); // only the lab: the host itself is taken down from outside it
   let code = 0;
   const h = await hostState(gen);
   if (h.engine?.answering) code = await inGeneration(gen, argv, render);
+  code = Math.max(code, await removeOutside());
   if (keepTest) return code;
   if (h.netns || h.uplink || h.engine) {
     try {

@@ -6,6 +6,7 @@ import { known, unknown, type Fact } from '../src/model/fact.js';
 import type { HostModel } from '../src/model/host.js';
 import type { Link } from '../src/model/link.js';
 import type { Route } from '../src/model/route.js';
+import { firewallOf } from '../src/parse/firewall-facts.js';
 import { emptyPortFacts, type PortFacts } from '../src/parse/nat-facts.js';
 
 export interface ModelParts {
@@ -18,6 +19,8 @@ export interface ModelParts {
   routes?: Route[];
   containerNet?: Map<string, ContainerNetFacts>;
   portFacts?: PortFacts;
+  /** The engine's version string, e.g. "28.5.2". */
+  engineVersion?: string;
 }
 
 function fact<T>(value: T | undefined, what: string): Fact<T> {
@@ -40,6 +43,11 @@ export function hostModel(parts: ModelParts): HostModel {
     routes: fact(parts.routes, 'routes'),
     containerNet: parts.containerNet ?? new Map(),
     portFacts: parts.portFacts ?? emptyPortFacts(),
+    firewall: firewallOf((parts.portFacts ?? emptyPortFacts()).nat.firewall, { ipv4: 'no IPv4 rules given', ipv6: 'no IPv6 rules given' }),
+    engineVersion: fact(
+      parts.engineVersion === undefined ? undefined : { version: parts.engineVersion, apiVersion: null },
+      'the engine version',
+    ),
     fileIssues: [],
     missing: [],
   };

@@ -16,6 +16,7 @@ import { explainRule, type RuleContext } from './explain-rules.js';
 import type { ExplainedLine, Listing, Notebook, NoteItem, NoteSection } from './explain-types.js';
 import { netnsSharing } from './find-container.js';
 import { describeMode, modeKind } from './inspect.js';
+import { networkBehaviours } from './network-modes.js';
 import type { VethMap } from './veth-map.js';
 
 export type * from './explain-types.js';
@@ -138,6 +139,7 @@ function containerItems(i: ExplainInputs): NoteItem[] {
   const rowsOf = new Map<string, typeof i.map.interfaces>();
   for (const r of i.map.interfaces) rowsOf.set(r.container, [...(rowsOf.get(r.container) ?? []), r]);
   const sharing = netnsSharing(i.model.containers.all);
+  const behaviours = networkBehaviours(i.model);
   return [...i.model.containers.all]
     .sort((a, b) => naturalCompare(a.name, b.name))
     .map((c: ContainerInfo): NoteItem => {
@@ -145,7 +147,7 @@ function containerItems(i: ExplainInputs): NoteItem[] {
       const kind = c.networkMode === 'unknown' ? 'unknown' : modeKind(c, rows);
       const owner = kind === 'container' ? (sharing.ownerOf(c)?.name ?? null) : null;
       const state = c.running ? '' : ` (${c.state === 'unknown' ? 'state unknown' : c.state}: no namespace to read)`;
-      return { subject: c.name, container: c.name, text: `${c.name}${state}: ${describeMode(kind, c, rows, owner)}` };
+      return { subject: c.name, container: c.name, text: `${c.name}${state}: ${describeMode(kind, c, rows, owner, behaviours)}` };
     });
 }
 

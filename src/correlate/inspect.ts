@@ -12,6 +12,7 @@ import type { InterfaceRow, VethMap } from './veth-map.js';
 import { containerPorts } from './container-ports.js';
 import { netnsOwnerRef, netnsSharing } from './find-container.js';
 import type { NatReport, PortMapping } from '../model/port-path.js';
+import { networkBehaviours, type NetworkBehaviour } from './network-modes.js';
 
 export interface InspectInterface extends InterfaceRow {
   gateway: string | null;
@@ -21,6 +22,8 @@ export interface InspectInterface extends InterfaceRow {
   hostVethMtu: number | null;
   /** Set when this interface's MTU is larger than the uplink's: big packets will be dropped or fragmented. */
   mtuWarning: string | null;
+  /** Its bridge network's gateway modes, --internal and enable_icc, with the rules that do them; null off bridge networks or without the network list. */
+  networkBehaviour: NetworkBehaviour | null;
 }
 
 export interface Neighbour {
@@ -115,11 +118,33 @@ export function modeKind(c: ContainerInfo, rows: InterfaceRow[]): string {
   return modes.includes('overlay') ? 'overlay' : (modes[0] ?? 'bridge');
 }
 
-export function describeMode(kind: string, c: ContainerInfo, rows: InterfaceRow[], owner: string | null): string {
+/** The bridge mode in words: plain NAT, or what each network's gateway mode, --internal and enable_icc make of it. */
+function describeBridge(rows: InterfaceRow[], behaviours: Map<string, NetworkBehaviour>): string {
   const bridges = [...new Set(rows.map((r) => r.bridge).filter(Boolean))].join(', ');
+  const head = `bridge: its own network namespace, joined to the host by a veth pair on bridge ${bridges || '(unknown)'}`;
+  const special = [...new Set(rows.map((r) => r.network).filter((n): n is string => Boolean(n)))]
+    .map((n) => behaviours.get(n))
+    .filter((b): b is NetworkBehaviour => Boolean(b?.summary));
+  const nat = rows.some((r) => {
+    const b = r.network ? behaviours.get(r.network) : undefined;
+    return !b || (!b.internal && b.ipv4.mode !== 'routed') || b.ipv4.basis === 'ignored';
+  });
+  const natWords = 'the bridge is its gateway, and published ports reach it through NAT (DNAT) rules';
+  if (!special.length) return `${head}; ${natWords}.`;
+  const own = special.map((b) => (special.length > 1 || rows.length > 1 ? `on ${b.network}: ${b.summary}` : b.summary)).join(' ');
+  return `${head}${nat && rows.length > 1 ? `; where NAT applies, ${natWords}` : nat ? `; ${natWords}` : ''}. ${own}`;
+}
+
+export function describeMode(
+  kind: string,
+  c: ContainerInfo,
+  rows: InterfaceRow[],
+  owner: string | null,
+  behaviours: Map<string, NetworkBehaviour>,
+): string {
   switch (kind) {
     case 'bridge':
-      return `bridge: its own network namespace, joined to the host by a veth pair on bridge ${bridges || '(unknown)'}; the bridge is its gateway, and published ports reach it through NAT (DNAT) rules.`;
+      return describeBridge(rows, behaviours);
     case 'host':
       return "host: it runs in the host's network namespace, so it has the host's IPs and ports: no veth, no bridge, no NAT. A port it listens on is a host port, and -p is ignored.";
     case 'none':
@@ -223,21 +248,17 @@ function portsOf(c: ContainerInfo, nat: NatReport | null): InspectPort[] {
   return [...mappings, ...exposed];
 }
 
-export function correlateInspect(input: InspectInputs): InspectReport {
-  const { model, vethMap, container: c } = input;
-  const networks = lookupIn(model.networks);
-  const links = lookupIn(model.hostLinks);
-  const rows = vethMap.interfaces.filter((r) => r.container === c.name);
-  const sharing = netnsSharing(model.containers.all);
-  const ownerContainer = sharing.ownerOf(c);
-  const ownerRef = netnsOwnerRef(c);
-  const owner = ownerContainer?.name ?? (ownerRef !== null ? ownerRef.slice(0, 12) : null);
-  const kind = modeKind(c, rows);
-  const uplink = uplinkOf(lookupIn(model.routes), links);
-  const notes: string[] = [];
-  const netns = rows.find((r) => r.netns)?.netns ?? model.containerNet.get(c.name)?.netns ?? null;
-
-  const interfaces: InspectInterface[] = rows.map((r) => {
+/** The container's interfaces with their gateway, subnet, bridge address and host veth MTU, and an MTU larger than the uplink's. */
+function interfacesOf(
+  rows: InterfaceRow[],
+  c: ContainerInfo,
+  ownerContainer: ContainerInfo | undefined,
+  networks: NetworkInfo[],
+  links: Link[],
+  uplink: { name: string; mtu: number | null } | null,
+  behaviours: ReturnType<typeof networkBehaviours>,
+): InspectInterface[] {
+  return rows.map((r) => {
     const net = networks.find((n) => n.name === r.network);
     const hostVeth = links.find((l) => l.name === r.hostVeth);
     const bridge = links.find((l) => l.name === r.bridge);
@@ -253,8 +274,27 @@ export function correlateInspect(input: InspectInputs): InspectReport {
       bridgeAddress: inetAddress(bridge),
       hostVethMtu: hostVeth?.mtu ?? null,
       mtuWarning,
+      networkBehaviour: (r.mode === 'bridge' && r.network ? behaviours.get(r.network) : undefined) ?? null,
     };
   });
+}
+
+export function correlateInspect(input: InspectInputs): InspectReport {
+  const { model, vethMap, container: c } = input;
+  const networks = lookupIn(model.networks);
+  const links = lookupIn(model.hostLinks);
+  const rows = vethMap.interfaces.filter((r) => r.container === c.name);
+  const sharing = netnsSharing(model.containers.all);
+  const ownerContainer = sharing.ownerOf(c);
+  const ownerRef = netnsOwnerRef(c);
+  const owner = ownerContainer?.name ?? (ownerRef !== null ? ownerRef.slice(0, 12) : null);
+  const kind = modeKind(c, rows);
+  const uplink = uplinkOf(lookupIn(model.routes), links);
+  const notes: string[] = [];
+  const netns = rows.find((r) => r.netns)?.netns ?? model.containerNet.get(c.name)?.netns ?? null;
+
+  const behaviours = networkBehaviours(model);
+  const interfaces = interfacesOf(rows, c, ownerContainer, networks, links, uplink, behaviours);
 
   const sharedWith = sharing.followersOf(c).map((o) => o.name);
 
@@ -293,7 +333,7 @@ export function correlateInspect(input: InspectInputs): InspectReport {
       created: c.created,
       startedAt: c.startedAt,
     },
-    mode: { kind, owner: kind === 'container' ? owner : null, description: describeMode(kind, c, rows, owner) },
+    mode: { kind, owner: kind === 'container' ? owner : null, description: describeMode(kind, c, rows, owner, behaviours) },
     interfaces,
     ports: portsOf(portHolder, input.nat),
     portsKnown: publicationsKnown(model, portHolder),

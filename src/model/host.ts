@@ -4,8 +4,10 @@ import type { PortFacts } from './port-facts.js';
 import type { MissingFact } from '../snapshot/snapshot.js';
 import type { BridgeInfo } from './bridge.js';
 import type { ContainerNetFacts } from './container-net.js';
+import type { EngineVersion } from './docker-generation.js';
 import { containerKey, type ContainerInfo, type NetworkInfo } from './engine.js';
 import type { Fact } from './fact.js';
+import type { Ruleset } from './firewall.js';
 import type { Link } from './link.js';
 import type { ParseIssue } from './parsed.js';
 import type { Route } from './route.js';
@@ -32,6 +34,11 @@ export interface Containers {
   portsFrom: Map<string, string>;
 }
 
+export interface Firewall {
+  ipv4: Fact<Ruleset>;
+  ipv6: Fact<Ruleset>;
+}
+
 export interface HostModel {
   containers: Containers;
   networks: Fact<NetworkInfo[]>;
@@ -47,6 +54,10 @@ export interface HostModel {
   containerNet: Map<string, ContainerNetFacts>;
   /** NAT rules, docker-proxy processes and bound host sockets, each saying where it came from. */
   portFacts: PortFacts;
+  /** Every table and chain of both families' rules, for walking a packet (correlate/reach). */
+  firewall: Firewall;
+  /** The engine that wrote the rules and made the networks: what its generation does (model/docker-generation.ts). */
+  engineVersion: Fact<EngineVersion>;
   fileIssues: FileIssues[];
   missing: MissingFact[];
 }

@@ -67,6 +67,11 @@ export interface NatRule {
   matches: string;
   /** The rule as the user saw it: the line of text, or the nftables rule rendered. */
   text: string;
+  /**
+   * nftables rules: every statement in nft JSON form (`{kind: 'match', value: {...}}`), for the firewall
+   * model (parse/firewall-nft.ts). Absent for iptables rules, whose option words are in `matches`.
+   */
+  statements?: { kind: string; value: unknown }[];
   /** 1-based line in the input; 0 for JSON input. */
   line: number;
 }

@@ -8,6 +8,19 @@ export interface SourcedTable {
   from: string;
 }
 
+/** Every rule table read, of every kind, for the firewall model (parse/firewall-facts.ts). */
+export interface FirewallSources {
+  /** filter, raw, mangle, nat, security of iptables and ip6tables (both backends), and nftables-native tables. */
+  tables: SourcedTable[];
+  /**
+   * Per family, the iptables dump read: 'all' when it holds every table (iptables-save: a table it lacks
+   * has no rules), 'listed' when only the tables it lists are known (`iptables -t nat -L`, `-S`).
+   */
+  iptables: Record<'ipv4' | 'ipv6', { coverage: 'all' | 'listed'; from: string } | null>;
+  /** The file nftables' own ruleset was read from (its native tables are then all known); null when not read. */
+  nft: string | null;
+}
+
 export interface NatFacts {
   /** The nat tables to follow: iptables (both families, both backends) and nftables-native tables. */
   tables: SourcedTable[];
@@ -19,6 +32,7 @@ export interface NatFacts {
   unavailable: string | null;
   /** Which file each family's rules came from, in words. */
   sources: string[];
+  firewall: FirewallSources;
 }
 
 export interface PortFacts {

@@ -4,13 +4,9 @@ import { FACT, type Snapshot } from '../snapshot/snapshot.js';
 import { engineInfoFact } from './engine-info.js';
 import { readSnapshotFact } from './snapshot-fact.js';
 import { issue, type Parsed } from '../model/parsed.js';
+import type { EngineVersion } from '../model/docker-generation.js';
 
-export interface EngineVersion {
-  /** The engine's version, e.g. "20.10.24+dfsg1" or "28.5.2". */
-  version: string;
-  /** The Engine API version, e.g. "1.41"; null when only /info was read. */
-  apiVersion: string | null;
-}
+export type { EngineVersion };
 
 function parseVersion(text: string): Parsed<EngineVersion | null> {
   let raw: unknown;

@@ -19,7 +19,7 @@ import { exactCount } from './numbers.js';
 export const TOO_LARGE = 'a counter too large to hold exactly: left unknown';
 
 /** A word of a rule line: its value with quotes removed, and its text as written. */
-interface Word {
+export interface Word {
   value: string;
   raw: string;
 }
@@ -27,7 +27,7 @@ interface Word {
 export type RuleOptions = ReturnType<typeof blankRule>;
 
 /** Splits a rule the way iptables-restore does: "double quotes" group, \" and \\ escape inside them. */
-function words(line: string): Word[] | string {
+export function words(line: string): Word[] | string {
   const out: Word[] = [];
   let i = 0;
   while (i < line.length) {

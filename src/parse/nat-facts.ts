@@ -3,7 +3,7 @@
 // legacy backend's dump, and nftables-native tables from `nft -j list ruleset` or its text; says which was used.
 import type { NatTable } from '../model/nat-rule.js';
 import type { Parsed } from '../model/parsed.js';
-import type { NatFacts, PortFacts, SourcedTable } from '../model/port-facts.js';
+import type { FirewallSources, NatFacts, PortFacts, SourcedTable } from '../model/port-facts.js';
 import type { DockerProxy, ListeningSocket, OtherNetnsProxies } from '../model/port-path.js';
 import { FACT, factText, type Snapshot } from '../snapshot/snapshot.js';
 import { parseDockerProxies } from './docker-proxy.js';
@@ -13,7 +13,7 @@ import { parseIptablesSave } from './iptables-save.js';
 import { parseNftJson } from './nft-json.js';
 import { nftFamilyWord } from './nft-rule-fields.js';
 import { parseNftText } from './nft-text.js';
-import { parseProcNetSockets } from './proc-net-sockets.js';
+import { listeningOf, parseProcNetSockets } from './proc-net-sockets.js';
 
 export type { NatFacts, PortFacts, SourcedTable };
 
@@ -54,12 +54,17 @@ function text(g: Gather, path: string): string | null {
 }
 
 function addNat(g: Gather, from: string, tables: NatTable[], forceBackend: 'legacy' | null = null): NatTable[] {
-  const nat = tables.filter((t) => t.name === 'nat');
-  for (const t of nat) {
+  for (const t of tables) {
     if (forceBackend && t.origin.backend === null) t.origin.backend = forceBackend;
-    g.out.tables.push({ table: t, from });
+    g.out.firewall.tables.push({ table: t, from });
   }
+  const nat = tables.filter((t) => t.name === 'nat');
+  for (const t of nat) g.out.tables.push({ table: t, from });
   return nat;
+}
+
+function covers(g: Gather, family: 'ipv4' | 'ipv6', coverage: 'all' | 'listed', from: string): void {
+  g.out.firewall.iptables[family] ??= { coverage, from };
 }
 
 /** IPv4: iptables-save -c first (exact counters, every chain's rule numbers), then `-L` text, then `-S`. */
@@ -70,6 +75,7 @@ function readIpv4(g: Gather): void {
     const [t] = addNat(g, FACT.iptablesSave, g.take(FACT.iptablesSave, parseIptablesSave(save, 'ipv4')));
     g.ipv4Iptables = true;
     out.ipv4Known = true;
+    covers(g, 'ipv4', 'all', FACT.iptablesSave);
     out.sources.push(
       t
         ? `IPv4 nat rules from ${FACT.iptablesSave} (iptables-save, ${backendWord(t)})`
@@ -81,6 +87,8 @@ function readIpv4(g: Gather): void {
   if (listing !== null) {
     const t = g.take(FACT.iptablesNat, parseIptablesNatText(listing, 'ipv4', 'nat'));
     out.tables.push({ table: t, from: FACT.iptablesNat });
+    out.firewall.tables.push({ table: t, from: FACT.iptablesNat });
+    covers(g, 'ipv4', 'listed', FACT.iptablesNat);
     g.ipv4Iptables = true;
     out.ipv4Known = true;
     const why = missingReason(g.snapshot, [FACT.iptablesSave]);
@@ -91,6 +99,7 @@ function readIpv4(g: Gather): void {
   if (listingS === null) return;
   const tables = g.take(FACT.iptablesS, parseIptablesS(listingS, { family: 'ipv4' }));
   const nat = addNat(g, FACT.iptablesS, tables);
+  if (tables.length > 0) covers(g, 'ipv4', 'listed', FACT.iptablesS);
   // `iptables -S` alone lists the filter table: the nat table is then not in the data, which is not "no rules".
   if (nat.length === 0) {
     out.sources.push(
@@ -115,6 +124,7 @@ function readOtherDumps(g: Gather): void {
   const save6 = text(g, FACT.ip6tablesSave);
   if (save6 !== null) {
     addNat(g, FACT.ip6tablesSave, g.take(FACT.ip6tablesSave, parseIptablesSave(save6, 'ipv6')));
+    covers(g, 'ipv6', 'all', FACT.ip6tablesSave);
     g.ipv6Iptables = true;
     out.ipv6Known = true;
     out.sources.push(`IPv6 nat rules from ${FACT.ip6tablesSave}`);
@@ -139,6 +149,8 @@ function readNft(g: Gather): void {
   // What is said about the skipped duplicates is not this report's concern.
   const issues = parsed.issues.filter((i) => i.table === undefined || !duplicate(i.table.family, i.table.name));
   const tables = g.take(path, { value: parsed.value, issues });
+  g.out.firewall.nft = path;
+  for (const t of tables) if (!duplicate(t.family, t.name)) g.out.firewall.tables.push({ table: t, from: path });
   const native = tables.filter((t) => isNatLike(t) && !duplicate(t.family, t.name));
   for (const t of native) g.out.tables.push({ table: t, from: path });
   if (native.length === 0) return;
@@ -150,7 +162,7 @@ function readNft(g: Gather): void {
 const NAT_SOURCES = [FACT.iptablesSave, FACT.iptablesNat, FACT.iptablesS, FACT.nftRulesetJson, FACT.nftRulesetText];
 
 function natFacts(snapshot: Snapshot, take: Take): NatFacts {
-  const out: NatFacts = { tables: [], ipv4Known: false, ipv6Known: false, unavailable: null, sources: [] };
+  const out: NatFacts = { tables: [], ipv4Known: false, ipv6Known: false, unavailable: null, sources: [], firewall: noFirewall() };
   const g: Gather = { snapshot, take, out, ipv4Iptables: false, ipv6Iptables: false };
   readIpv4(g);
   readOtherDumps(g);
@@ -176,12 +188,7 @@ function listening(snapshot: Snapshot, take: Take): ListeningSocket[] | null {
     const t = factText(snapshot, path);
     if (t === null) continue;
     any = true;
-    for (const s of take(path, parseProcNetSockets(t, protocol, family))) {
-      // TCP in LISTEN; UDP bound and unconnected (the kernel shows it as CLOSE).
-      if ((protocol === 'tcp' && s.state === 'LISTEN') || (protocol === 'udp' && s.state === 'CLOSE')) {
-        out.push({ protocol, family, ip: s.localIp, port: s.localPort, inode: s.inode });
-      }
-    }
+    out.push(...listeningOf(take(path, parseProcNetSockets(t, protocol, family))));
   }
   return any ? out : null;
 }
@@ -231,10 +238,14 @@ export function readPortFacts(snapshot: Snapshot, take: Take): PortFacts {
   };
 }
 
+function noFirewall(): FirewallSources {
+  return { tables: [], iptables: { ipv4: null, ipv6: null }, nft: null };
+}
+
 /** Before (or without) the 'nat' facts: nothing known. */
 export function emptyPortFacts(): PortFacts {
   return {
-    nat: { tables: [], ipv4Known: false, ipv6Known: false, unavailable: 'no NAT facts were read', sources: [] },
+    nat: { tables: [], ipv4Known: false, ipv6Known: false, unavailable: 'no NAT facts were read', sources: [], firewall: noFirewall() },
     dockerProxies: null,
     otherNetnsProxies: null,
     dockerProxiesUnknown: null,

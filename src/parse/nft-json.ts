@@ -183,6 +183,7 @@ function readRule(t: NatTable, chain: string, n: number, v: Json, what: string, 
   };
   const parts: string[] = [];
   const matchParts: string[] = [];
+  const statements: { kind: string; value: unknown }[] = [];
   const exprs = Array.isArray(v.expr) ? v.expr : [];
   if (!Array.isArray(v.expr)) issues.push(tableIssue(t, 0, what, 'rule without an "expr" list'));
   for (const e of exprs) {
@@ -201,7 +202,9 @@ function readRule(t: NatTable, chain: string, n: number, v: Json, what: string, 
     if (!known)
       issues.push(tableIssue(t, 0, jsonPreview(e), `unknown nft statement "${kind}" in ${t.name} ${chain} rule ${n}; kept as text`));
     applyStatement(rule, kind, val);
+    statements.push({ kind, value: val });
   }
+  rule.statements = statements;
   if (rule.comment !== null) parts.push(`comment ${JSON.stringify(rule.comment)}`);
   rule.text = parts.join(' ');
   rule.matches = matchParts.join(' ');

@@ -232,6 +232,8 @@ function readRule(walk: Walk, t: NatTable, chain: NatChain, line: string, lineNo
       walk.issues.push(tableIssue(t, lineNo, line, `unknown nft statement "${s.text}" in ${t.name} ${chain.name} rule ${n}; kept as text`));
     } else applyStatement(rule, s.kind, s.value);
   }
+  // Statements not understood stay, as kind 'unknown' with their text: the firewall model must not read them as absent.
+  rule.statements = read.statements.map((s) => ({ kind: s.kind, value: s.kind === 'unknown' ? s.text : s.value }));
   rule.matches = read.statements
     .filter((s) => s.kind !== 'counter')
     .map((s) => s.text)

@@ -31,6 +31,7 @@ function report(): InspectReport {
         bridgeAddress: '172.17.0.1/16',
         hostVethMtu: 1500,
         mtuWarning: 'mtu 1500 is above the uplink ens33 mtu 1450',
+        networkBehaviour: null,
       },
     ],
     ports: [
@@ -127,6 +128,7 @@ test('unknown is said as unknown, none as none; NAT rules unavailable is said in
       bridgeAddress: null,
       hostVethMtu: null,
       mtuWarning: null,
+      networkBehaviour: null,
     },
   ];
   r.ports = [];
@@ -162,6 +164,7 @@ Listening (sockets of its main process)
     bridgeAddress: null,
     hostVethMtu: null,
     mtuWarning: null,
+    networkBehaviour: null,
   };
   r.interfaces = [iface];
   assert.match(
