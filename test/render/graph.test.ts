@@ -94,3 +94,23 @@ test('graph CLI: --format is checked before anything is read; the format follows
   assert.equal(nobody.code, 1);
   assert.match(nobody.stderr, /no container matches 'tomcat02'\nclosest names: tomcat01/);
 });
+
+test('300 containers: SVG (WebAssembly start included) in under 3 s of CPU, grouped and with --no-group', async () => {
+  const { scaleHost } = await import('../property/scale-host.js');
+  const { buildHostModel } = await import('../../src/parse/host-model.js');
+  const { correlateVethMap } = await import('../../src/correlate/veth-map.js');
+  const { correlateNat } = await import('../../src/correlate/nat.js');
+  const { buildHostGraph } = await import('../../src/correlate/graph.js');
+  const model = buildHostModel(scaleHost(300, 1200).snapshot);
+  const map = correlateVethMap(model);
+  const nat = correlateNat(model, map);
+  for (const group of [true, false]) {
+    // CPU time, not wall time: the machine is shared, and a loaded one stretches the wall clock.
+    const start = process.cpuUsage();
+    const svg = await renderGraphSvg(buildHostGraph(model, map, nat, { containers: [], group }));
+    const used = process.cpuUsage(start);
+    const seconds = (used.user + used.system) / 1e6;
+    assert.ok(parseGraphvizSvg(svg).nodes.length > (group ? 5 : 600));
+    assert.ok(seconds < 3, `group=${group}: ${seconds.toFixed(2)} s of CPU`);
+  }
+});
