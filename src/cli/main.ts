@@ -113,15 +113,28 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .option('--format <format>', 'svg (default), dot or mermaid; chosen from --out when it ends in .svg, .dot/.gv or .mmd')
     .option('--out <file>', 'write to this file instead of stdout')
     .option('--no-group', 'draw every container, even past 40 (grouped per network otherwise)')
+    .option('--exposure', 'colour published ports and container addresses by who can reach them (as reach --exposure)')
     .option('--json', 'print the graph as JSON (schemaVersion 1)')
     .addOption(from)
-    .action(async (containers: string[], o: { format?: string; out?: string; group: boolean; json?: boolean; from?: string }) => {
-      code = await runGraph(
-        { format: o.format ?? null, out: o.out ?? null, containers, json: Boolean(o.json), group: o.group },
-        io,
-        snapshotProvider(o.from, io),
-      );
-    });
+    .action(
+      async (
+        containers: string[],
+        o: { format?: string; out?: string; group: boolean; exposure?: boolean; json?: boolean; from?: string },
+      ) => {
+        code = await runGraph(
+          {
+            format: o.format ?? null,
+            out: o.out ?? null,
+            containers,
+            json: Boolean(o.json),
+            group: o.group,
+            exposure: Boolean(o.exposure),
+          },
+          io,
+          snapshotProvider(o.from, io),
+        );
+      },
+    );
 
   program
     .command('explain')

@@ -2,6 +2,11 @@
 import type { IO } from './io.js';
 import { DocknetError, UsageError } from '../model/errors.js';
 import { buildHostGraph } from '../correlate/graph.js';
+import { applyExposure } from '../correlate/graph-exposure.js';
+import { exposure } from '../correlate/reach/exposure.js';
+import { hostView } from '../correlate/reach/host-view.js';
+import { containerSocketsOf } from '../parse/container-sockets.js';
+import { hostSettingsFact } from '../parse/host-settings.js';
 import { correlateNat } from '../correlate/nat.js';
 import { correlateVethMap } from '../correlate/veth-map.js';
 import { ambiguous, matchContainer } from '../correlate/find-container.js';
@@ -25,6 +30,8 @@ export interface GraphOptions {
   containers: string[];
   json: boolean;
   group: boolean;
+  /** Colour ports and container addresses by who can reach them (reach's walk of every pair). */
+  exposure: boolean;
 }
 
 const BY_EXTENSION: [RegExp, GraphFormat][] = [
@@ -63,14 +70,20 @@ function resolveContainers(containers: ContainerInfo[], inputs: string[]): strin
 
 export async function runGraph(opts: GraphOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
   const format = graphFormat(opts.format, opts.out);
-  const snapshot = await snapshotOf(['engine', 'container-net', 'links', 'routes', 'nat']);
+  // --exposure walks every pair as reach does: it needs the settings and every container's sockets too.
+  const snapshot = opts.exposure
+    ? await snapshotOf(['engine', 'container-net', 'links', 'routes', 'nat', 'settings'], { filesOf: () => true })
+    : await snapshotOf(['engine', 'container-net', 'links', 'routes', 'nat']);
   const model = buildHostModel(snapshot);
   const map = correlateVethMap(model);
   const nat = correlateNat(model, map);
-  const graph = buildHostGraph(model, map, nat, {
+  const drawn = buildHostGraph(model, map, nat, {
     containers: resolveContainers(model.containers.all, opts.containers),
     group: opts.group,
   });
+  const graph = opts.exposure
+    ? applyExposure(drawn, exposure(hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model))))
+    : drawn;
   let text: string;
   if (opts.json) text = `${JSON.stringify(graphJson(graph, snapshot), null, 2)}\n`;
   else if (format === 'dot') text = renderGraphDot(graph);

@@ -45,6 +45,9 @@ export type GraphEdgeKind =
   /** An inference: the veth is probably this container's (not confirmed). */
   | 'probable';
 
+/** Who reaches a port or address (graph --exposure): beyond the uplink, only the host and its containers, nobody, unknown. */
+export type GraphExposure = 'outside' | 'local' | 'none' | 'unknown';
+
 export interface GraphNode {
   /** Stable and unique: `bridge:docker0`, `veth:veth12c370c`, `if:tomcat01/eth0`, `port:0.0.0.0:49154/tcp`. */
   id: string;
@@ -59,6 +62,8 @@ export interface GraphNode {
   container: string | null;
   /** A longer explanation (a tooltip in SVG). */
   detail: string | null;
+  /** Set by graph --exposure on published ports and container interfaces; null otherwise. */
+  exposure: GraphExposure | null;
 }
 
 export interface GraphEdge {
@@ -119,10 +124,10 @@ export class GraphBuilder {
   readonly clusters = new Map<string, GraphCluster>();
   readonly notes: string[] = [];
 
-  node(n: Omit<GraphNode, 'cluster' | 'unknown' | 'container' | 'detail'> & Partial<GraphNode>): GraphNode {
+  node(n: Omit<GraphNode, 'cluster' | 'unknown' | 'container' | 'detail' | 'exposure'> & Partial<GraphNode>): GraphNode {
     const existing = this.nodes.get(n.id);
     if (existing) return existing;
-    const node: GraphNode = { cluster: HOST_CLUSTER, unknown: false, container: null, detail: null, ...n };
+    const node: GraphNode = { cluster: HOST_CLUSTER, unknown: false, container: null, detail: null, exposure: null, ...n };
     this.nodes.set(node.id, node);
     return node;
   }

@@ -63,8 +63,11 @@ function attrs(pairs: [string, string | null][]): string {
     .join(', ');
 }
 
+const EXPOSURE_FILL = { outside: '#ff9c9c', local: '#ffe08a', none: '#b8ebb8', unknown: '#dddddd' } as const;
+
 function nodeLine(n: GraphNode, links: boolean): string {
   const s = STYLE[n.kind];
+  const fill = n.exposure ? EXPOSURE_FILL[n.exposure] : s.fill;
   const dashed = n.unknown || n.kind === 'unknown';
   return `${dotString(n.id)} [${attrs([
     ['id', dotString(n.id)],
@@ -72,7 +75,7 @@ function nodeLine(n: GraphNode, links: boolean): string {
     ['label', dotLabel(n.label)],
     ['shape', s.shape],
     ['style', dashed ? '"rounded,filled,dashed"' : '"rounded,filled"'],
-    ['fillcolor', dotString(s.fill)],
+    ['fillcolor', dotString(fill)],
     ['tooltip', n.detail ? dotString(n.detail) : null],
     ['href', links && n.container ? dotString(`#${containerAnchor(n.container)}`) : null],
   ])}];`;

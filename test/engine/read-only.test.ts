@@ -187,6 +187,7 @@ test('every docknet command leaves the host exactly as it was: rules, links, nam
     [['graph'], [0]],
     [['graph', '--format', 'dot', C.web, C.sidecar], [0]],
     [['graph', '--format', 'mermaid', '--json'], [0]],
+    [['graph', '--exposure', '--format', 'dot'], [0]],
     [['graph', '--out', join(dir, 'host.svg')], [0]],
     [
       ['reach', 'outside', `host:${LAB_WEB_PORT}`],

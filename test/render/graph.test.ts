@@ -114,3 +114,19 @@ test('300 containers: SVG (WebAssembly start included) in under 3 s of CPU, grou
     assert.ok(seconds < 3, `group=${group}: ${seconds.toFixed(2)} s of CPU`);
   }
 });
+
+test('graph --exposure: published ports and container addresses coloured by who reaches them, as reach --exposure walks them', async () => {
+  const r = await runCli(['graph', '--exposure', '--json', '--from', repoPath('test/fixtures/lab-snapshot')]);
+  assert.equal(r.code, 0, r.stderr);
+  const nodes = r.json().nodes as { id: string; exposure: string | null; label: string[] }[];
+  const port = (p: string) => nodes.find((n) => n.id.startsWith(`port:${p}>`));
+  assert.equal(port('49154/tcp')?.exposure, 'outside');
+  assert.ok(port('49154/tcp')?.label.some((l) => /^0\.0\.0\.0:49154: from outside yes, from the host yes/.test(l)));
+  assert.equal(port('5353/udp')?.exposure, 'local', 'nothing listens on it for outside and the host: only containers get an answer');
+  assert.equal(nodes.find((n) => n.id === 'if:lab-svc.1.ysknvk2qv21632a0m0aw8kpi8/eth0')?.exposure, 'local');
+  assert.ok(nodes.filter((n) => n.exposure === null).length > 10, 'other boxes are not coloured');
+  const dot = await runCli(['graph', '--exposure', '--format', 'dot', '--from', repoPath('test/fixtures/lab-snapshot')]);
+  assert.match(dot.stdout, /"port:49154\/tcp>if:tomcat-tml\/eth0" \[.*fillcolor="#ff9c9c"/);
+  const plain = await runCli(['graph', '--json', '--from', repoPath('test/fixtures/lab-snapshot')]);
+  assert.ok((plain.json().nodes as { exposure: string | null }[]).every((n) => n.exposure === null));
+});
