@@ -218,6 +218,10 @@ test('every docknet command leaves the host exactly as it was: rules, links, nam
   // comparison is repeated. docknet itself never makes a Docker event.
   let problems: string[] = [];
   for (let attempt = 1; attempt <= 3; attempt++) {
+    // A veth made a moment ago (the lab, a restart) finishes IPv6 duplicate address detection on its
+    // own, which adds a local route: wait for the kernel to settle so that its work is not blamed on docknet.
+    for (let i = 0; i < 20 && (await must(['ip', '-6', 'addr', 'show', 'tentative'])).trim() !== ''; i++)
+      await new Promise((r) => setTimeout(r, 500));
     const before = await record(labContainers);
     const since = Date.now();
     for (const [args, ok] of commands) {
