@@ -2,7 +2,7 @@
 // sentences stay whole. On a terminal a note longer than the width wraps under its own text.
 import type { OutputMedium } from './medium.js';
 import { escapeText } from './escape.js';
-import { wrapWords } from './wrap.js';
+import { paragraph } from './wrap.js';
 
 export class Footnotes {
   private readonly numbers = new Map<string, number>();
@@ -23,10 +23,7 @@ export class Footnotes {
   /** "  [n] text" lines in number order, or '' when no note was marked. */
   render(io: OutputMedium): string {
     let out = '';
-    for (const [text, n] of this.numbers) {
-      const lead = `  [${n}] `;
-      out += `${lead}${wrapWords(escapeText(text), io.isTTY ? io.width : null, lead.length).join(`\n${' '.repeat(lead.length)}`)}\n`;
-    }
+    for (const [text, n] of this.numbers) out += paragraph(io, `  [${n}] `, escapeText(text));
     return out;
   }
 }

@@ -5,6 +5,7 @@ import { hostAddress, type NatAnomaly, type NatReport, type PortMapping } from '
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { escapeText } from './escape.js';
 import { Footnotes } from './footnotes.js';
+import { paragraph } from './wrap.js';
 import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
 import { renderTable, type Cell } from './table.js';
 
@@ -49,8 +50,10 @@ function anomaliesText(anomalies: NatAnomaly[]): string {
   return `\nAnomalies:\n${anomalies.map((a) => `  ${a.kind.padEnd(width)}  ${escapeText(a.text)}${a.confirmed ? '' : ' (unconfirmed)'}\n`).join('')}`;
 }
 
-function sourcesText(report: NatReport): string {
-  return report.notes.length ? `\nSources:\n${report.notes.map((n) => `  ${escapeText(n)}\n`).join('')}` : '';
+function sourcesText(io: OutputMedium | null, report: NatReport): string {
+  return report.notes.length
+    ? `\nSources:\n${report.notes.map((n) => (io ? paragraph(io, '  ', escapeText(n), 4) : `  ${escapeText(n)}\n`)).join('')}`
+    : '';
 }
 
 /** Only a known container list proves that nothing is published; rules alone can only show what they map. */
@@ -88,7 +91,7 @@ export function renderNatText(io: OutputMedium, report: NatReport, snapshot: Sna
   const footnotes = notes.render(io);
   if (footnotes) out += `\nNotes:\n${footnotes}`;
   out += anomaliesText(report.anomalies);
-  out += sourcesText(report);
+  out += sourcesText(io, report);
   return out;
 }
 
@@ -120,7 +123,7 @@ export function renderNatPathsText(report: NatReport, snapshot: Snapshot): strin
   }
   if (followers.size) out += `\nAlso reached through this port:\n${[...followers].map((f) => `  ${escapeText(f)}\n`).join('')}`;
   out += anomaliesText(report.anomalies);
-  out += sourcesText(report);
+  out += sourcesText(null, report);
   return out;
 }
 

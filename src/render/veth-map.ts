@@ -4,6 +4,7 @@ import type { HostVethRow, InterfaceRow, VethMap } from '../correlate/veth-map.j
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { escapeText } from './escape.js';
 import { Footnotes } from './footnotes.js';
+import { paragraph } from './wrap.js';
 import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
 import { renderTable, type Cell } from './table.js';
 
@@ -77,7 +78,7 @@ export function renderVethMapText(io: OutputMedium, map: VethMap, snapshot: Snap
   }
   const footnotes = notes.render(io);
   if (footnotes) out += `\nNotes:\n${footnotes}`;
-  if (map.notes.length) out += `\nSources:\n${map.notes.map((n) => `  ${escapeText(n)}\n`).join('')}`;
+  if (map.notes.length) out += `\nSources:\n${map.notes.map((n) => paragraph(io, '  ', escapeText(n), 4)).join('')}`;
   return out;
 }
 

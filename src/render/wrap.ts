@@ -1,4 +1,5 @@
-// Word wrapping of one paragraph for a terminal: lines broken at blanks, never inside a word.
+// Word wrapping of a paragraph (a note, a source) for a terminal: lines broken at blanks, never inside a word.
+import type { OutputMedium } from './medium.js';
 import { displayWidth } from './table.js';
 
 /**
@@ -27,4 +28,13 @@ export function wrapWords(text: string, width: number | null, indent = 0): strin
   }
   lines.push(line ?? '');
   return lines;
+}
+
+/**
+ * One paragraph as printed lines: `lead` then the text, wrapped on a terminal with the following lines
+ * indented by `hang` blanks; piped (no width), one line. Each line ends with a newline.
+ */
+export function paragraph(io: OutputMedium, lead: string, text: string, hang = lead.length): string {
+  const lines = wrapWords(text, io.isTTY ? io.width : null, lead.length);
+  return `${lead}${lines.join(`\n${' '.repeat(hang)}`)}\n`;
 }
