@@ -1,16 +1,20 @@
 // The commander program: parses flags, runs one command, and is the one place errors become exit codes.
 import { Command, CommanderError, Option } from 'commander';
-import { runVethMap } from '../commands/veth-map.js';
-import { runInspect } from '../commands/inspect.js';
-import { runDoctor } from '../commands/doctor.js';
-import { DESTINATION_FORMS, runReach, SOURCE_FORMS } from '../commands/reach.js';
-import { runNat } from '../commands/nat.js';
-import { runGraph } from '../commands/graph.js';
-import { runExplain } from '../commands/explain.js';
-import { runReport } from '../commands/report.js';
-import { snapshotProvider } from '../commands/source.js';
-import { runSnapshotImport, runSnapshotSave } from '../commands/snapshot.js';
-import { EngineError, engineAnswerHint } from '../gather/engine-api.js';
+// Loaded when they run, so that --version and --help start fast.
+import {
+  runDoctor,
+  runExplain,
+  runGraph,
+  runInspect,
+  runNat,
+  runReach,
+  runReport,
+  runSnapshotImport,
+  runSnapshotSave,
+  runVethMap,
+  snapshotProvider,
+} from './lazy-commands.js';
+import { DESTINATION_FORMS, SOURCE_FORMS } from '../commands/reach-forms.js';
 import { escapeText } from '../render/escape.js';
 import { DocknetError, EXIT, UsageError } from '../model/errors.js';
 import { processIO, type IO } from './io.js';
@@ -25,7 +29,9 @@ function helpFor(program: Command, argv: string[]): string {
   return cmd && names.has(cmd) ? `docknet ${cmd} --help` : 'docknet --help';
 }
 
-function reportError(io: IO, err: unknown, help: string): number {
+async function reportError(io: IO, err: unknown, help: string): Promise<number> {
+  // Loaded here, not at start: the Engine API client is no part of --version or --help.
+  const { EngineError, engineAnswerHint } = await import('../gather/engine-api.js');
   if (err instanceof UsageError) {
     io.err(`docknet: ${escapeText(err.message)}\nRun '${help}' for usage.\n`);
     return EXIT.usage;

@@ -7,7 +7,7 @@ import { repoPath } from '../repo-path.js';
 const SEED = repoPath('examples/seed-host');
 
 test('explain: Markdown when piped, plain text on a terminal, --markdown forces Markdown, --json is versioned', async () => {
-  const piped = await runCli(['explain', '--from', SEED]);
+  const piped = await runCli(['explain', '--from', SEED], { isTTY: false, width: null });
   assert.equal(piped.code, 0, piped.stderr);
   assert.match(piped.stdout, /^# What this host's networking is, in words\n/);
   assert.match(
