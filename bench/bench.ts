@@ -199,17 +199,20 @@ async function livePart(): Promise<LiveSize[]> {
 
 /** The live part in a child that holds BENCH_ENGINE_LOCK (flock) only while it runs. */
 async function livePartLocked(lock: string): Promise<LiveSize[]> {
-  const out = join(await mkdtemp(join(tmpdir(), 'docknet-bench-')), 'live.json');
+  const dir = await mkdtemp(join(tmpdir(), 'docknet-bench-'));
+  const out = join(dir, 'live.json');
   log(`live part under the engine lock ${lock}`);
-  // Its progress goes straight to this stderr: the live part takes minutes.
-  const r = await execa('flock', [lock, process.execPath, SELF, '--live-part', out], {
-    reject: false,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (r.exitCode !== 0) throw new Error(`the live part failed (exit ${r.exitCode})`);
-  const results = JSON.parse(await readFile(out, 'utf8')) as LiveSize[];
-  await rm(join(out, '..'), { recursive: true, force: true });
-  return results;
+  try {
+    // Its progress goes straight to this stderr: the live part takes minutes.
+    const r = await execa('flock', [lock, process.execPath, SELF, '--live-part', out], {
+      reject: false,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (r.exitCode !== 0) throw new Error(`the live part failed (exit ${r.exitCode})`);
+    return JSON.parse(await readFile(out, 'utf8')) as LiveSize[];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 // ---- generated ----
