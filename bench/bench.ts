@@ -19,6 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { writeGeneratedHost, PORTS_PER_CONTAINER } from './generated-hosts.js';
 
 const BENCH_LABEL = 'docknet.bench=1';
+// The first bench container: growTo always makes it.
+const INSPECT_TARGET = 'docknet-bench-0';
 const sizes = (v: string | undefined, fallback: string): number[] =>
   (v ?? fallback)
     .split(',')
@@ -86,9 +88,9 @@ async function timed(command: string[], env: Record<string, string>, okCodes: nu
   return { wallMs: Number(m[1]) * 1000, cpuMs: (Number(m[2]) + Number(m[3])) * 1000, peakMiB: Number(m[4]) / 1024 };
 }
 
-async function medianOf(command: string[], env: Record<string, string> = {}, okCodes = [0]): Promise<Measure> {
+async function medianOf(command: string[], env: Record<string, string> = {}, okCodes = [0], runCount = RUNS): Promise<Measure> {
   const runs: Measure[] = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await timed(command, env, okCodes));
+  for (let i = 0; i < runCount; i++) runs.push(await timed(command, env, okCodes));
   return {
     wallMs: median(runs.map((r) => r.wallMs)),
     cpuMs: median(runs.map((r) => r.cpuMs)),
@@ -108,12 +110,25 @@ async function measureCommands(inspectTarget: string, extra: string[]): Promise<
   return out;
 }
 
+// Start-up takes a tenth of a second, as long as one scheduling delay on a busy machine: more runs,
+// taken in turns, so that one slow moment does not land on one of the three alone.
+const STARTUP_RUNS = Math.max(RUNS, 9);
+
 async function measureStartup(): Promise<LiveSize['startup']> {
-  return {
-    'node -e 0': await medianOf(['node', '-e', '0']),
-    'docknet --version': await medianOf(['node', BIN, '--version']),
-    'docknet --help': await medianOf(['node', BIN, '--help']),
+  const commands = {
+    'node -e 0': ['node', '-e', '0'],
+    'docknet --version': ['node', BIN, '--version'],
+    'docknet --help': ['node', BIN, '--help'],
   };
+  const runs: Record<string, Measure[]> = {};
+  for (let i = 0; i < STARTUP_RUNS; i++)
+    for (const [k, argv] of Object.entries(commands)) (runs[k] ??= []).push(await medianOf(argv, {}, [0], 1));
+  const of = (k: string): Measure => ({
+    wallMs: median(runs[k]!.map((r) => r.wallMs)),
+    cpuMs: median(runs[k]!.map((r) => r.cpuMs)),
+    peakMiB: Math.max(...runs[k]!.map((r) => r.peakMiB)),
+  });
+  return { 'node -e 0': of('node -e 0'), 'docknet --version': of('docknet --version'), 'docknet --help': of('docknet --help') };
 }
 
 // ---- live ----
@@ -121,11 +136,13 @@ async function measureStartup(): Promise<LiveSize['startup']> {
 const running = async (filter: string[] = []): Promise<string[]> =>
   (await must(['docker', 'ps', '-q', ...filter])).split('\n').filter(Boolean);
 
+/** Bench containers until `total` run in all (others' count too), and at least one, for inspect. */
 async function growTo(total: number): Promise<void> {
   let bench = (await running(['--filter', `label=${BENCH_LABEL}`])).length;
   let have = (await running()).length;
-  while (have < total) {
-    const batch = Math.min(10, total - have);
+  const target = Math.max(total, have - bench + 1);
+  while (have < target) {
+    const batch = Math.min(10, target - have);
     await Promise.all(
       Array.from({ length: batch }, (_, i) =>
         must(
@@ -171,7 +188,7 @@ async function livePart(): Promise<LiveSize[]> {
       const raw = await medianOf(['bash', '-c', RAW_SCRIPT]);
       log(`  raw shell: ${raw.wallMs.toFixed(0)} ms`);
       const startup = await measureStartup();
-      results.push({ containers, bench, raw, startup, commands: await measureCommands('docknet-bench-0', []) });
+      results.push({ containers, bench, raw, startup, commands: await measureCommands(INSPECT_TARGET, []) });
     }
   } finally {
     log('removing bench containers');
@@ -182,17 +199,20 @@ async function livePart(): Promise<LiveSize[]> {
 
 /** The live part in a child that holds BENCH_ENGINE_LOCK (flock) only while it runs. */
 async function livePartLocked(lock: string): Promise<LiveSize[]> {
-  const out = join(await mkdtemp(join(tmpdir(), 'docknet-bench-')), 'live.json');
+  const dir = await mkdtemp(join(tmpdir(), 'docknet-bench-'));
+  const out = join(dir, 'live.json');
   log(`live part under the engine lock ${lock}`);
-  // Its progress goes straight to this stderr: the live part takes minutes.
-  const r = await execa('flock', [lock, process.execPath, SELF, '--live-part', out], {
-    reject: false,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (r.exitCode !== 0) throw new Error(`the live part failed (exit ${r.exitCode})`);
-  const results = JSON.parse(await readFile(out, 'utf8')) as LiveSize[];
-  await rm(join(out, '..'), { recursive: true, force: true });
-  return results;
+  try {
+    // Its progress goes straight to this stderr: the live part takes minutes.
+    const r = await execa('flock', [lock, process.execPath, SELF, '--live-part', out], {
+      reject: false,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (r.exitCode !== 0) throw new Error(`the live part failed (exit ${r.exitCode})`);
+    return JSON.parse(await readFile(out, 'utf8')) as LiveSize[];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 // ---- generated ----
@@ -215,6 +235,8 @@ async function generatedPart(): Promise<GeneratedSize[]> {
 // ---- the table ----
 
 const ms = (m: Measure): string => `${m.wallMs.toFixed(0)} ms`;
+/** Wall time and, in brackets, the CPU time (user + system) of the same runs: on a loaded machine the wall time waits for a core. */
+const msCpu = (m: Measure): string => `${m.wallMs.toFixed(0)} ms (cpu ${m.cpuMs.toFixed(0)})`;
 const mib = (m: Measure): string => `${m.peakMiB.toFixed(0)} MiB`;
 const x = (r: number): string => `${r.toFixed(2)}x`;
 const thousands = (n: number): string => n.toLocaleString('en-US');
@@ -246,7 +268,7 @@ function report(live: LiveSize[], generated: GeneratedSize[], startupAlone: Live
     rows.push([
       'raw shell',
       '-',
-      ...live.map((l) => `${ms(l.raw)}, ${mib(l.raw)}, ${x(1)}`),
+      ...live.map((l) => `${msCpu(l.raw)}, ${mib(l.raw)}, ${x(1)}`),
       ...generated.map(() => '-'),
       ...head.slice(2 + live.length + generated.length).map(() => '-'),
     ]);
@@ -254,7 +276,7 @@ function report(live: LiveSize[], generated: GeneratedSize[], startupAlone: Live
       rows.push([
         k,
         '-',
-        ...live.map((l) => `${ms(l.startup[k])}, ${mib(l.startup[k])}, ${x(l.startup[k].wallMs / l.startup['node -e 0'].wallMs)} node`),
+        ...live.map((l) => `${msCpu(l.startup[k])}, ${mib(l.startup[k])}, ${x(l.startup[k].wallMs / l.startup['node -e 0'].wallMs)} node`),
         ...generated.map(() => '-'),
         ...head.slice(2 + live.length + generated.length).map(() => '-'),
       ]);
@@ -266,10 +288,14 @@ function report(live: LiveSize[], generated: GeneratedSize[], startupAlone: Live
       rows.push([
         c.name,
         o.name,
-        ...live.map((l) => `${ms(l.commands[key]!)}, ${mib(l.commands[key]!)}, ${x(l.commands[key]!.wallMs / l.raw.wallMs)}`),
+        ...live.map((l) => `${msCpu(l.commands[key]!)}, ${mib(l.commands[key]!)}, ${x(l.commands[key]!.wallMs / l.raw.wallMs)}`),
         ...perContainer.map((p) => p.toFixed(2)),
         ...(generated.length > 1 ? [x(perContainer.at(-1)! / perContainer[0]!)] : []),
-        ...(gAt ? [`${(gAt.commands[key]!.wallMs / 1000).toFixed(2)} s, ${mib(gAt.commands[key]!)}`] : []),
+        ...(gAt
+          ? [
+              `${(gAt.commands[key]!.wallMs / 1000).toFixed(2)} s (cpu ${(gAt.commands[key]!.cpuMs / 1000).toFixed(2)}), ${mib(gAt.commands[key]!)}`,
+            ]
+          : []),
       ]);
     }
   let out = `${table(rows)}\n`;
@@ -360,11 +386,11 @@ async function main(): Promise<void> {
   const results = { started, machine: await machine(), loadBefore, loadAfter: load(), runs: RUNS, live, generated, startupAlone };
   if (process.env.BENCH_OUT) await writeFile(process.env.BENCH_OUT, JSON.stringify(results, null, 2));
   process.stdout.write(
-    `docknet bench, ${started}: median of ${RUNS} runs (wall time), peak = largest resident memory of the runs (GNU time).\n` +
+    `docknet bench, ${started}: median of ${RUNS} runs (start-up: ${STARTUP_RUNS}, in turns) of the wall time, peak = largest resident memory of the runs (GNU time).\n` +
       `machine: ${results.machine}; load average ${loadBefore} at the start, ${results.loadAfter} at the end.\n` +
       `live: running containers (bench containers: busybox, one published port each, docker-proxy on), x raw = wall time over the raw shell's: ${RAW_SCRIPT}\n` +
       `gen: the generated host (test/property/scale-host.ts) of N containers and ${PORTS_PER_CONTAINER} published ports each, saved as a snapshot, read with --from.\n` +
-      `text: the terminal form (DOCKNET_FORCE_TTY=${TERMINAL_WIDTH}, colour on); inspect: one container.\n\n` +
+      `text: the terminal form (DOCKNET_FORCE_TTY=${TERMINAL_WIDTH}, colour on); inspect: one container. (cpu N): user + system CPU ms of the command itself (the raw shell's excludes dockerd's work).\n\n` +
       report(live, generated, startupAlone),
   );
 }
