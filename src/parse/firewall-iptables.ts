@@ -150,9 +150,18 @@ function condOf(o: Option): Cond | null {
 
 const CONTINUING_TARGETS = new Set(['LOG', 'NFLOG', 'ULOG', 'TRACE', 'TCPMSS', 'DSCP', 'TOS', 'CLASSIFY', 'CHECKSUM', 'AUDIT']);
 
-function actionOf(r: NatRule, target: Option[], goto: boolean, chains: ReadonlySet<string>): Action {
+/** What a target's options say, as each iptables format writes them (save words, or `-L` free text). */
+export interface TargetOptions {
+  rejectWith: string | null;
+  /** MARK's --set-xmark/--set-mark, read; null when absent or unreadable. */
+  mark: { value: number; mask: number } | null;
+  /** How an unreadable MARK is named in the model. */
+  markText: string;
+}
+
+/** An iptables target as the model's action: the one mapping iptables-save, -S and -L listings share. */
+export function targetAction(r: NatRule, o: TargetOptions, goto: boolean, chains: ReadonlySet<string>): Action {
   const t = r.target;
-  const opt = (name: string) => target.find((o) => o.name === name)?.args[0] ?? null;
   switch (t) {
     case '':
       return { kind: 'continue' };
@@ -163,7 +172,7 @@ function actionOf(r: NatRule, target: Option[], goto: boolean, chains: ReadonlyS
     case 'RETURN':
       return { kind: 'return' };
     case 'REJECT':
-      return { kind: 'reject', with: opt('--reject-with') };
+      return { kind: 'reject', with: o.rejectWith };
     case 'DNAT':
       return { kind: 'dnat', to: r.dnatTo };
     case 'REDIRECT':
@@ -172,16 +181,19 @@ function actionOf(r: NatRule, target: Option[], goto: boolean, chains: ReadonlyS
       return { kind: 'snat', to: r.snatTo };
     case 'MASQUERADE':
       return { kind: 'masquerade', to: r.snatTo };
-    case 'MARK': {
-      const set = opt('--set-xmark') ?? opt('--set-mark');
-      const m = set === null ? null : markOf(set);
-      return m ? { kind: 'mark', ...m } : { kind: 'unmodelled', target: t };
-    }
+    case 'MARK':
+      return o.mark ? { kind: 'mark', ...o.mark } : { kind: 'unmodelled', target: o.markText };
     default:
       if (CONTINUING_TARGETS.has(t)) return { kind: 'continue' };
       if (chains.has(t)) return { kind: goto ? 'goto' : 'jump', chain: t };
       return { kind: 'unmodelled', target: t };
   }
+}
+
+function actionOf(r: NatRule, target: Option[], goto: boolean, chains: ReadonlySet<string>): Action {
+  const opt = (name: string) => target.find((o) => o.name === name)?.args[0] ?? null;
+  const set = opt('--set-xmark') ?? opt('--set-mark');
+  return targetAction(r, { rejectWith: opt('--reject-with'), mark: set === null ? null : markOf(set), markText: r.target }, goto, chains);
 }
 
 /** The standard columns as conditions. */

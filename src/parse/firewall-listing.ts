@@ -3,7 +3,7 @@
 // extension prints itself its own way (`ctstate RELATED,ESTABLISHED`, `ADDRTYPE match dst-type LOCAL`).
 import type { Action, Cond, FwRule, FwTable } from '../model/firewall.js';
 import type { NatRule, NatTable, PortRange } from '../model/nat-rule.js';
-import { fwTableFromIptables } from './firewall-iptables.js';
+import { fwTableFromIptables, targetAction } from './firewall-iptables.js';
 
 function unmodelled(text: string): Cond {
   return { kind: 'unmodelled', text, negated: false };
@@ -258,38 +258,11 @@ function markTarget(options: string): { value: number; mask: number } | null {
   }
 }
 
-const CONTINUING = new Set(['LOG', 'NFLOG', 'ULOG', 'TRACE', 'TCPMSS', 'DSCP', 'TOS', 'CLASSIFY', 'CHECKSUM', 'AUDIT']);
-
 function actionOf(r: NatRule, options: string, goto: boolean, chains: ReadonlySet<string>): Action {
-  const t = r.target;
-  switch (t) {
-    case '':
-      return { kind: 'continue' };
-    case 'ACCEPT':
-      return { kind: 'accept' };
-    case 'DROP':
-      return { kind: 'drop' };
-    case 'RETURN':
-      return { kind: 'return' };
-    case 'REJECT':
-      return { kind: 'reject', with: /reject-with (\S+)/.exec(options)?.[1] ?? null };
-    case 'DNAT':
-      return { kind: 'dnat', to: r.dnatTo };
-    case 'REDIRECT':
-      return { kind: 'redirect', to: r.dnatTo };
-    case 'SNAT':
-      return { kind: 'snat', to: r.snatTo };
-    case 'MASQUERADE':
-      return { kind: 'masquerade', to: r.snatTo };
-    case 'MARK': {
-      const m = markTarget(options);
-      return m ? { kind: 'mark', ...m } : { kind: 'unmodelled', target: `MARK ${options}`.trim() };
-    }
-    default:
-      if (CONTINUING.has(t)) return { kind: 'continue' };
-      if (chains.has(t)) return { kind: goto ? 'goto' : 'jump', chain: t };
-      return { kind: 'unmodelled', target: t };
-  }
+  const rejectWith = /reject-with (\S+)/.exec(options)?.[1] ?? null;
+  // markTarget is read only for MARK rules, as before.
+  const mark = r.target === 'MARK' ? markTarget(options) : null;
+  return targetAction(r, { rejectWith, mark, markText: `MARK ${options}`.trim() }, goto, chains);
 }
 
 const NUMERIC = /^(?:[0-9.]+|[0-9a-f:.]*:[0-9a-f:.]*)(?:\/\d{1,3})?$/i;
