@@ -140,12 +140,12 @@ function sysctl(r: Run, name: string, meaning: string): { value: string | null; 
   return { value: on ? '1' : '0', assumed: true };
 }
 
-function listenerIn(sockets: ListeningSocket[], t: Target): Listener {
+function listenerIn(sockets: ListeningSocket[], t: Target, v6only: (s: ListeningSocket) => boolean = () => false): Listener {
   const s = sockets.find(
     (x) =>
       x.protocol === t.protocol &&
       x.port === t.port &&
-      (sameAddress(x.ip, t.ip) || (isWildcard(x.ip) && (familyOf(x.ip) === familyOf(t.ip) || x.ip === '::'))),
+      (sameAddress(x.ip, t.ip) || (isWildcard(x.ip) && (familyOf(x.ip) === familyOf(t.ip) || (x.ip === '::' && !v6only(x))))),
   );
   return s ? { state: 'listening', socket: s } : { state: 'not-listening' };
 }
@@ -178,7 +178,12 @@ function proxyFor(proxies: DockerProxy[] | null, t: Target): DockerProxy | null 
 function deliverHost(r: Run, decidedBy: RuleRef | null): PathResult {
   const t: Target = { ip: r.packet.dst, port: r.packet.dport, protocol: r.packet.protocol };
   const sockets = r.host.hostListening;
-  const listener: Listener = sockets ? listenerIn(sockets, t) : { state: 'unknown', why: "the host's socket tables are not in the data" };
+  // Docker binds a publication's IPv4 and IPv6 sides apart: its docker-proxy on :: is IPV6_V6ONLY and takes no IPv4 connection.
+  const v6only = (s: ListeningSocket) =>
+    (r.host.dockerProxies ?? []).some((p) => p.proto === s.protocol && p.hostPort === s.port && normaliseHostIp(p.hostIp) === '::');
+  const listener: Listener = sockets
+    ? listenerIn(sockets, t, v6only)
+    : { state: 'unknown', why: "the host's socket tables are not in the data" };
   const proxy = listener.state === 'listening' ? proxyFor(r.host.dockerProxies, t) : null;
   // docker-proxy accepts the connection itself, then opens its own to the container: that second leg is shown, not the verdict.
   const proxied =
