@@ -5,7 +5,7 @@
 import type { Hook, IpFamily } from '../../model/firewall.js';
 import type { DockerProxy, ListeningSocket } from '../../model/port-path.js';
 import type { Route } from '../../model/route.js';
-import { familyOf, isWildcard, normaliseHostIp, sameAddress } from '../../util/address.js';
+import { familyOf, inPrefix, isWildcard, normaliseHostIp, sameAddress } from '../../util/address.js';
 import { type HookResult, type RuleRef, type Step, walkHook } from './hooks.js';
 import type { ContainerAt, HostView } from './host-view.js';
 import { type Assumptions, assume, type Packet, type Protocol } from './packet.js';
@@ -341,6 +341,13 @@ export function walkFrom(host: HostView, start: Start, t: Target, a: Assumptions
   }
 }
 
+/** Whether a container has a route to `dst`: on the subnet of one of its endpoints, or any endpoint has a gateway. */
+function containerRoutes(at: ContainerAt, dst: string, family: IpFamily): boolean {
+  // The endpoint model holds the IPv4 gateway only; an address without its prefix leaves the subnet untold.
+  if (family === 'ipv6') return true;
+  return at.container.endpoints.some((e) => Boolean(e.gateway) || !e.ipv4?.includes('/') || inPrefix(dst, e.ipv4));
+}
+
 function fromContainer(r: Run, at: ContainerAt): PathResult {
   const p = r.packet;
   const src = endpointAddress(at, p.family);
@@ -353,5 +360,10 @@ function fromContainer(r: Run, at: ContainerAt): PathResult {
     throw new CannotTell(`${at.container.name}'s network ${at.endpoint.network} is not a bridge network docknet can follow`);
   p.in = at.bridge;
   if (peer !== null && typeof peer !== 'string' && peer.bridge === at.bridge) return bridged(r, peer, at.bridge);
+  if (!containerRoutes(at, p.dst, p.family)) {
+    // The container's own routing table: Docker gives it a default route only through an endpoint with a gateway (none on --internal).
+    r.hops.push({ kind: 'route', dst: p.dst, local: false, route: null, out: null });
+    return end(r, 'no-route', 'unreachable');
+  }
   return arrive(r);
 }

@@ -40,3 +40,20 @@ test('routed-host-port: a routed network publication has docker-proxy on :: only
   // Its IPv4 twin, tomcat-tml's 49154 (0.0.0.0 and ::), still connects.
   assert.equal((await ask(NONE, 'host', '10.219.28.5:49154')).expect, 'connect');
 });
+
+test('egress-internal: a container on an --internal network has no gateway, so a packet beyond its subnet never leaves it (unreachable)', async () => {
+  // The fact behind it: the engine reports no gateway for either endpoint on docknet-lab-internal.
+  const containers = JSON.parse(readFileSync(`${NONE}/docker/containers.json`, 'utf8')) as {
+    Name: string;
+    NetworkSettings: { Networks: Record<string, { Gateway: string }> };
+  }[];
+  const internal = containers.find((c) => c.Name === '/lab-internal');
+  assert.equal(internal?.NetworkSettings.Networks['docknet-lab-internal']?.Gateway, '');
+  const r = await ask(NONE, 'lab-internal', '198.18.28.2:8080');
+  assert.equal(r.verdict, 'no-route');
+  assert.equal(r.expect, 'unreachable');
+  assert.equal(r.decidedBy, null);
+  // On its own subnet it still reaches its neighbour, and its gateway (the host).
+  assert.equal((await ask(NONE, 'lab-internal', '10.223.2.3:8080')).verdict, 'no-listener');
+  assert.equal((await ask(NONE, 'lab-internal', '10.223.2.1:18193')).expect, 'connect');
+});
