@@ -186,6 +186,14 @@ function ufwFiles(): Map<string, { data: Buffer; mode: number }> {
   return out;
 }
 
+/** iptables-nft makes a built-in chain only when it is used: one that iptables-save lists may not be in the kernel. */
+export async function nftChainExists(table: string, chain: string): Promise<boolean> {
+  const r = await run(['nft', 'list', 'chain', 'ip', table, chain]);
+  if (r.exitCode === 0) return true;
+  if (/No such file or directory/.test(r.stderr)) return false;
+  throw new Error(failure(r) ?? 'nft list chain failed');
+}
+
 /** The rules of a table set, without counters or comments: what must be the same after ufw is gone again. */
 async function rulesText(ns: string, save: string): Promise<string> {
   return (await inNs(ns, [save]))
@@ -209,7 +217,7 @@ async function rootSysctls(): Promise<string> {
 async function ufwLeftovers(ns: string, exe: 'iptables' | 'ip6tables', before: string): Promise<void> {
   const now = await inNs(ns, [`${exe}-save`, '-t', 'filter']);
   for (const line of now.split('\n')) {
-    const m = /^-A (\S+) (.* -j ufw6?-\S+)$/.exec(line);
+    const m = /^-A (\S+) ((?:.* )?-j ufw6?-\S+)$/.exec(line);
     if (m && !m[1]?.startsWith('ufw')) await inNs(ns, [exe, '-D', m[1] as string, ...(m[2] as string).split(' ')]);
   }
   const chains = [...now.matchAll(/^:(ufw6?-\S+) /gm)].map((m) => m[1] as string);
@@ -227,13 +235,23 @@ async function ufwEnable(ns: string): Promise<Undo> {
   const before6 = await rulesText(ns, 'ip6tables-save');
   const undo = async () => {
     const problems: string[] = [];
-    const r = await run(['nsenter', `--net=${ns}`, '--', 'ufw', '--force', 'disable']);
-    if (r.exitCode !== 0) problems.push(failure(r) ?? 'ufw disable failed');
-    await ufwLeftovers(ns, 'iptables', before4);
-    await ufwLeftovers(ns, 'ip6tables', before6);
-    for (const [p, f] of files) {
-      if (!readFileSync(p).equals(f.data)) writeFileSync(p, f.data, { mode: f.mode });
-    }
+    // Every step is tried, whatever failed before it; the files first, as they are the machine's.
+    const step = async (what: string, f: () => Promise<void>) => {
+      try {
+        await f();
+      } catch (err) {
+        problems.push(`${what}: ${(err as Error).message}`);
+      }
+    };
+    await step('ufw disable', async () => {
+      const r = await run(['nsenter', `--net=${ns}`, '--', 'ufw', '--force', 'disable']);
+      if (r.exitCode !== 0) throw new Error(failure(r) ?? 'failed');
+    });
+    await step("restoring ufw's files", async () => {
+      for (const [p, f] of files) if (!readFileSync(p).equals(f.data)) writeFileSync(p, f.data, { mode: f.mode });
+    });
+    await step('removing the chains ufw leaves (IPv4)', () => ufwLeftovers(ns, 'iptables', before4));
+    await step('removing the chains ufw leaves (IPv6)', () => ufwLeftovers(ns, 'ip6tables', before6));
     for (const p of ufwFiles().keys()) if (!files.has(p)) problems.push(`ufw left a new file ${p}`);
     if ((await rulesText(ns, 'iptables-save')) !== before4) problems.push('the IPv4 rules differ from before ufw was enabled');
     if ((await rulesText(ns, 'ip6tables-save')) !== before6) problems.push('the IPv6 rules differ from before ufw was enabled');

@@ -21,7 +21,7 @@ import {
   SETUP_SCENARIOS,
   type SetupId,
 } from './reach-matrix-scenarios.js';
-import { applySetup, type Counted, egressNamespace, hostListener, ruleCounters } from './reach-matrix-setups.js';
+import { applySetup, type Counted, egressNamespace, hostListener, nftChainExists, ruleCounters } from './reach-matrix-setups.js';
 
 interface ReachJson {
   verdict: string;
@@ -44,6 +44,7 @@ export interface MatrixRow {
   decidedBy: string | null;
   /** The deciding rule's counter: how many packets this probe added to it. */
   counted: number | null;
+  counterNote: string | null;
   unknown: string | null;
   fromSnapshot: string | null;
   problems: string[];
@@ -96,12 +97,14 @@ async function reachJson(args: string[]): Promise<ReachJson> {
 /** The verdicts docknet gives without a rule: routing decided, or the packet never met iptables. */
 const NO_RULE_VERDICTS = new Set(['no-route', 'forwarding-off']);
 
-function checkDecider(
-  s: Scenario,
-  live: ReachJson,
-  before: Map<string, Counted>,
-  after: Map<string, Counted>,
-): { counted: number | null; problems: string[] } {
+interface Decider {
+  counted: number | null;
+  /** Why no counter could move, when that is itself the proof. */
+  note?: string;
+  problems: string[];
+}
+
+async function checkDecider(s: Scenario, live: ReachJson, before: Map<string, Counted>, after: Map<string, Counted>): Promise<Decider> {
   const problems: string[] = [];
   const d = live.decidedBy;
   if (d === null) {
@@ -236,7 +239,7 @@ async function runMatrix(t: TestContext, rows: MatrixRow[]): Promise<void> {
           const result = await probe({ from: fromPath(s.from), ip: s.to.ip, port: s.to.port, protocol: s.to.protocol, timeoutMs: 1500 });
           const after = await ruleCounters();
           const live = await reachJson(args);
-          const decider = checkDecider(s, live, before, after);
+          const decider = await checkDecider(s, live, before, after);
           const row: MatrixRow = {
             engine: gen.id,
             setup,
@@ -249,6 +252,7 @@ async function runMatrix(t: TestContext, rows: MatrixRow[]): Promise<void> {
             expect: live.expect,
             decidedBy: ruleName(live.decidedBy),
             counted: decider.counted,
+            counterNote: decider.note ?? null,
             unknown: live.unknown,
             fromSnapshot: null,
             problems: [...checkExpect(s, result, live), ...decider.problems],
