@@ -127,13 +127,20 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
   program
     .command('reach')
     .description("whether <source> can reach <destination>, the packet's walk through every rule, and the rule that decides")
-    .argument('<source>', SOURCE_FORMS)
-    .argument('<destination>', DESTINATION_FORMS)
+    .argument('[source]', SOURCE_FORMS)
+    .argument('[destination]', DESTINATION_FORMS)
+    .option('--exposure', 'who can reach every published port and container address: outside, the host, each Docker network')
     .option('--json', 'print JSON (schemaVersion 1)')
     .addOption(from)
-    .action(async (source: string, destination: string, o: { json?: boolean; from?: string }) => {
-      code = await runReach({ source, destination, json: Boolean(o.json) }, io, snapshotProvider(o.from, io));
-    });
+    .action(
+      async (source: string | undefined, destination: string | undefined, o: { json?: boolean; exposure?: boolean; from?: string }) => {
+        code = await runReach(
+          { source: source ?? null, destination: destination ?? null, json: Boolean(o.json), exposure: Boolean(o.exposure) },
+          io,
+          snapshotProvider(o.from, io),
+        );
+      },
+    );
 
   program
     .command('doctor')

@@ -175,6 +175,10 @@ test('every docknet command leaves the host exactly as it was: rules, links, nam
     [['nat', '--port', '49154'], [0]],
     [['nat', '--port', '5353/udp'], [0]],
     [['nat', '--port', '127.0.0.1:8081'], [0]],
+    [['reach', 'outside', 'host:49154'], [0]],
+    [['reach', 'host', `${C.web}:8080`, '--json'], [0]],
+    [['reach', C.multi, `${C.tomcat01}:8080`], [0]],
+    [['reach', '--exposure'], [0]],
     [['doctor'], [0, 1]],
     [
       ['doctor', '--json'],
@@ -184,6 +188,7 @@ test('every docknet command leaves the host exactly as it was: rules, links, nam
     [['snapshot', 'save', tgz], [0]],
     [['veth-map', '--from', snap], [0]],
     [['nat', '--from', tgz], [0]],
+    [['reach', '--exposure', '--json', '--from', tgz], [0]],
     [['inspect', C.web, '--from', snap], [0]],
     [
       ['doctor', '--from', tgz],

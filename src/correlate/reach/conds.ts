@@ -57,8 +57,19 @@ function positive(c: Cond, p: Packet, ctx: CondContext): Tri {
     case 'tcp-syn':
       // The packet walked is a connection's first: a SYN for TCP.
       return p.protocol === 'tcp' ? 'yes' : 'no';
-    case 'set':
-      return { unknown: `the members of set ${c.name} are not in the data` };
+    case 'set': {
+      // nftables sets carry their members; an ipset's are not in the data.
+      if (c.members === undefined) return { unknown: `the members of set ${c.name} are not in the data` };
+      let unknown: string | null = null;
+      for (const m of c.members) {
+        const r = one(m, p, ctx);
+        if (r === 'yes') return 'yes';
+        if (r !== 'no') unknown ??= r.unknown;
+      }
+      return unknown === null ? 'no' : { unknown };
+    }
+    case 'family':
+      return c.family === p.family ? 'yes' : 'no';
     case 'assumed':
       return 'yes';
     case 'unmodelled':

@@ -147,9 +147,25 @@ function rewrite(w: Walk, a: Extract<Action, { to: unknown }>, ref: RuleRef): vo
   w.rewrites.push({ kind: a.kind, before, after, rule: ref });
 }
 
+function vmapCase(w: Walk, rule: FwRule, a: Extract<Action, { kind: 'vmap' }>): Action | null {
+  if (a.cases === null) return { kind: 'unmodelled', target: `${a.key} vmap ${a.map} (its elements are not in the data)` };
+  for (const [i, c] of a.cases.entries()) {
+    const m = ruleMatches({ ...rule, conds: [c.when] }, w.packet, w.ctx);
+    if (m === 'no') continue;
+    if (m !== 'yes') {
+      const key = `vmap:${w.table.family}/${w.table.name}/${rule.chain}/${rule.number}/${i}`;
+      if (!assume(w.assumptions, { key, why: `${w.table.name} ${rule.chain} rule ${rule.number} (${rule.text}): ${m.unknown}` })) continue;
+    }
+    return c.action;
+  }
+  return null;
+}
+
 function walkChain(w: Walk, chain: FwChain, stack: string[]): Outcome {
   if (w.depth > MAX_DEPTH || stack.includes(chain.name)) return { kind: 'return' };
   for (const rule of chain.rules) {
+    // LOG, counters and the like change nothing, whether they match or not.
+    if (rule.action.kind === 'continue') continue;
     const m = ruleMatches(rule, w.packet, w.ctx);
     let assumedMatch: boolean | null = null;
     if (m === 'no') continue;
@@ -159,7 +175,13 @@ function walkChain(w: Walk, chain: FwChain, stack: string[]): Outcome {
       if (!assumedMatch) continue;
     }
     const ref = refOf(w.table, rule);
-    const a = rule.action;
+    let a = rule.action;
+    if (a.kind === 'vmap') {
+      // The verdict map's case for this packet is the rule's action; no case: the rule does not match.
+      const chosen = vmapCase(w, rule, a);
+      if (chosen === null) continue;
+      a = chosen;
+    }
     w.steps.push({ rule: ref, action: a.kind, assumedMatch, assumed: assumedOf(rule) });
     switch (a.kind) {
       case 'continue':
@@ -187,7 +209,16 @@ function walkChain(w: Walk, chain: FwChain, stack: string[]): Outcome {
       case 'jump':
       case 'goto': {
         const target = w.table.chains.get(a.chain);
-        if (target === undefined) continue;
+        if (target === undefined) {
+          // A chain the data does not hold (a paste cut short): what it does cannot be told.
+          const passes = assume(w.assumptions, {
+            key: `chain:${w.table.family}/${w.table.name}/${a.chain}`,
+            why: `${w.table.name} ${rule.chain} rule ${rule.number} jumps to ${a.chain}, which is not in the data`,
+          });
+          if (passes) continue;
+          w.last = ref;
+          return { kind: 'drop' };
+        }
         w.depth += 1;
         const out = walkChain(w, target, [...stack, chain.name]);
         w.depth -= 1;
@@ -195,6 +226,8 @@ function walkChain(w: Walk, chain: FwChain, stack: string[]): Outcome {
         if (a.kind === 'goto') return { kind: 'return' };
         continue;
       }
+      case 'vmap':
+        continue;
       case 'unmodelled': {
         const key = `target:${w.table.family}/${w.table.name}/${rule.chain}/${rule.number}`;
         const passes = assume(w.assumptions, {
