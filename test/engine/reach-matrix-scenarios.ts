@@ -408,52 +408,62 @@ export function baseScenarios(f: LabFacts): Scenario[] {
   ];
 }
 
-/** The scenarios of a set-up: ids from the base list, with what the packet does under it. */
-export const SETUP_SCENARIOS: Readonly<Record<Exclude<SetupId, 'none'>, Readonly<Record<string, ProbeResult>>>> = {
-  // Debian's ufw, default deny incoming and routed: Docker's FORWARD rules come first, so published ports stay open.
-  ufw: {
-    'pub-any': 'connect',
-    'pub-loopback': 'timeout',
-    'pub-udp': 'connect',
-    'pub-user-bridge': 'connect',
-    'pub-on-lan': 'connect',
-    'host-nothing': 'timeout',
-    'host-service': 'timeout',
-    'direct-published': 'timeout',
-    'routed-published': 'connect',
-    'routed-host-port': 'timeout',
-    'natunprot-unpublished': 'connect',
-    'host-lo-any': 'connect',
-    'host-lan-any': 'connect',
-    'c2c-bridge': 'connect',
-    'c2c-noicc': 'timeout',
-    'c2h-service': 'timeout',
-    'c2h-default': 'timeout',
-    'egress-user-bridge': 'connect',
-    'egress-routed': 'connect',
-  },
-  // DOCKER-USER: -s <the LAN client> -j DROP.
-  'docker-user-drop-source': {
-    'pub-any': 'timeout',
-    'pub-udp': 'timeout',
-    'pub-loopback': 'refused',
-    'routed-published': 'timeout',
-    'natunprot-unpublished': 'timeout',
-    'host-service': 'connect',
-    'host-lan-any': 'connect',
-    'c2c-bridge': 'connect',
-    'egress-user-bridge': 'connect',
-  },
-  // DOCKER-USER: from the LAN, tcp to container port 8080 RETURNs to Docker's rules; everything else from the LAN drops.
-  'docker-user-allow-port': {
-    'pub-any': 'connect',
-    'pub-udp': 'timeout',
-    'pub-user-bridge': 'connect',
-    'routed-published': 'connect',
-    'routed-unpublished': 'timeout',
-    'natunprot-published': 'connect',
-    'natunprot-unpublished': 'timeout',
-    'host-service': 'connect',
-    'egress-user-bridge': 'connect',
-  },
-};
+/** What a set-up changes: `as-none` keeps the packet's fate without a set-up (it is decided before, or apart from, the set-up's rules). */
+type SetupWant = ProbeResult | 'as-none';
+
+/** The scenarios of a set-up, by id, with what the packet does under it on this generation. */
+export function setupWants(setup: Exclude<SetupId, 'none'>, f: LabFacts): Readonly<Record<string, SetupWant>> {
+  switch (setup) {
+    // Debian's ufw, default deny incoming and routed: Docker's FORWARD rules come first, so published ports stay open;
+    // what goes to the host itself (INPUT) is dropped.
+    case 'ufw':
+      return {
+        'pub-any': 'as-none',
+        'pub-loopback': 'timeout',
+        'pub-udp': 'as-none',
+        'pub-user-bridge': 'as-none',
+        'pub-on-lan': 'as-none',
+        'host-nothing': 'timeout',
+        'host-service': 'timeout',
+        'direct-published': 'as-none',
+        'routed-published': 'as-none',
+        // On 28 the routed network's host port is only docker-proxy's IPv6 socket: INPUT drops it; older engines DNAT it.
+        'routed-host-port': f.gen === '28' ? 'timeout' : 'as-none',
+        'natunprot-unpublished': 'as-none',
+        'host-lo-any': 'connect',
+        'host-lan-any': 'connect',
+        'c2c-bridge': 'connect',
+        'c2c-noicc': 'timeout',
+        'c2h-service': 'timeout',
+        'c2h-default': 'timeout',
+        'egress-user-bridge': 'connect',
+        'egress-routed': 'connect',
+      };
+    // DOCKER-USER: -s <the LAN client> -j DROP.
+    case 'docker-user-drop-source':
+      return {
+        'pub-any': 'timeout',
+        'pub-udp': 'timeout',
+        'pub-loopback': 'refused',
+        'routed-published': 'timeout',
+        'natunprot-unpublished': 'timeout',
+        'host-service': 'connect',
+        'host-lan-any': 'connect',
+        'c2c-bridge': 'connect',
+        'egress-user-bridge': 'connect',
+      };
+    // DOCKER-USER: from the LAN, tcp to container port 8080 RETURNs to Docker's rules; everything else from the LAN drops.
+    case 'docker-user-allow-port':
+      return {
+        'pub-any': 'connect',
+        'pub-udp': 'timeout',
+        'pub-user-bridge': 'connect',
+        'routed-published': 'connect',
+        'routed-unpublished': 'timeout',
+        'natunprot-published': 'connect',
+        'natunprot-unpublished': 'timeout',
+        'host-service': 'connect',
+        'egress-user-bridge': 'connect',
+      };
+  }
+}
