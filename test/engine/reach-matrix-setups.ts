@@ -252,6 +252,17 @@ async function ufwEnable(ns: string): Promise<Undo> {
     });
     await step('removing the chains ufw leaves (IPv4)', () => ufwLeftovers(ns, 'iptables', before4));
     await step('removing the chains ufw leaves (IPv6)', () => ufwLeftovers(ns, 'ip6tables', before6));
+    // A filter table ufw made (no IPv6 rules before it, on a host whose engine writes none) goes again whole.
+    for (const [family, before] of [
+      ['ip', before4],
+      ['ip6', before6],
+    ] as const) {
+      if (!before.includes('*filter'))
+        await step(
+          `removing the ${family} filter table ufw made`,
+          async () => void (await inNs(ns, ['nft', 'delete', 'table', family, 'filter'])),
+        );
+    }
     for (const p of ufwFiles().keys()) if (!files.has(p)) problems.push(`ufw left a new file ${p}`);
     if ((await rulesText(ns, 'iptables-save')) !== before4) problems.push('the IPv4 rules differ from before ufw was enabled');
     if ((await rulesText(ns, 'ip6tables-save')) !== before6) problems.push('the IPv6 rules differ from before ufw was enabled');
