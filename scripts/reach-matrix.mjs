@@ -17,7 +17,7 @@ for (const f of files) {
   out.push(`Docker ${engine}, run of ${at}: ${rows.length} scenarios, ${rows.length - failed} passed, ${failed} failed.`, '');
   out.push('| set-up | scenario | packet | docknet | decided by | counter | result |', '| --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
-    const counter = r.counted !== null ? `+${r.counted}` : r.counterNote ? 'no chain' : '';
+    const counter = r.counted !== null ? `+${r.counted}${r.counterNote ? ' (appended rule)' : ''}` : r.counterNote ? 'no chain' : '';
     const docknet = `${r.verdict} (${r.expect})`;
     const result = r.problems.length ? `FAIL: ${r.problems.join('; ')}` : 'ok';
     out.push(
