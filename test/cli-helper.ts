@@ -15,8 +15,14 @@ export interface CliRun {
 
 export type CliOptions = Partial<Pick<IO, 'isTTY' | 'color' | 'width' | 'env' | 'cwd'>>;
 
+/** The terminal CLI tests see unless they ask for another: wide enough that no table wraps, no colour. */
+export const TEST_TERMINAL = { isTTY: true, color: false, width: 1000 } as const;
+/** The pipe form (stdout not a terminal): tables tab-separated. */
+export const PIPE = { isTTY: false, color: false, width: null } as const;
+
+/** Runs docknet in the terminal form (TEST_TERMINAL) unless opts say otherwise (PIPE for the piped form). */
 export async function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
-  const io = memoryIO(opts);
+  const io = memoryIO({ ...TEST_TERMINAL, ...opts });
   const code = await main(args, io);
   return {
     code,

@@ -1,13 +1,20 @@
 // The commander program: parses flags, runs one command, and is the one place errors become exit codes.
 import { Command, CommanderError, Option } from 'commander';
-import { runVethMap } from '../commands/veth-map.js';
-import { runInspect } from '../commands/inspect.js';
-import { runDoctor } from '../commands/doctor.js';
-import { DESTINATION_FORMS, runReach, SOURCE_FORMS } from '../commands/reach.js';
-import { runNat } from '../commands/nat.js';
-import { snapshotProvider } from '../commands/source.js';
-import { runSnapshotImport, runSnapshotSave } from '../commands/snapshot.js';
-import { EngineError, engineAnswerHint } from '../gather/engine-api.js';
+// Loaded when they run, so that --version and --help start fast.
+import {
+  runDoctor,
+  runExplain,
+  runGraph,
+  runInspect,
+  runNat,
+  runReach,
+  runReport,
+  runSnapshotImport,
+  runSnapshotSave,
+  runVethMap,
+  snapshotProvider,
+} from './lazy-commands.js';
+import { DESTINATION_FORMS, SOURCE_FORMS } from '../commands/reach-forms.js';
 import { escapeText } from '../render/escape.js';
 import { DocknetError, EXIT, UsageError } from '../model/errors.js';
 import { processIO, type IO } from './io.js';
@@ -22,7 +29,9 @@ function helpFor(program: Command, argv: string[]): string {
   return cmd && names.has(cmd) ? `docknet ${cmd} --help` : 'docknet --help';
 }
 
-function reportError(io: IO, err: unknown, help: string): number {
+async function reportError(io: IO, err: unknown, help: string): Promise<number> {
+  // Loaded here, not at start: the Engine API client is no part of --version or --help.
+  const { EngineError, engineAnswerHint } = await import('../gather/engine-api.js');
   if (err instanceof UsageError) {
     io.err(`docknet: ${escapeText(err.message)}\nRun '${help}' for usage.\n`);
     return EXIT.usage;
@@ -101,6 +110,56 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     )
     .action(async (o: { port?: string; json?: boolean; from?: string }) => {
       code = await runNat({ port: o.port ?? null, json: Boolean(o.json) }, io, snapshotProvider(o.from, io));
+    });
+
+  program
+    .command('graph')
+    .description('a picture of the host as the kernel wires it: interfaces, bridges, veth pairs, containers, published ports')
+    .argument('[container...]', 'draw only these containers and what connects them')
+    .option('--format <format>', 'svg (default), dot or mermaid; chosen from --out when it ends in .svg, .dot/.gv or .mmd')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .option('--no-group', 'draw every container, even past 40 (grouped per network otherwise)')
+    .option('--exposure', 'colour published ports and container addresses by who can reach them (as reach --exposure)')
+    .option('--json', 'print the graph as JSON (schemaVersion 1)')
+    .addOption(from)
+    .action(
+      async (
+        containers: string[],
+        o: { format?: string; out?: string; group: boolean; exposure?: boolean; json?: boolean; from?: string },
+      ) => {
+        code = await runGraph(
+          {
+            format: o.format ?? null,
+            out: o.out ?? null,
+            containers,
+            json: Boolean(o.json),
+            group: o.group,
+            exposure: Boolean(o.exposure),
+          },
+          io,
+          snapshotProvider(o.from, io),
+        );
+      },
+    );
+
+  program
+    .command('explain')
+    .description('the notebook of this host: a sentence for every interface, network, mode, veth pair and rule line')
+    .option('--markdown', 'Markdown on a terminal too (the default when piped; plain text on a terminal)')
+    .option('--json', 'print JSON (schemaVersion 1)')
+    .addOption(from)
+    .action(async (o: { markdown?: boolean; json?: boolean; from?: string }) => {
+      code = await runExplain({ json: Boolean(o.json), markdown: Boolean(o.markdown) }, io, snapshotProvider(o.from, io));
+    });
+
+  program
+    .command('report')
+    .description('one self-contained HTML file: the picture, veth map, NAT paths, findings and explanations, offline')
+    .option('--html <file>', 'the HTML file to write')
+    .option('--no-group', 'draw every container in the picture, even past 40')
+    .addOption(from)
+    .action(async (o: { html?: string; group: boolean; from?: string }) => {
+      code = await runReport({ html: o.html ?? null, group: o.group }, io, snapshotProvider(o.from, io));
     });
 
   const snapshot = program.command('snapshot').description("save this host's network facts, to analyse them anywhere with --from");

@@ -11,6 +11,7 @@ import { containerSocketsOf } from '../parse/container-sockets.js';
 import { exposureJson, reachJson, renderExposureText, renderReachText } from '../render/reach.js';
 import { isValidIp } from '../util/address.js';
 import type { IO } from './io.js';
+import { DESTINATION_FORMS, SOURCE_FORMS } from './reach-forms.js';
 import type { SnapshotProvider } from './source.js';
 
 export interface ReachOptions {
@@ -21,9 +22,7 @@ export interface ReachOptions {
   exposure: boolean;
 }
 
-export const SOURCE_FORMS = 'outside, outside:IP, host, a container name or id, or an IP address';
-export const DESTINATION_FORMS =
-  'host:PORT, IP:PORT, [IPv6]:PORT or CONTAINER:PORT, each with an optional /tcp or /udp (tcp when not given)';
+export { DESTINATION_FORMS, SOURCE_FORMS };
 
 /** Reads the source argument, before any I/O. */
 export function parseSource(input: string): SourceArg {

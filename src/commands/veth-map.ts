@@ -39,9 +39,8 @@ function filterMap(map: VethMap, containers: ContainerInfo[], targets: string[],
   const veths = new Set(resolved.flatMap((t) => (t.kind === 'veth' ? [t.name] : [])));
   const interfaces = map.interfaces.filter((r) => names.has(r.container) || (r.hostVeth !== null && veths.has(r.hostVeth)));
   const shown = new Set(interfaces.map((r) => r.container));
-  const hostVeths = map.hostVeths.filter(
-    (v) => veths.has(v.name) || (v.owner !== null && shown.has(v.owner) && interfaces.some((r) => r.hostVeth === v.name)),
-  );
+  const shownVeths = new Set(interfaces.map((r) => r.hostVeth));
+  const hostVeths = map.hostVeths.filter((v) => veths.has(v.name) || (v.owner !== null && shown.has(v.owner) && shownVeths.has(v.name)));
   return { ...map, interfaces, hostVeths };
 }
 

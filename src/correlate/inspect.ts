@@ -110,7 +110,7 @@ export interface InspectInputs {
 
 const EMBEDDED_DNS = '127.0.0.11';
 
-function modeKind(c: ContainerInfo, rows: InterfaceRow[]): string {
+export function modeKind(c: ContainerInfo, rows: InterfaceRow[]): string {
   if (c.networkMode === 'host') return 'host';
   if (c.networkMode === 'none') return 'none';
   if (netnsOwnerRef(c) !== null) return 'container';
@@ -135,7 +135,7 @@ function describeBridge(rows: InterfaceRow[], behaviours: Map<string, NetworkBeh
   return `${head}${nat && rows.length > 1 ? `; where NAT applies, ${natWords}` : nat ? `; ${natWords}` : ''}. ${own}`;
 }
 
-function describeMode(
+export function describeMode(
   kind: string,
   c: ContainerInfo,
   rows: InterfaceRow[],

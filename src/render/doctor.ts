@@ -46,7 +46,12 @@ export const SHOWN_PER_KIND = 5;
 /** The findings of one severity, at most SHOWN_PER_KIND of each kind unless `all`, with a count of the rest. */
 function renderSeverity(fs: Finding[], all: boolean): string {
   const byKind = new Map<string, Finding[]>();
-  for (const f of fs) byKind.set(`${f.check}/${f.kind}`, [...(byKind.get(`${f.check}/${f.kind}`) ?? []), f]);
+  for (const f of fs) {
+    const key = `${f.check}/${f.kind}`;
+    const group = byKind.get(key);
+    if (group) group.push(f);
+    else byKind.set(key, [f]);
+  }
   let out = '';
   for (const group of byKind.values()) {
     const shown = all ? group : group.slice(0, SHOWN_PER_KIND);

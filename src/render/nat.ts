@@ -4,28 +4,12 @@ import type { OutputMedium } from './medium.js';
 import { hostAddress, type NatAnomaly, type NatReport, type PortMapping } from '../model/port-path.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { escapeText } from './escape.js';
+import { Footnotes } from './footnotes.js';
+import { paragraph } from './wrap.js';
 import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
 import { renderTable, type Cell } from './table.js';
 
 export const NAT_SCHEMA_VERSION = 1;
-
-/** Numbers each distinct note once, so the table stays narrow and the sentences stay whole. */
-class Footnotes {
-  private readonly texts: string[] = [];
-  mark(texts: string[]): string | null {
-    if (texts.length === 0) return null;
-    return texts
-      .map((text) => {
-        let i = this.texts.indexOf(text);
-        if (i < 0) i = this.texts.push(text) - 1;
-        return `[${i + 1}]`;
-      })
-      .join('');
-  }
-  render(): string {
-    return this.texts.map((t, i) => `  [${i + 1}] ${escapeText(t)}\n`).join('');
-  }
-}
 
 function to(m: PortMapping): string | null {
   return m.containerIp ? hostAddress(m.containerIp, m.containerPort, m.protocol).replace(/\/\w+$/, '') : `?:${m.containerPort}`;
@@ -38,14 +22,22 @@ function via(m: PortMapping): string {
   return '?';
 }
 
-function mappingNotes(m: PortMapping, report: NatReport): string[] {
+/** The missing-rule anomaly of each host address, port and protocol: looked up once per mapping, not searched. */
+function missingRules(report: NatReport): Map<string, NatAnomaly> {
+  const byKey = new Map<string, NatAnomaly>();
+  for (const a of report.anomalies) {
+    const key = `${a.hostIp}|${a.hostPort}|${a.protocol}`;
+    if (a.kind === 'missing-rule' && !byKey.has(key)) byKey.set(key, a);
+  }
+  return byKey;
+}
+
+function mappingNotes(m: PortMapping, missing: Map<string, NatAnomaly>): string[] {
   const notes = [...m.notes];
   if (m.followers.length) notes.push(`also serves ${m.followers.join(', ')} (--network container:${m.container}: same namespace)`);
-  const missing = report.anomalies.find(
-    (a) => a.kind === 'missing-rule' && a.hostIp === m.hostIp && a.hostPort === m.hostPort && a.protocol === m.protocol,
-  );
-  if (missing) notes.push(`missing DNAT rule: ${missing.text}`);
-  return notes.filter((n, i) => notes.indexOf(n) === i);
+  const rule = missing.get(`${m.hostIp}|${m.hostPort}|${m.protocol}`);
+  if (rule) notes.push(`missing DNAT rule: ${rule.text}`);
+  return [...new Set(notes)];
 }
 
 function unavailableLine(report: NatReport): string {
@@ -54,12 +46,14 @@ function unavailableLine(report: NatReport): string {
 
 function anomaliesText(anomalies: NatAnomaly[]): string {
   if (anomalies.length === 0) return '';
-  const width = Math.max(...anomalies.map((a) => a.kind.length));
+  const width = anomalies.reduce((w, a) => Math.max(w, a.kind.length), 0);
   return `\nAnomalies:\n${anomalies.map((a) => `  ${a.kind.padEnd(width)}  ${escapeText(a.text)}${a.confirmed ? '' : ' (unconfirmed)'}\n`).join('')}`;
 }
 
-function sourcesText(report: NatReport): string {
-  return report.notes.length ? `\nSources:\n${report.notes.map((n) => `  ${escapeText(n)}\n`).join('')}` : '';
+function sourcesText(io: OutputMedium | null, report: NatReport): string {
+  return report.notes.length
+    ? `\nSources:\n${report.notes.map((n) => (io ? paragraph(io, '  ', escapeText(n), 4) : `  ${escapeText(n)}\n`)).join('')}`
+    : '';
 }
 
 /** Only a known container list proves that nothing is published; rules alone can only show what they map. */
@@ -77,6 +71,7 @@ export function renderNatText(io: OutputMedium, report: NatReport, snapshot: Sna
   const notice = snapshotNotice(snapshot);
   if (notice) out += `${escapeText(notice)}\n\n`;
   out += unavailableLine(report);
+  const missing = missingRules(report);
   const rows: Cell[][] = report.mappings.map((m) => [
     hostAddress(m.hostIp, m.hostPort, m.protocol),
     m.container,
@@ -88,15 +83,15 @@ export function renderNatText(io: OutputMedium, report: NatReport, snapshot: Sna
     m.rule?.packets ?? null,
     m.rule?.bytes ?? null,
     via(m),
-    notes.mark(mappingNotes(m, report)),
+    notes.mark(mappingNotes(m, missing)),
   ]);
   out += rows.length
     ? renderTable(io, ['PUBLISHED', 'CONTAINER', 'TO', 'NETWORK', 'BRIDGE', 'HOST VETH', 'DNAT RULE', 'PKTS', 'BYTES', 'VIA', 'NOTE'], rows)
     : noMappingsLine(report);
-  const footnotes = notes.render();
+  const footnotes = notes.render(io);
   if (footnotes) out += `\nNotes:\n${footnotes}`;
   out += anomaliesText(report.anomalies);
-  out += sourcesText(report);
+  out += sourcesText(io, report);
   return out;
 }
 
@@ -128,7 +123,7 @@ export function renderNatPathsText(report: NatReport, snapshot: Snapshot): strin
   }
   if (followers.size) out += `\nAlso reached through this port:\n${[...followers].map((f) => `  ${escapeText(f)}\n`).join('')}`;
   out += anomaliesText(report.anomalies);
-  out += sourcesText(report);
+  out += sourcesText(null, report);
   return out;
 }
 

@@ -3,6 +3,8 @@ import type { OutputMedium } from './medium.js';
 import type { HostVethRow, InterfaceRow, VethMap } from '../correlate/veth-map.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { escapeText } from './escape.js';
+import { Footnotes } from './footnotes.js';
+import { paragraph } from './wrap.js';
 import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
 import { renderTable, type Cell } from './table.js';
 
@@ -22,20 +24,6 @@ function hostPeer(r: InterfaceRow): string | null {
 function network(r: { network: string | null; driver: string | null }): string | null {
   if (!r.network) return null;
   return r.driver && r.driver !== r.network ? `${r.network} (${r.driver})` : r.network;
-}
-
-/** Numbers each distinct note once, so the tables stay narrow and the sentences stay whole. */
-class Footnotes {
-  private readonly texts: string[] = [];
-  mark(text: string | null): string | null {
-    if (!text) return null;
-    let i = this.texts.indexOf(text);
-    if (i < 0) i = this.texts.push(text) - 1;
-    return `[${i + 1}]`;
-  }
-  render(): string {
-    return this.texts.map((t, i) => `  [${i + 1}] ${escapeText(t)}\n`).join('');
-  }
 }
 
 export function renderVethMapText(io: OutputMedium, map: VethMap, snapshot: Snapshot): string {
@@ -84,13 +72,13 @@ export function renderVethMapText(io: OutputMedium, map: VethMap, snapshot: Snap
   if (map.hostInterfaces.length) {
     out += `\n${renderTable(
       io,
-      ['HOST INTERFACE', 'IFINDEX', 'IPV4', 'ROLE'],
+      ['HOST INTERFACE', 'IFINDEX', 'IPV4', { header: 'ROLE', wrap: true }],
       map.hostInterfaces.map((h) => [h.name, h.ifindex, h.ipv4, h.role]),
     )}`;
   }
-  const footnotes = notes.render();
+  const footnotes = notes.render(io);
   if (footnotes) out += `\nNotes:\n${footnotes}`;
-  if (map.notes.length) out += `\nSources:\n${map.notes.map((n) => `  ${escapeText(n)}\n`).join('')}`;
+  if (map.notes.length) out += `\nSources:\n${map.notes.map((n) => paragraph(io, '  ', escapeText(n), 4)).join('')}`;
   return out;
 }
 

@@ -57,9 +57,19 @@ export function parsePrefix(text: string): Prefix | null {
   return { address: ip, length, family: v === 4 ? 'ipv4' : 'ipv6' };
 }
 
+// A host's rules name few prefixes (loopback, its subnets) and ask about them once per rule or
+// mapping: each list is made once. Bounded, so that no input makes it grow without end.
+const BLOCKS = new Map<string, BlockList>();
+const MAX_BLOCKS = 4096;
+
 function blockOf(p: Prefix): BlockList {
-  const list = new BlockList();
+  const key = `${p.address}/${p.length}`;
+  let list = BLOCKS.get(key);
+  if (list) return list;
+  list = new BlockList();
   list.addSubnet(p.address, p.length, p.family);
+  if (BLOCKS.size >= MAX_BLOCKS) BLOCKS.clear();
+  BLOCKS.set(key, list);
   return list;
 }
 

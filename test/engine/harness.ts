@@ -226,7 +226,9 @@ export async function runDocknet(
     cwd: REPO_ROOT,
     reject: false,
     timeout: opts.timeoutMs ?? 60_000,
-    env: { NO_COLOR: '1', LC_ALL: 'C', ...opts.env },
+    // The terminal form (wide enough that no table wraps), so table assertions read aligned columns;
+    // a test of the pipe form passes DOCKNET_FORCE_TTY: ''.
+    env: { NO_COLOR: '1', LC_ALL: 'C', DOCKNET_FORCE_TTY: '1000', ...opts.env },
     ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
   });
   return {

@@ -4,7 +4,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NatAnomaly, NatReport } from '../../src/model/port-path.js';
 import { natJson, renderNatPathsText, renderNatText } from '../../src/render/nat.js';
-import { hasAnsi, liveSnapshot, mapping, PIPED, ruleRef, savedSnapshot, stripAnsi, TTY_COLOUR, TTY_NO_COLOUR } from './values.js';
+import {
+  hasAnsi,
+  liveSnapshot,
+  mapping,
+  PIPED,
+  pipeFormOf,
+  ruleRef,
+  savedSnapshot,
+  stripAnsi,
+  TTY_COLOUR,
+  TTY_NO_COLOUR,
+} from './values.js';
 
 function anomaly(over: Partial<NatAnomaly>): NatAnomaly {
   return {
@@ -90,13 +101,20 @@ Sources:
   IPv4 nat rules from host/iptables-save.txt
 `;
 
-test('piped: one row per mapping, its notes by number, the anomalies (unconfirmed ones said so), the sources', () => {
-  const out = renderNatText(PIPED(), report(), liveSnapshot());
+test('on a terminal: one row per mapping, its notes by number, the anomalies (unconfirmed ones said so), the sources', () => {
+  const out = renderNatText(TTY_NO_COLOUR(), report(), liveSnapshot());
   assert.equal(out, TEXT);
   assert.ok(!hasAnsi(out));
 });
 
-test('on a terminal: bold headers with colour and the same words; without colour the piped text', () => {
+test('piped: the same header, rows and cells, tab-separated with no padding; the rest as on a terminal', () => {
+  const out = renderNatText(PIPED(), report(), liveSnapshot());
+  assert.ok(!hasAnsi(out));
+  assert.equal(out, pipeFormOf(TEXT, 'PUBLISHED'));
+  assert.equal(out.split('\n')[0], 'PUBLISHED\tCONTAINER\tTO\tNETWORK\tBRIDGE\tHOST VETH\tDNAT RULE\tPKTS\tBYTES\tVIA\tNOTE');
+});
+
+test('on a terminal: bold headers with colour and the same words; without colour no escape at all', () => {
   const coloured = renderNatText(TTY_COLOUR(), report(), liveSnapshot());
   assert.ok(coloured.startsWith('\u001b[1mPUBLISHED\u001b[22m'), 'bold header');
   assert.equal(stripAnsi(coloured), TEXT);
@@ -105,7 +123,7 @@ test('on a terminal: bold headers with colour and the same words; without colour
 
 test('NAT rules unavailable: said first, and a mapping without a rule is "?", not "none"', () => {
   const r = { ...report(), available: false, reason: 'iptables needs root (run with sudo)', anomalies: [], notes: [] };
-  const out = renderNatText(PIPED(), r, savedSnapshot());
+  const out = renderNatText(TTY_NO_COLOUR(), r, savedSnapshot());
   assert.ok(
     out.startsWith(
       'Describes a saved snapshot of host-a (taken 2026-11-28T10:00:00.000Z), loaded from snaps/host-a.tar.gz; not the live host.\n\nNAT rules unavailable: iptables needs root (run with sudo)\n\nPUBLISHED',

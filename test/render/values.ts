@@ -10,6 +10,18 @@ export const TTY_COLOUR = () => memoryIO({ isTTY: true, color: true, width: 200 
 /** A terminal with NO_COLOR or --no-color. */
 export const TTY_NO_COLOUR = () => memoryIO({ isTTY: true, color: false, width: 200 });
 
+/**
+ * The pipe form of the terminal table whose header line starts with `header`: its lines up to the next
+ * blank line, columns split at the blanks between them (three or more; no cell holds three), joined by tabs.
+ */
+export function pipeFormOf(text: string, header: string): string {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(header));
+  if (start < 0) throw new Error(`no table headed ${header} in:\n${text}`);
+  for (let i = start; i < lines.length && lines[i] !== ''; i++) lines[i] = (lines[i] as string).split(/ {3,}/).join('\t');
+  return lines.join('\n');
+}
+
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape sequences are what is looked for
 const ANSI = /\u001b\[[0-9;]*m/g;
 export const stripAnsi = (s: string): string => s.replace(ANSI, '');

@@ -4,7 +4,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { VethMap } from '../../src/correlate/veth-map.js';
 import { renderVethMapText, vethMapJson } from '../../src/render/veth-map.js';
-import { hasAnsi, hostVethRow, interfaceRow, liveSnapshot, PIPED, savedSnapshot, stripAnsi, TTY_COLOUR, TTY_NO_COLOUR } from './values.js';
+import { memoryIO } from '../../src/cli/io.js';
+import {
+  hasAnsi,
+  hostVethRow,
+  interfaceRow,
+  liveSnapshot,
+  PIPED,
+  pipeFormOf,
+  savedSnapshot,
+  stripAnsi,
+  TTY_COLOUR,
+  TTY_NO_COLOUR,
+} from './values.js';
 
 const UNKNOWN_INSIDE = 'interfaces inside unknown: reading /proc/4242/root/sys/class/net needs root (permission denied)';
 
@@ -73,13 +85,59 @@ Sources:
   host links from host/ip-addr.json
 `;
 
-test('piped: both tables, the other host interfaces, each note once by number, then the sources', () => {
-  const out = renderVethMapText(PIPED(), map(), liveSnapshot());
+test('on a terminal: both tables, the other host interfaces, each note once by number, then the sources', () => {
+  const out = renderVethMapText(TTY_NO_COLOUR(), map(), liveSnapshot());
   assert.equal(out, TEXT);
   assert.ok(!hasAnsi(out));
 });
 
-test('on a terminal: bold headers with colour, the same words; without colour, the piped text', () => {
+test('piped: every table with its header, tab-separated, full values, no padding; notes and sources as on a terminal', () => {
+  const out = renderVethMapText(PIPED(), map(), liveSnapshot());
+  assert.ok(!hasAnsi(out));
+  assert.equal(out, pipeFormOf(pipeFormOf(pipeFormOf(TEXT, 'CONTAINER'), 'HOST VETH'), 'HOST INTERFACE'));
+  const rows = out.split('\n');
+  assert.equal(rows[1], 'web\taaaaaaaaaaaa\tbridge\teth0@if11\t10\tveth1f00e42 (11)\tdocker0\tbridge\t172.17.0.2/16\t02:42:ac:11:00:02\t-');
+  assert.equal(
+    rows.find((l) => l.startsWith('docker0\t')),
+    "docker0\t5\t172.17.0.1/16\tDocker's bridge of network bridge",
+  );
+});
+
+test('a terminal narrower than a table: the role wraps in its column, names and addresses are never cut, notes wrap under their text', () => {
+  const m = map();
+  m.hostInterfaces.push({
+    name: 'ens33',
+    ifindex: 2,
+    kind: null,
+    ipv4: '192.168.5.102/24',
+    role: 'probably the uplink (inference: the one other interface with a global IPv4 address; no routes in the data)',
+  });
+  const out = renderVethMapText(memoryIO({ isTTY: true, color: false, width: 80 }), m, liveSnapshot());
+  const table = out.slice(out.indexOf('HOST INTERFACE'), out.indexOf('\n\nNotes:'));
+  assert.equal(
+    table,
+    `HOST INTERFACE   IFINDEX   IPV4               ROLE
+docker0          5         172.17.0.1/16      Docker's bridge of network bridge
+ens33            2         192.168.5.102/24   probably the uplink (inference:
+                                              the one other interface with a
+                                              global IPv4 address; no routes in
+                                              the data)`,
+  );
+  for (const line of table.split('\n')) assert.ok(line.length <= 80, line);
+  // The container table has nothing to wrap: wider than the terminal, every value whole.
+  assert.match(
+    out,
+    /^web {9}aaaaaaaaaaaa {3}bridge {3}eth0@if11 {3}10 {8}veth1f00e42 \(11\) {6}docker0 {3}bridge {13}172\.17\.0\.2\/16 {3}02:42:ac:11:00:02 {3}-$/m,
+  );
+  assert.match(
+    out,
+    /^ {2}\[1\] interfaces inside unknown: reading \/proc\/4242\/root\/sys\/class\/net needs\n {6}root \(permission denied\)$/m,
+  );
+  // Piped, nothing wraps whatever the width.
+  assert.ok(renderVethMapText(PIPED(), m, liveSnapshot()).includes(`ens33\t2\t192.168.5.102/24\t${m.hostInterfaces[1]?.role}\n`));
+});
+
+test('on a terminal: bold headers with colour, the same words; without colour no escape at all', () => {
   const coloured = renderVethMapText(TTY_COLOUR(), map(), liveSnapshot());
   assert.ok(hasAnsi(coloured));
   assert.ok(coloured.startsWith('\u001b[1mCONTAINER\u001b[22m'), 'bold header');
@@ -91,7 +149,7 @@ test('a saved snapshot is said first; a note shared by two rows is printed once'
   const m = map();
   const again = interfaceRow({ container: 'db2', shortId: 'cccccccccccc', interface: null, hostVeth: null, note: UNKNOWN_INSIDE });
   m.interfaces.push(again);
-  const out = renderVethMapText(PIPED(), m, savedSnapshot());
+  const out = renderVethMapText(TTY_NO_COLOUR(), m, savedSnapshot());
   assert.ok(
     out.startsWith(
       'Describes a saved snapshot of host-a (taken 2026-11-28T10:00:00.000Z), loaded from snaps/host-a.tar.gz; not the live host.\n\nCONTAINER',
@@ -132,7 +190,7 @@ test('macvlan rows name their parent; the ingress sandbox is said as such', () =
     interfaceRow({ container: 'mv', mode: 'macvlan', hostVeth: null, hostIfindex: null, peerIfindex: 2, parent: 'eth0', bridge: null }),
   ];
   m.hostVeths = [hostVethRow({ owner: 'ingress-sbox', ownerKind: 'ingress-sbox', ownerInterface: 'eth1', bridge: 'docker_gwbridge' })];
-  const out = renderVethMapText(PIPED(), m, liveSnapshot());
+  const out = renderVethMapText(TTY_NO_COLOUR(), m, liveSnapshot());
   assert.match(out, /^mv +aaaaaaaaaaaa +macvlan +eth0@if2 +10 +parent eth0 +- /m);
   assert.match(out, /^veth1f00e42@if10 +11 +0 +docker_gwbridge +ingress-sbox eth1 \(swarm ingress sandbox\) +-$/m);
 });
@@ -154,5 +212,6 @@ test('JSON: schemaVersion 1, the snapshot it describes, and the map as correlate
     notes: m.notes,
   });
   assert.equal(json.interfaces[0]?.container, 'evil\u001b[2Jname');
-  assert.match(renderVethMapText(PIPED(), m, liveSnapshot()), /^evil\\x1b\[2Jname /m);
+  assert.match(renderVethMapText(TTY_NO_COLOUR(), m, liveSnapshot()), /^evil\\x1b\[2Jname /m);
+  assert.match(renderVethMapText(PIPED(), m, liveSnapshot()), /^evil\\x1b\[2Jname\t/m);
 });

@@ -18,7 +18,10 @@ export function interfaceMatches(pattern: string, name: string | null): boolean 
 }
 
 function addressMatches(cidr: string, ip: string): boolean {
-  return cidr.includes('/') ? inPrefix(ip, cidr) : isValidIp(cidr) && sameAddress(cidr, ip);
+  if (cidr === ip) return true;
+  if (cidr.includes('/')) return inPrefix(ip, cidr);
+  // Two IPv4 addresses that are not the same string are not the same address.
+  return cidr.includes(':') && isValidIp(cidr) && sameAddress(cidr, ip);
 }
 
 function inRange(from: string, to: string, ip: string): boolean {

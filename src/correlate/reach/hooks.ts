@@ -161,9 +161,85 @@ function vmapCase(w: Walk, rule: FwRule, a: Extract<Action, { kind: 'vmap' }>): 
   return null;
 }
 
+/**
+ * A chain's rules by what a packet must carry for them to match at all: an exact destination port or
+ * address. Docker writes one rule per publication and per container, so a chain of thousands holds a
+ * handful a given packet can match; the walk visits only those, in order. Built once per chain.
+ */
+interface ChainIndex {
+  byKey: Map<string, number[]>;
+  always: number[];
+  alwaysRules: FwRule[];
+}
+
+const INDEXES = new WeakMap<FwChain, ChainIndex>();
+
+/** An exact IPv4 destination first (one container's), else an exact destination port (one publication's). */
+function keyOf(rule: FwRule): string | null {
+  // IPv4 only: an IPv6 address has many spellings, and a missed candidate would be a wrong verdict.
+  for (const c of rule.conds)
+    if (!c.negated && c.kind === 'address' && c.dir === 'dst' && /^\d+\.\d+\.\d+\.\d+$/.test(c.cidr)) return `d:${c.cidr}`;
+  for (const c of rule.conds) {
+    if (c.negated) continue;
+    if (c.kind === 'port' && c.dir === 'dst' && c.ports.length === 1 && c.ports[0]?.from === c.ports[0]?.to) return `p:${c.ports[0]?.from}`;
+  }
+  return null;
+}
+
+function indexOf(chain: FwChain): ChainIndex {
+  let ix = INDEXES.get(chain);
+  if (ix) return ix;
+  ix = { byKey: new Map(), always: [], alwaysRules: [] };
+  for (const [i, rule] of chain.rules.entries()) {
+    const key = keyOf(rule);
+    if (key === null) {
+      ix.always.push(i);
+      ix.alwaysRules.push(rule);
+    } else {
+      const list = ix.byKey.get(key);
+      if (list) list.push(i);
+      else ix.byKey.set(key, [i]);
+    }
+  }
+  INDEXES.set(chain, ix);
+  return ix;
+}
+
+/** Two ascending lists of rule positions as one, without repeats. */
+function merge(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i] ?? Number.POSITIVE_INFINITY;
+    const y = b[j] ?? Number.POSITIVE_INFINITY;
+    if (x <= y) {
+      out.push(x);
+      i += 1;
+      if (x === y) j += 1;
+    } else {
+      out.push(y);
+      j += 1;
+    }
+  }
+  return out;
+}
+
+/** The rules of a chain this packet can match, in chain order. */
+function candidates(chain: FwChain, p: Packet): FwRule[] {
+  const ix = indexOf(chain);
+  const byPort = ix.byKey.get(`p:${p.dport}`);
+  const byDst = ix.byKey.get(`d:${p.dst}`);
+  if (!byPort && !byDst) return ix.alwaysRules;
+  let positions = ix.always;
+  if (byPort) positions = merge(positions, byPort);
+  if (byDst) positions = merge(positions, byDst);
+  return positions.map((i) => chain.rules[i] as FwRule);
+}
+
 function walkChain(w: Walk, chain: FwChain, stack: string[]): Outcome {
   if (w.depth > MAX_DEPTH || stack.includes(chain.name)) return { kind: 'return' };
-  for (const rule of chain.rules) {
+  for (const rule of candidates(chain, w.packet)) {
     // LOG, counters and the like change nothing, whether they match or not.
     if (rule.action.kind === 'continue') continue;
     const m = ruleMatches(rule, w.packet, w.ctx);
