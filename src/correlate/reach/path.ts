@@ -5,7 +5,7 @@
 import type { Hook, IpFamily } from '../../model/firewall.js';
 import type { DockerProxy, ListeningSocket } from '../../model/port-path.js';
 import type { Route } from '../../model/route.js';
-import { familyOf, isLoopback, isWildcard, normaliseHostIp, sameAddress } from '../../util/address.js';
+import { familyOf, inPrefix, isLoopback, isWildcard, normaliseHostIp, sameAddress } from '../../util/address.js';
 import { type HookResult, type RuleRef, type Step, walkHook } from './hooks.js';
 import type { ContainerAt, HostView } from './host-view.js';
 import { type Assumptions, assume, type Packet, type Protocol } from './packet.js';
@@ -141,12 +141,12 @@ function sysctl(r: Run, name: string, meaning: string): { value: string | null; 
   return { value: on ? '1' : '0', assumed: true };
 }
 
-function listenerIn(sockets: ListeningSocket[], t: Target): Listener {
+function listenerIn(sockets: ListeningSocket[], t: Target, v6only: (s: ListeningSocket) => boolean = () => false): Listener {
   const s = sockets.find(
     (x) =>
       x.protocol === t.protocol &&
       x.port === t.port &&
-      (sameAddress(x.ip, t.ip) || (isWildcard(x.ip) && (familyOf(x.ip) === familyOf(t.ip) || x.ip === '::'))),
+      (sameAddress(x.ip, t.ip) || (isWildcard(x.ip) && (familyOf(x.ip) === familyOf(t.ip) || (x.ip === '::' && !v6only(x))))),
   );
   return s ? { state: 'listening', socket: s } : { state: 'not-listening' };
 }
@@ -179,7 +179,12 @@ function proxyFor(proxies: DockerProxy[] | null, t: Target): DockerProxy | null 
 function deliverHost(r: Run, decidedBy: RuleRef | null): PathResult {
   const t: Target = { ip: r.packet.dst, port: r.packet.dport, protocol: r.packet.protocol };
   const sockets = r.host.hostListening;
-  const listener: Listener = sockets ? listenerIn(sockets, t) : { state: 'unknown', why: "the host's socket tables are not in the data" };
+  // Docker binds a publication's IPv4 and IPv6 sides apart: its docker-proxy on :: is IPV6_V6ONLY and takes no IPv4 connection.
+  const v6only = (s: ListeningSocket) =>
+    (r.host.dockerProxies ?? []).some((p) => p.proto === s.protocol && p.hostPort === s.port && normaliseHostIp(p.hostIp) === '::');
+  const listener: Listener = sockets
+    ? listenerIn(sockets, t, v6only)
+    : { state: 'unknown', why: "the host's socket tables are not in the data" };
   const proxy = listener.state === 'listening' ? proxyFor(r.host.dockerProxies, t) : null;
   // docker-proxy accepts the connection itself, then opens its own to the container: that second leg is shown, not the verdict.
   const proxied =
@@ -352,6 +357,13 @@ export function walkFrom(host: HostView, start: Start, t: Target, a: Assumptions
   }
 }
 
+/** Whether a container has a route to `dst`: on the subnet of one of its endpoints, or any endpoint has a gateway. */
+function containerRoutes(at: ContainerAt, dst: string, family: IpFamily): boolean {
+  // The endpoint model holds the IPv4 gateway only; an address without its prefix leaves the subnet untold.
+  if (family === 'ipv6') return true;
+  return at.container.endpoints.some((e) => Boolean(e.gateway) || !e.ipv4?.includes('/') || inPrefix(dst, e.ipv4));
+}
+
 function fromContainer(r: Run, at: ContainerAt): PathResult {
   const p = r.packet;
   const src = endpointAddress(at, p.family);
@@ -370,5 +382,10 @@ function fromContainer(r: Run, at: ContainerAt): PathResult {
     throw new CannotTell(`${at.container.name}'s network ${at.endpoint.network} is not a bridge network docknet can follow`);
   p.in = at.bridge;
   if (peer !== null && typeof peer !== 'string' && peer.bridge === at.bridge) return bridged(r, peer, at.bridge);
+  if (!containerRoutes(at, p.dst, p.family)) {
+    // The container's own routing table: Docker gives it a default route only through an endpoint with a gateway (none on --internal).
+    r.hops.push({ kind: 'route', dst: p.dst, local: false, route: null, out: null });
+    return end(r, 'no-route', 'unreachable');
+  }
   return arrive(r);
 }

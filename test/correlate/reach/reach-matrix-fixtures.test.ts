@@ -1,0 +1,59 @@
+// reach on the snapshots the reachability matrix saved on Docker 28.5 (test/fixtures/reach-matrix-28):
+// each case is a verdict the real packet proved docknet had wrong, kept as a pure test.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { parseDestination, parseSource } from '../../../src/commands/reach.js';
+import { hostView } from '../../../src/correlate/reach/host-view.js';
+import { reach, type ReachResult } from '../../../src/correlate/reach/reach.js';
+import { containerSocketsOf } from '../../../src/parse/container-sockets.js';
+import { buildHostModel } from '../../../src/parse/host-model.js';
+import { hostSettingsFact } from '../../../src/parse/host-settings.js';
+import { loadSnapshot } from '../../../src/snapshot/load.js';
+import { repoPath } from '../../repo-path.js';
+
+const NONE = repoPath('test/fixtures/reach-matrix-28/none');
+
+async function ask(dir: string, source: string, destination: string): Promise<ReachResult> {
+  const snapshot = await loadSnapshot(dir);
+  const model = buildHostModel(snapshot);
+  return reach(
+    hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model)),
+    parseSource(source),
+    parseDestination(destination),
+  );
+}
+
+test('routed-host-port: a routed network publication has docker-proxy on :: only, which is IPv6-only: IPv4 to the host port is refused', async () => {
+  // The facts behind it: the only socket on 18081 is [::]:18081, docker-proxy's with -host-ip ::.
+  assert.match(readFileSync(`${NONE}/host/proc-net-tcp6.txt`, 'utf8'), / 0{32}:46A1 0{32}:0000 0A /);
+  const proxies = JSON.parse(readFileSync(`${NONE}/host/docker-proxy.json`, 'utf8')) as { cmdline: string[] }[];
+  const on18081 = proxies.filter((p) => p.cmdline[p.cmdline.indexOf('-host-port') + 1] === '18081');
+  assert.deepEqual(
+    on18081.map((p) => p.cmdline[p.cmdline.indexOf('-host-ip') + 1]),
+    ['::'],
+  );
+  const r = await ask(NONE, '10.219.28.6', '10.219.28.5:18081');
+  assert.equal(r.verdict, 'no-listener');
+  assert.equal(r.expect, 'refused');
+  assert.equal(r.decidedBy?.chain, 'INPUT');
+  // Its IPv4 twin, tomcat-tml's 49154 (0.0.0.0 and ::), still connects.
+  assert.equal((await ask(NONE, 'host', '10.219.28.5:49154')).expect, 'connect');
+});
+
+test('egress-internal: a container on an --internal network has no gateway, so a packet beyond its subnet never leaves it (unreachable)', async () => {
+  // The fact behind it: the engine reports no gateway for either endpoint on docknet-lab-internal.
+  const containers = JSON.parse(readFileSync(`${NONE}/docker/containers.json`, 'utf8')) as {
+    Name: string;
+    NetworkSettings: { Networks: Record<string, { Gateway: string }> };
+  }[];
+  const internal = containers.find((c) => c.Name === '/lab-internal');
+  assert.equal(internal?.NetworkSettings.Networks['docknet-lab-internal']?.Gateway, '');
+  const r = await ask(NONE, 'lab-internal', '198.18.28.2:8080');
+  assert.equal(r.verdict, 'no-route');
+  assert.equal(r.expect, 'unreachable');
+  assert.equal(r.decidedBy, null);
+  // On its own subnet it still reaches its neighbour, and its gateway (the host).
+  assert.equal((await ask(NONE, 'lab-internal', '10.223.2.3:8080')).verdict, 'no-listener');
+  assert.equal((await ask(NONE, 'lab-internal', '10.223.2.1:18193')).expect, 'connect');
+});
