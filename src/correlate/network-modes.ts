@@ -244,6 +244,22 @@ function summaryOf(b: Omit<NetworkBehaviour, 'summary'>): string | null {
   return `${parts.join('. ')}.`;
 }
 
+/** The same in a few words, for a table's note: `gateway mode routed: no NAT, ...`; null for a plain nat bridge. */
+export function behaviourNote(b: NetworkBehaviour): string | null {
+  const parts: string[] = [];
+  if (b.internal) parts.push('internal network: no way out of the host, no NAT');
+  const v4 = b.ipv4;
+  if (v4.basis === 'ignored' || v4.basis === 'invalid') parts.push(`gateway mode ${v4.text}`);
+  else if (v4.mode === 'routed')
+    parts.push(`gateway mode ${v4.text}: no NAT, the container address is routed; published ports are opened by filter ACCEPT rules`);
+  else if (v4.mode === 'nat-unprotected')
+    parts.push(`gateway mode ${v4.text}: NAT, and every port of the container address open to clients that route to it`);
+  else if (v4.mode === 'isolated') parts.push(`gateway mode ${v4.text}: no address on the bridge, no way out`);
+  if (b.ipv6.basis !== 'default') parts.push(`IPv6 gateway mode ${b.ipv6.text}`);
+  if (!b.icc) parts.push('enable_icc=false: traffic between its containers is dropped');
+  return parts.length ? `${b.network}: ${parts.join('; ')}` : null;
+}
+
 function behaviourOf(model: HostModel, net: NetworkInfo, release: DockerRelease | null): NetworkBehaviour {
   const bridge = net.bridgeName;
   const internal = net.internal;
