@@ -6,6 +6,7 @@ import { known, unknown, type Fact } from '../src/model/fact.js';
 import type { HostModel } from '../src/model/host.js';
 import type { Link } from '../src/model/link.js';
 import type { Route } from '../src/model/route.js';
+import { firewallOf } from '../src/parse/firewall-facts.js';
 import { emptyPortFacts, type PortFacts } from '../src/parse/nat-facts.js';
 
 export interface ModelParts {
@@ -46,6 +47,7 @@ export function hostModel(parts: ModelParts): HostModel {
       parts.engineVersion === undefined ? undefined : { version: parts.engineVersion, apiVersion: null },
       'the engine version',
     ),
+    firewall: firewallOf((parts.portFacts ?? emptyPortFacts()).nat.firewall, { ipv4: 'no IPv4 rules given', ipv6: 'no IPv6 rules given' }),
     fileIssues: [],
     missing: [],
   };

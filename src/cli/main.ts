@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { runVethMap } from '../commands/veth-map.js';
 import { runInspect } from '../commands/inspect.js';
 import { runDoctor } from '../commands/doctor.js';
+import { DESTINATION_FORMS, runReach, SOURCE_FORMS } from '../commands/reach.js';
 import { runNat } from '../commands/nat.js';
 import { snapshotProvider } from '../commands/source.js';
 import { runSnapshotImport, runSnapshotSave } from '../commands/snapshot.js';
@@ -48,6 +49,7 @@ function reportError(io: IO, err: unknown, help: string): number {
   return EXIT.failure;
 }
 
+// Long on purpose: the table of commands, one commander declaration each, read top to bottom like `docknet --help`.
 export async function main(argv: string[], ioOverride?: IO): Promise<number> {
   const noColor = argv.includes('--no-color');
   const io = ioOverride ?? processIO(noColor);
@@ -120,6 +122,17 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .option('--json', 'print the summary as JSON (schemaVersion 1)')
     .action(async (transcript: string, path: string, o: { force?: boolean; json?: boolean }) => {
       code = await runSnapshotImport({ transcript, path, force: Boolean(o.force), json: Boolean(o.json) }, io);
+    });
+
+  program
+    .command('reach')
+    .description("whether <source> can reach <destination>, the packet's walk through every rule, and the rule that decides")
+    .argument('<source>', SOURCE_FORMS)
+    .argument('<destination>', DESTINATION_FORMS)
+    .option('--json', 'print JSON (schemaVersion 1)')
+    .addOption(from)
+    .action(async (source: string, destination: string, o: { json?: boolean; from?: string }) => {
+      code = await runReach({ source, destination, json: Boolean(o.json) }, io, snapshotProvider(o.from, io));
     });
 
   program

@@ -248,22 +248,17 @@ function portsOf(c: ContainerInfo, nat: NatReport | null): InspectPort[] {
   return [...mappings, ...exposed];
 }
 
-export function correlateInspect(input: InspectInputs): InspectReport {
-  const { model, vethMap, container: c } = input;
-  const networks = lookupIn(model.networks);
-  const links = lookupIn(model.hostLinks);
-  const rows = vethMap.interfaces.filter((r) => r.container === c.name);
-  const sharing = netnsSharing(model.containers.all);
-  const ownerContainer = sharing.ownerOf(c);
-  const ownerRef = netnsOwnerRef(c);
-  const owner = ownerContainer?.name ?? (ownerRef !== null ? ownerRef.slice(0, 12) : null);
-  const kind = modeKind(c, rows);
-  const uplink = uplinkOf(lookupIn(model.routes), links);
-  const notes: string[] = [];
-  const netns = rows.find((r) => r.netns)?.netns ?? model.containerNet.get(c.name)?.netns ?? null;
-  const behaviours = networkBehaviours(model);
-
-  const interfaces: InspectInterface[] = rows.map((r) => {
+/** The container's interfaces with their gateway, subnet, bridge address and host veth MTU, and an MTU larger than the uplink's. */
+function interfacesOf(
+  rows: InterfaceRow[],
+  c: ContainerInfo,
+  ownerContainer: ContainerInfo | undefined,
+  networks: NetworkInfo[],
+  links: Link[],
+  uplink: { name: string; mtu: number | null } | null,
+  behaviours: Map<string, NetworkBehaviour>,
+): InspectInterface[] {
+  return rows.map((r) => {
     const net = networks.find((n) => n.name === r.network);
     const hostVeth = links.find((l) => l.name === r.hostVeth);
     const bridge = links.find((l) => l.name === r.bridge);
@@ -282,6 +277,24 @@ export function correlateInspect(input: InspectInputs): InspectReport {
       networkBehaviour: (r.mode === 'bridge' && r.network ? behaviours.get(r.network) : undefined) ?? null,
     };
   });
+}
+
+export function correlateInspect(input: InspectInputs): InspectReport {
+  const { model, vethMap, container: c } = input;
+  const networks = lookupIn(model.networks);
+  const links = lookupIn(model.hostLinks);
+  const rows = vethMap.interfaces.filter((r) => r.container === c.name);
+  const sharing = netnsSharing(model.containers.all);
+  const ownerContainer = sharing.ownerOf(c);
+  const ownerRef = netnsOwnerRef(c);
+  const owner = ownerContainer?.name ?? (ownerRef !== null ? ownerRef.slice(0, 12) : null);
+  const kind = modeKind(c, rows);
+  const uplink = uplinkOf(lookupIn(model.routes), links);
+  const notes: string[] = [];
+  const netns = rows.find((r) => r.netns)?.netns ?? model.containerNet.get(c.name)?.netns ?? null;
+
+  const behaviours = networkBehaviours(model);
+  const interfaces = interfacesOf(rows, c, ownerContainer, networks, links, uplink, behaviours);
 
   const sharedWith = sharing.followersOf(c).map((o) => o.name);
 

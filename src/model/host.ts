@@ -7,6 +7,7 @@ import type { ContainerNetFacts } from './container-net.js';
 import type { EngineVersion } from './docker-generation.js';
 import { containerKey, type ContainerInfo, type NetworkInfo } from './engine.js';
 import type { Fact } from './fact.js';
+import type { Ruleset } from './firewall.js';
 import type { Link } from './link.js';
 import type { ParseIssue } from './parsed.js';
 import type { Route } from './route.js';
@@ -33,6 +34,11 @@ export interface Containers {
   portsFrom: Map<string, string>;
 }
 
+export interface Firewall {
+  ipv4: Fact<Ruleset>;
+  ipv6: Fact<Ruleset>;
+}
+
 export interface HostModel {
   containers: Containers;
   networks: Fact<NetworkInfo[]>;
@@ -50,6 +56,8 @@ export interface HostModel {
   portFacts: PortFacts;
   /** The engine that wrote the rules and made the networks: what its generation does (model/docker-generation.ts). */
   engineVersion: Fact<EngineVersion>;
+  /** Every table and chain of both families' rules, for walking a packet (correlate/reach). */
+  firewall: Firewall;
   fileIssues: FileIssues[];
   missing: MissingFact[];
 }

@@ -6,6 +6,8 @@ import { parseResolvConf, type ResolvConf } from './resolv-conf.js';
 export interface ContainerFiles {
   resolv: ResolvConf | null;
   sockets: { entries: SocketEntry[]; inodes: number[] } | null;
+  /** Every socket of the container's network namespace (any process's); null when its tables were not read. */
+  namespaceSockets: SocketEntry[] | null;
   errors: string[];
 }
 
@@ -23,7 +25,7 @@ export function parseContainerFiles(text: string): Parsed<ContainerFiles> {
     raw = JSON.parse(text) as Record<string, unknown>;
   } catch (err) {
     return {
-      value: { resolv: null, sockets: null, errors: [] },
+      value: { resolv: null, sockets: null, namespaceSockets: null, errors: [] },
       issues: [issue(0, text.slice(0, 80), `not valid JSON: ${(err as Error).message}`)],
     };
   }
@@ -43,5 +45,13 @@ export function parseContainerFiles(text: string): Parsed<ContainerFiles> {
     entries.push(...parsed.value);
     issues.push(...parsed.issues);
   }
-  return { value: { resolv: resolv?.value ?? null, sockets: anyTable && inodes ? { entries, inodes } : null, errors }, issues };
+  return {
+    value: {
+      resolv: resolv?.value ?? null,
+      sockets: anyTable && inodes ? { entries, inodes } : null,
+      namespaceSockets: anyTable ? entries : null,
+      errors,
+    },
+    issues,
+  };
 }

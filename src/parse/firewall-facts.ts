@@ -2,17 +2,13 @@
 // ruleset per address family, or unknown with why. A table the data lacks is never taken as empty.
 import { type Fact, known, unknown } from '../model/fact.js';
 import type { FwTable, IpFamily, Ruleset } from '../model/firewall.js';
+import type { Firewall } from '../model/host.js';
 import type { FirewallSources } from '../model/port-facts.js';
 import { fwTableFromIptables } from './firewall-iptables.js';
 import { fwTableFromNft } from './firewall-nft.js';
 
 /** The iptables tables a kernel may hold: an iptables-save dump without one has no rules in it. */
 export const IPTABLES_TABLES = ['raw', 'mangle', 'nat', 'filter', 'security'] as const;
-
-export interface Firewall {
-  ipv4: Fact<Ruleset>;
-  ipv6: Fact<Ruleset>;
-}
 
 function rulesetOf(src: FirewallSources, family: IpFamily, missing: string): Fact<Ruleset> {
   const iptables = src.iptables[family];

@@ -19,6 +19,7 @@ import { parseIpLinkJson } from './ip-link-json.js';
 import { parseIpRouteJson } from './ip-route-json.js';
 import { mergeBriefListings, parseIpBrief } from './ip-brief.js';
 import { parseDockerPort, publishedPorts, type PortPublication } from './docker-port.js';
+import { firewallOf } from './firewall-facts.js';
 import { readPortFacts } from './nat-facts.js';
 import { engineVersionFact } from './engine-version.js';
 
@@ -74,6 +75,7 @@ export function buildHostModel(snapshot: Snapshot): HostModel {
   const containerNet = readContainerNet(snapshot, take);
   const containers = readContainers(snapshot, take, networks, containerNet);
   addDockerPorts(snapshot, take, containers);
+  const portFacts = readPortFacts(snapshot, take);
   const model: HostModel = {
     containers,
     networks,
@@ -82,7 +84,11 @@ export function buildHostModel(snapshot: Snapshot): HostModel {
     hostNetns: netnsText ? known(netnsText, FACT.hostNetns) : unknownFrom(snapshot, 'host network namespace', [FACT.hostNetns]),
     routes,
     containerNet,
-    portFacts: readPortFacts(snapshot, take),
+    portFacts,
+    firewall: firewallOf(portFacts.nat.firewall, {
+      ipv4: portFacts.nat.unavailable ?? 'no IPv4 rules are in the data',
+      ipv6: snapshot.missing.find((m) => m.path === FACT.ip6tablesSave)?.reason ?? `no IPv6 rules are in the data (${FACT.ip6tablesSave})`,
+    }),
     engineVersion: engineVersionFact(snapshot),
     fileIssues,
     missing: [...snapshot.missing],

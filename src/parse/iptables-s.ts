@@ -25,7 +25,8 @@ const BUILTINS: readonly [string, string][] = [
 // Targets valid in one table only (iptables-extensions(8)).
 const NAT_TARGETS = new Set(['DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP']);
 const RAW_TARGETS = new Set(['CT', 'NOTRACK']);
-const MANGLE_TARGETS = new Set(['MARK', 'CONNMARK', 'TPROXY', 'TOS', 'TTL', 'HL', 'DSCP', 'ECN']);
+// MARK and CONNMARK are valid in filter too (Tailscale's ts-forward -j MARK), so they say nothing of the table.
+const MANGLE_TARGETS = new Set(['TPROXY', 'TOS', 'TTL', 'HL', 'DSCP', 'ECN']);
 const FILTER_CHAINS = new Set(['FORWARD', 'DOCKER-USER', 'DOCKER-ISOLATION-STAGE-1', 'DOCKER-ISOLATION-STAGE-2', 'DOCKER-FORWARD']);
 // `iptables v1.8.10 (nf_tables): Parsing nftables rule failed`, `Error: meta sreg is not an immediate`
 const TOOL_MESSAGE = /^(?:ip6?tables(?:-\w+)*(?:\s+v[\d.]+)?(?:\s+\(\w+\))?:|Error:|Perhaps |Try `)/;

@@ -13,7 +13,7 @@ import { parseIptablesSave } from './iptables-save.js';
 import { parseNftJson } from './nft-json.js';
 import { nftFamilyWord } from './nft-rule-fields.js';
 import { parseNftText } from './nft-text.js';
-import { parseProcNetSockets } from './proc-net-sockets.js';
+import { listeningOf, parseProcNetSockets } from './proc-net-sockets.js';
 
 export type { NatFacts, PortFacts, SourcedTable };
 
@@ -188,12 +188,7 @@ function listening(snapshot: Snapshot, take: Take): ListeningSocket[] | null {
     const t = factText(snapshot, path);
     if (t === null) continue;
     any = true;
-    for (const s of take(path, parseProcNetSockets(t, protocol, family))) {
-      // TCP in LISTEN; UDP bound and unconnected (the kernel shows it as CLOSE).
-      if ((protocol === 'tcp' && s.state === 'LISTEN') || (protocol === 'udp' && s.state === 'CLOSE')) {
-        out.push({ protocol, family, ip: s.localIp, port: s.localPort, inode: s.inode });
-      }
-    }
+    out.push(...listeningOf(take(path, parseProcNetSockets(t, protocol, family))));
   }
   return any ? out : null;
 }

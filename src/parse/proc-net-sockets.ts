@@ -1,5 +1,6 @@
 // Parses /proc/net/{tcp,tcp6,udp,udp6}: the kernel's socket tables, addresses in hex.
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
+import type { ListeningSocket } from '../model/port-path.js';
 import { cutShortIssue } from './listing-text.js';
 
 export interface SocketEntry {
@@ -86,4 +87,11 @@ export function parseProcNetSockets(text: string, protocol: 'tcp' | 'udp', famil
   const cut = cutShortIssue(text, lines, lastUsed);
   if (cut) issues.push(cut);
   return { value, issues };
+}
+
+/** The sockets that accept connections: TCP in LISTEN, UDP bound and unconnected (the kernel shows it as CLOSE). */
+export function listeningOf(entries: SocketEntry[]): ListeningSocket[] {
+  return entries
+    .filter((s) => (s.protocol === 'tcp' && s.state === 'LISTEN') || (s.protocol === 'udp' && s.state === 'CLOSE'))
+    .map((s) => ({ protocol: s.protocol, family: s.family, ip: s.localIp, port: s.localPort, inode: s.inode }));
 }

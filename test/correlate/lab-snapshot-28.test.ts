@@ -157,5 +157,8 @@ test("lab-snapshot-28: Docker 28's filter and raw layout is in the data, and doc
     ['info'],
     naming.map((f) => f.title).join(' | '),
   );
-  assert.match(naming[0]?.title ?? '', /^The firewall rules are Docker 28\.5's: Docker 28\.0\.1\+'s layout: .*DOCKER-FORWARD .*raw PREROUTING drop/);
+  assert.match(
+    naming[0]?.title ?? '',
+    /^The firewall rules are Docker 28\.5's: Docker 28\.0\.1\+'s layout: .*DOCKER-FORWARD .*raw PREROUTING drop/,
+  );
 });

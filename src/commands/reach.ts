@@ -1,0 +1,81 @@
+// docknet reach <source> <destination>: whether a connection gets through, the walk, and the rule that decides.
+import type { DestinationArg, SourceArg } from '../correlate/reach/endpoints.js';
+import { hostView } from '../correlate/reach/host-view.js';
+import type { Protocol } from '../correlate/reach/packet.js';
+import { reach } from '../correlate/reach/reach.js';
+import { UsageError } from '../model/errors.js';
+import { hostSettingsFact } from '../parse/host-settings.js';
+import { buildHostModel } from '../parse/host-model.js';
+import { containerSocketsOf } from '../parse/container-sockets.js';
+import { reachJson, renderReachText } from '../render/reach.js';
+import { isValidIp } from '../util/address.js';
+import type { IO } from './io.js';
+import type { SnapshotProvider } from './source.js';
+
+export interface ReachOptions {
+  source: string;
+  destination: string;
+  json: boolean;
+}
+
+export const SOURCE_FORMS = 'outside, outside:IP, host, a container name or id, or an IP address';
+export const DESTINATION_FORMS =
+  'host:PORT, IP:PORT, [IPv6]:PORT or CONTAINER:PORT, each with an optional /tcp or /udp (tcp when not given)';
+
+/** Reads the source argument, before any I/O. */
+export function parseSource(input: string): SourceArg {
+  const s = input.trim();
+  if (s === '') throw new UsageError(`invalid source '': reach takes a source: ${SOURCE_FORMS}`);
+  if (s === 'outside') return { kind: 'outside', ip: null };
+  if (s.startsWith('outside:')) {
+    const ip = s.slice('outside:'.length).replace(/^\[|\]$/g, '');
+    if (!isValidIp(ip)) throw new UsageError(`invalid source '${input}': '${ip}' is not an IP address; the source is ${SOURCE_FORMS}`);
+    return { kind: 'outside', ip };
+  }
+  if (s === 'host') return { kind: 'host' };
+  if (isValidIp(s.replace(/^\[|\]$/g, ''))) return { kind: 'ip', ip: s.replace(/^\[|\]$/g, '') };
+  return { kind: 'container', ref: s };
+}
+
+/** Reads the destination argument, before any I/O. */
+export function parseDestination(input: string): DestinationArg {
+  const bad = (why: string) => new UsageError(`invalid destination '${input}': ${why}; the destination is ${DESTINATION_FORMS}`);
+  let rest = input.trim();
+  let protocol: Protocol = 'tcp';
+  const slash = rest.lastIndexOf('/');
+  if (slash >= 0) {
+    const p = rest.slice(slash + 1).toLowerCase();
+    if (p !== 'tcp' && p !== 'udp') throw bad(`'${p}' is not tcp or udp`);
+    protocol = p;
+    rest = rest.slice(0, slash);
+  }
+  let where: string;
+  let portText: string;
+  const bracketed = /^\[([^\]]+)\]:(.*)$/.exec(rest);
+  if (bracketed) [where, portText] = [bracketed[1] as string, bracketed[2] as string];
+  else {
+    const i = rest.lastIndexOf(':');
+    if (i < 0) throw bad('no port');
+    [where, portText] = [rest.slice(0, i), rest.slice(i + 1)];
+  }
+  if (!/^\d+$/.test(portText)) throw bad(portText === '' ? 'no port' : `'${portText}' is not a port number`);
+  const port = Number(portText);
+  if (port < 1 || port > 65535) throw bad(`${port} is outside 1-65535`);
+  if (where === '') throw bad('nothing before the port');
+  if (where === 'host') return { kind: 'host', port, protocol };
+  if (isValidIp(where)) return { kind: 'ip', ip: where, port, protocol };
+  if (where.includes(':')) throw bad(`'${where}' is neither an IP address nor a container name`);
+  return { kind: 'container', ref: where, port, protocol };
+}
+
+export async function runReach(opts: ReachOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
+  const source = parseSource(opts.source);
+  const destination = parseDestination(opts.destination);
+  // Every container's socket tables: whether something listens decides between "connects" and "refused".
+  const snapshot = await snapshotOf(['engine', 'container-net', 'links', 'routes', 'nat', 'settings'], { filesOf: () => true });
+  const model = buildHostModel(snapshot);
+  const view = hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model));
+  const result = reach(view, source, destination);
+  io.out(opts.json ? `${JSON.stringify(reachJson(result, snapshot), null, 2)}\n` : renderReachText(result, snapshot));
+  return 0;
+}

@@ -1,0 +1,121 @@
+// docknet reach: can this source reach that destination, and which rule decides. Walks the packet
+// (path.ts); where a fact is missing or a match is not modelled, walks every answer and keeps the
+// verdict only when all agree, so a missing fact never becomes a definite answer.
+import type { Ruleset } from '../../model/firewall.js';
+import { familyOf } from '../../util/address.js';
+import { type DestinationArg, resolveDestination, resolveSource, type SourceArg } from './endpoints.js';
+import type { RuleRef } from './hooks.js';
+import type { HostView } from './host-view.js';
+import { NeedsAnswer, type Question } from './packet.js';
+import { type Expect, type Hop, type PathResult, type Start, type Target, type Verdict, walkFrom } from './path.js';
+
+export interface ReachResult {
+  source: SourceArg;
+  destination: DestinationArg;
+  /** The start and target as resolved; null when they could not be. */
+  start: Start | null;
+  target: Target | null;
+  verdict: Verdict;
+  expect: Expect;
+  decidedBy: RuleRef | null;
+  rejectWith: string | null;
+  hops: Hop[];
+  /** Why the verdict is unknown (or the expectation is), in the facts' words; null when known. */
+  unknown: string | null;
+  /** Questions the facts left open; `matters` when their answer changes the verdict. */
+  questions: (Question & { matters: boolean })[];
+  /** How the ends were read ("host means 192.0.2.10, the address of the uplink eth0"). */
+  resolution: string[];
+  /** What the rules in the data lack for this family ("nftables-native tables are not in the data"). */
+  rulesetNotes: string[];
+}
+
+/** Walks with every combination of answers up to this many walks; past it the verdict is unknown. */
+const MAX_WALKS = 64;
+
+interface Walked {
+  answers: Map<string, boolean>;
+  result: PathResult;
+}
+
+function walkAll(host: HostView, start: Start, target: Target): { walked: Walked[]; questions: Map<string, Question>; exhausted: boolean } {
+  const questions = new Map<string, Question>();
+  const walked: Walked[] = [];
+  const queue: Map<string, boolean>[] = [new Map()];
+  while (queue.length > 0 && walked.length + queue.length <= MAX_WALKS) {
+    const answers = queue.shift() as Map<string, boolean>;
+    try {
+      walked.push({ answers, result: walkFrom(host, start, target, answers) });
+    } catch (e) {
+      if (!(e instanceof NeedsAnswer)) throw e;
+      questions.set(e.question.key, e.question);
+      // "Passes" / "matches" first: the walk shown is the one where what cannot be told lets the packet on.
+      queue.push(new Map([...answers, [e.question.key, true]]), new Map([...answers, [e.question.key, false]]));
+    }
+  }
+  return { walked, questions, exhausted: queue.length > 0 };
+}
+
+function sameRule(a: RuleRef | null, b: RuleRef | null): boolean {
+  return (
+    a === b || (a !== null && b !== null && a.table === b.table && a.chain === b.chain && a.number === b.number && a.family === b.family)
+  );
+}
+
+function notesOf(host: HostView, target: Target | null): string[] {
+  if (target === null) return [];
+  const fw = host.firewall(familyOf(target.ip));
+  return fw.known ? (fw.value as Ruleset).notes : [];
+}
+
+export function reach(host: HostView, source: SourceArg, destination: DestinationArg): ReachResult {
+  const base = { source, destination, decidedBy: null, rejectWith: null, hops: [], questions: [], rulesetNotes: [] };
+  const dst = resolveDestination(host, destination, source);
+  if (!dst.ok) return { ...base, start: null, target: null, verdict: 'unknown', expect: 'unknown', unknown: dst.why, resolution: [] };
+  const start = resolveSource(host, source, dst.value.ip);
+  const resolution = [start.ok ? start.note : null, dst.note].filter((n): n is string => n !== null);
+  const rulesetNotes = notesOf(host, dst.value);
+  if (!start.ok)
+    return { ...base, start: null, target: dst.value, verdict: 'unknown', expect: 'unknown', unknown: start.why, resolution, rulesetNotes };
+  const { walked, questions, exhausted } = walkAll(host, start.value, dst.value);
+  const first = walked[0]?.result;
+  const agree =
+    !exhausted && first !== undefined && walked.every((w) => w.result.verdict === first.verdict && w.result.expect === first.expect);
+  // A question matters when two walks that differ only in its answer differ in verdict.
+  const matters = (key: string) =>
+    !agree && walked.some((w) => walked.some((v) => v.answers.get(key) !== w.answers.get(key) && v.result.verdict !== w.result.verdict));
+  const qs = [...questions.values()].map((q) => ({ ...q, matters: matters(q.key) }));
+  if (!agree || first === undefined) {
+    const open = qs.filter((q) => q.matters).map((q) => q.why);
+    return {
+      ...base,
+      start: start.value,
+      target: dst.value,
+      verdict: 'unknown',
+      expect: 'unknown',
+      hops: first?.hops ?? [],
+      unknown: exhausted
+        ? `more than ${MAX_WALKS} combinations of facts the data does not hold`
+        : `it depends on what the data does not hold: ${open.join('; ')}`,
+      questions: qs,
+      resolution,
+      rulesetNotes,
+    };
+  }
+  const decidedBy = walked.every((w) => sameRule(w.result.decidedBy, first.decidedBy)) ? first.decidedBy : null;
+  return {
+    source,
+    destination,
+    start: start.value,
+    target: dst.value,
+    verdict: first.verdict,
+    expect: first.expect,
+    decidedBy,
+    rejectWith: first.rejectWith,
+    hops: first.hops,
+    unknown: first.unknown,
+    questions: qs,
+    resolution,
+    rulesetNotes,
+  };
+}

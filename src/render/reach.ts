@@ -1,0 +1,168 @@
+// Renders a reach verdict: the packet's walk, hop by hop, then the verdict, what a client would see,
+// and the rule that decided. JSON is versioned and carries the same structure.
+import type { RuleRef, Step } from '../correlate/reach/hooks.js';
+import type { DestinationArg, SourceArg } from '../correlate/reach/endpoints.js';
+import type { Hop, Listener, PacketView } from '../correlate/reach/path.js';
+import type { ReachResult } from '../correlate/reach/reach.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import { escapeText } from './escape.js';
+import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
+
+export const REACH_SCHEMA_VERSION = 1;
+
+function endpoint(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+function packetText(p: PacketView): string {
+  return `${endpoint(p.src, p.sport)} -> ${endpoint(p.dst, p.dport)}/${p.protocol}`;
+}
+
+export function sourceText(s: SourceArg): string {
+  if (s.kind === 'outside') return s.ip ? `outside:${s.ip}` : 'outside';
+  if (s.kind === 'host') return 'host';
+  return s.kind === 'ip' ? s.ip : s.ref;
+}
+
+export function destinationText(d: DestinationArg): string {
+  const where = d.kind === 'host' ? 'host' : d.kind === 'ip' ? (d.ip.includes(':') ? `[${d.ip}]` : d.ip) : d.ref;
+  return `${where}:${d.port}/${d.protocol}`;
+}
+
+/** `iptables filter FORWARD`, `nft inet firewalld filter_FORWARD`. */
+function chainName(r: RuleRef): string {
+  return r.kind === 'iptables'
+    ? `${r.family === 'ip6' ? 'ip6tables' : 'iptables'} ${r.table} ${r.chain}`
+    : `nft ${r.family} ${r.table} ${r.chain}`;
+}
+
+function counters(r: RuleRef): string {
+  return r.packets === null ? '' : ` [${r.packets} packets, ${r.bytes ?? '?'} bytes]`;
+}
+
+export function ruleText(r: RuleRef): string {
+  if (r.number === 0) return `${chainName(r)} ${r.text}`;
+  return `${chainName(r)} rule ${r.number}: ${escapeText(r.text.replace(/^\[\d+:\d+\]\s+/, ''))}${counters(r)}`;
+}
+
+const ACTION_WORDS: Readonly<Record<Step['action'], string>> = {
+  accept: 'accepts',
+  drop: 'drops',
+  reject: 'rejects',
+  return: 'returns',
+  continue: 'matches (no verdict)',
+  jump: 'jumps',
+  goto: 'goes to',
+  dnat: 'rewrites the destination',
+  snat: 'rewrites the source',
+  masquerade: 'masquerades',
+  redirect: 'redirects',
+  mark: 'marks',
+  unmodelled: 'ends in a target docknet does not model',
+  policy: 'ends the chain:',
+};
+
+function stepLine(s: Step): string {
+  const assumed = s.assumedMatch === true ? ' (taken as matching: docknet cannot tell)' : '';
+  const taken = s.assumed.length ? ` (${s.assumed.join('; ')})` : '';
+  if (s.action === 'policy') return `${chainName(s.rule)}: no rule decides; policy ${s.rule.text.replace(/^policy /, '')}`;
+  return `${ruleText(s.rule)} ${ACTION_WORDS[s.action]}${assumed}${taken}`;
+}
+
+function listenerText(l: Listener): string {
+  if (l.state === 'listening') return `a socket listens (${endpoint(l.socket.ip, l.socket.port)}/${l.socket.protocol})`;
+  if (l.state === 'not-listening') return 'nothing listens there';
+  return `whether anything listens is unknown: ${l.why}`;
+}
+
+function hopLines(h: Hop): string[] {
+  switch (h.kind) {
+    case 'enter':
+      if (h.from === 'outside') return [`enters on ${h.iface}: ${packetText(h.packet)}`];
+      if (h.from === 'host') return [`sent by a process on the host: ${packetText(h.packet)}`];
+      return [`sent by ${h.container}${h.iface ? ` (its veth on ${h.iface})` : ''}: ${packetText(h.packet)}`];
+    case 'hook': {
+      const head = `${h.hook}${h.loopback ? ' (looped back through lo)' : ''}:`;
+      if (h.steps.length === 0) return [`${head} no rule applies`];
+      return [head, ...h.steps.map((s) => `  ${stepLine(s)}`)];
+    }
+    case 'nat':
+      return [`${h.rewrite.kind.toUpperCase()}: ${h.rewrite.before} -> ${h.rewrite.after}`];
+    case 'route':
+      if (h.local) return [`routing: ${h.dst} is this host's own address: delivered locally`];
+      if (h.route === null) return [`routing: no route to ${h.dst}`];
+      return [`routing: ${h.dst} by route ${h.route.dst}${h.route.gateway ? ` via ${h.route.gateway}` : ''} dev ${h.route.dev}`];
+    case 'forwarding':
+      return [`forwarding: ${h.sysctl} = ${h.value ?? 'absent'}${h.assumed ? ' (taken as such: not in the data)' : ''}`];
+    case 'bridged':
+      return [
+        h.iptables
+          ? `bridged on ${h.bridge}; ${h.sysctl} = 1: iptables sees it${h.assumed ? ' (taken as such: not in the data)' : ''}`
+          : `bridged on ${h.bridge} without iptables (${h.sysctl} = ${h.value ?? 'absent: br_netfilter not loaded'}${h.assumed ? ', taken as such: not in the data' : ''})`,
+      ];
+    case 'deliver-container':
+      return [`delivered to ${h.container} at ${endpoint(h.ip, h.port)}${h.bridge ? ` on ${h.bridge}` : ''}: ${listenerText(h.listener)}`];
+    case 'deliver-host': {
+      const lines = [`delivered to this host at ${endpoint(h.ip, h.port)}: ${listenerText(h.listener)}`];
+      if (h.proxy) {
+        lines.push(
+          `  the listener is docker-proxy (pid ${h.proxy.pid}), which connects on to ${endpoint(h.proxy.containerIp, h.proxy.containerPort)}:`,
+        );
+        if (h.proxied) for (const x of h.proxied.hops) lines.push(...hopLines(x).map((l) => `    ${l}`));
+        if (h.proxied) lines.push(`    that leg: ${h.proxied.verdict}`);
+      }
+      return lines;
+    }
+    case 'leave':
+      return [`leaves the host by ${h.iface}${h.gateway ? ` towards ${h.gateway}` : ''}: ${packetText(h.packet)}`];
+  }
+}
+
+const EXPECT_WORDS: Readonly<Record<ReachResult['expect'], string>> = {
+  connect: 'a client connects',
+  refused: 'a client is refused',
+  timeout: 'a client times out',
+  unreachable: 'a client gets "unreachable"',
+  unknown: 'what a client sees cannot be told',
+};
+
+export function renderReachText(r: ReachResult, snapshot: Snapshot): string {
+  const out: string[] = [];
+  const notice = snapshotNotice(snapshot);
+  if (notice) out.push(notice.trimEnd());
+  const to = r.target ? ` (${endpoint(r.target.ip, r.target.port)}/${r.target.protocol})` : '';
+  out.push(`reach ${escapeText(sourceText(r.source))} -> ${escapeText(destinationText(r.destination))}${to}`);
+  for (const n of r.resolution) out.push(`  ${escapeText(n)}`);
+  out.push('');
+  r.hops.forEach((h, i) => {
+    const [first, ...rest] = hopLines(h);
+    out.push(`${String(i + 1).padStart(3)}. ${escapeText(first ?? '')}`);
+    for (const l of rest) out.push(`     ${escapeText(l)}`);
+  });
+  if (r.hops.length) out.push('');
+  out.push(`verdict: ${r.verdict}: ${EXPECT_WORDS[r.expect]}`);
+  if (r.decidedBy) out.push(`decided by: ${ruleText(r.decidedBy)}`);
+  if (r.rejectWith) out.push(`rejected with: ${r.rejectWith}`);
+  if (r.unknown) out.push(`${r.verdict === 'unknown' ? 'unknown' : 'not known'}: ${escapeText(r.unknown)}`);
+  const open = r.questions.filter((q) => !q.matters);
+  if (open.length) out.push(`the same whatever: ${open.map((q) => escapeText(q.why)).join('; ')}`);
+  for (const n of r.rulesetNotes) out.push(`note: ${escapeText(n)}`);
+  return `${out.join('\n')}\n`;
+}
+
+export function reachJson(r: ReachResult, snapshot: Snapshot): Record<string, unknown> {
+  return {
+    schemaVersion: REACH_SCHEMA_VERSION,
+    snapshot: snapshotJson(snapshot),
+    source: { ...r.source, text: sourceText(r.source), resolved: r.start },
+    destination: { ...r.destination, text: destinationText(r.destination), resolved: r.target },
+    verdict: r.verdict,
+    expect: r.expect,
+    decidedBy: r.decidedBy,
+    rejectWith: r.rejectWith,
+    hops: r.hops,
+    unknown: r.unknown,
+    questions: r.questions,
+    notes: [...r.resolution, ...r.rulesetNotes],
+  };
+}
