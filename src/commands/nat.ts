@@ -65,12 +65,23 @@ function selectPort(report: NatReport, q: PortQuery): NatReport {
   const samePort = (x: { hostPort: number | null; protocol: string | null }) => x.hostPort === q.port && x.protocol === q.protocol;
   let mappings = report.mappings.filter(samePort);
   let anomalies = report.anomalies.filter(samePort);
+  // The same publication on a routed network's IPv4 side has no host port (0.0.0.0:0): shown beside it.
+  const unmapped = report.mappings.filter(
+    (u) =>
+      u.hostPort === 0 &&
+      mappings.some((m) => m.container === u.container && m.containerPort === u.containerPort && m.protocol === u.protocol),
+  );
   if (q.hostIp !== null) {
     const ip = q.hostIp;
     const exact = mappings.filter((m) => m.hostIp === ip);
     mappings = exact.length ? exact : mappings.filter((m) => m.hostIp === wildcardOf(ip));
     anomalies = anomalies.filter((a) => a.hostIp === ip || a.hostIp === wildcardOf(ip));
   }
+  if (q.hostIp === null || unmapped.some((u) => u.hostIp === q.hostIp || u.hostIp === wildcardOf(q.hostIp as string)))
+    mappings = [
+      ...unmapped.filter((u) => q.hostIp === null || u.hostIp === wildcardOf(q.hostIp as string) || u.hostIp === q.hostIp),
+      ...mappings,
+    ];
   return { ...report, mappings, anomalies };
 }
 

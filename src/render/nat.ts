@@ -34,6 +34,7 @@ function to(m: PortMapping): string | null {
 function via(m: PortMapping): string {
   if (m.via === 'dnat') return 'DNAT';
   if (m.via === 'docker-proxy' && m.proxy) return `docker-proxy ${m.proxy.pid}`;
+  if (m.via === 'routed') return 'routed';
   if (m.via === 'none') return 'nothing';
   return '?';
 }
@@ -106,6 +107,10 @@ export function mappingPathLines(m: PortMapping): string[] {
   if (m.rule)
     lines.push(
       `    rule: ${escapeText(m.rule.chain)} ${m.rule.number} of ${escapeText(m.rule.table)} (${escapeText(m.rule.from)}): ${escapeText(m.rule.text.trim())}`,
+    );
+  if (m.openedBy && m.via === 'routed')
+    lines.push(
+      `    opened by: ${escapeText(m.openedBy.chain)} ${m.openedBy.number} of ${escapeText(m.openedBy.table)} (${escapeText(m.openedBy.from)}): ${escapeText(m.openedBy.text.trim())}`,
     );
   if (m.hairpin && m.rule)
     lines.push(`    hairpin: ${escapeText(m.hairpin.chain)} ${m.hairpin.number}: ${escapeText(m.hairpin.text.trim())}`);
