@@ -83,7 +83,7 @@ function familyGateway(net: NetworkInfo, family: 'ipv4' | 'ipv6', release: Docke
       option,
       mode: 'nat',
       basis: 'ignored',
-      text: `nat: ${set} is set, but ${generationWord(release)} predates ${feature.what} (${feature.since}) and ignores it`,
+      text: `nat: ${set} is set, but ${generationWord(release)} predates ${feature.what}, which came with ${feature.since}, and ignores it`,
     };
   if (honoured === null)
     return {

@@ -28,7 +28,7 @@ export const dockerRules: Check = {
   title: 'which Docker generation wrote the rules',
   needs: (i) => {
     if (!i.model.engineVersion.known) return i.model.engineVersion.reason;
-    if (!i.model.portFacts.nat.firewall.iptables.ipv4) return 'no iptables dump with the filter table is in the data';
+    if (!iptablesTables(i, 'filter').length) return 'the filter table (iptables-save) is not in the data';
     return null;
   },
   run(i) {
@@ -36,8 +36,6 @@ export const dockerRules: Check = {
     if (!release) return [];
     const filter = iptablesTables(i, 'filter');
     const raw = iptablesTables(i, 'raw');
-    // `iptables -t nat -L` or `-S` lists the tables it names only: without the filter table, nothing to say.
-    if (!filter.length) return [];
     const chains = [...new Set(filter.flatMap((s) => s.table.chains.map((c) => c.name)).filter(isDockerChain))];
     const drops = raw.flatMap((s) => s.table.rules.filter(isDirectAccessDrop).map((r) => ({ r, from: s.from })));
     const from = filter[0]?.from ?? 'iptables-save';

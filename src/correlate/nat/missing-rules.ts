@@ -57,6 +57,8 @@ export function pathsAndMissingRules(ctx: Ctx, found: Found): void {
 /** What 0.0.0.0:0 means, and where the filter rule that opens the port is. */
 function unmappedNote(m: PortMapping): string {
   const own = `${m.containerIp ?? '?'}:${m.containerPort}/${m.protocol}`;
+  if (m.via === 'unknown')
+    return `${hostAddress(m.hostIp, 0, m.protocol)}: no host port is mapped for ${own}; Docker lists a routed network's IPv4 publications so, and the network's gateway mode is not in the data`;
   if (m.via !== 'routed')
     return `${hostAddress(m.hostIp, 0, m.protocol)}: no host port is mapped for ${own}; nothing on this host forwards a host port to it`;
   return `${hostAddress(m.hostIp, 0, m.protocol)} is how Docker lists an IPv4 publication on a routed network: no host port and no DNAT; the container's own address ${own} is the published one${

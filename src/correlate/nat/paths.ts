@@ -67,10 +67,11 @@ function unmappedPath(ctx: Ctx, m: PortMapping, address: string): PortPath {
     const why = b
       ? `${b.network}'s IPv4 gateway mode is ${b.ipv4.text}`
       : `${m.network ?? 'its network'}'s gateway mode is not in the data`;
+    // Without the network's options, whether the address is routed cannot be told: unknown, not none.
     return {
       address,
       from: 'outside',
-      via: 'none',
+      via: b ? 'none' : 'unknown',
       text: `${address}: the engine maps no host port for ${own} (HostPort empty), and ${why}`,
     };
   }
