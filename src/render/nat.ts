@@ -1,5 +1,7 @@
 // Renders the NAT report: one row per published mapping, or (with --port) each mapping's paths as
 // readable chains of hops; then the anomalies and where the facts came from. JSON is versioned.
+import type { DirectAccess } from '../correlate/direct-access.js';
+import { directAccessLine } from './reach.js';
 import type { OutputMedium } from './medium.js';
 import { hostAddress, type NatAnomaly, type NatReport, type PortMapping } from '../model/port-path.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -119,7 +121,7 @@ export function mappingPathLines(m: PortMapping): string[] {
 }
 
 /** The mappings of one port, each as its paths: the DNAT path and the ones that bypass it. */
-export function renderNatPathsText(report: NatReport, snapshot: Snapshot): string {
+export function renderNatPathsText(report: NatReport, snapshot: Snapshot, direct: readonly DirectAccess[] = []): string {
   let out = '';
   const notice = snapshotNotice(snapshot);
   if (notice) out += `${escapeText(notice)}\n\n`;
@@ -131,6 +133,8 @@ export function renderNatPathsText(report: NatReport, snapshot: Snapshot): strin
       .join('');
     for (const f of m.followers) followers.add(`${f} (shares ${m.container}'s network namespace: --network container:${m.container})`);
   }
+  if (direct.length)
+    out += `\nDirect access (a client beyond the uplink, to the container's own address, not the host port):\n${direct.map((d) => `  ${directAccessLine(d)}\n`).join('')}`;
   if (followers.size) out += `\nAlso reached through this port:\n${[...followers].map((f) => `  ${escapeText(f)}\n`).join('')}`;
   out += anomaliesText(report.anomalies);
   out += sourcesText(report);

@@ -163,6 +163,28 @@ test('direct access to a default-bridge container: timeout where a raw PREROUTIN
   const r = await reach(`${tml.ip}:${HTTP_PORT}`);
   assert.equal(r.expect, direct, JSON.stringify(r));
   if (drop) assert.equal(bare(r.decidedBy?.text ?? ''), drop.text);
+
+  // inspect and nat --port say the same for the container's own address.
+  const ins = await json<{ directAccess: { address: string; expect: string; decidedBy: { text: string } | null }[] | null }>([
+    'inspect',
+    C.tomcatTml,
+  ]);
+  const own = ins.directAccess?.find((d) => d.address === `${tml.ip}:${HTTP_PORT}/tcp`);
+  assert.equal(own?.expect, direct, JSON.stringify(ins.directAccess));
+  assert.equal(bare(own?.decidedBy?.text ?? ''), drop ? drop.text : accept.text);
+  const nat = await json<{ directAccess: { address: string; expect: string }[] }>(['nat', '--port', '49154']);
+  assert.deepEqual(
+    nat.directAccess.map((d) => [d.address, d.expect]),
+    [[`${tml.ip}:${HTTP_PORT}/tcp`, direct]],
+  );
+  const text = await runDocknet(['nat', '--port', '49154']);
+  assert.match(
+    text.stdout,
+    new RegExp(
+      `^ {2}${tml.ip.replace(/\./g, '\\.')}:${HTTP_PORT}/tcp: ${drop ? 'dropped: a client times out' : 'delivered: a client connects'} \\(iptables `,
+      'm',
+    ),
+  );
 });
 
 test('routed gateway mode: honoured where the engine has it (no DNAT, the address routed, the port opened by a filter ACCEPT), ignored before', async (t) => {

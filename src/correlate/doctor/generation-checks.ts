@@ -28,7 +28,10 @@ export const dockerRules: Check = {
   title: 'which Docker generation wrote the rules',
   needs: (i) => {
     if (!i.model.engineVersion.known) return i.model.engineVersion.reason;
-    if (!iptablesTables(i, 'filter').length) return 'the filter table (iptables-save) is not in the data';
+    if (!iptablesTables(i, 'filter').length) {
+      const why = i.model.portFacts.nat.unavailable;
+      return why ? `iptables rules unavailable: ${why}` : 'the filter table (iptables-save) is not in the data';
+    }
     return null;
   },
   run(i) {
