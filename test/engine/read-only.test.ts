@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { C, LAB_FILTER, LAB_LABEL } from '../../lab/lab-spec.js';
+import { C, HTTP_PORT, LAB_FILTER, LAB_LABEL } from '../../lab/lab-spec.js';
 import { which } from '../../lab/engine.js';
 import { lines, must, run } from '../../lab/run.js';
 import { runDocknet, withLab } from './harness.js';
@@ -175,6 +175,9 @@ test('every docknet command leaves the host exactly as it was: rules, links, nam
     [['nat', '--port', '49154'], [0]],
     [['nat', '--port', '5353/udp'], [0]],
     [['nat', '--port', '127.0.0.1:8081'], [0]],
+    [['reach', 'outside', `${C.tomcat01}:${HTTP_PORT}`], [0]],
+    [['reach', C.web, `${C.tomcat01}:${HTTP_PORT}`, '--json'], [0]],
+    [['reach', 'host', 'host:49154'], [0]],
     [['doctor'], [0, 1]],
     [
       ['doctor', '--json'],
