@@ -36,7 +36,9 @@ await build({
   format: 'esm',
   target: 'node20',
   // Never loaded on a unix socket (see above): left in node_modules, so the bundle stays small to compile.
-  external: ['cpu-features', '*.node', '@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs', 'ssh2'],
+  // @viz-js/viz (Graphviz in WebAssembly, about 1.2 MB) is imported only by `graph`/`report` when they draw SVG:
+  // left in node_modules, so no other command parses it at start-up.
+  external: ['cpu-features', '*.node', '@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs', 'ssh2', '@viz-js/viz'],
   logLevel: 'warning',
   plugins: [lazyModules],
   banner: {

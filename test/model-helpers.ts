@@ -43,11 +43,11 @@ export function hostModel(parts: ModelParts): HostModel {
     routes: fact(parts.routes, 'routes'),
     containerNet: parts.containerNet ?? new Map(),
     portFacts: parts.portFacts ?? emptyPortFacts(),
+    firewall: firewallOf((parts.portFacts ?? emptyPortFacts()).nat.firewall, { ipv4: 'no IPv4 rules given', ipv6: 'no IPv6 rules given' }),
     engineVersion: fact(
       parts.engineVersion === undefined ? undefined : { version: parts.engineVersion, apiVersion: null },
       'the engine version',
     ),
-    firewall: firewallOf((parts.portFacts ?? emptyPortFacts()).nat.firewall, { ipv4: 'no IPv4 rules given', ipv6: 'no IPv6 rules given' }),
     fileIssues: [],
     missing: [],
   };

@@ -5,6 +5,9 @@ import { runInspect } from '../commands/inspect.js';
 import { runDoctor } from '../commands/doctor.js';
 import { DESTINATION_FORMS, runReach, SOURCE_FORMS } from '../commands/reach.js';
 import { runNat } from '../commands/nat.js';
+import { runGraph } from '../commands/graph.js';
+import { runExplain } from '../commands/explain.js';
+import { runReport } from '../commands/report.js';
 import { snapshotProvider } from '../commands/source.js';
 import { runSnapshotImport, runSnapshotSave } from '../commands/snapshot.js';
 import { EngineError, engineAnswerHint } from '../gather/engine-api.js';
@@ -103,6 +106,56 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
       code = await runNat({ port: o.port ?? null, json: Boolean(o.json) }, io, snapshotProvider(o.from, io));
     });
 
+  program
+    .command('graph')
+    .description('a picture of the host as the kernel wires it: interfaces, bridges, veth pairs, containers, published ports')
+    .argument('[container...]', 'draw only these containers and what connects them')
+    .option('--format <format>', 'svg (default), dot or mermaid; chosen from --out when it ends in .svg, .dot/.gv or .mmd')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .option('--no-group', 'draw every container, even past 40 (grouped per network otherwise)')
+    .option('--exposure', 'colour published ports and container addresses by who can reach them (as reach --exposure)')
+    .option('--json', 'print the graph as JSON (schemaVersion 1)')
+    .addOption(from)
+    .action(
+      async (
+        containers: string[],
+        o: { format?: string; out?: string; group: boolean; exposure?: boolean; json?: boolean; from?: string },
+      ) => {
+        code = await runGraph(
+          {
+            format: o.format ?? null,
+            out: o.out ?? null,
+            containers,
+            json: Boolean(o.json),
+            group: o.group,
+            exposure: Boolean(o.exposure),
+          },
+          io,
+          snapshotProvider(o.from, io),
+        );
+      },
+    );
+
+  program
+    .command('explain')
+    .description('the notebook of this host: a sentence for every interface, network, mode, veth pair and rule line')
+    .option('--markdown', 'Markdown on a terminal too (the default when piped; plain text on a terminal)')
+    .option('--json', 'print JSON (schemaVersion 1)')
+    .addOption(from)
+    .action(async (o: { markdown?: boolean; json?: boolean; from?: string }) => {
+      code = await runExplain({ json: Boolean(o.json), markdown: Boolean(o.markdown) }, io, snapshotProvider(o.from, io));
+    });
+
+  program
+    .command('report')
+    .description('one self-contained HTML file: the picture, veth map, NAT paths, findings and explanations, offline')
+    .option('--html <file>', 'the HTML file to write')
+    .option('--no-group', 'draw every container in the picture, even past 40')
+    .addOption(from)
+    .action(async (o: { html?: string; group: boolean; from?: string }) => {
+      code = await runReport({ html: o.html ?? null, group: o.group }, io, snapshotProvider(o.from, io));
+    });
+
   const snapshot = program.command('snapshot').description("save this host's network facts, to analyse them anywhere with --from");
   snapshot
     .command('save')
@@ -127,13 +180,20 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
   program
     .command('reach')
     .description("whether <source> can reach <destination>, the packet's walk through every rule, and the rule that decides")
-    .argument('<source>', SOURCE_FORMS)
-    .argument('<destination>', DESTINATION_FORMS)
+    .argument('[source]', SOURCE_FORMS)
+    .argument('[destination]', DESTINATION_FORMS)
+    .option('--exposure', 'who can reach every published port and container address: outside, the host, each Docker network')
     .option('--json', 'print JSON (schemaVersion 1)')
     .addOption(from)
-    .action(async (source: string, destination: string, o: { json?: boolean; from?: string }) => {
-      code = await runReach({ source, destination, json: Boolean(o.json) }, io, snapshotProvider(o.from, io));
-    });
+    .action(
+      async (source: string | undefined, destination: string | undefined, o: { json?: boolean; exposure?: boolean; from?: string }) => {
+        code = await runReach(
+          { source: source ?? null, destination: destination ?? null, json: Boolean(o.json), exposure: Boolean(o.exposure) },
+          io,
+          snapshotProvider(o.from, io),
+        );
+      },
+    );
 
   program
     .command('doctor')

@@ -2,12 +2,13 @@
 import type { IO } from './io.js';
 import { runChecks } from '../correlate/doctor/checks.js';
 import { correlateNat } from '../correlate/nat.js';
-import { correlateVethMap } from '../correlate/veth-map.js';
+import { correlateVethMap, type VethMap } from '../correlate/veth-map.js';
 import type { Fact } from '../model/fact.js';
 import { engineInfoFact } from '../parse/engine-info.js';
 import { engineVersionFact } from '../parse/engine-version.js';
 import { hostSettingsFact } from '../parse/host-settings.js';
-import type { Evidence } from '../model/finding.js';
+import type { CheckOutcome, Evidence } from '../model/finding.js';
+import type { HostModel } from '../model/host.js';
 import { buildHostModel } from '../parse/host-model.js';
 import { doctorJson, renderDoctorText, summarize } from '../render/doctor.js';
 import { FACT, factText, type Snapshot } from '../snapshot/snapshot.js';
@@ -39,15 +40,16 @@ function backendsOf(snapshot: Snapshot): { legacy: string | null; nft: string | 
   return legacyOrSave === null && nft === null ? null : { legacy: legacyOrSave, nft };
 }
 
-export async function runDoctor(opts: DoctorOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
-  const snapshot = await snapshotOf(['engine', 'engine-info', 'container-net', 'links', 'routes', 'nat', 'settings', 'backends']);
-  const model = buildHostModel(snapshot);
-  const vethMap = correlateVethMap(model);
+/** The fact groups every check reads. */
+export const DOCTOR_GROUPS = ['engine', 'engine-info', 'container-net', 'links', 'routes', 'nat', 'settings', 'backends'] as const;
+
+/** Every check over one snapshot (also the findings of `docknet report`). */
+export function doctorOutcomes(snapshot: Snapshot, model: HostModel, vethMap: VethMap): CheckOutcome[] {
   const hasNatFacts = [FACT.iptablesSave, FACT.iptablesNat, FACT.nftRulesetJson, FACT.nftRulesetText].some(
     (p) => snapshot.facts.has(p) || snapshot.missing.some((m) => m.path === p),
   );
   const info = engineInfoFact(snapshot).fact;
-  const outcomes = runChecks({
+  return runChecks({
     model,
     vethMap,
     nat: hasNatFacts ? correlateNat(model, vethMap) : null,
@@ -56,6 +58,13 @@ export async function runDoctor(opts: DoctorOptions, io: IO, snapshotOf: Snapsho
     backends: backendsOf(snapshot),
     warnings: warningsOf(snapshot, info),
   });
+}
+
+export async function runDoctor(opts: DoctorOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
+  const snapshot = await snapshotOf([...DOCTOR_GROUPS]);
+  const model = buildHostModel(snapshot);
+  const vethMap = correlateVethMap(model);
+  const outcomes = doctorOutcomes(snapshot, model, vethMap);
   const engine = engineVersionFact(snapshot);
   io.out(
     opts.json

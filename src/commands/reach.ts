@@ -2,20 +2,23 @@
 import type { DestinationArg, SourceArg } from '../correlate/reach/endpoints.js';
 import { hostView } from '../correlate/reach/host-view.js';
 import type { Protocol } from '../correlate/reach/packet.js';
+import { exposure } from '../correlate/reach/exposure.js';
 import { reach } from '../correlate/reach/reach.js';
 import { UsageError } from '../model/errors.js';
 import { hostSettingsFact } from '../parse/host-settings.js';
 import { buildHostModel } from '../parse/host-model.js';
 import { containerSocketsOf } from '../parse/container-sockets.js';
-import { reachJson, renderReachText } from '../render/reach.js';
+import { exposureJson, reachJson, renderExposureText, renderReachText } from '../render/reach.js';
 import { isValidIp } from '../util/address.js';
 import type { IO } from './io.js';
 import type { SnapshotProvider } from './source.js';
 
 export interface ReachOptions {
-  source: string;
-  destination: string;
+  source: string | null;
+  destination: string | null;
   json: boolean;
+  /** Who can reach every published port and container address, instead of one question. */
+  exposure: boolean;
 }
 
 export const SOURCE_FORMS = 'outside, outside:IP, host, a container name or id, or an IP address';
@@ -69,12 +72,21 @@ export function parseDestination(input: string): DestinationArg {
 }
 
 export async function runReach(opts: ReachOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
-  const source = parseSource(opts.source);
-  const destination = parseDestination(opts.destination);
+  if (opts.exposure && (opts.source !== null || opts.destination !== null))
+    throw new UsageError('--exposure takes no source or destination: it walks every published port and container address');
+  if (!opts.exposure && (opts.source === null || opts.destination === null))
+    throw new UsageError(`reach takes a source (${SOURCE_FORMS}) and a destination (${DESTINATION_FORMS}), or --exposure`);
+  const source = opts.source === null ? null : parseSource(opts.source);
+  const destination = opts.destination === null ? null : parseDestination(opts.destination);
   // Every container's socket tables: whether something listens decides between "connects" and "refused".
   const snapshot = await snapshotOf(['engine', 'container-net', 'links', 'routes', 'nat', 'settings'], { filesOf: () => true });
   const model = buildHostModel(snapshot);
   const view = hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model));
+  if (source === null || destination === null) {
+    const e = exposure(view);
+    io.out(opts.json ? `${JSON.stringify(exposureJson(e, snapshot), null, 2)}\n` : renderExposureText(io, e, snapshot));
+    return 0;
+  }
   const result = reach(view, source, destination);
   io.out(opts.json ? `${JSON.stringify(reachJson(result, snapshot), null, 2)}\n` : renderReachText(result, snapshot));
   return 0;

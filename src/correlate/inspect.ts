@@ -119,7 +119,7 @@ export interface InspectInputs {
 
 const EMBEDDED_DNS = '127.0.0.11';
 
-function modeKind(c: ContainerInfo, rows: InterfaceRow[]): string {
+export function modeKind(c: ContainerInfo, rows: InterfaceRow[]): string {
   if (c.networkMode === 'host') return 'host';
   if (c.networkMode === 'none') return 'none';
   if (netnsOwnerRef(c) !== null) return 'container';
@@ -144,7 +144,7 @@ function describeBridge(rows: InterfaceRow[], behaviours: Map<string, NetworkBeh
   return `${head}${nat && rows.length > 1 ? `; where NAT applies, ${natWords}` : nat ? `; ${natWords}` : ''}. ${own}`;
 }
 
-function describeMode(
+export function describeMode(
   kind: string,
   c: ContainerInfo,
   rows: InterfaceRow[],
@@ -265,7 +265,7 @@ function interfacesOf(
   networks: NetworkInfo[],
   links: Link[],
   uplink: { name: string; mtu: number | null } | null,
-  behaviours: Map<string, NetworkBehaviour>,
+  behaviours: ReturnType<typeof networkBehaviours>,
 ): InspectInterface[] {
   return rows.map((r) => {
     const net = networks.find((n) => n.name === r.network);

@@ -1,5 +1,5 @@
 // Reads the host's kernel settings docknet doctor looks at: sysctls and loaded modules, as files.
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isGone, readFailure } from './read-error.js';
 
 /** sysctl name -> its /proc/sys file. */
@@ -39,6 +39,7 @@ export function readHostSettings(procRoot: string, sysRoot: string): HostSetting
       else unreadable[name] = readFailure(err, file).reason;
     }
   }
+  readPerInterface(procRoot, 'route_localnet', sysctl, unreadable);
   for (const name of MODULES) {
     const dir = `${sysRoot}/module/${name}`;
     try {
@@ -50,4 +51,31 @@ export function readHostSettings(procRoot: string, sysRoot: string): HostSetting
     }
   }
   return { sysctl, modules, ...(Object.keys(unreadable).length ? { unreadable } : {}) };
+}
+
+/**
+ * `net.ipv4.conf.<all|default|interface>.<key>` for every interface: route_localnet decides whether a
+ * packet to 127.0.0.0/8 arriving on an interface is routed (Docker sets it for its loopback DNAT) or
+ * dropped as a martian.
+ */
+function readPerInterface(procRoot: string, key: string, sysctl: Record<string, string | null>, unreadable: Record<string, string>): void {
+  const dir = `${procRoot}/sys/net/ipv4/conf`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    // No such directory (no IPv4, or a test's root without it): the settings stay unknown by their absence.
+    if (!isGone(err)) unreadable[`net.ipv4.conf.all.${key}`] = readFailure(err, dir).reason;
+    return;
+  }
+  for (const iface of names) {
+    const name = `net.ipv4.conf.${iface}.${key}`;
+    const file = `${dir}/${iface}/${key}`;
+    try {
+      sysctl[name] = readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      // An interface removed while it was read has no setting any more.
+      if (!isGone(err)) unreadable[name] = readFailure(err, file).reason;
+    }
+  }
 }

@@ -23,7 +23,15 @@ export type Cond = { negated: boolean } & (
   | { kind: 'addrtype'; dir: 'src' | 'dst'; types: string[] }
   | { kind: 'mark'; value: number; mask: number }
   | { kind: 'tcp-syn' }
-  | { kind: 'set'; name: string; dirs: ('src' | 'dst')[] }
+  /**
+   * A set lookup: an ipset (`--match-set NAME src`), an nftables named set (`ip saddr @blocked`) or an
+   * anonymous one (`iifname { "eth1", "eth2" }`, named by its text). `members`, when the data holds the
+   * elements, has one condition per element and the lookup matches when any of them does (empty: a set
+   * known to be empty); without it membership is unknown (ipsets: their members are not in the data).
+   */
+  | { kind: 'set'; name: string; dirs: ('src' | 'dst')[]; members?: Cond[] }
+  /** The packet's address family: nftables' `meta nfproto ipv4` (and `ip saddr ...`, which implies it, in inet tables). */
+  | { kind: 'family'; family: IpFamily }
   | { kind: 'assumed'; text: string; why: string }
   | { kind: 'unmodelled'; text: string }
 );
@@ -35,6 +43,13 @@ export type Action =
   | { kind: 'jump' | 'goto'; chain: string }
   | { kind: 'dnat' | 'snat' | 'redirect' | 'masquerade'; to: NatAddress | null }
   | { kind: 'mark'; value: number; mask: number }
+  /**
+   * An nftables verdict map (`oifname vmap @filter-forward-in-jumps`, Docker 29's and firewalld's
+   * dispatch): the first case whose condition matches gives the verdict (a jump, goto, accept, ...); when
+   * none does the rule does not match and the next one is tried. `cases` is null when the map's elements
+   * are not in the data. `key` is the looked-up expression as nft prints it, `map` the map's name or text.
+   */
+  | { kind: 'vmap'; key: string; map: string; cases: { when: Cond; action: Action }[] | null }
   | { kind: 'unmodelled'; target: string };
 
 export interface FwRule {

@@ -54,10 +54,10 @@ export interface HostModel {
   containerNet: Map<string, ContainerNetFacts>;
   /** NAT rules, docker-proxy processes and bound host sockets, each saying where it came from. */
   portFacts: PortFacts;
-  /** The engine that wrote the rules and made the networks: what its generation does (model/docker-generation.ts). */
-  engineVersion: Fact<EngineVersion>;
   /** Every table and chain of both families' rules, for walking a packet (correlate/reach). */
   firewall: Firewall;
+  /** The engine that wrote the rules and made the networks: what its generation does (model/docker-generation.ts). */
+  engineVersion: Fact<EngineVersion>;
   fileIssues: FileIssues[];
   missing: MissingFact[];
 }

@@ -4,11 +4,16 @@ import { type Fact, known, unknown } from '../model/fact.js';
 import type { FwTable, IpFamily, Ruleset } from '../model/firewall.js';
 import type { Firewall } from '../model/host.js';
 import type { FirewallSources } from '../model/port-facts.js';
+import { FACT } from '../snapshot/snapshot.js';
 import { fwTableFromIptables } from './firewall-iptables.js';
+import { fwTableFromListing } from './firewall-listing.js';
 import { fwTableFromNft } from './firewall-nft.js';
 
 /** The iptables tables a kernel may hold: an iptables-save dump without one has no rules in it. */
 export const IPTABLES_TABLES = ['raw', 'mangle', 'nat', 'filter', 'security'] as const;
+
+/** Snapshot files that hold `iptables -L` listings (parse/iptables-nat-text.ts), not iptables-save words. */
+const LISTINGS: ReadonlySet<string> = new Set([FACT.iptablesNat]);
 
 function rulesetOf(src: FirewallSources, family: IpFamily, missing: string): Fact<Ruleset> {
   const iptables = src.iptables[family];
@@ -25,7 +30,8 @@ function rulesetOf(src: FirewallSources, family: IpFamily, missing: string): Fac
     }
     // The legacy dump read beside an iptables that is itself the legacy one lists the same tables again.
     if (from !== iptables?.from && mainLegacy && table.origin.backend === 'legacy') continue;
-    tables.push(fwTableFromIptables(table, from));
+    // `iptables -L` prints each extension its own way, not as the option words iptables-save writes.
+    tables.push(LISTINGS.has(from) ? fwTableFromListing(table, from) : fwTableFromIptables(table, from));
   }
   if (iptables === null && tables.length === 0) return unknown('not-in-data', missing);
   const listed = new Set(tables.filter((t) => t.kind === 'iptables').map((t) => t.name));

@@ -78,7 +78,7 @@ export function markOf(s: string): { value: number; mask: number } | null {
   const [v, m] = s.split('/');
   const value = Number(v);
   const mask = m === undefined ? 0xffffffff : Number(m);
-  if (!Number.isInteger(value) || !Number.isInteger(mask) || value < 0 || mask < 0) return null;
+  if (!Number.isInteger(value) || !Number.isInteger(mask) || value < 0 || mask < 0 || value > 0xffffffff || mask > 0xffffffff) return null;
   return { value, mask };
 }
 
@@ -100,7 +100,9 @@ function condOf(o: Option): Cond | null {
     o.module !== 'multiport'
   )
     return null;
-  if (o.module && ASSUMED_MODULES[o.module]) return { kind: 'assumed', text: o.text, why: ASSUMED_MODULES[o.module] ?? '', negated: false };
+  // `--hashlimit-above`, `--connlimit-above`: match only past the limit, which a first connection is not.
+  if (o.module && ASSUMED_MODULES[o.module])
+    return { kind: 'assumed', text: o.text, why: ASSUMED_MODULES[o.module] ?? '', negated: /-above$/.test(o.name) };
   switch (o.name) {
     case '--ctstate':
     case '--state':

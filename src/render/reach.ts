@@ -4,7 +4,10 @@ import type { DirectAccess } from '../correlate/direct-access.js';
 import type { RuleRef, Step } from '../correlate/reach/hooks.js';
 import type { DestinationArg, SourceArg } from '../correlate/reach/endpoints.js';
 import type { Hop, Listener, PacketView } from '../correlate/reach/path.js';
+import type { Exposure, ExposureFlag, ExposureRow, ExposureSource, HostFirewall } from '../correlate/reach/exposure.js';
 import type { ReachResult } from '../correlate/reach/reach.js';
+import type { OutputMedium } from './medium.js';
+import { renderTable } from './table.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { escapeText } from './escape.js';
 import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
@@ -54,6 +57,7 @@ const ACTION_WORDS: Readonly<Record<Step['action'], string>> = {
   continue: 'matches (no verdict)',
   jump: 'jumps',
   goto: 'goes to',
+  vmap: 'looks up its verdict map',
   dnat: 'rewrites the destination',
   snat: 'rewrites the source',
   masquerade: 'masquerades',
@@ -95,6 +99,12 @@ function hopLines(h: Hop): string[] {
       return [`routing: ${h.dst} by route ${h.route.dst}${h.route.gateway ? ` via ${h.route.gateway}` : ''} dev ${h.route.dev}`];
     case 'forwarding':
       return [`forwarding: ${h.sysctl} = ${h.value ?? 'absent'}${h.assumed ? ' (taken as such: not in the data)' : ''}`];
+    case 'martian':
+      return [
+        h.routeLocalnet
+          ? `${h.dst} arrived on ${h.iface}, and route_localnet lets it be routed${h.assumed ? ' (taken as such: not in the data)' : ''}`
+          : `${h.dst} arrived on ${h.iface}: a loopback address from outside is dropped by routing (route_localnet is off${h.assumed ? ', taken as such: not in the data' : ''})`,
+      ];
     case 'bridged':
       return [
         h.iptables
@@ -172,4 +182,70 @@ export function reachJson(r: ReachResult, snapshot: Snapshot): Record<string, un
     questions: r.questions,
     notes: [...r.resolution, ...r.rulesetNotes],
   };
+}
+
+function shortRule(r: RuleRef | null): string {
+  if (r === null) return '';
+  return r.number === 0 ? ` (${r.table} ${r.chain} policy)` : ` (${r.table} ${r.chain} ${r.number})`;
+}
+
+function sourceHead(s: ExposureSource): string {
+  if (s.kind === 'outside') return 'OUTSIDE';
+  if (s.kind === 'host') return 'HOST';
+  return `FROM ${s.network} (${s.container})`;
+}
+
+function rowTarget(r: ExposureRow): string {
+  if (r.publication) {
+    const host = r.publication.hostIp.includes(':') ? `[${r.publication.hostIp}]` : r.publication.hostIp;
+    return `${host}:${r.publication.hostPort}->${r.publication.containerPort}/${r.protocol}`;
+  }
+  return destinationText(r.destination);
+}
+
+function firewallWords(f: HostFirewall): string {
+  if (f.kind === 'ufw') return `ufw is enabled${f.forwardRule ? ` (its ufw-before-forward is FORWARD rule ${f.forwardRule.number})` : ''}`;
+  if (f.kind === 'firewalld') return 'firewalld is enabled (nft table inet firewalld)';
+  return `the ${f.table} INPUT policy is DROP`;
+}
+
+function flagWords(row: ExposureRow, f: ExposureFlag): string {
+  const what = `${row.container} ${rowTarget(row)}`;
+  const by = f.decidedBy ? `: ${ruleText(f.decidedBy)} lets it through` : '';
+  if (f.code === 'direct-from-outside') return `${what}: the container address is reachable directly from beyond the uplink${by}`;
+  if (f.code === 'loopback-published-reachable')
+    return `${what}: published on loopback, yet a neighbour on the uplink's network that sends packets to 127.0.0.1 reaches it (DNAT comes before routing drops loopback from outside)${by}`;
+  return `${what}: reachable from beyond the uplink although ${firewallWords(f.firewall)}: Docker's forwarding rules decide before the host's input rules${by}`;
+}
+
+export function renderExposureText(io: OutputMedium, e: Exposure, snapshot: Snapshot): string {
+  const out: string[] = [];
+  const notice = snapshotNotice(snapshot);
+  if (notice) out.push(notice.trimEnd());
+  const headers = ['KIND', 'CONTAINER', 'DESTINATION', ...e.sources.map(sourceHead)];
+  const rows = e.rows.map((r) => [
+    r.kind,
+    r.container,
+    rowTarget(r),
+    ...r.cells.map((c) => `${c.expect === 'unknown' ? `${c.verdict}?` : c.expect}${shortRule(c.decidedBy)}`),
+  ]);
+  out.push(e.rows.length ? renderTable(io, headers, rows).trimEnd() : 'No published port or container address with a known port.');
+  const flagged = e.rows.flatMap((r) => r.flags.map((f) => flagWords(r, f)));
+  if (flagged.length) {
+    out.push('', 'Exposures to check:');
+    for (const f of flagged) out.push(`  ! ${escapeText(f)}`);
+  }
+  if (e.skipped.length) {
+    out.push('', 'Not walked:');
+    for (const s of e.skipped) out.push(`  ${escapeText(s.container)}: ${escapeText(s.why)}`);
+  }
+  out.push(
+    '',
+    'connect / refused / timeout / unreachable: what a client would see; "?" where it cannot be told (docknet reach <source> <destination> says why).',
+  );
+  return `${out.join('\n')}\n`;
+}
+
+export function exposureJson(e: Exposure, snapshot: Snapshot): Record<string, unknown> {
+  return { schemaVersion: REACH_SCHEMA_VERSION, snapshot: snapshotJson(snapshot), ...e };
 }

@@ -5,13 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { escapeText } from '../../src/render/escape.js';
 import { LAB_IMAGE, TEST_LABEL } from '../../lab/lab-spec.js';
 import { must, run } from '../../lab/run.js';
 import { REPO_ROOT, TEST_RUN_ID, runDocknet, withLab, type CliResult } from './harness.js';
+import { parseGraphvizSvg } from '../svg-graph.js';
 
 const RID = randomBytes(3).toString('hex');
 const PWNED = `/tmp/pwned-${RID}`;
@@ -155,6 +156,19 @@ test('names, labels and a bridge name with shell code, quotes, newlines and ANSI
   assert.equal(fromJson.interfaces.find((r) => r.container === CONTAINER_ANSI)?.network, NET_ANSI, 'a saved snapshot keeps the exact name');
   await docknet(['nat', '--from', join(snapDir, 'snap')]);
   await docknet(['doctor', '--from', join(snapDir, 'snap.tar.gz')], [0, 1]);
+  // The picture, the notebook and the report carry the same names: escaped for DOT, Mermaid, SVG and HTML.
+  await docknet(['graph', '--format', 'dot']);
+  await docknet(['graph', '--format', 'mermaid']);
+  await docknet(['graph', '--json']);
+  const svg = await docknet(['graph']);
+  assert.ok(
+    parseGraphvizSvg(svg.stdout).nodes.some((n) => n.texts.some((t) => t.startsWith(escapeText(BRIDGE)))),
+    'the SVG names the bridge, as text',
+  );
+  await docknet(['explain']);
+  await docknet(['explain', '--json']);
+  await docknet(['report', '--html', join(snapDir, 'report.html')]);
+  assertPrintable('report.html', readFileSync(join(snapDir, 'report.html'), 'utf8'));
 
   const exact = new Set([NET_SHELL, NET_ANSI, BRIDGE, ...Object.keys(LABELS), ...Object.values(LABELS)]);
   for (const [args, r] of runs) {

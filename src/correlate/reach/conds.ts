@@ -18,7 +18,10 @@ export function interfaceMatches(pattern: string, name: string | null): boolean 
 }
 
 function addressMatches(cidr: string, ip: string): boolean {
-  return cidr.includes('/') ? inPrefix(ip, cidr) : isValidIp(cidr) && sameAddress(cidr, ip);
+  if (cidr === ip) return true;
+  if (cidr.includes('/')) return inPrefix(ip, cidr);
+  // Two IPv4 addresses that are not the same string are not the same address.
+  return cidr.includes(':') && isValidIp(cidr) && sameAddress(cidr, ip);
 }
 
 function inRange(from: string, to: string, ip: string): boolean {
@@ -57,8 +60,19 @@ function positive(c: Cond, p: Packet, ctx: CondContext): Tri {
     case 'tcp-syn':
       // The packet walked is a connection's first: a SYN for TCP.
       return p.protocol === 'tcp' ? 'yes' : 'no';
-    case 'set':
-      return { unknown: `the members of set ${c.name} are not in the data` };
+    case 'set': {
+      // nftables sets carry their members; an ipset's are not in the data.
+      if (c.members === undefined) return { unknown: `the members of set ${c.name} are not in the data` };
+      let unknown: string | null = null;
+      for (const m of c.members) {
+        const r = one(m, p, ctx);
+        if (r === 'yes') return 'yes';
+        if (r !== 'no') unknown ??= r.unknown;
+      }
+      return unknown === null ? 'no' : { unknown };
+    }
+    case 'family':
+      return c.family === p.family ? 'yes' : 'no';
     case 'assumed':
       return 'yes';
     case 'unmodelled':

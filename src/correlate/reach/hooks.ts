@@ -147,9 +147,101 @@ function rewrite(w: Walk, a: Extract<Action, { to: unknown }>, ref: RuleRef): vo
   w.rewrites.push({ kind: a.kind, before, after, rule: ref });
 }
 
+function vmapCase(w: Walk, rule: FwRule, a: Extract<Action, { kind: 'vmap' }>): Action | null {
+  if (a.cases === null) return { kind: 'unmodelled', target: `${a.key} vmap ${a.map} (its elements are not in the data)` };
+  for (const [i, c] of a.cases.entries()) {
+    const m = ruleMatches({ ...rule, conds: [c.when] }, w.packet, w.ctx);
+    if (m === 'no') continue;
+    if (m !== 'yes') {
+      const key = `vmap:${w.table.family}/${w.table.name}/${rule.chain}/${rule.number}/${i}`;
+      if (!assume(w.assumptions, { key, why: `${w.table.name} ${rule.chain} rule ${rule.number} (${rule.text}): ${m.unknown}` })) continue;
+    }
+    return c.action;
+  }
+  return null;
+}
+
+/**
+ * A chain's rules by what a packet must carry for them to match at all: an exact destination port or
+ * address. Docker writes one rule per publication and per container, so a chain of thousands holds a
+ * handful a given packet can match; the walk visits only those, in order. Built once per chain.
+ */
+interface ChainIndex {
+  byKey: Map<string, number[]>;
+  always: number[];
+  alwaysRules: FwRule[];
+}
+
+const INDEXES = new WeakMap<FwChain, ChainIndex>();
+
+/** An exact IPv4 destination first (one container's), else an exact destination port (one publication's). */
+function keyOf(rule: FwRule): string | null {
+  // IPv4 only: an IPv6 address has many spellings, and a missed candidate would be a wrong verdict.
+  for (const c of rule.conds)
+    if (!c.negated && c.kind === 'address' && c.dir === 'dst' && /^\d+\.\d+\.\d+\.\d+$/.test(c.cidr)) return `d:${c.cidr}`;
+  for (const c of rule.conds) {
+    if (c.negated) continue;
+    if (c.kind === 'port' && c.dir === 'dst' && c.ports.length === 1 && c.ports[0]?.from === c.ports[0]?.to) return `p:${c.ports[0]?.from}`;
+  }
+  return null;
+}
+
+function indexOf(chain: FwChain): ChainIndex {
+  let ix = INDEXES.get(chain);
+  if (ix) return ix;
+  ix = { byKey: new Map(), always: [], alwaysRules: [] };
+  for (const [i, rule] of chain.rules.entries()) {
+    const key = keyOf(rule);
+    if (key === null) {
+      ix.always.push(i);
+      ix.alwaysRules.push(rule);
+    } else {
+      const list = ix.byKey.get(key);
+      if (list) list.push(i);
+      else ix.byKey.set(key, [i]);
+    }
+  }
+  INDEXES.set(chain, ix);
+  return ix;
+}
+
+/** Two ascending lists of rule positions as one, without repeats. */
+function merge(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i] ?? Number.POSITIVE_INFINITY;
+    const y = b[j] ?? Number.POSITIVE_INFINITY;
+    if (x <= y) {
+      out.push(x);
+      i += 1;
+      if (x === y) j += 1;
+    } else {
+      out.push(y);
+      j += 1;
+    }
+  }
+  return out;
+}
+
+/** The rules of a chain this packet can match, in chain order. */
+function candidates(chain: FwChain, p: Packet): FwRule[] {
+  const ix = indexOf(chain);
+  const byPort = ix.byKey.get(`p:${p.dport}`);
+  const byDst = ix.byKey.get(`d:${p.dst}`);
+  if (!byPort && !byDst) return ix.alwaysRules;
+  let positions = ix.always;
+  if (byPort) positions = merge(positions, byPort);
+  if (byDst) positions = merge(positions, byDst);
+  return positions.map((i) => chain.rules[i] as FwRule);
+}
+
 function walkChain(w: Walk, chain: FwChain, stack: string[]): Outcome {
   if (w.depth > MAX_DEPTH || stack.includes(chain.name)) return { kind: 'return' };
-  for (const rule of chain.rules) {
+  for (const rule of candidates(chain, w.packet)) {
+    // LOG, counters and the like change nothing, whether they match or not.
+    if (rule.action.kind === 'continue') continue;
     const m = ruleMatches(rule, w.packet, w.ctx);
     let assumedMatch: boolean | null = null;
     if (m === 'no') continue;
@@ -159,7 +251,13 @@ function walkChain(w: Walk, chain: FwChain, stack: string[]): Outcome {
       if (!assumedMatch) continue;
     }
     const ref = refOf(w.table, rule);
-    const a = rule.action;
+    let a = rule.action;
+    if (a.kind === 'vmap') {
+      // The verdict map's case for this packet is the rule's action; no case: the rule does not match.
+      const chosen = vmapCase(w, rule, a);
+      if (chosen === null) continue;
+      a = chosen;
+    }
     w.steps.push({ rule: ref, action: a.kind, assumedMatch, assumed: assumedOf(rule) });
     switch (a.kind) {
       case 'continue':
@@ -187,7 +285,16 @@ function walkChain(w: Walk, chain: FwChain, stack: string[]): Outcome {
       case 'jump':
       case 'goto': {
         const target = w.table.chains.get(a.chain);
-        if (target === undefined) continue;
+        if (target === undefined) {
+          // A chain the data does not hold (a paste cut short): what it does cannot be told.
+          const passes = assume(w.assumptions, {
+            key: `chain:${w.table.family}/${w.table.name}/${a.chain}`,
+            why: `${w.table.name} ${rule.chain} rule ${rule.number} jumps to ${a.chain}, which is not in the data`,
+          });
+          if (passes) continue;
+          w.last = ref;
+          return { kind: 'drop' };
+        }
         w.depth += 1;
         const out = walkChain(w, target, [...stack, chain.name]);
         w.depth -= 1;
@@ -195,6 +302,8 @@ function walkChain(w: Walk, chain: FwChain, stack: string[]): Outcome {
         if (a.kind === 'goto') return { kind: 'return' };
         continue;
       }
+      case 'vmap':
+        continue;
       case 'unmodelled': {
         const key = `target:${w.table.family}/${w.table.name}/${rule.chain}/${rule.number}`;
         const passes = assume(w.assumptions, {

@@ -80,7 +80,10 @@ export function hostView(model: HostModel, settings: Fact<HostSettings>, contain
     isLocal(ip) {
       if (inPrefix(ip, '127.0.0.0/8') || ip === '::1') return true;
       if (!links.known) return `this host's addresses are unknown: ${links.reason}`;
-      for (const a of local.keys()) if (sameAddress(a, ip)) return true;
+      if (local.has(ip)) return true;
+      // IPv4 has one spelling; only IPv6 needs the canonical comparison.
+      if (!ip.includes(':')) return false;
+      for (const a of local.keys()) if (a.includes(':') && sameAddress(a, ip)) return true;
       return false;
     },
     primaryAddress(iface, family) {
@@ -100,7 +103,7 @@ export function hostView(model: HostModel, settings: Fact<HostSettings>, contain
       return best;
     },
     containerAt(ip) {
-      const at = byAddress.get(ip) ?? [...byAddress.entries()].find(([a]) => sameAddress(a, ip))?.[1];
+      const at = byAddress.get(ip) ?? (ip.includes(':') ? [...byAddress.entries()].find(([a]) => sameAddress(a, ip))?.[1] : undefined);
       if (at) return at;
       if (!model.containers.complete.known)
         return `no container known holds ${ip}, and the container list is incomplete: ${model.containers.complete.reason}`;

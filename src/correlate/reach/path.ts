@@ -5,7 +5,7 @@
 import type { Hook, IpFamily } from '../../model/firewall.js';
 import type { DockerProxy, ListeningSocket } from '../../model/port-path.js';
 import type { Route } from '../../model/route.js';
-import { familyOf, isWildcard, normaliseHostIp, sameAddress } from '../../util/address.js';
+import { familyOf, isLoopback, isWildcard, normaliseHostIp, sameAddress } from '../../util/address.js';
 import { type HookResult, type RuleRef, type Step, walkHook } from './hooks.js';
 import type { ContainerAt, HostView } from './host-view.js';
 import { type Assumptions, assume, type Packet, type Protocol } from './packet.js';
@@ -30,6 +30,7 @@ export type Hop =
   | { kind: 'nat'; rewrite: HookResult['rewrites'][number] }
   | { kind: 'route'; dst: string; local: boolean; route: Route | null; out: string | null }
   | { kind: 'forwarding'; sysctl: string; value: string | null; assumed: boolean }
+  | { kind: 'martian'; iface: string; dst: string; routeLocalnet: boolean; assumed: boolean }
   | { kind: 'bridged'; bridge: string; iptables: boolean; sysctl: string; value: string | null; assumed: boolean }
   | { kind: 'deliver-container'; container: string; bridge: string | null; ip: string; port: number; listener: Listener }
   | { kind: 'deliver-host'; ip: string; port: number; listener: Listener; proxy: DockerProxy | null; proxied: PathResult | null }
@@ -213,12 +214,27 @@ function forwardingSysctl(f: IpFamily): string {
   return f === 'ipv4' ? 'net.ipv4.ip_forward' : 'net.ipv6.conf.all.forwarding';
 }
 
+/**
+ * A packet to 127.0.0.0/8 that arrived on another interface than lo is a martian, dropped by routing,
+ * unless route_localnet is set on that interface or on all (Docker sets it when it DNATs loopback).
+ */
+function loopbackMartian(r: Run): PathResult | null {
+  const p = r.packet;
+  if (p.family !== 'ipv4' || p.in === 'lo' || p.in === null || !isLoopback(p.dst)) return null;
+  const all = sysctl(r, 'net.ipv4.conf.all.route_localnet', 'whether the host routes loopback addresses arriving from outside');
+  const dev = all.value === '1' ? all : sysctl(r, `net.ipv4.conf.${p.in}.route_localnet`, `whether ${p.in} routes loopback addresses`);
+  r.hops.push({ kind: 'martian', iface: p.in, dst: p.dst, routeLocalnet: dev.value === '1', assumed: all.assumed || dev.assumed });
+  return dev.value === '1' ? null : end(r, 'dropped', 'timeout');
+}
+
 /** A packet that arrived on an interface: PREROUTING, the routing decision, then INPUT or FORWARD and POSTROUTING. */
 function arrive(r: Run): PathResult {
   const pre = hook(r, 'prerouting');
   const stop = stopped(r, pre);
   if (stop) return stop;
   const p = r.packet;
+  const martian = loopbackMartian(r);
+  if (martian) return martian;
   if (isLocal(r, p.dst)) {
     r.hops.push({ kind: 'route', dst: p.dst, local: true, route: null, out: null });
     const input = hook(r, 'input');
@@ -342,6 +358,12 @@ function fromContainer(r: Run, at: ContainerAt): PathResult {
   if (src === null)
     throw new CannotTell(`${at.container.name} has no ${p.family === 'ipv4' ? 'IPv4' : 'IPv6'} address on ${at.endpoint.network}`);
   p.src = src;
+  if (isLoopback(p.dst)) {
+    // A container's 127.0.0.1 is its own: the packet never leaves its namespace.
+    p.src = p.dst;
+    r.hops.push({ kind: 'enter', from: 'container', iface: null, container: at.container.name, packet: view(p) });
+    return deliverContainer(r, { ...at, bridge: null }, null);
+  }
   const peer = r.host.containerAt(p.dst);
   r.hops.push({ kind: 'enter', from: 'container', iface: at.bridge, container: at.container.name, packet: view(p) });
   if (at.bridge === null)

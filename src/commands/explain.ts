@@ -1,0 +1,27 @@
+// docknet explain: the notebook of this host, a sentence for every interface, network, mode, veth and rule line.
+import type { IO } from './io.js';
+import { explainHost } from '../correlate/explain.js';
+import { correlateNat } from '../correlate/nat.js';
+import { correlateVethMap } from '../correlate/veth-map.js';
+import { buildHostModel } from '../parse/host-model.js';
+import { engineVersionFact } from '../parse/engine-version.js';
+import { explainJson, renderExplainMarkdown, renderExplainText } from '../render/explain.js';
+import type { SnapshotProvider } from './source.js';
+
+export interface ExplainOptions {
+  json: boolean;
+  /** Markdown even on a terminal (it is the default when piped). */
+  markdown: boolean;
+}
+
+export async function runExplain(opts: ExplainOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
+  const snapshot = await snapshotOf(['engine', 'engine-info', 'container-net', 'links', 'routes', 'nat']);
+  const model = buildHostModel(snapshot);
+  const map = correlateVethMap(model);
+  const nat = correlateNat(model, map);
+  const version = engineVersionFact(snapshot);
+  const notebook = explainHost({ snapshot, model, map, nat, engineVersion: version.known ? version.value.version : null });
+  if (opts.json) io.out(`${JSON.stringify(explainJson(notebook, snapshot), null, 2)}\n`);
+  else io.out(io.isTTY && !opts.markdown ? renderExplainText(notebook, snapshot) : renderExplainMarkdown(notebook, snapshot));
+  return 0;
+}

@@ -1,0 +1,99 @@
+// docknet graph: a picture of the host as the kernel wires it (SVG, DOT or Mermaid), or its graph as JSON.
+import type { IO } from './io.js';
+import { DocknetError, UsageError } from '../model/errors.js';
+import { buildHostGraph } from '../correlate/graph.js';
+import { applyExposure } from '../correlate/graph-exposure.js';
+import { exposure } from '../correlate/reach/exposure.js';
+import { hostView } from '../correlate/reach/host-view.js';
+import { containerSocketsOf } from '../parse/container-sockets.js';
+import { hostSettingsFact } from '../parse/host-settings.js';
+import { correlateNat } from '../correlate/nat.js';
+import { correlateVethMap } from '../correlate/veth-map.js';
+import { ambiguous, matchContainer } from '../correlate/find-container.js';
+import type { ContainerInfo } from '../model/engine.js';
+import { buildHostModel } from '../parse/host-model.js';
+import { renderGraphDot } from '../render/graph-dot.js';
+import { graphJson } from '../render/graph-json.js';
+import { renderGraphSvg } from '../render/graph-svg.js';
+import { renderGraphMermaid } from '../render/graph-mermaid.js';
+import { closest } from '../util/closest.js';
+import type { SnapshotProvider } from './source.js';
+import { writeOutputFile } from './output-file.js';
+
+export const GRAPH_FORMATS = ['svg', 'dot', 'mermaid'] as const;
+export type GraphFormat = (typeof GRAPH_FORMATS)[number];
+
+export interface GraphOptions {
+  /** null: from --out's extension, else svg. */
+  format: string | null;
+  out: string | null;
+  containers: string[];
+  json: boolean;
+  group: boolean;
+  /** Colour ports and container addresses by who can reach them (reach's walk of every pair). */
+  exposure: boolean;
+}
+
+const BY_EXTENSION: [RegExp, GraphFormat][] = [
+  [/\.svg$/i, 'svg'],
+  [/\.(dot|gv)$/i, 'dot'],
+  [/\.(mmd|mermaid)$/i, 'mermaid'],
+];
+
+/** Validates --format before any I/O; without it, --out's extension chooses, and SVG is the default. */
+export function graphFormat(format: string | null, out: string | null): GraphFormat {
+  if (format !== null) {
+    const f = format.toLowerCase();
+    if (!(GRAPH_FORMATS as readonly string[]).includes(f))
+      throw new UsageError(`invalid --format '${format}': graph draws ${GRAPH_FORMATS.join(', ')}`);
+    return f as GraphFormat;
+  }
+  return BY_EXTENSION.find(([re]) => out !== null && re.test(out))?.[1] ?? 'svg';
+}
+
+/** Each name the user gave, as the container it names (ambiguity and absence are errors naming the input). */
+function resolveContainers(containers: ContainerInfo[], inputs: string[]): string[] {
+  return inputs.map((input) => {
+    const m = matchContainer(containers, input);
+    if (m.kind === 'one') return m.container.name;
+    if (m.kind === 'many') throw ambiguous(input, m.containers);
+    const near = closest(
+      input,
+      containers.map((c) => c.name),
+    );
+    throw new DocknetError(
+      `no container matches '${input}'`,
+      near.length ? `closest names: ${near.join(', ')}` : 'run `docknet veth-map` to list the containers',
+    );
+  });
+}
+
+export async function runGraph(opts: GraphOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
+  const format = graphFormat(opts.format, opts.out);
+  // --exposure walks every pair as reach does: it needs the settings and every container's sockets too.
+  const snapshot = opts.exposure
+    ? await snapshotOf(['engine', 'container-net', 'links', 'routes', 'nat', 'settings'], { filesOf: () => true })
+    : await snapshotOf(['engine', 'container-net', 'links', 'routes', 'nat']);
+  const model = buildHostModel(snapshot);
+  const map = correlateVethMap(model);
+  const nat = correlateNat(model, map);
+  const drawn = buildHostGraph(model, map, nat, {
+    containers: resolveContainers(model.containers.all, opts.containers),
+    group: opts.group,
+  });
+  const graph = opts.exposure
+    ? applyExposure(drawn, exposure(hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model))))
+    : drawn;
+  let text: string;
+  if (opts.json) text = `${JSON.stringify(graphJson(graph, snapshot), null, 2)}\n`;
+  else if (format === 'dot') text = renderGraphDot(graph);
+  else if (format === 'mermaid') text = renderGraphMermaid(graph);
+  else text = await renderGraphSvg(graph);
+  if (opts.out === null) {
+    io.out(text);
+    return 0;
+  }
+  await writeOutputFile(io, opts.out, text);
+  io.out(`Wrote ${opts.out} (${opts.json ? 'json' : format}: ${graph.nodes.length} nodes, ${graph.edges.length} edges).\n`);
+  return 0;
+}

@@ -1,0 +1,46 @@
+// docknet report --html FILE: one self-contained HTML file (picture, veth map, NAT paths, findings, notebook).
+import type { IO } from './io.js';
+import { UsageError } from '../model/errors.js';
+import { explainHost } from '../correlate/explain.js';
+import { buildHostGraph } from '../correlate/graph.js';
+import { correlateNat } from '../correlate/nat.js';
+import { correlateVethMap } from '../correlate/veth-map.js';
+import { buildHostModel } from '../parse/host-model.js';
+import { engineVersionFact } from '../parse/engine-version.js';
+import { renderGraphSvg } from '../render/graph-svg.js';
+import { renderReportHtml } from '../render/report-html.js';
+import { docknetVersion } from '../version.js';
+import { DOCTOR_GROUPS, doctorOutcomes } from './doctor.js';
+import { writeOutputFile } from './output-file.js';
+import type { SnapshotProvider } from './source.js';
+
+export interface ReportOptions {
+  /** The HTML file to write; required (the one format so far). */
+  html: string | null;
+  group: boolean;
+}
+
+export async function runReport(opts: ReportOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
+  if (!opts.html) throw new UsageError('report needs --html FILE: the file to write the report to');
+  const snapshot = await snapshotOf([...DOCTOR_GROUPS]);
+  const model = buildHostModel(snapshot);
+  const map = correlateVethMap(model);
+  const nat = correlateNat(model, map);
+  const graph = buildHostGraph(model, map, nat, { containers: [], group: opts.group });
+  const version = engineVersionFact(snapshot);
+  const engineVersion = version.known ? version.value.version : null;
+  const html = renderReportHtml({
+    snapshot,
+    svg: await renderGraphSvg(graph, { links: true }),
+    graph,
+    map,
+    nat,
+    outcomes: doctorOutcomes(snapshot, model, map),
+    notebook: explainHost({ snapshot, model, map, nat, engineVersion }),
+    engineVersion,
+    docknetVersion: docknetVersion(),
+  });
+  await writeOutputFile(io, opts.html, html);
+  io.out(`Wrote ${opts.html} (${Math.round(Buffer.byteLength(html) / 1024)} KiB, self-contained: open it in any browser, offline).\n`);
+  return 0;
+}
