@@ -6,6 +6,9 @@ import { correlateVethMap } from '../correlate/veth-map.js';
 import { correlateNat } from '../correlate/nat.js';
 import { parseContainerFiles } from '../parse/container-files.js';
 import { buildHostModel } from '../parse/host-model.js';
+import { containerSocketsOf } from '../parse/container-sockets.js';
+import { hostSettingsFact } from '../parse/host-settings.js';
+import { hostView } from '../correlate/reach/host-view.js';
 import { inspectJson, renderInspectText } from '../render/inspect.js';
 import { FACT, factText } from '../snapshot/snapshot.js';
 import type { SnapshotProvider } from './source.js';
@@ -17,7 +20,7 @@ export interface InspectOptions {
 
 export async function runInspect(opts: InspectOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
   const target = opts.target;
-  const snapshot = await snapshotOf(['engine', 'container-net', 'links', 'routes', 'nat'], {
+  const snapshot = await snapshotOf(['engine', 'container-net', 'links', 'routes', 'nat', 'settings'], {
     detail: 'inspect',
     filesOf: (name, id) => name === target.replace(/^\//, '') || (/^[0-9a-f]+$/i.test(target) && id.startsWith(target.toLowerCase())),
   });
@@ -34,6 +37,7 @@ export async function runInspect(opts: InspectOptions, io: IO, snapshotOf: Snaps
     resolv: files?.resolv ?? null,
     sockets: files?.sockets ?? null,
     filesErrors: files?.errors ?? [],
+    view: hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model)),
   });
   io.out(opts.json ? `${JSON.stringify(inspectJson(report, snapshot), null, 2)}\n` : renderInspectText(io, report, snapshot));
   return 0;

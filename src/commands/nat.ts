@@ -9,6 +9,10 @@ import { escapeText } from '../render/escape.js';
 import { isValidIp, wildcardOf } from '../util/address.js';
 import { natJson, renderNatPathsText, renderNatText } from '../render/nat.js';
 import type { SnapshotProvider } from './source.js';
+import { directAccessOf } from '../correlate/direct-access.js';
+import { hostView } from '../correlate/reach/host-view.js';
+import { containerSocketsOf } from '../parse/container-sockets.js';
+import { hostSettingsFact } from '../parse/host-settings.js';
 
 export interface NatOptions {
   /** --port as typed; null for every mapping. */
@@ -65,12 +69,23 @@ function selectPort(report: NatReport, q: PortQuery): NatReport {
   const samePort = (x: { hostPort: number | null; protocol: string | null }) => x.hostPort === q.port && x.protocol === q.protocol;
   let mappings = report.mappings.filter(samePort);
   let anomalies = report.anomalies.filter(samePort);
+  // The same publication on a routed network's IPv4 side has no host port (0.0.0.0:0): shown beside it.
+  const unmapped = report.mappings.filter(
+    (u) =>
+      u.hostPort === 0 &&
+      mappings.some((m) => m.container === u.container && m.containerPort === u.containerPort && m.protocol === u.protocol),
+  );
   if (q.hostIp !== null) {
     const ip = q.hostIp;
     const exact = mappings.filter((m) => m.hostIp === ip);
     mappings = exact.length ? exact : mappings.filter((m) => m.hostIp === wildcardOf(ip));
     anomalies = anomalies.filter((a) => a.hostIp === ip || a.hostIp === wildcardOf(ip));
   }
+  if (q.hostIp === null || unmapped.some((u) => u.hostIp === q.hostIp || u.hostIp === wildcardOf(q.hostIp as string)))
+    mappings = [
+      ...unmapped.filter((u) => q.hostIp === null || u.hostIp === wildcardOf(q.hostIp as string) || u.hostIp === q.hostIp),
+      ...mappings,
+    ];
   return { ...report, mappings, anomalies };
 }
 
@@ -122,7 +137,11 @@ function notPublishedHint(model: HostModel, report: NatReport, q: PortQuery, sel
 
 export async function runNat(opts: NatOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
   const query = opts.port === null ? null : parsePortQuery(opts.port);
-  const snapshot = await snapshotOf(['engine', 'container-net', 'links', 'nat']);
+  // One port's paths include whether its container addresses are reached directly (reach: routes, settings, the containers' sockets).
+  const snapshot =
+    query === null
+      ? await snapshotOf(['engine', 'container-net', 'links', 'nat'])
+      : await snapshotOf(['engine', 'container-net', 'links', 'routes', 'nat', 'settings'], { filesOf: () => true });
   const model = buildHostModel(snapshot);
   const report = correlateNat(model);
   if (query === null) {
@@ -141,6 +160,11 @@ export async function runNat(opts: NatOptions, io: IO, snapshotOf: SnapshotProvi
     );
     return EXIT.failure;
   }
-  io.out(opts.json ? `${JSON.stringify(natJson(selected, snapshot), null, 2)}\n` : renderNatPathsText(selected, snapshot));
+  const direct = directAccessOf(hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model)), selected.mappings);
+  io.out(
+    opts.json
+      ? `${JSON.stringify({ ...(natJson(selected, snapshot) as object), directAccess: direct }, null, 2)}\n`
+      : renderNatPathsText(selected, snapshot, direct),
+  );
   return 0;
 }

@@ -13,6 +13,8 @@ import { containerPorts } from './container-ports.js';
 import { netnsOwnerRef, netnsSharing } from './find-container.js';
 import type { NatReport, PortMapping } from '../model/port-path.js';
 import { networkBehaviours, type NetworkBehaviour } from './network-modes.js';
+import { directAccessOf, type DirectAccess } from './direct-access.js';
+import type { HostView } from './reach/host-view.js';
 
 export interface InspectInterface extends InterfaceRow {
   gateway: string | null;
@@ -82,6 +84,11 @@ export interface InspectReport {
   dns: DnsReport | null;
   listening: Listener[] | null;
   uplink: { name: string; mtu: number | null } | null;
+  /**
+   * Whether a client beyond the uplink reaches the container's own address at each published container
+   * port (not through a host port): the reach evaluator's verdict; null when not evaluated.
+   */
+  directAccess: DirectAccess[] | null;
   /** Sections that could not be filled, each with the reason, in one line. */
   notes: string[];
 }
@@ -106,6 +113,8 @@ export interface InspectInputs {
   resolv: ResolvConf | null;
   sockets: { entries: SocketEntry[]; inodes: number[] } | null;
   filesErrors: string[];
+  /** The host as the reach evaluator sees it; null when its facts were not gathered. */
+  view?: HostView | null;
 }
 
 const EMBEDDED_DNS = '127.0.0.11';
@@ -318,6 +327,7 @@ export function correlateInspect(input: InspectInputs): InspectReport {
     notes.push(
       `published ports unknown: ${portHolder.name} is known from ${model.containers.sourceOf.get(containerKey(portHolder)) ?? 'other files'}, not the engine's list; only DNAT rules to its address are shown`,
     );
+  const ports = portsOf(portHolder, input.nat);
   return {
     container: {
       name: c.name,
@@ -335,7 +345,7 @@ export function correlateInspect(input: InspectInputs): InspectReport {
     },
     mode: { kind, owner: kind === 'container' ? owner : null, description: describeMode(kind, c, rows, owner, behaviours) },
     interfaces,
-    ports: portsOf(portHolder, input.nat),
+    ports,
     portsKnown: publicationsKnown(model, portHolder),
     nat: input.nat ? { available: input.nat.available, reason: input.nat.reason } : null,
     sharedWith,
@@ -343,6 +353,7 @@ export function correlateInspect(input: InspectInputs): InspectReport {
     dns,
     listening,
     uplink,
+    directAccess: input.view && c.running ? directAccessOf(input.view, ports.filter((p) => !p.exposedOnly) as PortMapping[]) : null,
     notes,
   };
 }

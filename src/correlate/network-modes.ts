@@ -83,7 +83,7 @@ function familyGateway(net: NetworkInfo, family: 'ipv4' | 'ipv6', release: Docke
       option,
       mode: 'nat',
       basis: 'ignored',
-      text: `nat: ${set} is set, but ${generationWord(release)} predates ${feature.what} (${feature.since}) and ignores it`,
+      text: `nat: ${set} is set, but ${generationWord(release)} predates ${feature.what}, which came with ${feature.since}, and ignores it`,
     };
   if (honoured === null)
     return {
@@ -242,6 +242,22 @@ function summaryOf(b: Omit<NetworkBehaviour, 'summary'>): string | null {
   if (!b.icc) parts.push(`enable_icc=false: traffic between its containers is dropped${evidence('enable_icc')}`);
   if (!parts.length) return null;
   return `${parts.join('. ')}.`;
+}
+
+/** The same in a few words, for a table's note: `gateway mode routed: no NAT, ...`; null for a plain nat bridge. */
+export function behaviourNote(b: NetworkBehaviour): string | null {
+  const parts: string[] = [];
+  if (b.internal) parts.push('internal network: no way out of the host, no NAT');
+  const v4 = b.ipv4;
+  if (v4.basis === 'ignored' || v4.basis === 'invalid') parts.push(`gateway mode ${v4.text}`);
+  else if (v4.mode === 'routed')
+    parts.push(`gateway mode ${v4.text}: no NAT, the container address is routed; published ports are opened by filter ACCEPT rules`);
+  else if (v4.mode === 'nat-unprotected')
+    parts.push(`gateway mode ${v4.text}: NAT, and every port of the container address open to clients that route to it`);
+  else if (v4.mode === 'isolated') parts.push(`gateway mode ${v4.text}: no address on the bridge, no way out`);
+  if (b.ipv6.basis !== 'default') parts.push(`IPv6 gateway mode ${b.ipv6.text}`);
+  if (!b.icc) parts.push('enable_icc=false: traffic between its containers is dropped');
+  return parts.length ? `${b.network}: ${parts.join('; ')}` : null;
 }
 
 function behaviourOf(model: HostModel, net: NetworkInfo, release: DockerRelease | null): NetworkBehaviour {

@@ -8,6 +8,7 @@ import { hostInterfaces, type HostInterfaceRow } from './host-interfaces.js';
 import { followerRows, hostModeRow, noneModeRow, ownNamespaceRows } from './container-rows.js';
 import { hostVethRows } from './host-veths.js';
 import { vethTest, type Context } from './veth-pairing.js';
+import { behaviourNote, networkBehaviours } from './network-modes.js';
 
 export type PairedBy = 'both-sides' | 'host-side-only';
 
@@ -116,6 +117,20 @@ function markUndeclaredSharing(ctx: Context, containers: ContainerInfo[], rowsOf
   }
 }
 
+/** Rows on a bridge whose gateway mode, --internal or enable_icc make it more than plain NAT say so. */
+function addNetworkNotes(model: HostModel, rowsOf: Map<string, InterfaceRow[]>): void {
+  const behaviours = networkBehaviours(model);
+  if (!behaviours.size) return;
+  for (const rows of rowsOf.values()) {
+    for (const r of rows) {
+      if (r.mode !== 'bridge' || !r.network || r.sharesNetnsWith) continue;
+      const b = behaviours.get(r.network);
+      const words = b ? behaviourNote(b) : null;
+      if (words) r.note = r.note ? `${r.note}; ${words}` : words;
+    }
+  }
+}
+
 function sourceNotes(ctx: Context): void {
   const m = ctx.model;
   if (!m.hostLinks.known) {
@@ -177,6 +192,7 @@ export function correlateVethMap(model: HostModel): VethMap {
     rowsOf.set(containerKey(c), followerRows(c, owner, owner ? (rowsOf.get(containerKey(owner)) ?? []) : [], ref));
   }
   markUndeclaredSharing(ctx, containers, rowsOf);
+  addNetworkNotes(model, rowsOf);
   const interfaces = [...rowsOf.values()]
     .flat()
     .sort((a, b) => naturalCompare(a.container, b.container) || naturalCompare(a.interface ?? '', b.interface ?? ''));

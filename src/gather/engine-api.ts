@@ -266,6 +266,11 @@ function settle<T>(p: Promise<T>): Promise<Settled<T>> {
 export interface FetchOptions {
   withInfo: boolean;
   /**
+   * GET /version alone (cheap, unlike /info): which Docker generation made the networks and wrote the
+   * rules, which inspect, nat and veth-map need to word gateway modes. Implied by withInfo.
+   */
+  withVersion?: boolean;
+  /**
    * inspect: one inspect call per container (the full `docker inspect` JSON, for snapshots);
    * list: the container list, with pids from the runtime's state files, inspecting only the
    * running containers whose state file cannot be read. Same answers, a fraction of the calls.
@@ -302,7 +307,7 @@ export async function fetchEngineRaw(
       ),
     ),
     opts.withInfo ? settle(ask<unknown>(endpoint, 'GET /info', 'object', () => docker.info())) : null,
-    opts.withInfo ? settle(ask<unknown>(endpoint, 'GET /version', 'object', () => docker.version())) : null,
+    opts.withInfo || opts.withVersion ? settle(ask<unknown>(endpoint, 'GET /version', 'object', () => docker.version())) : null,
   ]);
   const all = [listed, netListed, infoGot, versionGot].filter((s): s is Settled<unknown> => s !== null);
   const fatal = all.find((s) => !s.ok && isFatal(s.error));

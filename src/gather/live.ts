@@ -171,6 +171,8 @@ export async function gatherLive(groups: Iterable<FactGroup>, host: HostAccess, 
   if (ENGINE_GROUPS.some((g) => want.has(g))) {
     const engine = await fetchEngineRaw({
       withInfo: want.has('engine-info'),
+      // The engine's generation decides what a gateway-mode option means (correlate/network-modes.ts).
+      withVersion: want.has('engine'),
       detail,
       env: host.env,
       runtimeRoots: host.runtimeRoots,

@@ -27,8 +27,8 @@ export function parseDockerRelease(version: string): DockerRelease | null {
 /** The engine's behaviours that changed between generations, each with the release that brought it. */
 export const DOCKER_FEATURES = {
   /** com.docker.network.bridge.gateway_mode_ipv4/ipv6 = nat | routed (moby#47871). */
-  gatewayModes: { since: '27.0.0', what: 'gateway modes (com.docker.network.bridge.gateway_mode_ipv4/ipv6)' },
-  /** gateway_mode nat-unprotected and isolated, with the direct-access protection they switch off or extend. */
+  gatewayModes: { since: '27.0.0', what: 'gateway modes' },
+  /** gateway_mode nat-unprotected (moby#48597) and isolated, with the direct-access protection they switch off or extend. */
   natUnprotected: { since: '28.0.0', what: 'the nat-unprotected gateway mode' },
   isolated: { since: '28.0.0', what: 'the isolated gateway mode' },
   /** raw PREROUTING `-d <container> ! -i <bridge> -j DROP`: no direct access to container addresses from beyond their bridge. */

@@ -65,7 +65,8 @@ export interface ProxyRef {
 }
 
 /** How traffic to one address of a mapping actually travels. */
-export type PathVia = 'dnat' | 'docker-proxy' | 'none' | 'unknown';
+/** routed: no NAT; the container's own address is published (a routed network's IPv4 publication, listed with no host port). */
+export type PathVia = 'dnat' | 'docker-proxy' | 'routed' | 'none' | 'unknown';
 
 export interface PortPath {
   /** The address a client uses, e.g. "0.0.0.0:49154/tcp", "127.0.0.1:49154/tcp", "[::]:49154/tcp". */
@@ -82,6 +83,7 @@ export type PublishedBy = 'NetworkSettings.Ports' | 'HostConfig.PortBindings' | 
 
 export interface PortMapping {
   hostIp: string;
+  /** 0 when the engine maps no host port (HostPort ""; `docker ps` 0.0.0.0:0): a routed network's IPv4 publication. */
   hostPort: number;
   protocol: string;
   containerIp: string | null;
@@ -102,6 +104,11 @@ export interface PortMapping {
   rule: RuleRef | null;
   /** The hairpin MASQUERADE rule (container reaching itself through the published port). */
   hairpin: RuleRef | null;
+  /**
+   * The filter rule that accepts forwarded traffic to the container port (`-A DOCKER -d <ip>/32 ! -i <bridge>
+   * -o <bridge> -p tcp --dport <port> -j ACCEPT`): on a routed network what publishes it; null when not in the data.
+   */
+  openedBy: RuleRef | null;
   proxy: ProxyRef | null;
   /** How a client outside the host reaches it: through the DNAT rule, docker-proxy, or nothing. */
   via: PathVia;

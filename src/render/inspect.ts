@@ -5,6 +5,7 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import { colours } from './colour.js';
 import { escapeText } from './escape.js';
 import { mappingPathLines } from './nat.js';
+import { directAccessLine } from './reach.js';
 import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
 
 export const INSPECT_SCHEMA_VERSION = 1;
@@ -60,6 +61,13 @@ export function renderInspectText(io: OutputMedium, r: InspectReport, snapshot: 
     r.mode.kind === 'container' ? `Ports (published on ${r.mode.owner})` : 'Ports',
     ports.length ? ports : [r.portsKnown ? 'none exposed or published' : 'unknown: the publications of this container are not in the data'],
   );
+
+  if (r.directAccess?.length)
+    out += section(
+      io,
+      'Direct access (a client beyond the uplink, to its own address, not a host port)',
+      r.directAccess.map(directAccessLine),
+    );
 
   if (r.sharedWith.length)
     out += section(

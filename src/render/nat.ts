@@ -1,5 +1,7 @@
 // Renders the NAT report: one row per published mapping, or (with --port) each mapping's paths as
 // readable chains of hops; then the anomalies and where the facts came from. JSON is versioned.
+import type { DirectAccess } from '../correlate/direct-access.js';
+import { directAccessLine } from './reach.js';
 import type { OutputMedium } from './medium.js';
 import { hostAddress, type NatAnomaly, type NatReport, type PortMapping } from '../model/port-path.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -18,6 +20,7 @@ function to(m: PortMapping): string | null {
 function via(m: PortMapping): string {
   if (m.via === 'dnat') return 'DNAT';
   if (m.via === 'docker-proxy' && m.proxy) return `docker-proxy ${m.proxy.pid}`;
+  if (m.via === 'routed') return 'routed';
   if (m.via === 'none') return 'nothing';
   return '?';
 }
@@ -102,6 +105,10 @@ export function mappingPathLines(m: PortMapping): string[] {
     lines.push(
       `    rule: ${escapeText(m.rule.chain)} ${m.rule.number} of ${escapeText(m.rule.table)} (${escapeText(m.rule.from)}): ${escapeText(m.rule.text.trim())}`,
     );
+  if (m.openedBy && m.via === 'routed')
+    lines.push(
+      `    opened by: ${escapeText(m.openedBy.chain)} ${m.openedBy.number} of ${escapeText(m.openedBy.table)} (${escapeText(m.openedBy.from)}): ${escapeText(m.openedBy.text.trim())}`,
+    );
   if (m.hairpin && m.rule)
     lines.push(`    hairpin: ${escapeText(m.hairpin.chain)} ${m.hairpin.number}: ${escapeText(m.hairpin.text.trim())}`);
   for (const n of m.notes) lines.push(`    note: ${escapeText(n)}`);
@@ -109,7 +116,7 @@ export function mappingPathLines(m: PortMapping): string[] {
 }
 
 /** The mappings of one port, each as its paths: the DNAT path and the ones that bypass it. */
-export function renderNatPathsText(report: NatReport, snapshot: Snapshot): string {
+export function renderNatPathsText(report: NatReport, snapshot: Snapshot, direct: readonly DirectAccess[] = []): string {
   let out = '';
   const notice = snapshotNotice(snapshot);
   if (notice) out += `${escapeText(notice)}\n\n`;
@@ -121,6 +128,8 @@ export function renderNatPathsText(report: NatReport, snapshot: Snapshot): strin
       .join('');
     for (const f of m.followers) followers.add(`${f} (shares ${m.container}'s network namespace: --network container:${m.container})`);
   }
+  if (direct.length)
+    out += `\nDirect access (a client beyond the uplink, to the container's own address, not the host port):\n${direct.map((d) => `  ${directAccessLine(d)}\n`).join('')}`;
   if (followers.size) out += `\nAlso reached through this port:\n${[...followers].map((f) => `  ${escapeText(f)}\n`).join('')}`;
   out += anomaliesText(report.anomalies);
   out += sourcesText(null, report);

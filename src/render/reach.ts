@@ -1,5 +1,6 @@
 // Renders a reach verdict: the packet's walk, hop by hop, then the verdict, what a client would see,
 // and the rule that decided. JSON is versioned and carries the same structure.
+import type { DirectAccess } from '../correlate/direct-access.js';
 import type { RuleRef, Step } from '../correlate/reach/hooks.js';
 import type { DestinationArg, SourceArg } from '../correlate/reach/endpoints.js';
 import type { Hop, Listener, PacketView } from '../correlate/reach/path.js';
@@ -135,6 +136,12 @@ const EXPECT_WORDS: Readonly<Record<ReachResult['expect'], string>> = {
   unreachable: 'a client gets "unreachable"',
   unknown: 'what a client sees cannot be told',
 };
+
+/** One direct-access verdict in a line: `10.228.0.2:8080/tcp: dropped: a client times out (iptables raw PREROUTING rule 2: ...)`. */
+export function directAccessLine(d: DirectAccess): string {
+  const why = d.decidedBy ? ` (${ruleText(d.decidedBy)})` : d.unknown ? ` (${escapeText(d.unknown)})` : '';
+  return `${d.address}: ${d.verdict}: ${EXPECT_WORDS[d.expect]}${why}`;
+}
 
 export function renderReachText(r: ReachResult, snapshot: Snapshot): string {
   const out: string[] = [];

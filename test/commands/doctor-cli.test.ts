@@ -21,7 +21,7 @@ test("doctor on the seed host explains virbr0 as libvirt's, and does not call ve
   assert.match(r.stdout, /vethd4ac7ba's owner is not in the data/);
   assert.doesNotMatch(r.stdout, /vethd4ac7ba on Docker bridge docker0 belongs to no container/);
   assert.match(r.stdout, /Skipped checks \(not passed: they could not run\)\n- bridge netfilter: kernel settings/);
-  assert.match(r.stdout, /^1 error\(s\), 0 warning\(s\), \d+ info; \d+ of 10 checks ran, \d+ skipped\.$/m);
+  assert.match(r.stdout, /^1 error\(s\), 0 warning\(s\), \d+ info; \d+ of 11 checks ran, \d+ skipped\.$/m);
 });
 
 test('doctor with a bad flag is a usage error', async () => {

@@ -20,8 +20,19 @@ export interface GoldenCase {
 // Docker generation.
 const SNAPSHOTS = [
   { snapshot: 'test/fixtures/lab-snapshot', golden: 'test/golden/inspect', docker: '20.10' },
+  { snapshot: 'test/fixtures/lab-snapshot-26', golden: 'test/golden/inspect-26', docker: '26.1' },
   { snapshot: 'test/fixtures/lab-snapshot-28', golden: 'test/golden/inspect-28', docker: '28.5' },
 ];
+
+// Every generation's whole nat and doctor report too: where the generations' rules differ, these show it.
+const REPORTS: readonly GoldenCase[] = SNAPSHOTS.filter((s) => s.docker !== '20.10').flatMap(({ snapshot, docker }) =>
+  ['nat', 'doctor'].map((command) => ({
+    name: `${command} (Docker ${docker} lab)`,
+    args: [command, '--from', snapshot],
+    cwd: repoPath('.'),
+    golden: `test/golden/${command}-${docker.split('.')[0]}.txt`,
+  })),
+);
 
 const INSPECT_CASES: GoldenCase[] = SNAPSHOTS.flatMap(({ snapshot, golden, docker }) =>
   readdirSync(repoPath(`${snapshot}/containers`))
@@ -69,4 +80,4 @@ export const FORM_CASES: GoldenCase[] = FORM_SNAPSHOTS.flatMap(({ snapshot, name
   },
 ]);
 
-export const GOLDEN_CASES: readonly GoldenCase[] = [...INSPECT_CASES, ...FORM_CASES];
+export const GOLDEN_CASES: readonly GoldenCase[] = [...INSPECT_CASES, ...REPORTS, ...FORM_CASES];

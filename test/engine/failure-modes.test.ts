@@ -133,7 +133,7 @@ test('in the docker group but not root: inspect and doctor print what the Engine
   assert.ok(doctor.exitCode === 0 || doctor.exitCode === 1, doctor.stderr);
   assert.match(
     doctor.stdout,
-    /^Skipped checks \(not passed: they could not run\)\n- NAT rules and docker-proxy: NAT rules unavailable: iptables needs root \(run with sudo\)$/m,
+    /^Skipped checks \(not passed: they could not run\)\n- which Docker generation wrote the rules: iptables rules unavailable: iptables needs root \(run with sudo\)\n- NAT rules and docker-proxy: NAT rules unavailable: iptables needs root \(run with sudo\)$/m,
   );
   for (const r of [nat, inspect, doctor]) noStack(r);
 });

@@ -140,11 +140,12 @@ test("-L: Docker 28's nat table (lab, -v -n --line-numbers): ADDRTYPE, the loopb
   expectRule(t, 'OUTPUT', 1, [addr('dst', '127.0.0.0/8', true), local], jump('DOCKER'));
   expectRule(t, 'POSTROUTING', 1, [iface('out', 'docker_gwbridge', true), addr('src', '10.229.0.0/24')], { kind: 'masquerade', to: null });
   expectRule(t, 'DOCKER', 1, [iface('in', 'docker_gwbridge')], { kind: 'return' });
-  expectRule(t, 'DOCKER', 5, [proto('udp'), iface('in', 'docker0', true), dport(5353)], {
+  // Seven bridges' RETURNs first (the lab's gateway-mode, internal and icc=false networks among them), then the DNATs.
+  expectRule(t, 'DOCKER', 8, [proto('udp'), iface('in', 'docker0', true), dport(5353)], {
     kind: 'dnat',
     to: { ip: '10.228.0.2', port: { from: 5353, to: 5353 } },
   });
-  expectRule(t, 'DOCKER', 8, [proto('tcp'), iface('in', 'docker0', true), addr('dst', '127.0.0.1'), dport(8081)], {
+  expectRule(t, 'DOCKER', 11, [proto('tcp'), iface('in', 'docker0', true), addr('dst', '127.0.0.1'), dport(8081)], {
     kind: 'dnat',
     to: { ip: '10.228.0.2', port: { from: 8080, to: 8080 } },
   });

@@ -92,6 +92,11 @@ const UNMODELLED: Record<string, string[]> = {
     XT('filter', 'DOCKER-CT', 2, 'conntrack'),
     XT('filter', 'DOCKER-CT', 3, 'conntrack'),
     XT('filter', 'DOCKER-CT', 4, 'conntrack'),
+    XT('filter', 'DOCKER-CT', 5, 'conntrack'),
+    XT('filter', 'DOCKER-CT', 6, 'conntrack'),
+    XT('filter', 'DOCKER-CT', 7, 'conntrack'),
+    // The routed network's replies: `-i dnlab-routed -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`.
+    XT('filter', 'DOCKER-ISOLATION-STAGE-1', 1, 'conntrack'),
     XT('nat', 'PREROUTING', 1, 'addrtype'),
     XT('nat', 'OUTPUT', 1, 'addrtype'),
   ],

@@ -54,6 +54,7 @@ function report(): InspectReport {
     },
     listening: [{ protocol: 'tcp', ip: '::', port: 8080 }],
     uplink: { name: 'ens33', mtu: 1450 },
+    directAccess: null,
     notes: ['sockets of other processes in the container are not read'],
   };
 }

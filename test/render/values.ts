@@ -122,6 +122,7 @@ export function mapping(over: Partial<PortMapping>): PortMapping {
     interface: 'eth0',
     rule: ruleRef({}),
     hairpin: null,
+    openedBy: null,
     proxy: null,
     via: 'dnat',
     publishedBy: 'NetworkSettings.Ports',

@@ -1,6 +1,7 @@
 // docknet doctor's checks, in report order: each a small pure function over the correlated facts of one host.
 import type { CheckOutcome } from '../../model/finding.js';
 import { defaultBridgeDns, rootless } from './engine-checks.js';
+import { dockerRules } from './generation-checks.js';
 import type { Check, DoctorInputs } from './inputs.js';
 import { backends, brNetfilter, forwarding } from './kernel-checks.js';
 import { mtu, subnetOverlap, veths } from './link-checks.js';
@@ -12,6 +13,7 @@ export const CHECKS: Check[] = [
   forwarding,
   brNetfilter,
   backends,
+  dockerRules,
   mtu,
   natAnomalies,
   veths,

@@ -71,7 +71,9 @@ export const brNetfilter: Check = {
     const s = i.settings.value;
     return (
       settingUnknown(s, 'module', 'br_netfilter') ??
-      (s.modules.br_netfilter ? settingUnknown(s, 'sysctl', 'net.bridge.bridge-nf-call-iptables') : null)
+      (s.modules.br_netfilter || s.sysctl['net.bridge.bridge-nf-call-iptables'] != null
+        ? settingUnknown(s, 'sysctl', 'net.bridge.bridge-nf-call-iptables')
+        : null)
     );
   },
   run(i) {
@@ -79,7 +81,10 @@ export const brNetfilter: Check = {
     const settings = i.settings.value;
     const bridges = lookupIn(i.model.networks).filter((n) => n.driver === 'bridge');
     if (!bridges.length) return [];
-    if (!settings.modules.br_netfilter) {
+    // The bridge-nf-call sysctls exist only while br_netfilter is in the kernel: built in (=y), it has no /sys/module entry.
+    const builtIn =
+      settings.sysctl['net.bridge.bridge-nf-call-iptables'] !== undefined && settings.sysctl['net.bridge.bridge-nf-call-iptables'] !== null;
+    if (!settings.modules.br_netfilter && !builtIn) {
       return [
         finding('br-netfilter', {
           kind: 'br-netfilter-absent',

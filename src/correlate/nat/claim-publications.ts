@@ -8,6 +8,7 @@ import type { Found } from './found.js';
 import { legOf } from './legs.js';
 import { ownsNamespace, publicationsOf, type Publication } from './publications.js';
 import { dnatFor, matchesHostPort, ruleRef, type RuleCtx } from './rules.js';
+import { portOpeningRule } from '../network-modes.js';
 
 type Match = { rc: RuleCtx; ip: string; port: number };
 
@@ -19,12 +20,13 @@ export function claimPublications(ctx: Ctx, found: Found): void {
 
 function claimPublication(ctx: Ctx, found: Found, p: Publication): void {
   const ips = knownIps(ctx, p.container);
-  const match = dnatMatch(ctx, p, ips);
+  // No host port, no DNAT or docker-proxy to look for: the container's own address is what is published.
+  const match = p.unmapped ? null : dnatMatch(ctx, p, ips);
   // iptables-nft's rules listed by `nft -j` show no DNAT target: such a Docker rule on this host port is the publication's.
-  const blind = match ? null : blindDnatFor(ctx, p);
+  const blind = match || p.unmapped ? null : blindDnatFor(ctx, p);
   if (blind) blind.used = true;
   if (match) match.rc.used = true;
-  const proxy = proxyFor(ctx, p.hostIp, p.hostPort, p.protocol);
+  const proxy = p.unmapped ? null : proxyFor(ctx, p.hostIp, p.hostPort, p.protocol);
   if (proxy) ctx.usedProxies.add(proxy);
   const { containerIp, containerIpFrom } = containerAddress(ctx, p, ips, match, proxy);
   const leg = legOf(ctx, p.container, containerIp);
@@ -43,6 +45,7 @@ function claimPublication(ctx: Ctx, found: Found, p: Publication): void {
     interface: leg.interface,
     rule: match ? ruleRef(match.rc) : blind ? ruleRef(blind) : null,
     hairpin: containerIp ? hairpinFor(ctx, containerIp, p.containerPort, p.protocol) : null,
+    openedBy: containerIp && leg.bridge ? portOpeningRule(ctx.model, leg.bridge, containerIp, p.containerPort, p.protocol) : null,
     proxy: proxy ? proxyRef(proxy) : null,
     via: 'unknown',
     publishedBy: p.publishedBy,

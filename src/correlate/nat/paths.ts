@@ -5,11 +5,14 @@ import { familyOf, isLoopback, isWildcard as isAnyAddress } from '../../util/add
 import { destinationAllows, hookPath } from './chain-graph.js';
 import type { Ctx } from './context.js';
 import { INTERNAL_WORDS, onInternalNetwork } from './legs.js';
-import { dnatWords, hopsToContainer, outputExclusion, proxyWords, tableWord } from './path-words.js';
+import { counters, dnatWords, hopsToContainer, outputExclusion, proxyWords, tableWord } from './path-words.js';
+import { lookupIn } from '../../model/fact.js';
+import { networkBehaviours } from '../network-modes.js';
 import { ruleRef, type RuleCtx } from './rules.js';
 
 export function buildPaths(ctx: Ctx, m: PortMapping, rc: RuleCtx | null, natKnown: boolean): PortPath[] {
   const address = hostAddress(m.hostIp, m.hostPort, m.protocol);
+  if (m.hostPort === 0) return [unmappedPath(ctx, m, address)];
   if (!natKnown) return [unreadPath(ctx, m, address)];
   if (isLoopback(m.hostIp)) return [loopbackPath(ctx, m, rc, address)];
   const paths = [outsidePath(ctx, m, rc, address)];
@@ -49,6 +52,42 @@ function viaProxy(ctx: Ctx, m: PortMapping, addr: string, from: PortPath['from']
     from,
     via: unknown ? 'unknown' : 'none',
     text: `${addr}${from === 'this host' ? ' (from this host)' : ''}: ${why}, and ${unknown ? 'docker-proxy processes were not read' : 'no docker-proxy serves it: refused'}`,
+  };
+}
+
+/**
+ * A publication with no host port (`docker ps` 0.0.0.0:0): on a routed network, the container's own
+ * address, reached without NAT by clients that route its subnet to this host, through the filter rule that opens it.
+ */
+function unmappedPath(ctx: Ctx, m: PortMapping, address: string): PortPath {
+  const b = m.network ? networkBehaviours(ctx.model).get(m.network) : undefined;
+  const own = m.containerIp ? hostAddress(m.containerIp, m.containerPort, m.protocol) : `?:${m.containerPort}/${m.protocol}`;
+  const routed = b?.ipv4.mode === 'routed' && b.ipv4.basis !== 'ignored';
+  if (!routed) {
+    const why = b
+      ? `${b.network}'s IPv4 gateway mode is ${b.ipv4.text}`
+      : `${m.network ?? 'its network'}'s gateway mode is not in the data`;
+    // Without the network's options, whether the address is routed cannot be told: unknown, not none.
+    return {
+      address,
+      from: 'outside',
+      via: b ? 'none' : 'unknown',
+      text: `${address}: the engine maps no host port for ${own} (HostPort empty), and ${why}`,
+    };
+  }
+  const subnet = lookupIn(ctx.model.networks)
+    .find((n) => n.name === m.network)
+    ?.subnets.find((s) => !s.subnet.includes(':'))?.subnet;
+  const opened = m.openedBy
+    ? `${m.openedBy.table} ${m.openedBy.hookPath.join(' -> ')} rule ${m.openedBy.number}: ACCEPT (${counters(m.openedBy)})`
+    : ctx.model.portFacts.nat.firewall.iptables.ipv4
+      ? 'no filter rule opens it (none in the data)'
+      : 'the filter rule that opens it is not in the data';
+  return {
+    address,
+    from: 'outside',
+    via: 'routed',
+    text: `${address} (no host port: ${m.network} is routed) -> ${own}, routed without NAT from clients that route ${subnet ?? 'its subnet'} to this host -> ${opened} -> ${hopsToContainer(m)}`,
   };
 }
 

@@ -14,6 +14,8 @@ export interface Publication {
   containerPort: number;
   publishedBy: PublishedBy;
   note: string | null;
+  /** The engine maps no host port (NetworkSettings.Ports HostPort ""): hostPort is 0. */
+  unmapped: boolean;
 }
 
 function range(text: string): { from: number; to: number } | null {
@@ -42,9 +44,17 @@ export function publicationsOf(model: HostModel, c: ContainerInfo): Publication[
     if (!cr || !bindings) continue;
     const protocol = (protoText ?? 'tcp').toLowerCase();
     for (const b of bindings) {
+      const hostIp = normaliseHostIp(b.hostIp);
+      // A routed network's IPv4 binding: an address and no host port (Docker 27+; `docker ps` shows 0.0.0.0:0).
+      if (fromPorts && (b.hostPort === '' || b.hostPort === '0') && b.hostIp !== '') {
+        const k = `${hostIp}|0|${protocol}|${cr.from}`;
+        if (!seen.has(k))
+          out.push({ container: c, hostIp, hostPort: 0, protocol, containerPort: cr.from, publishedBy, note: null, unmapped: true });
+        seen.add(k);
+        continue;
+      }
       const hr = range(b.hostPort);
       if (!hr) continue;
-      const hostIp = normaliseHostIp(b.hostIp);
       const pairs: [number, number, string | null][] = [];
       if (hr.to - hr.from === cr.to - cr.from) for (let i = 0; i <= hr.to - hr.from; i += 1) pairs.push([hr.from + i, cr.from + i, null]);
       else pairs.push([hr.from, cr.from, `host port range ${b.hostPort} for ${key}: the engine picks one; ${hr.from} assumed`]);
@@ -52,7 +62,7 @@ export function publicationsOf(model: HostModel, c: ContainerInfo): Publication[
         const k = `${hostIp}|${hostPort}|${protocol}`;
         if (seen.has(k)) continue;
         seen.add(k);
-        out.push({ container: c, hostIp, hostPort, protocol, containerPort, publishedBy, note });
+        out.push({ container: c, hostIp, hostPort, protocol, containerPort, publishedBy, note, unmapped: false });
       }
     }
   }

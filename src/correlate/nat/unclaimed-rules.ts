@@ -152,6 +152,7 @@ function ruleMapping(ctx: Ctx, found: Found, u: Unclaimed, c: ContainerInfo | nu
     interface: leg.interface,
     rule: u.ref,
     hairpin: to && port ? hairpinFor(ctx, to, port, protocol) : null,
+    openedBy: null,
     proxy: null,
     via: 'unknown',
     publishedBy: null,

@@ -33,10 +33,25 @@ test('Docker 28.5: every container address the raw table protects times out from
   for (const r of addressRows) assert.equal(r.cells[outside]?.expect, 'timeout', `${r.container} ${JSON.stringify(r.destination)}`);
   const web = e.rows.find((r) => r.kind === 'published' && r.container === 'tomcat-tml' && r.publication?.hostPort === 49154);
   assert.equal(web?.cells[outside]?.expect, 'connect');
-  assert.deepEqual(
-    e.rows.flatMap((r) => r.flags.filter((f) => f.code === 'direct-from-outside')),
-    [],
+  // Direct access is flagged only where the network opts out of the protection: gateway mode routed or
+  // nat-unprotected (docker/networks.json), whose containers have no raw drop.
+  const unprotected = new Set(
+    (
+      JSON.parse(readFileSync(`${dir}/docker/networks.json`, 'utf8')) as {
+        Options: Record<string, string>;
+        Containers: Record<string, { Name: string }>;
+      }[]
+    )
+      .filter((n) => ['routed', 'nat-unprotected'].includes(n.Options['com.docker.network.bridge.gateway_mode_ipv4'] ?? ''))
+      .flatMap((n) => Object.values(n.Containers).map((c) => c.Name)),
   );
+  assert.ok(unprotected.size >= 2, 'the lab has a routed and a nat-unprotected container');
+  const flagged = e.rows.filter((r) => r.flags.some((f) => f.code === 'direct-from-outside'));
+  assert.ok(flagged.length > 0);
+  for (const r of flagged) {
+    assert.ok(unprotected.has(r.container ?? ''), `${r.container} ${JSON.stringify(r.destination)}`);
+    assert.ok(r.destination.kind === 'ip' && !dropped.has(r.destination.ip));
+  }
 });
 
 test('Docker 20.10: container addresses whose ports are published are flagged as reachable directly from beyond the uplink', async () => {
