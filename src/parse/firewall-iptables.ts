@@ -209,6 +209,11 @@ export function standardConds(r: NatRule): Cond[] {
   return out;
 }
 
+/** iptables-save -c writes each rule's counters before it (`[12:720] -A ...`); the model holds them apart. */
+function withoutCounters(text: string): string {
+  return text.replace(/^\[\d+:\d+\]\s+/, '');
+}
+
 /** One rule of iptables-save or `iptables -S`. */
 export function fwRuleFromOptions(r: NatRule, chains: ReadonlySet<string>): FwRule {
   const { options, target, goto } = optionsOf(r.matches);
@@ -223,7 +228,7 @@ export function fwRuleFromOptions(r: NatRule, chains: ReadonlySet<string>): FwRu
     number: r.number,
     conds,
     action: actionOf(r, target, goto, chains),
-    text: r.text,
+    text: withoutCounters(r.text),
     packets: r.packets,
     bytes: r.bytes,
   };
