@@ -16,6 +16,7 @@ import { pathIn } from '../snapshot/paths.js';
 import { checkSaveTarget, saveSnapshot, type SaveResult } from '../snapshot/save.js';
 import { emptyTranscriptError, readTranscript, transcriptSnapshot } from '../snapshot/transcript.js';
 import { naturalCompare } from '../util/natural-compare.js';
+import { shellArg } from '../util/shell-quote.js';
 import { docknetVersion } from '../version.js';
 
 export interface SnapshotSaveOptions {
@@ -32,11 +33,6 @@ export interface SnapshotSaveDeps {
 
 function defaultDeps(io: IO): SnapshotSaveDeps {
   return { gather: () => gatherAll(liveHost(io.env)), docknetVersion: docknetVersion() };
-}
-
-/** A path as a shell argument, quoted only when it needs to be. */
-function shellArg(path: string): string {
-  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }
 
 const KIND_WORDS: Record<string, [string, string]> = {

@@ -1,5 +1,6 @@
 // What each Docker generation does to a host's network, in one place: which release brought gateway
 // modes, the raw-table direct-access drops and the DOCKER-FORWARD layout, and which chains are Docker's.
+import type { FwRule } from './firewall.js';
 
 /** Which Docker engine the facts come from: `GET /version` (docker/version.json), else /info's ServerVersion. */
 export interface EngineVersion {
@@ -96,4 +97,19 @@ export function gatewayModeFeature(mode: GatewayMode): DockerFeature {
   if (mode === 'nat-unprotected') return 'natUnprotected';
   if (mode === 'isolated') return 'isolated';
   return 'gatewayModes';
+}
+
+/**
+ * Docker's direct-access protection (28.0.0+), as the firewall model holds it: raw PREROUTING
+ * `-d <container address> ! -i <its bridge> -j DROP`, and `-d 127.0.0.1 ! -i lo --dport P -j DROP` for a
+ * port published on loopback. Docker writes no other raw PREROUTING drops.
+ */
+export function isDirectAccessDrop(table: string, rule: FwRule): boolean {
+  return (
+    table === 'raw' &&
+    rule.chain === 'PREROUTING' &&
+    rule.action.kind === 'drop' &&
+    rule.conds.some((c) => c.kind === 'address' && c.dir === 'dst' && !c.negated) &&
+    rule.conds.some((c) => c.kind === 'interface' && c.dir === 'in' && c.negated)
+  );
 }

@@ -5,7 +5,7 @@ import type { ProbeResult } from '../../lab/probe.js';
 import type { GenerationId } from '../../lab/lab-spec.js';
 
 /** Host firewall set-ups, applied inside the engine host's network namespace only (reach-matrix-setups.ts). */
-export const SETUP_IDS = ['none', 'ufw', 'docker-user-drop-source', 'docker-user-allow-port'] as const;
+export const SETUP_IDS = ['none', 'ufw', 'docker-user-drop-source', 'docker-user-allow-port', 'docker-user-drop-replies'] as const;
 export type SetupId = (typeof SETUP_IDS)[number];
 
 export type From = { kind: 'outside' } | { kind: 'host' } | { kind: 'container'; name: string };
@@ -468,6 +468,29 @@ export function setupWants(setup: Exclude<SetupId, 'none'>, f: LabFacts): Readon
         'natunprot-unpublished': 'timeout',
         'host-service': 'connect',
         'egress-user-bridge': 'connect',
+      };
+    // DOCKER-USER: -d <the LAN client> -m conntrack --ctstate ESTABLISHED -j DROP. The requests pass; what the containers
+    // answer (a SYN-ACK, a reset, a UDP reply) is dropped on its way back, so the client waits. Replies of the host's own
+    // (INPUT, OUTPUT) never pass FORWARD; 28's raw drops stop the requests before.
+    case 'docker-user-drop-replies':
+      return {
+        'pub-any': 'timeout',
+        'pub-udp': 'timeout',
+        'pub-user-bridge': 'timeout',
+        'pub-no-listener': 'timeout',
+        'pub-on-lan': 'timeout',
+        'host-service': 'as-none',
+        'host-nothing': 'as-none',
+        'direct-published': 'timeout',
+        'direct-unpublished': 'timeout',
+        'routed-published': 'timeout',
+        'routed-udp': 'timeout',
+        // On 28 only docker-proxy's IPv6 socket holds the routed network's host port: the host refuses it itself.
+        'routed-host-port': f.gen === '28' ? 'as-none' : 'timeout',
+        'natunprot-published': 'timeout',
+        'natunprot-host-port': 'timeout',
+        'c2c-bridge': 'as-none',
+        'egress-user-bridge': 'as-none',
       };
   }
 }

@@ -155,10 +155,12 @@ export async function applySetup(id: SetupId, gen: Generation, client: string, l
   const rules =
     id === 'docker-user-drop-source'
       ? [['-s', `${client}/32`, '-j', 'DROP']]
-      : [
-          ['-i', lanIface, '-p', 'tcp', '-m', 'tcp', '--dport', '8080', '-j', 'RETURN'],
-          ['-i', lanIface, '-j', 'DROP'],
-        ];
+      : id === 'docker-user-drop-replies'
+        ? [['-d', `${client}/32`, '-m', 'conntrack', '--ctstate', 'ESTABLISHED', '-j', 'DROP']]
+        : [
+            ['-i', lanIface, '-p', 'tcp', '-m', 'tcp', '--dport', '8080', '-j', 'RETURN'],
+            ['-i', lanIface, '-j', 'DROP'],
+          ];
   const added: string[][] = [];
   const undo = async () => {
     for (const r of added.reverse()) await inNs(ns, ['iptables', '-D', 'DOCKER-USER', ...r]);

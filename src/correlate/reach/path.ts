@@ -22,11 +22,16 @@ export interface Target {
   protocol: Protocol;
 }
 
-export type Listener = { state: 'listening'; socket: ListeningSocket } | { state: 'not-listening' } | { state: 'unknown'; why: string };
+/** What the packet meets where it is delivered; `client`: a reply, which the connection's own socket takes. */
+export type Listener =
+  | { state: 'listening'; socket: ListeningSocket }
+  | { state: 'not-listening' }
+  | { state: 'unknown'; why: string }
+  | { state: 'client' };
 
 export type Hop =
   | { kind: 'enter'; from: Start['kind']; iface: string | null; container: string | null; packet: PacketView }
-  | { kind: 'hook'; hook: Hook; steps: Step[]; verdict: HookResult['verdict']; loopback: boolean }
+  | { kind: 'hook'; hook: Hook; steps: Step[]; verdict: HookResult['verdict']; loopback: boolean; packet: PacketView; reply: boolean }
   | { kind: 'nat'; rewrite: HookResult['rewrites'][number] }
   | { kind: 'route'; dst: string; local: boolean; route: Route | null; out: string | null }
   | { kind: 'forwarding'; sysctl: string; value: string | null; assumed: boolean }
@@ -54,10 +59,21 @@ export interface PathResult {
   unknown: string | null;
 }
 
+/** A reply's walk: the packet that answers a connection, conntrack ESTABLISHED, from where it was delivered. */
+export interface ReplyStart {
+  /** The address and port that took the connection: the reply's source. */
+  src: string;
+  sport: number;
+  /** Whether the connection was DNATed or SNATed on its way (conntrack's DNAT and SNAT states hold for its replies too). */
+  dnat: boolean;
+  snat: boolean;
+}
+
 /** A fact the walk needs and cannot have: the verdict is unknown, whatever else is assumed. */
 class CannotTell extends Error {}
 
-const CLIENT_PORT = 40000;
+/** The client's own port: a connection's source port, a reply's destination port. */
+export const CLIENT_PORT = 40000;
 
 function view(p: Packet): PacketView {
   return { protocol: p.protocol, src: p.src, sport: p.sport, dst: p.dst, dport: p.dport };
@@ -69,6 +85,8 @@ interface Run {
   hops: Hop[];
   packet: Packet;
   depth: number;
+  /** Set when this walk is a reply's. */
+  reply: ReplyStart | null;
 }
 
 function ruleset(r: Run) {
@@ -81,6 +99,7 @@ function ruleset(r: Run) {
 function hook(r: Run, h: Hook, loopback = false): HookResult {
   const packet = r.packet;
   const rs = ruleset(r);
+  const seen = view(packet);
   const ctstate = packet.ctstate;
   // A packet looping back through lo was NATed on the way out: nat chains do not see it again.
   if (loopback) packet.ctstate = 'ESTABLISHED';
@@ -92,7 +111,7 @@ function hook(r: Run, h: Hook, loopback = false): HookResult {
     r.a,
   );
   packet.ctstate = ctstate;
-  r.hops.push({ kind: 'hook', hook: h, steps: res.steps, verdict: res.verdict, loopback });
+  r.hops.push({ kind: 'hook', hook: h, steps: res.steps, verdict: res.verdict, loopback, packet: seen, reply: r.reply !== null });
   for (const w of res.rewrites) r.hops.push({ kind: 'nat', rewrite: w });
   return res;
 }
@@ -152,7 +171,7 @@ function listenerIn(sockets: ListeningSocket[], t: Target, v6only: (s: Listening
 }
 
 function delivered(r: Run, listener: Listener, decidedBy: RuleRef | null): PathResult {
-  if (listener.state === 'listening') return end(r, 'delivered', 'connect', decidedBy);
+  if (listener.state === 'listening' || listener.state === 'client') return end(r, 'delivered', 'connect', decidedBy);
   if (listener.state === 'not-listening') return end(r, 'no-listener', 'refused', decidedBy);
   return { ...end(r, 'delivered', 'unknown', decidedBy), unknown: listener.why };
 }
@@ -160,7 +179,11 @@ function delivered(r: Run, listener: Listener, decidedBy: RuleRef | null): PathR
 function deliverContainer(r: Run, at: ContainerAt, decidedBy: RuleRef | null): PathResult {
   const t: Target = { ip: r.packet.dst, port: r.packet.dport, protocol: r.packet.protocol };
   const sockets = r.host.containerListening(at.container.name);
-  const listener: Listener = sockets.known ? listenerIn(sockets.value, t) : { state: 'unknown', why: sockets.reason };
+  const listener: Listener = r.reply
+    ? { state: 'client' }
+    : sockets.known
+      ? listenerIn(sockets.value, t)
+      : { state: 'unknown', why: sockets.reason };
   r.hops.push({ kind: 'deliver-container', container: at.container.name, bridge: at.bridge, ip: t.ip, port: t.port, listener });
   return delivered(r, listener, decidedBy);
 }
@@ -182,13 +205,15 @@ function deliverHost(r: Run, decidedBy: RuleRef | null): PathResult {
   // Docker binds a publication's IPv4 and IPv6 sides apart: its docker-proxy on :: is IPV6_V6ONLY and takes no IPv4 connection.
   const v6only = (s: ListeningSocket) =>
     (r.host.dockerProxies ?? []).some((p) => p.proto === s.protocol && p.hostPort === s.port && normaliseHostIp(p.hostIp) === '::');
-  const listener: Listener = sockets
-    ? listenerIn(sockets, t, v6only)
-    : { state: 'unknown', why: "the host's socket tables are not in the data" };
+  const listener: Listener = r.reply
+    ? { state: 'client' }
+    : sockets
+      ? listenerIn(sockets, t, v6only)
+      : { state: 'unknown', why: "the host's socket tables are not in the data" };
   const proxy = listener.state === 'listening' ? proxyFor(r.host.dockerProxies, t) : null;
   // docker-proxy accepts the connection itself, then opens its own to the container: that second leg is shown, not the verdict.
   const proxied =
-    proxy && r.depth === 0
+    proxy && r.depth === 0 && !r.reply
       ? walkFrom(r.host, { kind: 'host' }, { ip: proxy.containerIp, port: proxy.containerPort, protocol: t.protocol }, r.a, 1)
       : null;
   r.hops.push({ kind: 'deliver-host', ip: t.ip, port: t.port, listener, proxy, proxied });
@@ -209,6 +234,8 @@ function deliverOut(r: Run, route: Route | null, decidedBy: RuleRef | null): Pat
     return deliverContainer(r, at, decidedBy);
   }
   r.hops.push({ kind: 'leave', iface: out ?? '', gateway: route?.gateway ?? null, packet: view(r.packet) });
+  // A reply that leaves towards its client has passed this host: the client took the connection from there.
+  if (r.reply) return end(r, 'delivered', 'connect', decidedBy);
   return {
     ...end(r, 'delivered', 'unknown', decidedBy),
     unknown: `${r.packet.dst} is beyond this host: whether it answers is not a fact of this host`,
@@ -317,24 +344,28 @@ function endpointAddress(at: ContainerAt, family: IpFamily): string | null {
   return cidr ? (cidr.split('/')[0] ?? null) : null;
 }
 
-/** The walk from a start to a target, with the answers given; throws NeedsAnswer for a question not answered. */
-export function walkFrom(host: HostView, start: Start, t: Target, a: Assumptions, depth = 0): PathResult {
+/**
+ * The walk from a start to a target, with the answers given; throws NeedsAnswer for a question not
+ * answered. With `reply`, the walk is a reply's (reply.ts): conntrack ESTABLISHED, from the address that
+ * took the connection back to the client's port.
+ */
+export function walkFrom(host: HostView, start: Start, t: Target, a: Assumptions, depth = 0, reply: ReplyStart | null = null): PathResult {
   const family = familyOf(t.ip);
   const packet: Packet = {
     family,
     protocol: t.protocol,
     src: '',
     dst: t.ip,
-    sport: CLIENT_PORT,
+    sport: reply?.sport ?? CLIENT_PORT,
     dport: t.port,
     in: null,
     out: null,
     mark: 0,
-    ctstate: 'NEW',
-    dnat: false,
-    snat: false,
+    ctstate: reply ? 'ESTABLISHED' : 'NEW',
+    dnat: reply?.dnat ?? false,
+    snat: reply?.snat ?? false,
   };
-  const r: Run = { host, a, hops: [], packet, depth };
+  const r: Run = { host, a, hops: [], packet, depth, reply };
   try {
     if (start.kind === 'outside') {
       Object.assign(packet, { src: start.ip, in: start.iface });
@@ -345,7 +376,7 @@ export function walkFrom(host: HostView, start: Start, t: Target, a: Assumptions
       const local = host.isLocal(t.ip) === true;
       const route = local ? null : host.route(t.ip);
       const dev = route !== null && typeof route !== 'string' ? route.dev : null;
-      packet.src = local ? t.ip : (host.primaryAddress(dev, family) ?? (family === 'ipv4' ? '0.0.0.0' : '::'));
+      packet.src = reply?.src ?? (local ? t.ip : (host.primaryAddress(dev, family) ?? (family === 'ipv4' ? '0.0.0.0' : '::')));
       r.hops.push({ kind: 'enter', from: 'host', iface: null, container: null, packet: view(packet) });
       return send(r);
     }

@@ -8,6 +8,8 @@ import type { RuleRef } from './hooks.js';
 import type { HostView } from './host-view.js';
 import { NeedsAnswer, type Question } from './packet.js';
 import { type Expect, type Hop, type PathResult, type Start, type Target, type Verdict, walkFrom } from './path.js';
+import { combined, replyOf, type Walk } from './reply.js';
+import { type Advice, adviceFor } from './advice.js';
 
 export interface ReachResult {
   source: SourceArg;
@@ -20,6 +22,12 @@ export interface ReachResult {
   decidedBy: RuleRef | null;
   rejectWith: string | null;
   hops: Hop[];
+  /** The reply's walk, when the request was delivered to a listening socket (reply.ts); null otherwise. */
+  reply: PathResult | null;
+  /** For a negative verdict, what would allow it: suggestions, never applied (advice.ts). */
+  advice: Advice[];
+  /** Whether the verdict was decided on the way back: the request got through and its reply did not. */
+  decidedOnReply: boolean;
   /** Why the verdict is unknown (or the expectation is), in the facts' words; null when known. */
   unknown: string | null;
   /** Questions the facts left open; `matters` when their answer changes the verdict. */
@@ -35,6 +43,8 @@ const MAX_WALKS = 64;
 
 interface Walked {
   answers: Map<string, boolean>;
+  walk: Walk;
+  /** Request and reply together. */
   result: PathResult;
 }
 
@@ -45,7 +55,9 @@ function walkAll(host: HostView, start: Start, target: Target): { walked: Walked
   while (queue.length > 0 && walked.length + queue.length <= MAX_WALKS) {
     const answers = queue.shift() as Map<string, boolean>;
     try {
-      walked.push({ answers, result: walkFrom(host, start, target, answers) });
+      const request = walkFrom(host, start, target, answers);
+      const walk = { request, reply: replyOf(host, request, answers) };
+      walked.push({ answers, walk, result: combined(walk) });
     } catch (e) {
       if (!(e instanceof NeedsAnswer)) throw e;
       questions.set(e.question.key, e.question);
@@ -69,7 +81,18 @@ function notesOf(host: HostView, target: Target | null): string[] {
 }
 
 export function reach(host: HostView, source: SourceArg, destination: DestinationArg): ReachResult {
-  const base = { source, destination, decidedBy: null, rejectWith: null, hops: [], questions: [], rulesetNotes: [] };
+  const base = {
+    source,
+    destination,
+    decidedBy: null,
+    rejectWith: null,
+    hops: [],
+    reply: null,
+    advice: [],
+    decidedOnReply: false,
+    questions: [],
+    rulesetNotes: [],
+  };
   const dst = resolveDestination(host, destination, source);
   if (!dst.ok) return { ...base, start: null, target: null, verdict: 'unknown', expect: 'unknown', unknown: dst.why, resolution: [] };
   const start = resolveSource(host, source, dst.value.ip);
@@ -94,6 +117,7 @@ export function reach(host: HostView, source: SourceArg, destination: Destinatio
       verdict: 'unknown',
       expect: 'unknown',
       hops: first?.hops ?? [],
+      reply: walked[0]?.walk.reply ?? null,
       unknown: exhausted
         ? `more than ${MAX_WALKS} combinations of facts the data does not hold`
         : `it depends on what the data does not hold: ${open.join('; ')}`,
@@ -103,6 +127,7 @@ export function reach(host: HostView, source: SourceArg, destination: Destinatio
     };
   }
   const decidedBy = walked.every((w) => sameRule(w.result.decidedBy, first.decidedBy)) ? first.decidedBy : null;
+  const { request, reply } = (walked[0] as Walked).walk;
   return {
     source,
     destination,
@@ -113,6 +138,9 @@ export function reach(host: HostView, source: SourceArg, destination: Destinatio
     decidedBy,
     rejectWith: first.rejectWith,
     hops: first.hops,
+    reply,
+    advice: adviceFor(host, start.value, dst.value, first, reply),
+    decidedOnReply: request.verdict !== first.verdict || request.expect !== first.expect,
     unknown: first.unknown,
     questions: qs,
     resolution,

@@ -1,0 +1,9 @@
+// An argument vector as a POSIX shell reads it: each argument quoted only when it needs to be. For
+// commands docknet prints for a person to run (suggestions, fixes) and paths it names.
+export function shellArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export function shellLine(argv: readonly string[]): string {
+  return argv.map(shellArg).join(' ');
+}
