@@ -340,6 +340,7 @@ export function walkHook(rs: Ruleset, hook: Hook, packet: Packet, ctx: HookConte
   let byRule: RuleRef | null = null;
   let byPolicy: RuleRef | null = null;
   for (const { table, chain } of baseChains(rs, hook)) {
+    undoNat(packet, hook, chain.base?.priority ?? 0);
     const nat = chain.base?.type === 'nat';
     if (nat && packet.ctstate !== 'NEW') continue;
     const w: Walk = { table, packet, ctx, assumptions, steps, rewrites, natChain: nat, last: null, depth: 0 };
@@ -356,5 +357,22 @@ export function walkHook(rs: Ruleset, hook: Hook, packet: Packet, ctx: HookConte
       if (!nat) byPolicy = ref;
     } else if (!nat) byRule = w.last;
   }
+  undoNat(packet, hook, Number.POSITIVE_INFINITY);
   return { verdict: 'accept', decidedBy: byRule ?? byPolicy, rejectWith: null, steps, rewrites };
+}
+
+/** conntrack's own rewrite of a reply (Packet.unnat), made where the hook's nat priority is reached. */
+function undoNat(p: Packet, hook: Hook, priority: number): void {
+  const u = p.unnat;
+  if (u === null) return;
+  if (u.dst && (hook === 'prerouting' || hook === 'output') && priority >= -100) {
+    p.dst = u.dst.ip;
+    p.dport = u.dst.port;
+    p.unnat = { ...u, dst: null };
+  }
+  if (u.src && (hook === 'postrouting' || hook === 'input') && priority >= 100) {
+    p.src = u.src.ip;
+    p.sport = u.src.port;
+    p.unnat = { ...(p.unnat ?? u), src: null };
+  }
 }

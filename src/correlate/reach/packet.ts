@@ -21,6 +21,12 @@ export interface Packet {
   /** Whether a DNAT or SNAT already rewrote it (conntrack's DNAT and SNAT pseudo-states). */
   dnat: boolean;
   snat: boolean;
+  /**
+   * A reply's NAT undone by conntrack: a SNATed request's reply gets its client back as destination at
+   * the nat priority of PREROUTING/OUTPUT (-100: raw and mangle see it before), a DNATed one's reply
+   * its original destination as source at the nat priority of POSTROUTING/INPUT (100). Null for requests.
+   */
+  unnat: { dst: { ip: string; port: number } | null; src: { ip: string; port: number } | null } | null;
 }
 
 /** A three-valued answer: a condition matched, did not, or cannot be told (and why). */

@@ -37,9 +37,15 @@ export type Hop =
   | { kind: 'forwarding'; sysctl: string; value: string | null; assumed: boolean }
   | { kind: 'martian'; iface: string; dst: string; routeLocalnet: boolean; assumed: boolean }
   | { kind: 'bridged'; bridge: string; iptables: boolean; sysctl: string; value: string | null; assumed: boolean }
-  | { kind: 'deliver-container'; container: string; bridge: string | null; ip: string; port: number; listener: Listener }
-  | { kind: 'deliver-host'; ip: string; port: number; listener: Listener; proxy: DockerProxy | null; proxied: PathResult | null }
+  | { kind: 'deliver-container'; container: string; bridge: string | null; ip: string; port: number; listener: Listener; from: Endpoint }
+  | { kind: 'deliver-host'; ip: string; port: number; listener: Listener; proxy: DockerProxy | null; proxied: PathResult | null; from: Endpoint }
   | { kind: 'leave'; iface: string; gateway: string | null; packet: PacketView };
+
+/** An address and port. */
+export interface Endpoint {
+  ip: string;
+  port: number;
+}
 
 export interface PacketView {
   protocol: Protocol;
@@ -67,6 +73,8 @@ export interface ReplyStart {
   /** Whether the connection was DNATed or SNATed on its way (conntrack's DNAT and SNAT states hold for its replies too). */
   dnat: boolean;
   snat: boolean;
+  /** What conntrack gives back where the request was rewritten (packet.ts Packet.unnat). */
+  unnat: Packet['unnat'];
 }
 
 /** A fact the walk needs and cannot have: the verdict is unknown, whatever else is assumed. */
@@ -184,7 +192,8 @@ function deliverContainer(r: Run, at: ContainerAt, decidedBy: RuleRef | null): P
     : sockets.known
       ? listenerIn(sockets.value, t)
       : { state: 'unknown', why: sockets.reason };
-  r.hops.push({ kind: 'deliver-container', container: at.container.name, bridge: at.bridge, ip: t.ip, port: t.port, listener });
+  const from = { ip: r.packet.src, port: r.packet.sport };
+  r.hops.push({ kind: 'deliver-container', container: at.container.name, bridge: at.bridge, ip: t.ip, port: t.port, listener, from });
   return delivered(r, listener, decidedBy);
 }
 
@@ -216,7 +225,7 @@ function deliverHost(r: Run, decidedBy: RuleRef | null): PathResult {
     proxy && r.depth === 0 && !r.reply
       ? walkFrom(r.host, { kind: 'host' }, { ip: proxy.containerIp, port: proxy.containerPort, protocol: t.protocol }, r.a, 1)
       : null;
-  r.hops.push({ kind: 'deliver-host', ip: t.ip, port: t.port, listener, proxy, proxied });
+  r.hops.push({ kind: 'deliver-host', ip: t.ip, port: t.port, listener, proxy, proxied, from: { ip: r.packet.src, port: r.packet.sport } });
   return delivered(r, listener, decidedBy);
 }
 
@@ -364,6 +373,7 @@ export function walkFrom(host: HostView, start: Start, t: Target, a: Assumptions
     ctstate: reply ? 'ESTABLISHED' : 'NEW',
     dnat: reply?.dnat ?? false,
     snat: reply?.snat ?? false,
+    unnat: reply?.unnat ?? null,
   };
   const r: Run = { host, a, hops: [], packet, depth, reply };
   try {

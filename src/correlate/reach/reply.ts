@@ -4,7 +4,7 @@
 // the client waiting, whatever the request's path said.
 import type { HostView } from './host-view.js';
 import type { Assumptions } from './packet.js';
-import { CLIENT_PORT, type Hop, type PathResult, type Start, type Target, walkFrom } from './path.js';
+import { type Hop, type PathResult, type Start, type Target, walkFrom } from './path.js';
 
 /** The request's walk and, when it was delivered to a listening socket, its reply's. */
 export interface Walk {
@@ -45,12 +45,20 @@ export function replyOf(host: HostView, request: PathResult, a: Assumptions): Pa
     from = { kind: 'container', at };
   }
   const rewrites = request.hops.filter((h) => h.kind === 'nat').map((h) => h.rewrite.kind);
-  const to: Target = { ip: enter.packet.src, port: CLIENT_PORT, protocol: enter.packet.protocol };
+  const client = { ip: enter.packet.src, port: enter.packet.sport };
+  const asked = { ip: enter.packet.dst, port: enter.packet.dport };
+  const same = (x: { ip: string; port: number }, y: { ip: string; port: number }) => x.ip === y.ip && x.port === y.port;
+  // The reply goes to the address the request came from as delivered (after any SNAT), from the one that took it.
+  const to: Target = { ip: delivery.from.ip, port: delivery.from.port, protocol: enter.packet.protocol };
   return walkFrom(host, from, to, a, 0, {
     src: delivery.ip,
     sport: delivery.port,
     dnat: rewrites.includes('dnat') || rewrites.includes('redirect'),
     snat: rewrites.includes('snat') || rewrites.includes('masquerade'),
+    unnat: {
+      dst: same(delivery.from, client) ? null : client,
+      src: same({ ip: delivery.ip, port: delivery.port }, asked) ? null : asked,
+    },
   });
 }
 

@@ -42,6 +42,7 @@ function packet(p: Partial<Packet>): Packet {
     ctstate: 'NEW',
     dnat: true,
     snat: false,
+    unnat: null,
     ...p,
   };
 }

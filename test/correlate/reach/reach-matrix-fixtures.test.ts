@@ -57,3 +57,37 @@ test('egress-internal: a container on an --internal network has no gateway, so a
   assert.equal((await ask(NONE, 'lab-internal', '10.223.2.3:8080')).verdict, 'no-listener');
   assert.equal((await ask(NONE, 'lab-internal', '10.223.2.1:18193')).expect, 'connect');
 });
+
+const DROP_REPLIES = repoPath('test/fixtures/reach-matrix-28/docker-user-drop-replies');
+
+test('docker-user-drop-replies: a published port connects on the way in and its reply is dropped on the way back (DOCKER-USER rule 1)', async () => {
+  // The fact behind it: the set-up's rule, as iptables-save printed it.
+  assert.match(
+    readFileSync(`${DROP_REPLIES}/host/iptables-save.txt`, 'utf8'),
+    /-A DOCKER-USER -d 10\.219\.28\.6\/32 -m conntrack --ctstate ESTABLISHED -j DROP/,
+  );
+  const r = await ask(DROP_REPLIES, '10.219.28.6', '10.219.28.5:49154');
+  assert.deepEqual([r.verdict, r.expect, r.decidedOnReply], ['dropped', 'timeout', true]);
+  assert.deepEqual([r.decidedBy?.chain, r.decidedBy?.number], ['DOCKER-USER', 1]);
+  assert.equal(r.reply?.verdict, 'dropped');
+  // The request itself was accepted by Docker's rule for the published port.
+  const forward = r.hops.find((h) => h.kind === 'hook' && h.hook === 'forward');
+  assert.equal(forward?.kind === 'hook' && forward.verdict, 'accept');
+  // The suggestion is an insert before that rule for the reply's flow, never a delete.
+  const a = r.advice[0];
+  assert.equal(a?.code, 'allow-before');
+  assert.ok(a?.code === 'allow-before' && a.reply && a.command?.join(' ').startsWith('iptables -t filter -I DOCKER-USER 1 -s 10.228.0.2'));
+  assert.ok(a?.code === 'allow-before' && a.command?.includes('RETURN'));
+  // The same host's own service answers through OUTPUT, which DOCKER-USER never sees.
+  assert.equal((await ask(DROP_REPLIES, '10.219.28.6', '10.219.28.5:18193')).expect, 'connect');
+});
+
+test('a masqueraded connection between bridges gets its reply past Docker 28 raw drops: conntrack gives the client back after raw PREROUTING', async () => {
+  const r = await ask(NONE, 'lab-web', 'lab-routed:8080');
+  assert.equal(r.expect, 'connect');
+  const replyRaw = r.reply?.hops.find((h) => h.kind === 'hook' && h.hook === 'prerouting');
+  // raw sees the masqueraded address (the routed bridge's gateway), not lab-web's own, so its drop of lab-web's address does not match.
+  assert.equal(replyRaw?.kind === 'hook' && replyRaw.packet.dst, '10.223.4.1');
+  const route = r.reply?.hops.find((h) => h.kind === 'route');
+  assert.equal(route?.kind === 'route' && route.dst, '10.223.0.2');
+});
