@@ -38,7 +38,15 @@ export type Hop =
   | { kind: 'martian'; iface: string; dst: string; routeLocalnet: boolean; assumed: boolean }
   | { kind: 'bridged'; bridge: string; iptables: boolean; sysctl: string; value: string | null; assumed: boolean }
   | { kind: 'deliver-container'; container: string; bridge: string | null; ip: string; port: number; listener: Listener; from: Endpoint }
-  | { kind: 'deliver-host'; ip: string; port: number; listener: Listener; proxy: DockerProxy | null; proxied: PathResult | null; from: Endpoint }
+  | {
+      kind: 'deliver-host';
+      ip: string;
+      port: number;
+      listener: Listener;
+      proxy: DockerProxy | null;
+      proxied: PathResult | null;
+      from: Endpoint;
+    }
   | { kind: 'leave'; iface: string; gateway: string | null; packet: PacketView };
 
 /** An address and port. */
