@@ -17,6 +17,7 @@ export interface ModelParts {
   bridges?: BridgeInfo[];
   hostNetns?: string;
   routes?: Route[];
+  routes6?: Route[];
   containerNet?: Map<string, ContainerNetFacts>;
   portFacts?: PortFacts;
   /** The engine's version string, e.g. "28.5.2". */
@@ -41,6 +42,7 @@ export function hostModel(parts: ModelParts): HostModel {
     bridges: fact(parts.bridges, 'bridge ports'),
     hostNetns: fact(parts.hostNetns, "the host's network namespace"),
     routes: fact(parts.routes, 'routes'),
+    routes6: fact(parts.routes6, 'IPv6 routes'),
     containerNet: parts.containerNet ?? new Map(),
     portFacts: parts.portFacts ?? emptyPortFacts(),
     firewall: firewallOf((parts.portFacts ?? emptyPortFacts()).nat.firewall, { ipv4: 'no IPv4 rules given', ipv6: 'no IPv6 rules given' }),

@@ -25,7 +25,11 @@ const ENGINE_GROUPS: FactGroup[] = ['engine', 'engine-info', 'container-net'];
 
 export const HOST_COMMANDS: Record<Exclude<FactGroup, 'engine' | 'engine-info' | 'container-net' | 'settings'>, HostCommandSpec[]> = {
   links: [{ path: FACT.ipAddrJson, tool: 'ip (iproute2)', command: ['ip', '-j', '-d', 'addr', 'show'] }],
-  routes: [{ path: FACT.ipRouteJson, tool: 'ip (iproute2)', command: ['ip', '-j', 'route', 'show', 'table', 'main'] }],
+  routes: [
+    { path: FACT.ipRouteJson, tool: 'ip (iproute2)', command: ['ip', '-j', 'route', 'show', 'table', 'main'] },
+    // reach's IPv6 walks; a kernel without IPv6 leaves them unknown, never routeless.
+    { path: FACT.ip6RouteJson, tool: 'ip (iproute2)', command: ['ip', '-j', '-6', 'route', 'show', 'table', 'main'], optional: true },
+  ],
   brctl: [{ path: FACT.brctlShow, tool: 'brctl (bridge-utils)', command: ['brctl', 'show'], optional: true }],
   nat: [
     { path: FACT.iptablesNat, tool: 'iptables', command: ['iptables', '-t', 'nat', '-vnxL', '--line-numbers'] },

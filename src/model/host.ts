@@ -50,6 +50,8 @@ export interface HostModel {
   hostNetns: Fact<string>;
   /** `ip -j route` of the main table. */
   routes: Fact<Route[]>;
+  /** The IPv6 main table (`ip -j -6 route`). */
+  routes6: Fact<Route[]>;
   /** Container-side interfaces, by container name. */
   containerNet: Map<string, ContainerNetFacts>;
   /** NAT rules, docker-proxy processes and bound host sockets, each saying where it came from. */

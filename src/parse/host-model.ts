@@ -71,6 +71,7 @@ export function buildHostModel(snapshot: Snapshot): HostModel {
     [FACT.ipBriefLink, parseIpBrief],
   ]);
   const routes = firstOf<Route[]>(snapshot, take, 'route table', [[FACT.ipRouteJson, parseIpRouteJson]]);
+  const routes6 = firstOf<Route[]>(snapshot, take, 'IPv6 route table', [[FACT.ip6RouteJson, parseIpRouteJson]]);
   const bridges = firstOf<BridgeInfo[]>(snapshot, take, 'brctl show listing', [[FACT.brctlShow, parseBrctlShow]]);
   const containerNet = readContainerNet(snapshot, take);
   const containers = readContainers(snapshot, take, networks, containerNet);
@@ -83,6 +84,7 @@ export function buildHostModel(snapshot: Snapshot): HostModel {
     bridges,
     hostNetns: netnsText ? known(netnsText, FACT.hostNetns) : unknownFrom(snapshot, 'host network namespace', [FACT.hostNetns]),
     routes,
+    routes6,
     containerNet,
     portFacts,
     firewall: firewallOf(portFacts.nat.firewall, {

@@ -68,6 +68,7 @@ export const FACT = {
   ipLinkText: 'host/ip-link.txt',
   /** `ip -j route show table main`: the default route names the uplink. */
   ipRouteJson: 'host/ip-route.json',
+  ip6RouteJson: 'host/ip6-route.json',
   /** readlink /proc/self/ns/net of the gathering process: the host's namespace identity. */
   hostNetns: 'host/netns.txt',
   brctlShow: 'host/brctl-show.txt',

@@ -93,11 +93,12 @@ export function hostView(model: HostModel, settings: Fact<HostSettings>, contain
       return l?.addresses.find((a) => a.family === want && a.scope !== 'link')?.address ?? null;
     },
     route(dst) {
-      // `ip -j route` lists the IPv4 main table only.
-      if (familyOf(dst) === 'ipv6') return "the host's IPv6 routes are not in the data (ip -6 route)";
-      if (!model.routes.known) return `the host's routes are unknown: ${model.routes.reason}`;
+      // `ip -j route` lists the IPv4 main table only; `ip -j -6 route` the IPv6 one.
+      const v6 = familyOf(dst) === 'ipv6';
+      const routes = v6 ? model.routes6 : model.routes;
+      if (!routes.known) return `the host's ${v6 ? 'IPv6 ' : ''}routes are unknown: ${routes.reason}`;
       let best: Route | null = null;
-      for (const r of model.routes.value) {
+      for (const r of routes.value) {
         if (routeMatches(r, dst) && (best === null || prefixLength(r.dst) > prefixLength(best.dst))) best = r;
       }
       return best;
