@@ -72,7 +72,7 @@ export async function runGraph(opts: GraphOptions, io: IO, snapshotOf: SnapshotP
   const format = graphFormat(opts.format, opts.out);
   // --exposure walks every pair as reach does: it needs the settings and every container's sockets too.
   const snapshot = opts.exposure
-    ? await snapshotOf(['engine', 'container-net', 'links', 'routes', 'nat', 'settings'], { filesOf: () => true })
+    ? await snapshotOf(['engine', 'container-net', 'links', 'routes', 'routes6', 'nat', 'settings'], { filesOf: () => true })
     : await snapshotOf(['engine', 'container-net', 'links', 'routes', 'nat']);
   const model = buildHostModel(snapshot);
   const map = correlateVethMap(model);

@@ -20,7 +20,7 @@ export interface InspectOptions {
 
 export async function runInspect(opts: InspectOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
   const target = opts.target;
-  const snapshot = await snapshotOf(['engine', 'container-net', 'links', 'routes', 'nat', 'settings'], {
+  const snapshot = await snapshotOf(['engine', 'container-net', 'links', 'routes', 'routes6', 'nat', 'settings'], {
     detail: 'inspect',
     filesOf: (name, id) => name === target.replace(/^\//, '') || (/^[0-9a-f]+$/i.test(target) && id.startsWith(target.toLowerCase())),
   });

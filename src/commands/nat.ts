@@ -141,7 +141,7 @@ export async function runNat(opts: NatOptions, io: IO, snapshotOf: SnapshotProvi
   const snapshot =
     query === null
       ? await snapshotOf(['engine', 'container-net', 'links', 'nat'])
-      : await snapshotOf(['engine', 'container-net', 'links', 'routes', 'nat', 'settings'], { filesOf: () => true });
+      : await snapshotOf(['engine', 'container-net', 'links', 'routes', 'routes6', 'nat', 'settings'], { filesOf: () => true });
   const model = buildHostModel(snapshot);
   const report = correlateNat(model);
   if (query === null) {

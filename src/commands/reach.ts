@@ -78,7 +78,7 @@ export async function runReach(opts: ReachOptions, io: IO, snapshotOf: SnapshotP
   const source = opts.source === null ? null : parseSource(opts.source);
   const destination = opts.destination === null ? null : parseDestination(opts.destination);
   // Every container's socket tables: whether something listens decides between "connects" and "refused".
-  const snapshot = await snapshotOf(['engine', 'container-net', 'links', 'routes', 'nat', 'settings'], { filesOf: () => true });
+  const snapshot = await snapshotOf(['engine', 'container-net', 'links', 'routes', 'routes6', 'nat', 'settings'], { filesOf: () => true });
   const model = buildHostModel(snapshot);
   const view = hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model));
   if (source === null || destination === null) {

@@ -11,7 +11,17 @@ import { readHostSettings, SYSCTLS } from './host-files.js';
 import { gatherNatExtras } from './nat-extras.js';
 
 /** The groups of facts a command can ask for; each group costs a fixed number of processes. */
-export type FactGroup = 'engine' | 'engine-info' | 'links' | 'routes' | 'container-net' | 'brctl' | 'nat' | 'settings' | 'backends';
+export type FactGroup =
+  | 'engine'
+  | 'engine-info'
+  | 'links'
+  | 'routes'
+  | 'routes6'
+  | 'container-net'
+  | 'brctl'
+  | 'nat'
+  | 'settings'
+  | 'backends';
 
 export interface HostCommandSpec {
   path: string;
@@ -25,9 +35,9 @@ const ENGINE_GROUPS: FactGroup[] = ['engine', 'engine-info', 'container-net'];
 
 export const HOST_COMMANDS: Record<Exclude<FactGroup, 'engine' | 'engine-info' | 'container-net' | 'settings'>, HostCommandSpec[]> = {
   links: [{ path: FACT.ipAddrJson, tool: 'ip (iproute2)', command: ['ip', '-j', '-d', 'addr', 'show'] }],
-  routes: [
-    { path: FACT.ipRouteJson, tool: 'ip (iproute2)', command: ['ip', '-j', 'route', 'show', 'table', 'main'] },
-    // reach's IPv6 walks; a kernel without IPv6 leaves them unknown, never routeless.
+  routes: [{ path: FACT.ipRouteJson, tool: 'ip (iproute2)', command: ['ip', '-j', 'route', 'show', 'table', 'main'] }],
+  // reach's IPv6 walks (reach, and inspect and nat --port through it); a kernel without IPv6 leaves them unknown, never routeless.
+  routes6: [
     { path: FACT.ip6RouteJson, tool: 'ip (iproute2)', command: ['ip', '-j', '-6', 'route', 'show', 'table', 'main'], optional: true },
   ],
   brctl: [{ path: FACT.brctlShow, tool: 'brctl (bridge-utils)', command: ['brctl', 'show'], optional: true }],
