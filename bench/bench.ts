@@ -17,6 +17,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeGeneratedHost, PORTS_PER_CONTAINER } from './generated-hosts.js';
+import { type Measure, median, medianRun } from './timed.js';
 
 const BENCH_LABEL = 'docknet.bench=1';
 // The first bench container: growTo always makes it.
@@ -51,12 +52,6 @@ const OUTPUTS: { name: string; args: string[]; env: Record<string, string> }[] =
 // The targets of issue 14.
 const TARGET = { liveRatio: 1.0, liveAt: 300, generatedSeconds: 3, generatedAt: 2000, startupRatio: 2, peakMiB: 150, flat: 1.5 };
 
-interface Measure {
-  wallMs: number;
-  cpuMs: number;
-  peakMiB: number;
-}
-
 interface LiveSize {
   containers: number;
   bench: number;
@@ -74,28 +69,8 @@ interface GeneratedSize {
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
-
-/** GNU time: wall seconds, user and system CPU seconds, and the peak resident KiB of the command. */
-async function timed(command: string[], env: Record<string, string>, okCodes: number[]): Promise<Measure> {
-  const r = await run(['/usr/bin/time', '-f', '__TIME__ %e %U %S %M', ...command], { timeoutMs: 600_000, env });
-  const m = /__TIME__ ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr);
-  if (!m || !okCodes.includes(r.exitCode ?? -1))
-    throw new Error(`${command.join(' ')} exited ${r.exitCode}: ${r.stderr.replace(/__TIME__.*/, '').slice(-400)}`);
-  return { wallMs: Number(m[1]) * 1000, cpuMs: (Number(m[2]) + Number(m[3])) * 1000, peakMiB: Number(m[4]) / 1024 };
-}
-
-async function medianOf(command: string[], env: Record<string, string> = {}, okCodes = [0], runCount = RUNS): Promise<Measure> {
-  const runs: Measure[] = [];
-  for (let i = 0; i < runCount; i++) runs.push(await timed(command, env, okCodes));
-  return {
-    wallMs: median(runs.map((r) => r.wallMs)),
-    cpuMs: median(runs.map((r) => r.cpuMs)),
-    peakMiB: Math.max(...runs.map((r) => r.peakMiB)),
-  };
+function medianOf(command: string[], env: Record<string, string> = {}, okCodes = [0], runCount = RUNS): Promise<Measure> {
+  return medianRun(command, env, okCodes, runCount);
 }
 
 /** Every command in every output; doctor exits 1 when it finds an error, which is an answer, not a failure. */
