@@ -284,18 +284,9 @@ export interface FetchOptions {
   runtimeRoots: readonly string[];
 }
 
-/**
- * Connects where opts.env says (dockerOptions). Throws an EngineError when nothing useful remains:
- * the engine cannot be reached, or it fails the container list. A failure of one of the other calls
- * loses only that call's facts (see `failed`).
- */
-export async function fetchEngineRaw(
-  opts: FetchOptions,
-  docker: Docker = new Docker(dockerOptions(opts.env)),
-  endpoint = engineEndpoint(opts.env),
-): Promise<EngineRaw> {
-  const t0 = performance.now();
-  const [listed, netListed, infoGot, versionGot] = await Promise.all([
+/** The four calls that need nothing before them: the container and network lists, /info and /version. */
+function firstCalls(opts: FetchOptions, docker: Docker, endpoint: string) {
+  return Promise.all([
     settle(
       ask<Docker.ContainerInfo[]>(endpoint, 'GET /containers/json', 'list', () => docker.listContainers({ all: true })).then((l) =>
         withIds(endpoint, 'GET /containers/json', l),
@@ -309,13 +300,17 @@ export async function fetchEngineRaw(
     opts.withInfo ? settle(ask<unknown>(endpoint, 'GET /info', 'object', () => docker.info())) : null,
     opts.withInfo || opts.withVersion ? settle(ask<unknown>(endpoint, 'GET /version', 'object', () => docker.version())) : null,
   ]);
-  const all = [listed, netListed, infoGot, versionGot].filter((s): s is Settled<unknown> => s !== null);
-  const fatal = all.find((s) => !s.ok && isFatal(s.error));
-  if (fatal && !fatal.ok) throw fatal.error;
-  if (!listed.ok) throw listed.error;
-  const failed: EngineRaw['failed'] = {};
-  const summaries = listed.value;
-  const tInfo = performance.now();
+}
+
+type ContainersRead = Pick<EngineRaw, 'containers' | 'pids' | 'vanished' | 'inspectFailed'>;
+
+/** Each container's inspect (list detail: only those whose runtime state file gives no pid), as many at once as allowed. */
+async function inspectContainers(
+  opts: FetchOptions,
+  docker: Docker,
+  endpoint: string,
+  summaries: Docker.ContainerInfo[],
+): Promise<ContainersRead> {
   const vanished: string[] = [];
   const inspectFailed: EngineRaw['inspectFailed'] = [];
   const running = summaries.filter((s) => s.State === 'running').map((s) => s.Id);
@@ -342,40 +337,75 @@ export async function fetchEngineRaw(
     opts.onContainer?.(s, null);
     return s as unknown;
   });
+  return { containers: inspected.filter((c) => c !== null), pids, vanished, inspectFailed };
+}
+
+/** Each network's inspect; a failure of any one (but not found: it went away) makes the whole group unknown. */
+async function inspectNetworks(
+  docker: Docker,
+  endpoint: string,
+  listed: Settled<Docker.NetworkInspectInfo[]>,
+  failed: EngineRaw['failed'],
+): Promise<unknown[] | null> {
+  if (!listed.ok) {
+    failed.networks = listed.error;
+    return null;
+  }
+  const got = await mapLimit(listed.value, PARALLEL_CALLS, (n) =>
+    settle(ask<unknown>(endpoint, `GET /networks/${n.Id.slice(0, 12)}`, 'object', () => docker.getNetwork(n.Id).inspect())),
+  );
+  const bad = got.find((g) => !g.ok && !notFound(g.error));
+  if (bad && !bad.ok) {
+    if (isFatal(bad.error)) throw bad.error;
+    // A list short of one network reads as a complete one: which bridges are Docker's, which
+    // containers each holds. Without every network, the group is unknown.
+    failed.networks = bad.error;
+    return null;
+  }
+  return got.flatMap((g) => (g.ok ? [g.value] : []));
+}
+
+/** A call's answer, or null with its error kept in failed[key]; null too when it was not asked. */
+function answerOf(got: Settled<unknown> | null, failed: EngineRaw['failed'], key: 'info' | 'version'): unknown | null {
+  if (!got) return null;
+  if (got.ok) return got.value;
+  failed[key] = got.error;
+  return null;
+}
+
+/**
+ * Connects where opts.env says (dockerOptions). Throws an EngineError when nothing useful remains:
+ * the engine cannot be reached, or it fails the container list. A failure of one of the other calls
+ * loses only that call's facts (see `failed`).
+ */
+export async function fetchEngineRaw(
+  opts: FetchOptions,
+  docker: Docker = new Docker(dockerOptions(opts.env)),
+  endpoint = engineEndpoint(opts.env),
+): Promise<EngineRaw> {
+  const t0 = performance.now();
+  const [listed, netListed, infoGot, versionGot] = await firstCalls(opts, docker, endpoint);
+  const all = [listed, netListed, infoGot, versionGot].filter((s): s is Settled<unknown> => s !== null);
+  const fatal = all.find((s) => !s.ok && isFatal(s.error));
+  if (fatal && !fatal.ok) throw fatal.error;
+  if (!listed.ok) throw listed.error;
+  const failed: EngineRaw['failed'] = {};
+  const tInfo = performance.now();
+  const read = await inspectContainers(opts, docker, endpoint, listed.value);
   const tContainers = performance.now();
-  let networks: unknown[] | null = null;
-  if (netListed.ok) {
-    const got = await mapLimit(netListed.value, PARALLEL_CALLS, (n) =>
-      settle(ask<unknown>(endpoint, `GET /networks/${n.Id.slice(0, 12)}`, 'object', () => docker.getNetwork(n.Id).inspect())),
-    );
-    const bad = got.find((g) => !g.ok && !notFound(g.error));
-    if (bad && !bad.ok) {
-      if (isFatal(bad.error)) throw bad.error;
-      // A list short of one network reads as a complete one: which bridges are Docker's, which
-      // containers each holds. Without every network, the group is unknown.
-      failed.networks = bad.error;
-    } else networks = got.flatMap((g) => (g.ok ? [g.value] : []));
-  } else failed.networks = netListed.error;
-  let info: unknown | null = null;
-  let version: unknown | null = null;
-  if (infoGot) {
-    if (infoGot.ok) info = infoGot.value;
-    else failed.info = infoGot.error;
-  }
-  if (versionGot) {
-    if (versionGot.ok) version = versionGot.value;
-    else failed.version = versionGot.error;
-  }
+  const networks = await inspectNetworks(docker, endpoint, netListed, failed);
+  const info = answerOf(infoGot, failed, 'info');
+  const version = answerOf(versionGot, failed, 'version');
   const tNetworks = performance.now();
   return {
-    containers: inspected.filter((c) => c !== null),
-    pids,
+    containers: read.containers,
+    pids: read.pids,
     networks,
     info,
     version,
     failed,
-    inspectFailed,
-    vanished,
+    inspectFailed: read.inspectFailed,
+    vanished: read.vanished,
     durations: {
       info: Math.round(tInfo - t0),
       containers: Math.round(tContainers - tInfo),
