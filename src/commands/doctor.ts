@@ -11,6 +11,7 @@ import type { CheckOutcome, Evidence } from '../model/finding.js';
 import type { HostModel } from '../model/host.js';
 import { buildHostModel } from '../parse/host-model.js';
 import { doctorJson, renderDoctorText, summarize } from '../render/doctor.js';
+import { natWords } from '../render/nat-words.js';
 import { FACT, factText, type Snapshot } from '../snapshot/snapshot.js';
 import type { SnapshotProvider } from './source.js';
 
@@ -53,6 +54,7 @@ export function doctorOutcomes(snapshot: Snapshot, model: HostModel, vethMap: Ve
     model,
     vethMap,
     nat: hasNatFacts ? correlateNat(model, vethMap) : null,
+    natWords,
     settings: hostSettingsFact(snapshot).fact,
     engineInfo: info,
     backends: backendsOf(snapshot),

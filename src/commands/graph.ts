@@ -1,5 +1,6 @@
 // docknet graph: a picture of the host as the kernel wires it (SVG, DOT or Mermaid), or its graph as JSON.
 import type { IO } from './io.js';
+import { natWords } from '../render/nat-words.js';
 import { DocknetError, UsageError } from '../model/errors.js';
 import { buildHostGraph } from '../correlate/graph.js';
 import { applyExposure } from '../correlate/graph-exposure.js';
@@ -80,6 +81,7 @@ export async function runGraph(opts: GraphOptions, io: IO, snapshotOf: SnapshotP
   const drawn = buildHostGraph(model, map, nat, {
     containers: resolveContainers(model.containers.all, opts.containers),
     group: opts.group,
+    natWords,
   });
   const graph = opts.exposure
     ? applyExposure(drawn, exposure(hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model))))

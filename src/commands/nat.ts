@@ -8,6 +8,7 @@ import { buildHostModel } from '../parse/host-model.js';
 import { escapeText } from '../render/escape.js';
 import { isValidIp, wildcardOf } from '../util/address.js';
 import { natJson, renderNatPathsText, renderNatText } from '../render/nat.js';
+import { anomalyText } from '../render/nat-words.js';
 import type { SnapshotProvider } from './source.js';
 import { directAccessOf } from '../correlate/direct-access.js';
 import { hostView } from '../correlate/reach/host-view.js';
@@ -108,7 +109,7 @@ function notPublishedHint(model: HostModel, report: NatReport, q: PortQuery, sel
         ? 'no container publishes any port'
         : `no mapping in the data at all (publications unknown: ${report.publicationsReason})`,
   );
-  for (const a of selected.anomalies) lines.push(`${a.kind}: ${a.text}`);
+  for (const a of selected.anomalies) lines.push(`${a.kind}: ${anomalyText(a)}`);
   const facts = model.portFacts;
   const proxies = (facts?.dockerProxies ?? []).filter((p) => p.hostPort === q.port && p.proto === q.protocol);
   for (const p of proxies)

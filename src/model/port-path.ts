@@ -1,5 +1,6 @@
 // The way from a published host port to a container, as docknet reports it: the Engine's publication,
 // the DNAT rule the kernel holds, the docker-proxy process that may serve it instead, and what is wrong.
+import type { AnomalyReason, PathHop, PathReason, RuleMatch } from './nat-path.js';
 
 /** A docker-proxy process, read from its command line (`-proto tcp -host-ip 0.0.0.0 -host-port 49154 ...`). */
 export interface DockerProxy {
@@ -74,8 +75,10 @@ export interface PortPath {
   /** Who sends to it: 'outside' (through PREROUTING) or 'this host' (through OUTPUT). */
   from: 'outside' | 'this host' | 'outside and this host';
   via: PathVia;
-  /** The path as one readable chain of hops. */
-  text: string;
+  /** The hops after the address, in order (none when nothing serves it). */
+  hops: PathHop[];
+  /** Why it goes as it does; null for a path through the DNAT rule. render/nat-words.ts words it. */
+  reason: PathReason | null;
 }
 
 /** Where the mapping's publication was read. */
@@ -125,7 +128,10 @@ export type AnomalyKind = 'stale-rule' | 'missing-rule' | 'foreign-rule' | 'ingr
 
 export interface NatAnomaly {
   kind: AnomalyKind;
-  text: string;
+  /** Why it is one, with its facts; render/nat-words.ts words it. */
+  reason: AnomalyReason;
+  /** What the rule matches and where it sends; null for a missing rule. */
+  match: RuleMatch | null;
   hostIp: string | null;
   hostPort: number | null;
   protocol: string | null;

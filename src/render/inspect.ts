@@ -5,6 +5,7 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import { colours } from './colour.js';
 import { escapeText } from './escape.js';
 import { mappingPathLines } from './nat.js';
+import { mappingJson } from './nat-words.js';
 import { directAccessLine } from './reach.js';
 import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
 
@@ -110,5 +111,6 @@ export function renderInspectText(io: OutputMedium, r: InspectReport, snapshot: 
 }
 
 export function inspectJson(r: InspectReport, snapshot: Snapshot): unknown {
-  return { schemaVersion: INSPECT_SCHEMA_VERSION, snapshot: snapshotJson(snapshot), ...r };
+  const ports = r.ports.map((p) => (p.exposedOnly ? p : mappingJson(p)));
+  return { schemaVersion: INSPECT_SCHEMA_VERSION, snapshot: snapshotJson(snapshot), ...r, ports };
 }
