@@ -1,5 +1,6 @@
 // docknet doctor: every check over the host's facts; findings by severity, each with evidence and a fix.
 import type { IO } from './io.js';
+import { EXIT } from '../model/errors.js';
 import { runChecks } from '../correlate/doctor/checks.js';
 import { correlateNat } from '../correlate/nat.js';
 import { correlateVethMap, type VethMap } from '../correlate/veth-map.js';
@@ -74,5 +75,5 @@ export async function runDoctor(opts: DoctorOptions, io: IO, snapshotOf: Snapsho
       : renderDoctorText(io, outcomes, snapshot, engine, opts.all),
   );
   // Documented: 1 when any error-level finding, else 0.
-  return summarize(outcomes).error > 0 ? 1 : 0;
+  return summarize(outcomes).error > 0 ? EXIT.failure : EXIT.ok;
 }

@@ -1,5 +1,6 @@
 // docknet explain: the notebook of this host, a sentence for every interface, network, mode, veth and rule line.
 import type { IO } from './io.js';
+import { EXIT } from '../model/errors.js';
 import { explainHost } from '../correlate/explain.js';
 import { correlateNat } from '../correlate/nat.js';
 import { correlateVethMap } from '../correlate/veth-map.js';
@@ -24,5 +25,5 @@ export async function runExplain(opts: ExplainOptions, io: IO, snapshotOf: Snaps
   const notebook = explainHost({ snapshot, model, map, nat, natWords, engineVersion: version.known ? version.value.version : null });
   if (opts.json) io.out(`${JSON.stringify(explainJson(notebook, snapshot), null, 2)}\n`);
   else io.out(io.isTTY && !opts.markdown ? renderExplainText(notebook, snapshot) : renderExplainMarkdown(notebook, snapshot));
-  return 0;
+  return EXIT.ok;
 }

@@ -1,7 +1,7 @@
 // docknet graph: a picture of the host as the kernel wires it (SVG, DOT or Mermaid), or its graph as JSON.
 import type { IO } from './io.js';
 import { natWords } from '../render/nat-words.js';
-import { UsageError } from '../model/errors.js';
+import { EXIT, UsageError } from '../model/errors.js';
 import { buildHostGraph } from '../correlate/graph.js';
 import { applyExposure } from '../correlate/graph-exposure.js';
 import { exposure } from '../correlate/reach/exposure.js';
@@ -75,9 +75,9 @@ export async function runGraph(opts: GraphOptions, io: IO, snapshotOf: SnapshotP
   else text = await renderGraphSvg(graph);
   if (opts.out === null) {
     io.out(text);
-    return 0;
+    return EXIT.ok;
   }
   await writeOutputFile(io, opts.out, text);
   io.out(`Wrote ${opts.out} (${opts.json ? 'json' : format}: ${graph.nodes.length} nodes, ${graph.edges.length} edges).\n`);
-  return 0;
+  return EXIT.ok;
 }

@@ -147,7 +147,7 @@ export async function runNat(opts: NatOptions, io: IO, snapshotOf: SnapshotProvi
   const report = correlateNat(model);
   if (query === null) {
     io.out(opts.json ? `${JSON.stringify(natJson(report, snapshot), null, 2)}\n` : renderNatText(io, report, snapshot));
-    return 0;
+    return EXIT.ok;
   }
   const selected = selectPort(report, query);
   if (selected.mappings.length === 0) {
@@ -167,5 +167,5 @@ export async function runNat(opts: NatOptions, io: IO, snapshotOf: SnapshotProvi
       ? `${JSON.stringify({ ...(natJson(selected, snapshot) as object), directAccess: direct }, null, 2)}\n`
       : renderNatPathsText(selected, snapshot, direct),
   );
-  return 0;
+  return EXIT.ok;
 }

@@ -1,6 +1,6 @@
 // docknet report --html FILE: one self-contained HTML file (picture, veth map, NAT paths, findings, notebook).
 import type { IO } from './io.js';
-import { UsageError } from '../model/errors.js';
+import { EXIT, UsageError } from '../model/errors.js';
 import { explainHost } from '../correlate/explain.js';
 import { buildHostGraph } from '../correlate/graph.js';
 import { correlateNat } from '../correlate/nat.js';
@@ -43,5 +43,5 @@ export async function runReport(opts: ReportOptions, io: IO, snapshotOf: Snapsho
   });
   await writeOutputFile(io, opts.html, html);
   io.out(`Wrote ${opts.html} (${Math.round(Buffer.byteLength(html) / 1024)} KiB, self-contained: open it in any browser, offline).\n`);
-  return 0;
+  return EXIT.ok;
 }
