@@ -58,3 +58,12 @@ test('the rule itself can fail: an import of gather/ from a parser is caught', (
   assert.deepEqual(importsOf("import { x } from '../gather/live.js';\nimport type { Y } from './y.js';"), ['../gather/live.js', './y.js']);
   assert.ok(IO_MODULES.test('node:fs/promises') && IO_MODULES.test('execa') && !IO_MODULES.test('node:net/x'));
 });
+
+test('exit codes are named (EXIT in model/errors.ts): no command returns a bare 0, 1 or 2', async () => {
+  const dir = repoPath('src/commands');
+  const problems: string[] = [];
+  for (const file of await sources(dir))
+    for (const [i, line] of (await readFile(file, 'utf8')).split('\n').entries())
+      if (/\breturn [0-2];|\? [0-2] : [0-2];/.test(line)) problems.push(`${relative(dir, file)}:${i + 1}: ${line.trim()}`);
+  assert.deepEqual(problems, []);
+});

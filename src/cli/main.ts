@@ -22,20 +22,30 @@ import { docknetVersion } from '../version.js';
 
 export { docknetVersion };
 
-/** `docknet nat --help` for a usage error in `nat`, `docknet --help` when no command was named. */
+/** `docknet nat --help` for a usage error in `nat` (`docknet snapshot save --help` in a subcommand), `docknet --help` when no command was named. */
 function helpFor(program: Command, argv: string[]): string {
-  const names = new Set(program.commands.map((c) => c.name()));
-  const cmd = argv.find((a) => !a.startsWith('-'));
-  return cmd && names.has(cmd) ? `docknet ${cmd} --help` : 'docknet --help';
+  const path: string[] = [];
+  let at = program;
+  for (const a of argv) {
+    if (a.startsWith('-')) continue;
+    const sub = at.commands.find((c) => c.name() === a);
+    if (!sub) break;
+    path.push(a);
+    at = sub;
+  }
+  return path.length ? `docknet ${path.join(' ')} --help` : 'docknet --help';
+}
+
+/** The one form of a usage error, commander's (unknown option, missing argument) and docknet's alike. */
+function usageError(io: IO, message: string, help: string): number {
+  io.err(`docknet: ${escapeText(message)}\nRun '${help}' for usage.\n`);
+  return EXIT.usage;
 }
 
 async function reportError(io: IO, err: unknown, help: string): Promise<number> {
   // Loaded here, not at start: the Engine API client is no part of --version or --help.
   const { EngineError, engineAnswerHint } = await import('../gather/engine-api.js');
-  if (err instanceof UsageError) {
-    io.err(`docknet: ${escapeText(err.message)}\nRun '${help}' for usage.\n`);
-    return EXIT.usage;
-  }
+  if (err instanceof UsageError) return usageError(io, err.message, help);
   if (err instanceof EngineError) {
     io.err(
       `docknet: ${escapeText(err.message)}\n` +
@@ -68,9 +78,9 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .description('Explains the real networking of a Docker host: veth pairs, bridges, NAT, for every network mode.')
     .version(docknetVersion())
     .option('--no-color', 'never colour the output (NO_COLOR is honoured too)')
-    .showHelpAfterError()
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    // commander's own usage errors are said as docknet's are (usageError, below), not as it words them.
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: () => {} });
 
   const from = new Option(
     '--from <snapshot>',
@@ -213,6 +223,9 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
       code = await runDoctor({ json: Boolean(o.json), all: Boolean(o.all) }, io, snapshotProvider(o.from, io));
     });
 
+  // `docknet help nosuch` is a usage error, as `docknet nosuch` is (commander would print the general help).
+  if (argv[0] === 'help' && argv[1] !== undefined && !program.commands.some((c) => c.name() === argv[1]))
+    return usageError(io, `unknown command '${argv[1]}'`, 'docknet --help');
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
@@ -220,8 +233,8 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     if (err instanceof CommanderError) {
       // commander.help is help shown because no command was given: a usage error; `docknet help` asked for it.
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
-      if (err.code === 'commander.help' && argv[0] === 'help') return EXIT.ok;
-      return EXIT.usage;
+      if (err.code === 'commander.help') return argv[0] === 'help' ? EXIT.ok : EXIT.usage;
+      return usageError(io, err.message.replace(/^error: /, ''), helpFor(program, argv));
     }
     return reportError(io, err, helpFor(program, argv));
   }

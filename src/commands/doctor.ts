@@ -1,5 +1,6 @@
 // docknet doctor: every check over the host's facts; findings by severity, each with evidence and a fix.
 import type { IO } from './io.js';
+import { EXIT } from '../model/errors.js';
 import { runChecks } from '../correlate/doctor/checks.js';
 import { correlateNat } from '../correlate/nat.js';
 import { correlateVethMap, type VethMap } from '../correlate/veth-map.js';
@@ -11,6 +12,7 @@ import type { CheckOutcome, Evidence } from '../model/finding.js';
 import type { HostModel } from '../model/host.js';
 import { buildHostModel } from '../parse/host-model.js';
 import { doctorJson, renderDoctorText, summarize } from '../render/doctor.js';
+import { natWords } from '../render/nat-words.js';
 import { FACT, factText, type Snapshot } from '../snapshot/snapshot.js';
 import type { SnapshotProvider } from './source.js';
 
@@ -53,6 +55,7 @@ export function doctorOutcomes(snapshot: Snapshot, model: HostModel, vethMap: Ve
     model,
     vethMap,
     nat: hasNatFacts ? correlateNat(model, vethMap) : null,
+    natWords,
     settings: hostSettingsFact(snapshot).fact,
     engineInfo: info,
     backends: backendsOf(snapshot),
@@ -72,5 +75,5 @@ export async function runDoctor(opts: DoctorOptions, io: IO, snapshotOf: Snapsho
       : renderDoctorText(io, outcomes, snapshot, engine, opts.all),
   );
   // Documented: 1 when any error-level finding, else 0.
-  return summarize(outcomes).error > 0 ? 1 : 0;
+  return summarize(outcomes).error > 0 ? EXIT.failure : EXIT.ok;
 }

@@ -1,11 +1,13 @@
 // docknet explain: the notebook of this host, a sentence for every interface, network, mode, veth and rule line.
 import type { IO } from './io.js';
+import { EXIT } from '../model/errors.js';
 import { explainHost } from '../correlate/explain.js';
 import { correlateNat } from '../correlate/nat.js';
 import { correlateVethMap } from '../correlate/veth-map.js';
 import { buildHostModel } from '../parse/host-model.js';
 import { engineVersionFact } from '../parse/engine-version.js';
 import { explainJson, renderExplainMarkdown, renderExplainText } from '../render/explain.js';
+import { natWords } from '../render/nat-words.js';
 import type { SnapshotProvider } from './source.js';
 
 export interface ExplainOptions {
@@ -20,8 +22,8 @@ export async function runExplain(opts: ExplainOptions, io: IO, snapshotOf: Snaps
   const map = correlateVethMap(model);
   const nat = correlateNat(model, map);
   const version = engineVersionFact(snapshot);
-  const notebook = explainHost({ snapshot, model, map, nat, engineVersion: version.known ? version.value.version : null });
+  const notebook = explainHost({ snapshot, model, map, nat, natWords, engineVersion: version.known ? version.value.version : null });
   if (opts.json) io.out(`${JSON.stringify(explainJson(notebook, snapshot), null, 2)}\n`);
   else io.out(io.isTTY && !opts.markdown ? renderExplainText(notebook, snapshot) : renderExplainMarkdown(notebook, snapshot));
-  return 0;
+  return EXIT.ok;
 }

@@ -1,6 +1,7 @@
 // docknet graph: a picture of the host as the kernel wires it (SVG, DOT or Mermaid), or its graph as JSON.
 import type { IO } from './io.js';
-import { DocknetError, UsageError } from '../model/errors.js';
+import { natWords } from '../render/nat-words.js';
+import { EXIT, UsageError } from '../model/errors.js';
 import { buildHostGraph } from '../correlate/graph.js';
 import { applyExposure } from '../correlate/graph-exposure.js';
 import { exposure } from '../correlate/reach/exposure.js';
@@ -9,14 +10,12 @@ import { containerSocketsOf } from '../parse/container-sockets.js';
 import { hostSettingsFact } from '../parse/host-settings.js';
 import { correlateNat } from '../correlate/nat.js';
 import { correlateVethMap } from '../correlate/veth-map.js';
-import { ambiguous, matchContainer } from '../correlate/find-container.js';
-import type { ContainerInfo } from '../model/engine.js';
+import { findContainer } from '../correlate/find-container.js';
 import { buildHostModel } from '../parse/host-model.js';
 import { renderGraphDot } from '../render/graph-dot.js';
 import { graphJson } from '../render/graph-json.js';
 import { renderGraphSvg } from '../render/graph-svg.js';
 import { renderGraphMermaid } from '../render/graph-mermaid.js';
-import { closest } from '../util/closest.js';
 import type { SnapshotProvider } from './source.js';
 import { writeOutputFile } from './output-file.js';
 
@@ -51,23 +50,6 @@ export function graphFormat(format: string | null, out: string | null): GraphFor
   return BY_EXTENSION.find(([re]) => out !== null && re.test(out))?.[1] ?? 'svg';
 }
 
-/** Each name the user gave, as the container it names (ambiguity and absence are errors naming the input). */
-function resolveContainers(containers: ContainerInfo[], inputs: string[]): string[] {
-  return inputs.map((input) => {
-    const m = matchContainer(containers, input);
-    if (m.kind === 'one') return m.container.name;
-    if (m.kind === 'many') throw ambiguous(input, m.containers);
-    const near = closest(
-      input,
-      containers.map((c) => c.name),
-    );
-    throw new DocknetError(
-      `no container matches '${input}'`,
-      near.length ? `closest names: ${near.join(', ')}` : 'run `docknet veth-map` to list the containers',
-    );
-  });
-}
-
 export async function runGraph(opts: GraphOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
   const format = graphFormat(opts.format, opts.out);
   // --exposure walks every pair as reach does: it needs the settings and every container's sockets too.
@@ -78,8 +60,10 @@ export async function runGraph(opts: GraphOptions, io: IO, snapshotOf: SnapshotP
   const map = correlateVethMap(model);
   const nat = correlateNat(model, map);
   const drawn = buildHostGraph(model, map, nat, {
-    containers: resolveContainers(model.containers.all, opts.containers),
+    // Each name the user gave, as the container it names (ambiguity and absence are errors naming the input).
+    containers: opts.containers.map((c) => findContainer(model.containers.all, c, model.containers.complete).name),
     group: opts.group,
+    natWords,
   });
   const graph = opts.exposure
     ? applyExposure(drawn, exposure(hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model))))
@@ -91,9 +75,9 @@ export async function runGraph(opts: GraphOptions, io: IO, snapshotOf: SnapshotP
   else text = await renderGraphSvg(graph);
   if (opts.out === null) {
     io.out(text);
-    return 0;
+    return EXIT.ok;
   }
   await writeOutputFile(io, opts.out, text);
   io.out(`Wrote ${opts.out} (${opts.json ? 'json' : format}: ${graph.nodes.length} nodes, ${graph.edges.length} edges).\n`);
-  return 0;
+  return EXIT.ok;
 }

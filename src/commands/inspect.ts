@@ -1,5 +1,6 @@
 // docknet inspect <container>: the whole network story of one container.
 import type { IO } from './io.js';
+import { EXIT } from '../model/errors.js';
 import { correlateInspect } from '../correlate/inspect.js';
 import { findContainer } from '../correlate/find-container.js';
 import { correlateVethMap } from '../correlate/veth-map.js';
@@ -40,5 +41,5 @@ export async function runInspect(opts: InspectOptions, io: IO, snapshotOf: Snaps
     view: hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model)),
   });
   io.out(opts.json ? `${JSON.stringify(inspectJson(report, snapshot), null, 2)}\n` : renderInspectText(io, report, snapshot));
-  return 0;
+  return EXIT.ok;
 }

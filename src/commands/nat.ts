@@ -8,6 +8,7 @@ import { buildHostModel } from '../parse/host-model.js';
 import { escapeText } from '../render/escape.js';
 import { isValidIp, wildcardOf } from '../util/address.js';
 import { natJson, renderNatPathsText, renderNatText } from '../render/nat.js';
+import { anomalyText } from '../render/nat-words.js';
 import type { SnapshotProvider } from './source.js';
 import { directAccessOf } from '../correlate/direct-access.js';
 import { hostView } from '../correlate/reach/host-view.js';
@@ -108,7 +109,7 @@ function notPublishedHint(model: HostModel, report: NatReport, q: PortQuery, sel
         ? 'no container publishes any port'
         : `no mapping in the data at all (publications unknown: ${report.publicationsReason})`,
   );
-  for (const a of selected.anomalies) lines.push(`${a.kind}: ${a.text}`);
+  for (const a of selected.anomalies) lines.push(`${a.kind}: ${anomalyText(a)}`);
   const facts = model.portFacts;
   const proxies = (facts?.dockerProxies ?? []).filter((p) => p.hostPort === q.port && p.proto === q.protocol);
   for (const p of proxies)
@@ -146,7 +147,7 @@ export async function runNat(opts: NatOptions, io: IO, snapshotOf: SnapshotProvi
   const report = correlateNat(model);
   if (query === null) {
     io.out(opts.json ? `${JSON.stringify(natJson(report, snapshot), null, 2)}\n` : renderNatText(io, report, snapshot));
-    return 0;
+    return EXIT.ok;
   }
   const selected = selectPort(report, query);
   if (selected.mappings.length === 0) {
@@ -166,5 +167,5 @@ export async function runNat(opts: NatOptions, io: IO, snapshotOf: SnapshotProvi
       ? `${JSON.stringify({ ...(natJson(selected, snapshot) as object), directAccess: direct }, null, 2)}\n`
       : renderNatPathsText(selected, snapshot, direct),
   );
-  return 0;
+  return EXIT.ok;
 }

@@ -4,7 +4,7 @@ import { hostView } from '../correlate/reach/host-view.js';
 import type { Protocol } from '../correlate/reach/packet.js';
 import { exposure } from '../correlate/reach/exposure.js';
 import { reach } from '../correlate/reach/reach.js';
-import { UsageError } from '../model/errors.js';
+import { EXIT, UsageError } from '../model/errors.js';
 import { hostSettingsFact } from '../parse/host-settings.js';
 import { buildHostModel } from '../parse/host-model.js';
 import { containerSocketsOf } from '../parse/container-sockets.js';
@@ -84,9 +84,9 @@ export async function runReach(opts: ReachOptions, io: IO, snapshotOf: SnapshotP
   if (source === null || destination === null) {
     const e = exposure(view);
     io.out(opts.json ? `${JSON.stringify(exposureJson(e, snapshot), null, 2)}\n` : renderExposureText(io, e, snapshot));
-    return 0;
+    return EXIT.ok;
   }
   const result = reach(view, source, destination);
   io.out(opts.json ? `${JSON.stringify(reachJson(result, snapshot), null, 2)}\n` : renderReachText(result, snapshot));
-  return 0;
+  return EXIT.ok;
 }

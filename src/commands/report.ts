@@ -1,6 +1,6 @@
 // docknet report --html FILE: one self-contained HTML file (picture, veth map, NAT paths, findings, notebook).
 import type { IO } from './io.js';
-import { UsageError } from '../model/errors.js';
+import { EXIT, UsageError } from '../model/errors.js';
 import { explainHost } from '../correlate/explain.js';
 import { buildHostGraph } from '../correlate/graph.js';
 import { correlateNat } from '../correlate/nat.js';
@@ -8,6 +8,7 @@ import { correlateVethMap } from '../correlate/veth-map.js';
 import { buildHostModel } from '../parse/host-model.js';
 import { engineVersionFact } from '../parse/engine-version.js';
 import { renderGraphSvg } from '../render/graph-svg.js';
+import { natWords } from '../render/nat-words.js';
 import { renderReportHtml } from '../render/report-html.js';
 import { docknetVersion } from '../version.js';
 import { DOCTOR_GROUPS, doctorOutcomes } from './doctor.js';
@@ -26,7 +27,7 @@ export async function runReport(opts: ReportOptions, io: IO, snapshotOf: Snapsho
   const model = buildHostModel(snapshot);
   const map = correlateVethMap(model);
   const nat = correlateNat(model, map);
-  const graph = buildHostGraph(model, map, nat, { containers: [], group: opts.group });
+  const graph = buildHostGraph(model, map, nat, { containers: [], group: opts.group, natWords });
   const version = engineVersionFact(snapshot);
   const engineVersion = version.known ? version.value.version : null;
   const html = renderReportHtml({
@@ -36,11 +37,11 @@ export async function runReport(opts: ReportOptions, io: IO, snapshotOf: Snapsho
     map,
     nat,
     outcomes: doctorOutcomes(snapshot, model, map),
-    notebook: explainHost({ snapshot, model, map, nat, engineVersion }),
+    notebook: explainHost({ snapshot, model, map, nat, natWords, engineVersion }),
     engineVersion,
     docknetVersion: docknetVersion(),
   });
   await writeOutputFile(io, opts.html, html);
   io.out(`Wrote ${opts.html} (${Math.round(Buffer.byteLength(html) / 1024)} KiB, self-contained: open it in any browser, offline).\n`);
-  return 0;
+  return EXIT.ok;
 }

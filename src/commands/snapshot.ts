@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import type { IO } from './io.js';
-import { UsageError } from '../model/errors.js';
+import { EXIT, UsageError } from '../model/errors.js';
 import { gatherAll, type GatherAllResult } from '../gather/all.js';
 import { engineAnswerHint } from '../gather/engine-api.js';
 import { liveHost } from '../gather/host-access.js';
@@ -93,9 +93,9 @@ export async function runSnapshotSave(opts: SnapshotSaveOptions, io: IO, deps: S
             ? 'Next: start the engine, or point DOCKER_HOST at it, and save again.\n'
             : `${engineAnswerHint(engineError)}\n`),
     );
-    return 1;
+    return EXIT.failure;
   }
-  return 0;
+  return EXIT.ok;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -205,5 +205,5 @@ export async function runSnapshotImport(
     importedFrom: { kind: 'transcript', path: opts.transcript, sha256: createHash('sha256').update(text, 'utf8').digest('hex') },
   });
   io.out(opts.json ? importJson(result, opts.transcript, parsed) : importReport(result, opts.transcript, parsed));
-  return 0;
+  return EXIT.ok;
 }

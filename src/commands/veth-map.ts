@@ -1,6 +1,6 @@
 // docknet veth-map: which host veth is each container's, and which container owns each veth.
 import type { IO } from './io.js';
-import { DocknetError } from '../model/errors.js';
+import { DocknetError, EXIT } from '../model/errors.js';
 import { correlateVethMap, type VethMap } from '../correlate/veth-map.js';
 import { buildHostModel } from '../parse/host-model.js';
 import { renderVethMapText, vethMapJson } from '../render/veth-map.js';
@@ -50,5 +50,5 @@ export async function runVethMap(opts: VethMapOptions, io: IO, snapshotOf: Snaps
   const map = filterMap(correlateVethMap(model), model.containers.all, opts.targets, opts.all);
   if (opts.json) io.out(`${JSON.stringify(vethMapJson(map, snapshot), null, 2)}\n`);
   else io.out(renderVethMapText(io, map, snapshot));
-  return 0;
+  return EXIT.ok;
 }

@@ -4,6 +4,7 @@ import type { ContainerInfo } from '../model/engine.js';
 import { lookupIn } from '../model/fact.js';
 import type { HostModel } from '../model/host.js';
 import type { NetworkInfo } from '../model/engine.js';
+import type { NatWords } from '../model/nat-path.js';
 import type { NatReport } from '../model/port-path.js';
 import { ipAddrLines } from '../parse/ip-addr-lines.js';
 import { FACT, factText, type Snapshot } from '../snapshot/snapshot.js';
@@ -26,6 +27,8 @@ export interface ExplainInputs {
   model: HostModel;
   map: VethMap;
   nat: NatReport;
+  /** The sentences of nat's paths (render/nat-words.ts), which the ports section quotes. */
+  natWords: NatWords;
   /** The engine version, when the data holds it. */
   engineVersion: string | null;
 }
@@ -173,7 +176,7 @@ function vethItems(i: ExplainInputs): NoteItem[] {
 
 function portItems(i: ExplainInputs): NoteItem[] {
   return i.nat.mappings.flatMap((m) =>
-    m.paths.map((p): NoteItem => ({ subject: p.address, container: m.container ?? undefined, text: p.text })),
+    m.paths.map((p): NoteItem => ({ subject: p.address, container: m.container ?? undefined, text: i.natWords.path(p) })),
   );
 }
 

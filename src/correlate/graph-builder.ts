@@ -1,4 +1,5 @@
 // The host graph's vocabulary (nodes, edges, clusters: pure data) and the builder that keeps ids unique.
+import type { NatWords } from '../model/nat-path.js';
 import { naturalCompare } from '../util/natural-compare.js';
 
 export type GraphNodeKind =
@@ -111,6 +112,8 @@ export interface GraphOptions {
   containers: string[];
   /** Group past about 40 containers (correlate/graph-group.ts); false draws every container. */
   group: boolean;
+  /** The sentences of nat's paths and anomalies (render/nat-words.ts), for the ports' details. */
+  natWords: NatWords;
 }
 
 export const HOST_CLUSTER = 'host';

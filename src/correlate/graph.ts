@@ -322,7 +322,7 @@ export function buildHostGraph(model: HostModel, map: VethMap, nat: NatReport, o
     containerNodes(g, rows, map, containerClusters(g, rows));
     interfaceEdges(g, rows, map);
     vethEdges(g, map, shown, all);
-    addPortPaths(g, nat, shown, all);
+    addPortPaths(g, nat, opts.natWords, shown, all);
     probableOwners(g, nat, shown);
   } else {
     // Grouped: the veths no container owns are still drawn one by one (they are findings).

@@ -3,81 +3,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import type { UnknownCause } from '../model/fact.js';
+import { EngineAnswerError, EngineError, engineError, EngineHttpError, EngineUnreachableError } from './engine-errors.js';
 import { readRuntimePids, type RuntimePid } from './runtime-pids.js';
 
-/**
- * Why a call gave no usable answer. unreachable: nothing answered (no socket, refused, cut);
- * permission: the socket would not let this user in; http: the engine answered with an error
- * status; malformed: something answered, but not with the JSON the Engine API sends.
- */
-export type EngineFailureKind = 'unreachable' | 'permission' | 'http' | 'malformed';
-
-/** A call to the engine that failed; the subclass, and `kind`, say how. */
-export class EngineError extends Error {
-  constructor(
-    readonly endpoint: string,
-    /** The call that failed, e.g. "GET /containers/json"; '' when not known. */
-    readonly call: string,
-    readonly kind: EngineFailureKind,
-    message: string,
-  ) {
-    super(message);
-  }
-
-  get permissionDenied(): boolean {
-    return this.kind === 'permission';
-  }
-}
-
-/** Nothing answered, or the socket refused this user: no fact of the engine can be had. */
-export class EngineUnreachableError extends EngineError {
-  constructor(
-    endpoint: string,
-    readonly reason: string,
-    permissionDenied: boolean,
-    call = '',
-  ) {
-    super(endpoint, call, permissionDenied ? 'permission' : 'unreachable', `cannot reach the Docker engine at ${endpoint}: ${reason}`);
-  }
-}
-
-/** The engine is there and answered one call with an error status (its own message kept). */
-export class EngineHttpError extends EngineError {
-  constructor(
-    endpoint: string,
-    call: string,
-    readonly statusCode: number,
-    readonly engineMessage: string,
-  ) {
-    super(endpoint, call, 'http', `the Docker engine at ${endpoint} answered HTTP ${statusCode} to ${call}: ${engineMessage}`);
-  }
-}
-
-/** Something answered with status 200, but not with the JSON the call returns. */
-export class EngineAnswerError extends EngineError {
-  constructor(
-    endpoint: string,
-    call: string,
-    readonly detail: string,
-  ) {
-    super(endpoint, call, 'malformed', `the Docker engine at ${endpoint} answered ${call} with ${detail}`);
-  }
-}
-
-/** The cause a fact the engine did not give is unknown for. */
-export function engineCause(err: EngineError): UnknownCause {
-  return err.kind === 'permission' ? 'needs-root' : 'failed';
-}
-
-/** What to do next about an engine that answered badly (http, malformed); the CLI words the other kinds. */
-export function engineAnswerHint(err: EngineError): string {
-  if (err instanceof EngineHttpError && (err.statusCode === 401 || err.statusCode === 403))
-    return 'Next: the engine, or an authorization plugin in front of it, refused the request: its log (e.g. `journalctl -u docker`) says which.';
-  if (err instanceof EngineHttpError)
-    return 'Next: the engine is running but failing this call: its log (e.g. `journalctl -u docker`) says why; `docker info` shows whether it answers at all.';
-  return 'Next: check that DOCKER_HOST points at a Docker engine (`docker version` asks the same endpoint).';
-}
+export {
+  engineAnswerHint,
+  engineCause,
+  EngineAnswerError,
+  EngineError,
+  engineError,
+  type EngineFailureKind,
+  EngineHttpError,
+  EngineUnreachableError,
+} from './engine-errors.js';
 
 const SYSTEM_SOCKET = '/var/run/docker.sock';
 
@@ -169,41 +107,6 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return out;
 }
 
-const CUT = /socket hang up/i;
-
-/** The engine's own words for an error answer: the JSON "message", else the body's first line. */
-function engineMessage(e: { json?: unknown; reason?: unknown; message?: string }): string {
-  const j = e.json;
-  if (j && typeof j === 'object' && !Buffer.isBuffer(j) && typeof (j as { message?: unknown }).message === 'string')
-    return (j as { message: string }).message;
-  const body = Buffer.isBuffer(j) ? j.toString('utf8') : typeof j === 'string' ? j : '';
-  const line = body.trim().split('\n')[0]?.trim() ?? '';
-  if (line) return line.length > 200 ? `${line.slice(0, 200)}…` : line;
-  return typeof e.reason === 'string' ? `${e.reason} (no message in the answer)` : 'no message in the answer';
-}
-
-/**
- * What a failed dockerode call means. An error with neither a status nor a system error code is
- * not the engine's doing (a bug here or in dockerode): it is thrown on as it is, not dressed up.
- */
-export function engineError(err: unknown, endpoint: string, call: string): EngineError {
-  if (err instanceof EngineError) return err;
-  const e = err as { code?: unknown; message?: string; statusCode?: unknown; json?: unknown; reason?: unknown };
-  if (typeof e?.statusCode === 'number') return new EngineHttpError(endpoint, call, e.statusCode, engineMessage(e));
-  const code = typeof e?.code === 'string' ? e.code : null;
-  if (code === 'EACCES' || code === 'EPERM')
-    return new EngineUnreachableError(endpoint, 'permission denied on the socket (is this user in the docker group? try sudo)', true, call);
-  if (code === 'ENOENT') return new EngineUnreachableError(endpoint, 'no such socket (is dockerd running?)', false, call);
-  if (code === 'ECONNREFUSED') return new EngineUnreachableError(endpoint, 'connection refused (is dockerd running?)', false, call);
-  if (code === 'ECONNRESET' || code === 'EPIPE' || CUT.test(e?.message ?? ''))
-    return new EngineUnreachableError(endpoint, 'the connection was cut (did dockerd stop?)', false, call);
-  // Node's HTTP parser: something answered, but not in HTTP (DOCKER_HOST at another service).
-  if (code?.startsWith('HPE_')) return new EngineAnswerError(endpoint, call, `an answer that is not HTTP (${e?.message ?? code})`);
-  // Any other system or TLS error (ETIMEDOUT, EHOSTUNREACH, a certificate refused): nothing usable answered.
-  if (code !== null) return new EngineUnreachableError(endpoint, e?.message ?? code, false, call);
-  throw err;
-}
-
 function kindOf(v: unknown): string {
   if (Buffer.isBuffer(v)) return v.length === 0 ? 'an empty body' : 'a body that is not JSON';
   if (v === null) return 'null';
@@ -284,18 +187,9 @@ export interface FetchOptions {
   runtimeRoots: readonly string[];
 }
 
-/**
- * Connects where opts.env says (dockerOptions). Throws an EngineError when nothing useful remains:
- * the engine cannot be reached, or it fails the container list. A failure of one of the other calls
- * loses only that call's facts (see `failed`).
- */
-export async function fetchEngineRaw(
-  opts: FetchOptions,
-  docker: Docker = new Docker(dockerOptions(opts.env)),
-  endpoint = engineEndpoint(opts.env),
-): Promise<EngineRaw> {
-  const t0 = performance.now();
-  const [listed, netListed, infoGot, versionGot] = await Promise.all([
+/** The four calls that need nothing before them: the container and network lists, /info and /version. */
+function firstCalls(opts: FetchOptions, docker: Docker, endpoint: string) {
+  return Promise.all([
     settle(
       ask<Docker.ContainerInfo[]>(endpoint, 'GET /containers/json', 'list', () => docker.listContainers({ all: true })).then((l) =>
         withIds(endpoint, 'GET /containers/json', l),
@@ -309,13 +203,17 @@ export async function fetchEngineRaw(
     opts.withInfo ? settle(ask<unknown>(endpoint, 'GET /info', 'object', () => docker.info())) : null,
     opts.withInfo || opts.withVersion ? settle(ask<unknown>(endpoint, 'GET /version', 'object', () => docker.version())) : null,
   ]);
-  const all = [listed, netListed, infoGot, versionGot].filter((s): s is Settled<unknown> => s !== null);
-  const fatal = all.find((s) => !s.ok && isFatal(s.error));
-  if (fatal && !fatal.ok) throw fatal.error;
-  if (!listed.ok) throw listed.error;
-  const failed: EngineRaw['failed'] = {};
-  const summaries = listed.value;
-  const tInfo = performance.now();
+}
+
+type ContainersRead = Pick<EngineRaw, 'containers' | 'pids' | 'vanished' | 'inspectFailed'>;
+
+/** Each container's inspect (list detail: only those whose runtime state file gives no pid), as many at once as allowed. */
+async function inspectContainers(
+  opts: FetchOptions,
+  docker: Docker,
+  endpoint: string,
+  summaries: Docker.ContainerInfo[],
+): Promise<ContainersRead> {
   const vanished: string[] = [];
   const inspectFailed: EngineRaw['inspectFailed'] = [];
   const running = summaries.filter((s) => s.State === 'running').map((s) => s.Id);
@@ -342,40 +240,75 @@ export async function fetchEngineRaw(
     opts.onContainer?.(s, null);
     return s as unknown;
   });
+  return { containers: inspected.filter((c) => c !== null), pids, vanished, inspectFailed };
+}
+
+/** Each network's inspect; a failure of any one (but not found: it went away) makes the whole group unknown. */
+async function inspectNetworks(
+  docker: Docker,
+  endpoint: string,
+  listed: Settled<Docker.NetworkInspectInfo[]>,
+  failed: EngineRaw['failed'],
+): Promise<unknown[] | null> {
+  if (!listed.ok) {
+    failed.networks = listed.error;
+    return null;
+  }
+  const got = await mapLimit(listed.value, PARALLEL_CALLS, (n) =>
+    settle(ask<unknown>(endpoint, `GET /networks/${n.Id.slice(0, 12)}`, 'object', () => docker.getNetwork(n.Id).inspect())),
+  );
+  const bad = got.find((g) => !g.ok && !notFound(g.error));
+  if (bad && !bad.ok) {
+    if (isFatal(bad.error)) throw bad.error;
+    // A list short of one network reads as a complete one: which bridges are Docker's, which
+    // containers each holds. Without every network, the group is unknown.
+    failed.networks = bad.error;
+    return null;
+  }
+  return got.flatMap((g) => (g.ok ? [g.value] : []));
+}
+
+/** A call's answer, or null with its error kept in failed[key]; null too when it was not asked. */
+function answerOf(got: Settled<unknown> | null, failed: EngineRaw['failed'], key: 'info' | 'version'): unknown | null {
+  if (!got) return null;
+  if (got.ok) return got.value;
+  failed[key] = got.error;
+  return null;
+}
+
+/**
+ * Connects where opts.env says (dockerOptions). Throws an EngineError when nothing useful remains:
+ * the engine cannot be reached, or it fails the container list. A failure of one of the other calls
+ * loses only that call's facts (see `failed`).
+ */
+export async function fetchEngineRaw(
+  opts: FetchOptions,
+  docker: Docker = new Docker(dockerOptions(opts.env)),
+  endpoint = engineEndpoint(opts.env),
+): Promise<EngineRaw> {
+  const t0 = performance.now();
+  const [listed, netListed, infoGot, versionGot] = await firstCalls(opts, docker, endpoint);
+  const all = [listed, netListed, infoGot, versionGot].filter((s): s is Settled<unknown> => s !== null);
+  const fatal = all.find((s) => !s.ok && isFatal(s.error));
+  if (fatal && !fatal.ok) throw fatal.error;
+  if (!listed.ok) throw listed.error;
+  const failed: EngineRaw['failed'] = {};
+  const tInfo = performance.now();
+  const read = await inspectContainers(opts, docker, endpoint, listed.value);
   const tContainers = performance.now();
-  let networks: unknown[] | null = null;
-  if (netListed.ok) {
-    const got = await mapLimit(netListed.value, PARALLEL_CALLS, (n) =>
-      settle(ask<unknown>(endpoint, `GET /networks/${n.Id.slice(0, 12)}`, 'object', () => docker.getNetwork(n.Id).inspect())),
-    );
-    const bad = got.find((g) => !g.ok && !notFound(g.error));
-    if (bad && !bad.ok) {
-      if (isFatal(bad.error)) throw bad.error;
-      // A list short of one network reads as a complete one: which bridges are Docker's, which
-      // containers each holds. Without every network, the group is unknown.
-      failed.networks = bad.error;
-    } else networks = got.flatMap((g) => (g.ok ? [g.value] : []));
-  } else failed.networks = netListed.error;
-  let info: unknown | null = null;
-  let version: unknown | null = null;
-  if (infoGot) {
-    if (infoGot.ok) info = infoGot.value;
-    else failed.info = infoGot.error;
-  }
-  if (versionGot) {
-    if (versionGot.ok) version = versionGot.value;
-    else failed.version = versionGot.error;
-  }
+  const networks = await inspectNetworks(docker, endpoint, netListed, failed);
+  const info = answerOf(infoGot, failed, 'info');
+  const version = answerOf(versionGot, failed, 'version');
   const tNetworks = performance.now();
   return {
-    containers: inspected.filter((c) => c !== null),
-    pids,
+    containers: read.containers,
+    pids: read.pids,
     networks,
     info,
     version,
     failed,
-    inspectFailed,
-    vanished,
+    inspectFailed: read.inspectFailed,
+    vanished: read.vanished,
     durations: {
       info: Math.round(tInfo - t0),
       containers: Math.round(tContainers - tInfo),

@@ -1,5 +1,7 @@
 // The way from a published host port to a container, as docknet reports it: the Engine's publication,
 // the DNAT rule the kernel holds, the docker-proxy process that may serve it instead, and what is wrong.
+import type { AnomalyReason, PathHop, PathReason, RuleMatch } from './nat-path.js';
+import type { NatRule } from './nat-rule.js';
 
 /** A docker-proxy process, read from its command line (`-proto tcp -host-ip 0.0.0.0 -host-port 49154 ...`). */
 export interface DockerProxy {
@@ -32,23 +34,12 @@ export interface ListeningSocket {
   inode: number | null;
 }
 
-/** One NAT rule, as a port path names it. */
-export interface RuleRef {
+/** One NAT rule, as a port path names it: the rule's own fields (model/nat-rule.ts), where it was read, and how it is reached. */
+export interface RuleRef
+  extends Pick<NatRule, 'table' | 'chain' | 'number' | 'handle' | 'packets' | 'bytes' | 'countersExact' | 'target' | 'text'> {
   family: string;
-  /** nf_tables, legacy, or null when the listing does not say. */
+  /** nf_tables, legacy, nftables (Docker's own tables), or null when the listing does not say. */
   backend: string | null;
-  table: string;
-  chain: string;
-  number: number;
-  /** nftables rule handle; null for iptables. */
-  handle: number | null;
-  packets: number | null;
-  bytes: number | null;
-  /** False when the listing rounded the counters (1234K). */
-  countersExact: boolean;
-  /** DNAT, MASQUERADE, REDIRECT, ... */
-  target: string;
-  text: string;
   /** The chains a packet passes from the hook to this rule's chain, e.g. ["PREROUTING", "DOCKER"]. */
   hookPath: string[];
   /** Where the rule was read: host/iptables-save.txt, ... */
@@ -74,8 +65,10 @@ export interface PortPath {
   /** Who sends to it: 'outside' (through PREROUTING) or 'this host' (through OUTPUT). */
   from: 'outside' | 'this host' | 'outside and this host';
   via: PathVia;
-  /** The path as one readable chain of hops. */
-  text: string;
+  /** The hops after the address, in order (none when nothing serves it). */
+  hops: PathHop[];
+  /** Why it goes as it does; null for a path through the DNAT rule. render/nat-words.ts words it. */
+  reason: PathReason | null;
 }
 
 /** Where the mapping's publication was read. */
@@ -125,7 +118,10 @@ export type AnomalyKind = 'stale-rule' | 'missing-rule' | 'foreign-rule' | 'ingr
 
 export interface NatAnomaly {
   kind: AnomalyKind;
-  text: string;
+  /** Why it is one, with its facts; render/nat-words.ts words it. */
+  reason: AnomalyReason;
+  /** What the rule matches and where it sends; null for a missing rule. */
+  match: RuleMatch | null;
   hostIp: string | null;
   hostPort: number | null;
   protocol: string | null;

@@ -160,7 +160,12 @@ export interface TargetOptions {
 }
 
 /** An iptables target as the model's action: the one mapping iptables-save, -S and -L listings share. */
-export function targetAction(r: NatRule, o: TargetOptions, goto: boolean, chains: ReadonlySet<string>): Action {
+export function targetAction(
+  r: Pick<NatRule, 'target' | 'dnatTo' | 'snatTo'>,
+  o: TargetOptions,
+  goto: boolean,
+  chains: ReadonlySet<string>,
+): Action {
   const t = r.target;
   switch (t) {
     case '':

@@ -4,28 +4,12 @@
 import type { Action, BaseChain, Cond, FwChain, FwRule, FwTable, Hook, IpFamily } from '../model/firewall.js';
 import type { NatRule, NatSet, NatTable } from '../model/nat-rule.js';
 import { standardConds } from './firewall-iptables.js';
-import {
-  type Element,
-  elementsOf,
-  exprText,
-  keyOf,
-  matchText,
-  type NftContext,
-  numberOf,
-  quotesValues,
-  unmodelled,
-  valueCond,
-} from './firewall-nft-match.js';
-import { isObj, type Json, kindOf, renderExpr, renderStatement, str } from './nft-print.js';
-import { natAddress, portRange } from './nft-rule-fields.js';
+import { keyOf, matchText, type NftContext, quotesValues, unmodelled, valueCond } from './firewall-nft-match.js';
+import { numberOf } from './firewall-nft-values.js';
+import { statementText, verdictStatement, vmapOf, xtStatement } from './firewall-nft-verdict.js';
+import { isObj, type Json, kindOf, str } from './nft-print.js';
 
 export type { NftContext } from './firewall-nft-match.js';
-
-/** A statement as nft prints it; the text parser keeps the words of statements it only spans (`limit rate 10/second`). */
-function statementText(kind: string, v: unknown): string {
-  if (Array.isArray(v) && v.every((w) => typeof w === 'string')) return v.join(' ');
-  return renderStatement(kind, v).text;
-}
 
 const HOOKS: ReadonlySet<string> = new Set(['prerouting', 'input', 'forward', 'output', 'postrouting']);
 
@@ -41,140 +25,6 @@ export function nftContext(t: NatTable): NftContext {
   const sets = new Map<string, NatSet>();
   for (const s of t.sets) if (!sets.has(s.name)) sets.set(s.name, s);
   return { family, sets, chains: new Set(t.chains.map((c) => c.name)), elements: new Map() };
-}
-
-function jumpTo(kind: 'jump' | 'goto', target: unknown, ctx: NftContext): Action {
-  if (typeof target !== 'string' || target === '') return { kind: 'unmodelled', target: kind };
-  // A chain the data does not hold (a paste that left it out) cannot be followed.
-  return ctx.chains.has(target) ? { kind, chain: target } : { kind: 'unmodelled', target: `${kind} ${target} (chain not in the data)` };
-}
-
-const SIMPLE: Readonly<Record<string, Action>> = {
-  accept: { kind: 'accept' },
-  drop: { kind: 'drop' },
-  return: { kind: 'return' },
-  continue: { kind: 'continue' },
-};
-
-/** A verdict as a map's value holds it: JSON `{"jump": {"target": "x"}}` or `{"accept": null}`, text `jump x`, `accept`. */
-function verdictValue(v: unknown, ctx: NftContext): Action | null {
-  if (typeof v === 'string') {
-    const [word, target, ...rest] = v.trim().split(/\s+/);
-    if (word === undefined || rest.length > 0) return null;
-    if ((word === 'jump' || word === 'goto') && target !== undefined) return jumpTo(word, target, ctx);
-    return target === undefined ? (SIMPLE[word] ?? null) : null;
-  }
-  if (!isObj(v)) return null;
-  const kind = kindOf(v);
-  if (kind === 'jump' || kind === 'goto') return jumpTo(kind, isObj(v[kind]) ? (v[kind] as Json).target : undefined, ctx);
-  return kind !== null ? (SIMPLE[kind] ?? null) : null;
-}
-
-// nft's ICMP reject types in iptables' words (iptables-extensions REJECT), so that both sources read alike.
-const REJECT_ICMP: Readonly<Record<string, string>> = {
-  'net-unreachable': 'icmp-net-unreachable',
-  'host-unreachable': 'icmp-host-unreachable',
-  'prot-unreachable': 'icmp-proto-unreachable',
-  'port-unreachable': 'icmp-port-unreachable',
-  'net-prohibited': 'icmp-net-prohibited',
-  'host-prohibited': 'icmp-host-prohibited',
-  'admin-prohibited': 'icmp-admin-prohibited',
-};
-const REJECT_ICMPV6: Readonly<Record<string, string>> = {
-  'no-route': 'icmp6-no-route',
-  'admin-prohibited': 'icmp6-adm-prohibited',
-  'addr-unreachable': 'icmp6-addr-unreachable',
-  'port-unreachable': 'icmp6-port-unreachable',
-  'policy-fail': 'icmp6-policy-fail',
-  'reject-route': 'icmp6-reject-route',
-};
-
-/** `reject`, `reject with tcp reset`, `reject with icmp type host-prohibited`, `reject with icmpx admin-prohibited`. */
-function rejectOf(v: unknown): Action {
-  if (!isObj(v)) return { kind: 'reject', with: null };
-  const type = str(v.type);
-  const expr = typeof v.expr === 'string' ? v.expr : typeof v.expr === 'number' ? String(v.expr) : null;
-  if (type === 'tcp reset') return { kind: 'reject', with: 'tcp-reset' };
-  if (type === 'icmp' && expr !== null) return { kind: 'reject', with: REJECT_ICMP[expr] ?? `icmp-${expr}` };
-  if (type === 'icmpv6' && expr !== null) return { kind: 'reject', with: REJECT_ICMPV6[expr] ?? `icmp6-${expr}` };
-  // icmpx: the inet family's type, sent as ICMP or ICMPv6 by the packet's family.
-  if (type === 'icmpx' && expr !== null) return { kind: 'reject', with: `icmpx-${expr}` };
-  return { kind: 'reject', with: type === null ? null : [type, expr].filter(Boolean).join(' ') };
-}
-
-// iptables targets an iptables-nft rule keeps as `xt target "NAME"` in nft's listing, with what they do.
-const XT_TARGETS: Readonly<Record<string, Action>> = {
-  ACCEPT: { kind: 'accept' },
-  DROP: { kind: 'drop' },
-  RETURN: { kind: 'return' },
-  // nft cannot show an xt target's options: the address is in iptables-save (--to-destination), not here.
-  DNAT: { kind: 'dnat', to: null },
-  SNAT: { kind: 'snat', to: null },
-  MASQUERADE: { kind: 'masquerade', to: null },
-  REDIRECT: { kind: 'redirect', to: null },
-  REJECT: { kind: 'reject', with: null },
-};
-// xt matches whose options nft cannot show, but whose kind alone says what to take them as: limit has no
-// inverted form (recent, hashlimit and connlimit have: `! --rcheck`, `--hashlimit-above`, so they stay unmodelled).
-const XT_ASSUMED: Readonly<Record<string, string>> = { limit: 'a rate limit, taken as not yet reached' };
-const XT_CONTINUING = new Set(['LOG', 'NFLOG', 'ULOG', 'TRACE', 'TCPMSS', 'DSCP', 'TOS', 'CLASSIFY', 'CHECKSUM', 'AUDIT']);
-
-/** A statement that ends the rule with a verdict or a NAT rewrite; null when the kind is none. */
-function verdictStatement(kind: string, v: unknown, ctx: NftContext): Action | null {
-  switch (kind) {
-    case 'accept':
-    case 'drop':
-    case 'return':
-    case 'continue':
-      return SIMPLE[kind] ?? null;
-    case 'jump':
-    case 'goto':
-      return jumpTo(kind, isObj(v) ? v.target : undefined, ctx);
-    case 'reject':
-      return rejectOf(v);
-    case 'dnat':
-      return { kind: 'dnat', to: natAddress(v) };
-    case 'snat':
-      return { kind: 'snat', to: natAddress(v) };
-    case 'masquerade':
-    case 'redirect': {
-      const port = isObj(v) && v.port !== undefined ? portRange(v.port) : null;
-      return { kind, to: port === null ? null : { ip: null, port } };
-    }
-    case 'queue':
-    case 'fwd':
-    case 'tproxy':
-    case 'synproxy':
-      // The packet goes to userspace, another device or a local socket: where it ends is not in the rules.
-      return { kind: 'unmodelled', target: statementText(kind, v) };
-    default:
-      return null;
-  }
-}
-
-/** A vmap statement: the verdict chosen by the key's value, case by case. */
-function vmapOf(v: unknown, ctx: NftContext): { deps: Cond[]; action: Action } {
-  if (!isObj(v)) return { deps: [], action: { kind: 'unmodelled', target: 'vmap' } };
-  const text = statementText('vmap', v);
-  const k = keyOf(v.key, ctx);
-  if (k === null) return { deps: [], action: { kind: 'unmodelled', target: text } };
-  const quote = quotesValues(v.key);
-  const data = v.data;
-  const caseOf = (key: unknown, value: unknown): { when: Cond; action: Action } => ({
-    when: k.one(key) ?? unmodelled(`${exprText(k.left)} ${renderExpr(key, quote)}`),
-    action: verdictValue(value, ctx) ?? { kind: 'unmodelled', target: typeof value === 'string' ? value : renderExpr(value) },
-  });
-  let name: string;
-  let cases: { when: Cond; action: Action }[] | null;
-  if (typeof data === 'string' && data.startsWith('@')) {
-    name = data;
-    const elements: Element[] | null = elementsOf(ctx, data.slice(1));
-    cases = elements === null ? null : elements.map((e) => caseOf(e.key, e.value));
-  } else if (isObj(data) && Array.isArray(data.set)) {
-    name = renderExpr(data, quote);
-    cases = data.set.map((el) => (Array.isArray(el) && el.length === 2 ? caseOf(el[0], el[1]) : caseOf(el, null)));
-  } else return { deps: [], action: { kind: 'unmodelled', target: text } };
-  return { deps: k.deps, action: { kind: 'vmap', key: exprText(v.key), map: name, cases } };
 }
 
 const ASSUMED_WHY: Readonly<Record<string, string>> = {
@@ -251,6 +101,16 @@ const PASSING = new Set([
   'ct expectation',
 ]);
 
+/** What the statements of one rule have said so far, read in order. */
+interface Reading {
+  conds: Cond[];
+  writes: { text: string; mark: { value: number; mask: number } | null }[];
+  matchAfterWrite: boolean;
+  verdict: Action | null;
+  /** The verdict's statement, printed only when a write beside it makes the action unmodelled. */
+  verdictOf: { kind: string; value: unknown } | null;
+}
+
 /**
  * One nftables rule. Its statements run in order: matches narrow it, a verdict (or NAT rewrite, or
  * vmap) ends it. A write that changes the packet (a mark) is the action when no verdict follows; a
@@ -269,89 +129,79 @@ export function fwRuleFromNft(r: NatRule, ctx: NftContext): FwRule {
     bytes: r.bytes,
   });
   if (r.statements === undefined) return out([...standardConds(r), unmodelled(r.matches || r.text)], { kind: 'continue' });
-  const conds: Cond[] = [];
-  const writes: { text: string; mark: { value: number; mask: number } | null }[] = [];
-  let matchAfterWrite = false;
-  let verdict: Action | null = null;
-  // The verdict's statement, printed only when a write beside it makes the action unmodelled.
-  let verdictOf: { kind: string; value: unknown } | null = null;
+  const st: Reading = { conds: [], writes: [], matchAfterWrite: false, verdict: null, verdictOf: null };
   for (const s of r.statements) {
     // Nothing after a verdict runs (nft does not even load such a rule).
-    if (verdict !== null) break;
-    const v = s.value;
-    switch (s.kind) {
-      case 'match': {
-        if (!isObj(v)) {
-          conds.push(unmodelled(JSON.stringify(v) ?? 'match'));
-          break;
-        }
-        if (writes.length > 0) matchAfterWrite = true;
-        push(conds, matchConds(v, ctx));
-        break;
-      }
-      case 'unknown':
-        conds.push(unmodelled(typeof v === 'string' ? v : JSON.stringify(v)));
-        break;
-      case 'limit':
-      case 'meter':
-      case 'quota':
-      case 'ct count':
-        conds.push(assumedOf(s.kind, v, statementText(s.kind, v)));
-        break;
-      case 'mangle': {
-        const m = mangleOf(v);
-        if (m === 'harmless') break;
-        writes.push({ text: statementText('mangle', v), mark: m });
-        break;
-      }
-      case 'notrack':
-        // The connection is not tracked: no NAT, and ctstate UNTRACKED in later chains.
-        writes.push({ text: 'notrack', mark: null });
-        break;
-      case 'xt': {
-        const name = isObj(v) ? str(v.name) : null;
-        const text = statementText('xt', v);
-        if (isObj(v) && v.type === 'match' && name !== null && XT_ASSUMED[name] !== undefined)
-          conds.push({ kind: 'assumed', text, why: XT_ASSUMED[name] ?? '', negated: false });
-        else if (isObj(v) && v.type === 'match' && name === 'comment') break;
-        else if (!isObj(v) || v.type !== 'target') conds.push(unmodelled(text));
-        else if (name !== null && XT_CONTINUING.has(name)) break;
-        else {
-          verdict = (name !== null ? XT_TARGETS[name] : undefined) ?? { kind: 'unmodelled', target: text };
-          verdictOf = s;
-        }
-        break;
-      }
-      case 'vmap': {
-        const { deps, action } = vmapOf(v, ctx);
-        push(conds, deps);
-        verdict = action;
-        verdictOf = s;
-        break;
-      }
-      default: {
-        if (PASSING.has(s.kind)) break;
-        const a = verdictStatement(s.kind, v, ctx);
-        // `dnat ip to ...` in an inet table applies to IPv4 packets only (nft adds that match itself).
-        const natFamily = isObj(v) && (s.kind === 'dnat' || s.kind === 'snat') && ctx.family === 'inet' ? familyOf(v.family) : null;
-        if (natFamily !== null) push(conds, [{ kind: 'family', family: natFamily, negated: false }]);
-        if (a !== null) {
-          verdict = a;
-          verdictOf = s;
-        } else {
-          // A statement of a kind docknet does not know: it may match or decide, so it is a condition not modelled.
-          conds.push(unmodelled(statementText(s.kind, v)));
-        }
-      }
-    }
+    if (st.verdict !== null) break;
+    readStatement(st, s, ctx);
   }
+  const { conds, writes, verdict, verdictOf } = st;
   if (writes.length === 0) return out(conds, verdict ?? { kind: 'continue' });
   const [only] = writes;
-  if (writes.length === 1 && only?.mark && verdict === null && !matchAfterWrite) return out(conds, { kind: 'mark', ...only.mark });
+  if (writes.length === 1 && only?.mark && verdict === null && !st.matchAfterWrite) return out(conds, { kind: 'mark', ...only.mark });
   return out(conds, {
     kind: 'unmodelled',
     target: [...writes.map((w) => w.text), verdictOf ? statementText(verdictOf.kind, verdictOf.value) : ''].filter(Boolean).join(' '),
   });
+}
+
+function decide(st: Reading, s: { kind: string; value: unknown }, action: Action): void {
+  st.verdict = action;
+  st.verdictOf = s;
+}
+
+/** One statement: a condition, a write, or the verdict. */
+function readStatement(st: Reading, s: { kind: string; value: unknown }, ctx: NftContext): void {
+  const v = s.value;
+  switch (s.kind) {
+    case 'match':
+      if (!isObj(v)) st.conds.push(unmodelled(JSON.stringify(v) ?? 'match'));
+      else {
+        if (st.writes.length > 0) st.matchAfterWrite = true;
+        push(st.conds, matchConds(v, ctx));
+      }
+      return;
+    case 'unknown':
+      st.conds.push(unmodelled(typeof v === 'string' ? v : JSON.stringify(v)));
+      return;
+    case 'limit':
+    case 'meter':
+    case 'quota':
+    case 'ct count':
+      st.conds.push(assumedOf(s.kind, v, statementText(s.kind, v)));
+      return;
+    case 'mangle': {
+      const m = mangleOf(v);
+      if (m !== 'harmless') st.writes.push({ text: statementText('mangle', v), mark: m });
+      return;
+    }
+    case 'notrack':
+      // The connection is not tracked: no NAT, and ctstate UNTRACKED in later chains.
+      st.writes.push({ text: 'notrack', mark: null });
+      return;
+    case 'xt': {
+      const x = xtStatement(v);
+      if (x !== null && 'cond' in x) st.conds.push(x.cond);
+      else if (x !== null) decide(st, s, x.verdict);
+      return;
+    }
+    case 'vmap': {
+      const { deps, action } = vmapOf(v, ctx);
+      push(st.conds, deps);
+      decide(st, s, action);
+      return;
+    }
+    default: {
+      if (PASSING.has(s.kind)) return;
+      const a = verdictStatement(s.kind, v, ctx);
+      // `dnat ip to ...` in an inet table applies to IPv4 packets only (nft adds that match itself).
+      const natFamily = isObj(v) && (s.kind === 'dnat' || s.kind === 'snat') && ctx.family === 'inet' ? familyOf(v.family) : null;
+      if (natFamily !== null) push(st.conds, [{ kind: 'family', family: natFamily, negated: false }]);
+      if (a !== null) decide(st, s, a);
+      // A statement of a kind docknet does not know: it may match or decide, so it is a condition not modelled.
+      else st.conds.push(unmodelled(statementText(s.kind, v)));
+    }
+  }
 }
 
 function familyOf(v: unknown): IpFamily | null {

@@ -2,7 +2,7 @@
 // Columns are found from each chain's header line so the free-text last column stays whole.
 // The line readers live in iptables-nat-text/: chain lines, column layouts, rule lines, matches, services.
 
-import { cutShortIssue, isPromptLine } from './listing-text.js';
+import { cutShortIssue, internalErrorIssue, isPromptLine } from './listing-text.js';
 import { issue, splitLines, type ParseIssue, type Parsed } from '../model/parsed.js';
 import { blankChain, emptyOrigin, type NatChain, type NatTable } from '../model/nat-rule.js';
 import { CHAIN_LINE, parseChainLine } from './iptables-nat-text/chain-line.js';
@@ -61,7 +61,7 @@ export function parseIptablesNatText(text: string, family?: 'ipv4' | 'ipv6', tab
     try {
       readLine(r, line, lineNo);
     } catch (e) {
-      issues.push(issue(lineNo, line, `internal error while reading this line: ${e instanceof Error ? e.message : String(e)}`));
+      issues.push(internalErrorIssue(lineNo, line, e));
     }
   });
   const cut = cutShortIssue(input, lines, r.lastUsed);

@@ -6,7 +6,7 @@ import { emptyOrigin, type NatTable } from '../model/nat-rule.js';
 import { issue, type ParseIssue, type Parsed, splitLines } from '../model/parsed.js';
 import { addCommand, closeTable, readCommand, type TableBuild } from './iptables-rule.js';
 import { LEGACY_WARNING } from './iptables-save.js';
-import { cutShortIssue, isPromptLine } from './listing-text.js';
+import { cutShortIssue, internalErrorIssue, isPromptLine } from './listing-text.js';
 
 export interface IptablesSOptions {
   /** ip6tables -S: 'ipv6'. Otherwise IPv6 addresses in the rules make a listing ipv6. */
@@ -53,7 +53,7 @@ export function parseIptablesS(text: string, options: IptablesSOptions = {}): Pa
     try {
       if (line !== '') readLine(w, raw, line, idx + 1);
     } catch (e) {
-      w.issues.push(issue(idx + 1, line, `internal error while reading this line: ${e instanceof Error ? e.message : String(e)}`));
+      w.issues.push(internalErrorIssue(idx + 1, line, e));
     }
   }
   finish(w);

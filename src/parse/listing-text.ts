@@ -1,4 +1,5 @@
-// What every parser of pasted or captured text shares: shell prompts, and a listing cut short.
+// What every parser of pasted or captured text shares: shell prompts, a listing cut short, and a
+// line (or object) the parser itself failed on.
 import { issue, type ParseIssue } from '../model/parsed.js';
 
 /**
@@ -45,4 +46,9 @@ export function splitPromptLine(line: string): PromptLine | null {
 export function cutShortIssue(text: string, lines: string[], lastUsed: number): ParseIssue | null {
   if (lastUsed === 0 || lastUsed !== lines.length || /[\r\n]$/.test(text)) return null;
   return issue(lastUsed, lines[lastUsed - 1] ?? '', 'no newline after the last line: it may be cut short');
+}
+
+/** A parser's own exception on one line (or object), as an issue: reported where it happened, the rest still read. */
+export function internalErrorIssue(line: number, text: string, e: unknown, what: 'line' | 'object' = 'line'): ParseIssue {
+  return issue(line, text, `internal error while reading this ${what}: ${e instanceof Error ? e.message : String(e)}`);
 }

@@ -3,6 +3,7 @@
 // expression is also rendered as nft text, unknown ones included, so nothing is dropped.
 
 import { blankChain, blankRule, type NatChain, type NatRule, type NatSet, type NatTable } from '../model/nat-rule.js';
+import { internalErrorIssue } from './listing-text.js';
 import { issue, type ParseIssue, type Parsed } from '../model/parsed.js';
 import { jsonPreview } from './json-preview.js';
 import { isObj, type Json, kindOf, num, renderExpr, renderStatement, str } from './nft-print.js';
@@ -60,7 +61,7 @@ export function parseNftJson(text: string): Parsed<NatTable[]> {
     try {
       readEntry(walk, entry, what);
     } catch (e) {
-      walk.issues.push(issue(0, what, `internal error while reading this object: ${e instanceof Error ? e.message : String(e)}`));
+      walk.issues.push(internalErrorIssue(0, what, e, 'object'));
     }
   }
   walk.issues.push(...xtNatIssues(walk.order, walk.xtNat, 'JSON'));

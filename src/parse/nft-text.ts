@@ -4,7 +4,7 @@
 
 import { blankChain, blankRule, type NatChain, type NatRule, type NatSet, type NatTable } from '../model/nat-rule.js';
 import { issue, type ParseIssue, type Parsed, splitLines } from '../model/parsed.js';
-import { cutShortIssue, isPromptLine } from './listing-text.js';
+import { cutShortIssue, internalErrorIssue, isPromptLine } from './listing-text.js';
 import { applyStatement, countReferences, FAMILIES, isXtNat, nftTable, tableIssue, xtNatIssues } from './nft-rule-fields.js';
 import { readChainSpec, readSetLine, type SetBlock } from './nft-text-blocks.js';
 import { readRuleLine } from './nft-text-rule.js';
@@ -39,7 +39,7 @@ export function parseNftText(text: string): Parsed<NatTable[]> {
     try {
       readLine(walk, raw, idx + 1);
     } catch (e) {
-      walk.issues.push(issue(idx + 1, raw.trim(), `internal error while reading this line: ${e instanceof Error ? e.message : String(e)}`));
+      walk.issues.push(internalErrorIssue(idx + 1, raw.trim(), e));
     }
   }
   for (const b of walk.stack) {

@@ -5,6 +5,7 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import { colours } from './colour.js';
 import { escapeText } from './escape.js';
 import { mappingPathLines } from './nat.js';
+import { mappingJson } from './nat-words.js';
 import { directAccessLine } from './reach.js';
 import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
 
@@ -18,78 +19,80 @@ function section(io: OutputMedium, title: string, lines: string[]): string {
 const v = (x: string | number | null | undefined, unknown = 'unknown') =>
   x === null || x === undefined || x === '' ? unknown : escapeText(String(x));
 
-export function renderInspectText(io: OutputMedium, r: InspectReport, snapshot: Snapshot): string {
+type Interface = InspectReport['interfaces'][number];
+
+/** The name, id, image and state, its namespace and when it started. */
+function headerText(r: InspectReport): string {
   const c = r.container;
-  let out = '';
-  const notice = snapshotNotice(snapshot);
-  if (notice) out += `${escapeText(notice)}\n\n`;
-  out += `${escapeText(c.name)} (${v(c.shortId, 'no id')})  image ${v(c.image)}  ${v(c.state)}${c.pid ? `, pid ${c.pid}` : ''}\n`;
+  let out = `${escapeText(c.name)} (${v(c.shortId, 'no id')})  image ${v(c.image)}  ${v(c.state)}${c.pid ? `, pid ${c.pid}` : ''}\n`;
   if (c.netns) out += `network namespace ${escapeText(c.netns)}${c.sandboxKey ? `, sandbox ${escapeText(c.sandboxKey)}` : ''}\n`;
   if (c.created || c.startedAt) out += `created ${v(c.created)}, started ${v(c.startedAt)}\n`;
+  return out;
+}
 
-  out += section(io, 'Network mode', [escapeText(r.mode.description)]);
+/** One interface: its addresses and network, then its host side. */
+function interfaceLines(i: Interface): string[] {
+  if (!i.interface) return [i.note ? escapeText(i.note) : 'no interface'];
+  const lines = [
+    `${escapeText(i.interface)}${i.peerIfindex !== null && i.peerIfindex !== i.ifindex ? `@if${i.peerIfindex}` : ''} (ifindex ${v(i.ifindex)})  mac ${v(i.mac)}  mtu ${v(i.mtu)}`,
+    `  ipv4 ${v(i.ipv4, i.network ? 'none' : 'unknown')}${i.ipv6 ? `  ipv6 ${escapeText(i.ipv6)}` : ''}  gateway ${v(i.gateway, i.network ? 'none' : 'unknown')}`,
+    `  network ${v(i.network)}${i.driver ? ` (${escapeText(i.driver)})` : ''}${i.subnet ? `, subnet ${escapeText(i.subnet)}` : ''}`,
+  ];
+  if (i.hostVeth)
+    lines.push(
+      `  host side: ${escapeText(i.hostVeth)} (ifindex ${v(i.hostIfindex)}, mtu ${v(i.hostVethMtu)})${i.bridge ? ` on bridge ${escapeText(i.bridge)}${i.bridgeAddress ? ` (${escapeText(i.bridgeAddress)})` : ''}` : ''}`,
+    );
+  else if (i.parent) lines.push(`  host side: parent interface ${escapeText(i.parent)} (no veth)`);
+  if (i.note && !i.note.startsWith('shares ')) lines.push(`  ${escapeText(i.note)}`);
+  if (i.mtuWarning) lines.push(`  ! ${escapeText(i.mtuWarning)}`);
+  return lines;
+}
 
-  out += section(
-    io,
-    'Interfaces',
-    r.interfaces.flatMap((i) => {
-      if (!i.interface) return [i.note ? escapeText(i.note) : 'no interface'];
-      const lines = [
-        `${escapeText(i.interface)}${i.peerIfindex !== null && i.peerIfindex !== i.ifindex ? `@if${i.peerIfindex}` : ''} (ifindex ${v(i.ifindex)})  mac ${v(i.mac)}  mtu ${v(i.mtu)}`,
-        `  ipv4 ${v(i.ipv4, i.network ? 'none' : 'unknown')}${i.ipv6 ? `  ipv6 ${escapeText(i.ipv6)}` : ''}  gateway ${v(i.gateway, i.network ? 'none' : 'unknown')}`,
-        `  network ${v(i.network)}${i.driver ? ` (${escapeText(i.driver)})` : ''}${i.subnet ? `, subnet ${escapeText(i.subnet)}` : ''}`,
-      ];
-      if (i.hostVeth)
-        lines.push(
-          `  host side: ${escapeText(i.hostVeth)} (ifindex ${v(i.hostIfindex)}, mtu ${v(i.hostVethMtu)})${i.bridge ? ` on bridge ${escapeText(i.bridge)}${i.bridgeAddress ? ` (${escapeText(i.bridgeAddress)})` : ''}` : ''}`,
-        );
-      else if (i.parent) lines.push(`  host side: parent interface ${escapeText(i.parent)} (no veth)`);
-      if (i.note && !i.note.startsWith('shares ')) lines.push(`  ${escapeText(i.note)}`);
-      if (i.mtuWarning) lines.push(`  ! ${escapeText(i.mtuWarning)}`);
-      return lines;
-    }),
-  );
-
+/** Each port as its paths, or exposed only; unknown is not none. */
+function portLines(r: InspectReport): string[] {
   const ports = r.ports.flatMap((p) =>
     p.exposedOnly
       ? [`${p.containerPort}/${p.protocol}: exposed, not published (reachable only from its networks)`]
       : mappingPathLines(p).map((l) => l.replace(/^ {4}/, '  ')),
   );
   if (r.nat && !r.nat.available) ports.unshift(`NAT rules unavailable: ${escapeText(r.nat.reason ?? 'unknown reason')}`);
-  out += section(
-    io,
-    r.mode.kind === 'container' ? `Ports (published on ${r.mode.owner})` : 'Ports',
-    ports.length ? ports : [r.portsKnown ? 'none exposed or published' : 'unknown: the publications of this container are not in the data'],
-  );
+  return ports.length
+    ? ports
+    : [r.portsKnown ? 'none exposed or published' : 'unknown: the publications of this container are not in the data'];
+}
 
+function neighbourLine(n: InspectReport['neighbours'][number]): string {
+  const who = n.containers.length
+    ? n.containers.map((o) => `${escapeText(o.name)} ${v(o.ipv4, '')}`.trim()).join(', ')
+    : n.complete
+      ? 'no other container'
+      : 'no other container the data names';
+  const more = n.complete || !n.containers.length ? '' : ' (and perhaps others: the container list is not in the data)';
+  return `on ${escapeText(n.network)}${n.nameResolution ? ' (reach them by name)' : n.network === 'bridge' ? ' (default bridge: by IP only, no name resolution)' : n.nameResolution === null ? ' (whether names resolve is unknown: the network list is not in the data)' : ''}: ${who}${more}`;
+}
+
+export function renderInspectText(io: OutputMedium, r: InspectReport, snapshot: Snapshot): string {
+  const c = r.container;
+  let out = '';
+  const notice = snapshotNotice(snapshot);
+  if (notice) out += `${escapeText(notice)}\n\n`;
+  out += headerText(r);
+  out += section(io, 'Network mode', [escapeText(r.mode.description)]);
+  out += section(io, 'Interfaces', r.interfaces.flatMap(interfaceLines));
+  out += section(io, r.mode.kind === 'container' ? `Ports (published on ${r.mode.owner})` : 'Ports', portLines(r));
   if (r.directAccess?.length)
     out += section(
       io,
       'Direct access (a client beyond the uplink, to its own address, not a host port)',
       r.directAccess.map(directAccessLine),
     );
-
   if (r.sharedWith.length)
     out += section(
       io,
       'Shares its network namespace with',
       r.sharedWith.map((n) => `${escapeText(n)} (network mode container:${escapeText(c.name)})`),
     );
-
-  out += section(
-    io,
-    'Neighbours',
-    r.neighbours.map((n) => {
-      const who = n.containers.length
-        ? n.containers.map((o) => `${escapeText(o.name)} ${v(o.ipv4, '')}`.trim()).join(', ')
-        : n.complete
-          ? 'no other container'
-          : 'no other container the data names';
-      const more = n.complete || !n.containers.length ? '' : ' (and perhaps others: the container list is not in the data)';
-      return `on ${escapeText(n.network)}${n.nameResolution ? ' (reach them by name)' : n.network === 'bridge' ? ' (default bridge: by IP only, no name resolution)' : n.nameResolution === null ? ' (whether names resolve is unknown: the network list is not in the data)' : ''}: ${who}${more}`;
-    }),
-  );
-
+  out += section(io, 'Neighbours', r.neighbours.map(neighbourLine));
   if (r.dns) {
     out += section(io, 'DNS', [
       `nameserver ${r.dns.nameservers.map(escapeText).join(', ') || 'none'}: ${escapeText(r.dns.explanation)}`,
@@ -108,5 +111,6 @@ export function renderInspectText(io: OutputMedium, r: InspectReport, snapshot: 
 }
 
 export function inspectJson(r: InspectReport, snapshot: Snapshot): unknown {
-  return { schemaVersion: INSPECT_SCHEMA_VERSION, snapshot: snapshotJson(snapshot), ...r };
+  const ports = r.ports.map((p) => (p.exposedOnly ? p : mappingJson(p)));
+  return { schemaVersion: INSPECT_SCHEMA_VERSION, snapshot: snapshotJson(snapshot), ...r, ports };
 }

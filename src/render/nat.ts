@@ -6,6 +6,7 @@ import type { OutputMedium } from './medium.js';
 import { hostAddress, type NatAnomaly, type NatReport, type PortMapping } from '../model/port-path.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { escapeText } from './escape.js';
+import { anomalyJson, anomalyText, mappingJson, pathText } from './nat-words.js';
 import { Footnotes } from './footnotes.js';
 import { paragraph } from './wrap.js';
 import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
@@ -39,7 +40,7 @@ function mappingNotes(m: PortMapping, missing: Map<string, NatAnomaly>): string[
   const notes = [...m.notes];
   if (m.followers.length) notes.push(`also serves ${m.followers.join(', ')} (--network container:${m.container}: same namespace)`);
   const rule = missing.get(`${m.hostIp}|${m.hostPort}|${m.protocol}`);
-  if (rule) notes.push(`missing DNAT rule: ${rule.text}`);
+  if (rule) notes.push(`missing DNAT rule: ${anomalyText(rule)}`);
   return [...new Set(notes)];
 }
 
@@ -50,7 +51,7 @@ function unavailableLine(report: NatReport): string {
 function anomaliesText(anomalies: NatAnomaly[]): string {
   if (anomalies.length === 0) return '';
   const width = anomalies.reduce((w, a) => Math.max(w, a.kind.length), 0);
-  return `\nAnomalies:\n${anomalies.map((a) => `  ${a.kind.padEnd(width)}  ${escapeText(a.text)}${a.confirmed ? '' : ' (unconfirmed)'}\n`).join('')}`;
+  return `\nAnomalies:\n${anomalies.map((a) => `  ${a.kind.padEnd(width)}  ${escapeText(anomalyText(a))}${a.confirmed ? '' : ' (unconfirmed)'}\n`).join('')}`;
 }
 
 function sourcesText(io: OutputMedium | null, report: NatReport): string {
@@ -100,7 +101,7 @@ export function renderNatText(io: OutputMedium, report: NatReport, snapshot: Sna
 
 /** One mapping as its paths (the DNAT path and the ones that bypass it), then its rule, hairpin and notes. */
 export function mappingPathLines(m: PortMapping): string[] {
-  const lines = m.paths.map((p) => escapeText(p.text));
+  const lines = m.paths.map((p) => escapeText(pathText(p)));
   if (m.rule)
     lines.push(
       `    rule: ${escapeText(m.rule.chain)} ${m.rule.number} of ${escapeText(m.rule.table)} (${escapeText(m.rule.from)}): ${escapeText(m.rule.text.trim())}`,
@@ -144,8 +145,8 @@ export function natJson(report: NatReport, snapshot: Snapshot): unknown {
     reason: report.reason,
     backend: report.backend,
     publications: { known: report.publicationsKnown, reason: report.publicationsReason },
-    mappings: report.mappings,
-    anomalies: report.anomalies,
+    mappings: report.mappings.map(mappingJson),
+    anomalies: report.anomalies.map(anomalyJson),
     notes: report.notes,
     otherNetnsProxies: report.otherNetnsProxies,
   };

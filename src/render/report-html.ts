@@ -1,6 +1,7 @@
 // The one-file HTML report: the picture (inline SVG), veth map, NAT paths, findings and the notebook, with
 // a filter box and links from the picture to each container's section. Offline: no request of any kind.
 import type { Notebook } from '../correlate/explain-types.js';
+import { anomalyText, pathText } from './nat-words.js';
 import type { HostGraph } from '../correlate/graph.js';
 import type { VethMap } from '../correlate/veth-map.js';
 import type { CheckOutcome } from '../model/finding.js';
@@ -100,13 +101,13 @@ function natSection(nat: NatReport): string {
     m.paths.map((p) => ({
       search: [p.address, m.container, m.containerIp, m.bridge, m.hostVeth].filter(Boolean).join(' '),
       container: m.container,
-      cells: [p.address, m.container, `${m.containerIp ?? '?'}:${m.containerPort}`, p.via, p.text],
+      cells: [p.address, m.container, `${m.containerIp ?? '?'}:${m.containerPort}`, p.via, pathText(p)],
     })),
   );
   const anomalies = nat.anomalies.map((a) => ({
-    search: [a.kind, a.container, a.containerIp, a.text].filter(Boolean).join(' '),
+    search: [a.kind, a.container, a.containerIp, anomalyText(a)].filter(Boolean).join(' '),
     container: a.container,
-    cells: [a.kind, a.text],
+    cells: [a.kind, anomalyText(a)],
   }));
   const status = nat.available ? '' : `<p class="unknown">NAT rules unavailable: ${html(nat.reason)}</p>`;
   return `${status}${table('nat-paths', ['address', 'container', 'to', 'via', 'path'], rows)}${
@@ -156,7 +157,7 @@ function containerSections(i: ReportInputs): string {
           (r) =>
             `<li>${html(r.interface)}${r.ifindex !== null ? ` (ifindex ${r.ifindex})` : ''} ${html(r.ipv4)}${r.hostVeth ? `: host side ${html(r.hostVeth)} on ${html(r.bridge)}` : r.parent ? `: on parent ${html(r.parent)}` : ''}</li>`,
         );
-      const ports = i.nat.mappings.filter((m) => m.container === name).flatMap((m) => m.paths.map((p) => `<li>${html(p.text)}</li>`));
+      const ports = i.nat.mappings.filter((m) => m.container === name).flatMap((m) => m.paths.map((p) => `<li>${html(pathText(p))}</li>`));
       return `<article id="${containerAnchor(name)}" class="container" data-filter="${html(name.toLowerCase())}" data-container="${html(name)}">
 <h3>${html(name)}</h3>
 <p>${html(modes.get(name) ?? 'network mode not in the data')}</p>

@@ -10,6 +10,7 @@ import { hostModel, type ModelParts } from '../model-helpers.js';
 import type { ContainerInfo, NetworkInfo } from '../../src/model/engine.js';
 import type { Link } from '../../src/model/link.js';
 import { prefixesOverlap } from '../../src/util/address.js';
+import { natWords } from '../../src/render/nat-words.js';
 
 const link = (ifindex: number, name: string, extra: Partial<Link> = {}): Link => ({
   ifindex,
@@ -95,6 +96,7 @@ function inputs(over: Over = {}, parts: ModelParts = {}): DoctorInputs {
     v === null ? unknown('not-in-data', 'not in the test data') : known(v ?? fallback, 'test');
   return {
     model,
+    natWords,
     vethMap: {
       interfaces: [],
       hostVeths: [],

@@ -9,12 +9,13 @@ import { loadSnapshotDir } from '../../src/snapshot/load.js';
 import { scaleHost } from '../property/scale-host.js';
 import { repoPath } from '../repo-path.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
+import { natWords } from '../../src/render/nat-words.js';
 
 function graphOf(snapshot: Snapshot, containers: string[] = [], group = true) {
   const model = buildHostModel(snapshot);
   const map = correlateVethMap(model);
   const nat = correlateNat(model, map);
-  return { graph: buildHostGraph(model, map, nat, { containers, group }), map, nat };
+  return { graph: buildHostGraph(model, map, nat, { containers, group, natWords }), map, nat };
 }
 
 const node = (g: HostGraph, id: string) => g.nodes.find((n) => n.id === id);

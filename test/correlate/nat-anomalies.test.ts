@@ -7,6 +7,10 @@ import { correlateNat } from '../../src/correlate/nat.js';
 import { buildHostModel } from '../../src/parse/host-model.js';
 import { emptySnapshot, FACT, type Snapshot } from '../../src/snapshot/snapshot.js';
 import { repoPath } from '../repo-path.js';
+import { anomalyText, pathText } from '../../src/render/nat-words.js';
+import type { NatAnomaly, PortPath } from '../../src/model/port-path.js';
+const pt = (p: PortPath | undefined): string | undefined => (p ? pathText(p) : undefined);
+const at = (a: NatAnomaly | undefined): string | undefined => (a ? anomalyText(a) : undefined);
 
 const WEB_ID = 'a'.repeat(64);
 const SIDECAR_ID = 'b'.repeat(64);
@@ -198,12 +202,12 @@ test('a published port: its DNAT rule with counters, hairpin, docker-proxy, foll
   assert.equal(m.proxy?.pid, 200);
   assert.deepEqual(m.followers, ['sidecar']);
   assert.equal(
-    m.paths[0]?.text,
+    pt(m.paths[0]),
     '0.0.0.0:8080/tcp -> nat PREROUTING -> DOCKER: DNAT to 172.17.0.2:80 (pkts 3, bytes 180) -> docker0 -> web 172.17.0.2:80',
   );
   assert.equal(m.paths[1]?.via, 'docker-proxy');
   assert.match(
-    m.paths[1]?.text ?? '',
+    pt(m.paths[1]) ?? '',
     /^127\.0\.0\.1:8080\/tcp \(from this host\) -> docker-proxy pid 200 \(-host-ip 0\.0\.0\.0 -host-port 8080\)/,
   );
 });
@@ -216,7 +220,7 @@ test('127.0.0.1 and [::] bindings bypass DNAT and are attributed to their docker
   assert.equal(loop.via, 'docker-proxy');
   assert.equal(loop.proxy?.pid, 202);
   assert.match(
-    loop.paths[0]?.text ?? '',
+    pt(loop.paths[0]) ?? '',
     /bypasses DNAT \(nat OUTPUT sends only ! -d 127\.0\.0\.0\/8 to DOCKER; DOCKER rule 5 is not reached\)/,
   );
   const v6 = r.mappings.find((x) => x.hostIp === '::' && x.hostPort === 8080);
@@ -239,21 +243,66 @@ test('anomalies: stale and duplicate rules, missing rules with and without docke
     ['ingress', 18090, 'DOCKER-INGRESS', 1, null],
   ]);
   const [dup, stale, served, unserved, foreign, ingress] = r.anomalies;
-  assert.match(dup?.text ?? '', /duplicate of DOCKER rule 2, which matches first: this one is never reached/);
-  assert.match(stale?.text ?? '', /no container has 172\.17\.0\.99/);
+  assert.match(at(dup) ?? '', /duplicate of DOCKER rule 2, which matches first: this one is never reached/);
+  assert.match(at(stale) ?? '', /no container has 172\.17\.0\.99/);
   assert.equal(stale?.confirmed, true);
   assert.equal(served?.container, 'web');
   assert.equal(served?.proxy?.pid, 203);
-  assert.match(served?.text ?? '', /docker-proxy pid 203 still serves it/);
-  assert.match(unserved?.text ?? '', /no docker-proxy serves it either/);
-  assert.match(
-    foreign?.text ?? '',
-    /^not written by Docker: nat PREROUTING rule 3 \(169\.254\.169\.254:80\/tcp -> DNAT to 10\.0\.0\.1:8775/,
-  );
+  assert.match(at(served) ?? '', /docker-proxy pid 203 still serves it/);
+  assert.match(at(unserved) ?? '', /no docker-proxy serves it either/);
+  assert.match(at(foreign) ?? '', /^not written by Docker: nat PREROUTING rule 3 \(169\.254\.169\.254:80\/tcp -> DNAT to 10\.0\.0\.1:8775/);
   assert.equal(ingress?.containerIp, '172.18.0.2');
   assert.equal(ingress?.container, null, 'the ingress sandbox is not a container');
-  assert.match(ingress?.text ?? '', /swarm ingress sandbox \(ingress-sbox, 172\.18\.0\.2\) on docker_gwbridge/);
+  assert.match(at(ingress) ?? '', /swarm ingress sandbox \(ingress-sbox, 172\.18\.0\.2\) on docker_gwbridge/);
   assert.equal(r.backend, 'nf_tables');
+});
+
+test('correlation returns structure: each path as hops and a reason code with its facts, each anomaly as a reason code', () => {
+  const r = correlateNat(buildHostModel(handMade()));
+  const m = r.mappings.find((x) => x.hostIp === '0.0.0.0' && x.hostPort === 8080);
+  assert.deepEqual(m?.paths[0]?.hops, [
+    {
+      kind: 'dnat',
+      table: { tool: 'iptables', family: 'ipv4', name: 'nat', legacy: false },
+      chains: ['PREROUTING', 'DOCKER'],
+      to: '172.17.0.2:80',
+      counters: { packets: 3, bytes: 180, exact: true },
+    },
+    { kind: 'bridge', name: 'docker0' },
+    { kind: 'container', name: 'web', interface: null, address: '172.17.0.2:80' },
+  ]);
+  assert.equal(m?.paths[0]?.reason, null);
+  const loop = r.mappings.find((x) => x.hostIp === '127.0.0.1' && x.hostPort === 8081);
+  assert.deepEqual(loop?.paths[0]?.hops[0], { kind: 'docker-proxy', pid: 202, hostIp: '127.0.0.1', hostPort: 8081 });
+  assert.deepEqual(loop?.paths[0]?.reason, {
+    code: 'bypasses-dnat',
+    exclusion: {
+      table: { tool: 'iptables', family: 'ipv4', name: 'nat', legacy: false },
+      outputChain: 'OUTPUT',
+      only: { destination: '127.0.0.0/8', target: 'DOCKER' },
+      ruleChain: 'DOCKER',
+      address: '127.0.0.1',
+    },
+    unreached: { chain: 'DOCKER', number: 5 },
+  });
+  assert.deepEqual(
+    r.anomalies.map((a) => a.reason),
+    [
+      { code: 'duplicate', of: 2 },
+      { code: 'no-holder', unknownAddresses: [] },
+      { code: 'missing-rule' },
+      { code: 'missing-rule' },
+      { code: 'foreign' },
+      { code: 'ingress', sandbox: 'ingress-sbox' },
+    ],
+  );
+  assert.deepEqual(r.anomalies[4]?.match, {
+    ip: '169.254.169.254',
+    dport: { from: 80, to: 80 },
+    protocol: 'tcp',
+    target: 'DNAT',
+    dnatTo: { ip: '10.0.0.1', port: { from: 8775, to: 8775 } },
+  });
 });
 
 test('NAT rules unavailable (not root): the Engine view stays, with the reason', () => {
@@ -273,7 +322,7 @@ test('NAT rules unavailable (not root): the Engine view stays, with the reason',
   assert.equal(m?.containerIp, '172.17.0.2');
   assert.equal(m?.rule, null);
   assert.equal(m?.via, 'unknown');
-  assert.match(m?.paths[0]?.text ?? '', /NAT rules unavailable: iptables needs root \(run with sudo\)/);
+  assert.match(pt(m?.paths[0]) ?? '', /NAT rules unavailable: iptables needs root \(run with sudo\)/);
 });
 
 test("Docker 29's nftables backend: the DNAT in table docker-bridges (moby's documented ruleset)", () => {
@@ -305,11 +354,11 @@ test("Docker 29's nftables backend: the DNAT in table docker-bridges (moby's doc
   assert.equal(m?.rule?.chain, 'nat-prerouting-and-output');
   assert.deepEqual(m?.rule?.hookPath, ['nat-PREROUTING', 'nat-prerouting-and-output']);
   assert.equal(
-    m?.paths[0]?.text,
+    pt(m?.paths[0]),
     '0.0.0.0:8080/tcp -> ip docker-bridges nat-PREROUTING -> nat-prerouting-and-output: DNAT to 192.0.2.2:80 (pkts 0, bytes 0) -> bridge1 -> c1 192.0.2.2:80',
   );
   assert.match(
-    m?.paths[1]?.text ?? '',
+    pt(m?.paths[1]) ?? '',
     /127\.0\.0\.1:8080\/tcp \(from this host\): bypasses DNAT \(ip docker-bridges nat-OUTPUT sends only ! -d 127\.0\.0\.0\/8 to nat-prerouting-and-output\)/,
   );
   assert.deepEqual(r.anomalies, []);
@@ -345,7 +394,7 @@ test('a publication on an --internal network is no missing rule: Docker writes n
   const m = r.mappings.find((x) => x.hostPort === 18160);
   assert.equal(m?.container, 'db');
   assert.ok(m?.notes.includes('backend is an --internal network: no DNAT rule is expected'), m?.notes.join(' | '));
-  assert.match(m?.paths[0]?.text ?? '', /Docker publishes no port of a container on an --internal network/);
+  assert.match(pt(m?.paths[0]) ?? '', /Docker publishes no port of a container on an --internal network/);
   // The same publication on a network that is not internal is a missing rule.
   const plain = correlateNat(
     buildHostModel(

@@ -6,6 +6,9 @@ import { loadSnapshotDir } from '../../src/snapshot/load.js';
 import { buildHostModel } from '../../src/parse/host-model.js';
 import { correlateNat } from '../../src/correlate/nat.js';
 import { repoPath } from '../repo-path.js';
+import { pathText } from '../../src/render/nat-words.js';
+import type { PortPath } from '../../src/model/port-path.js';
+const pt = (p: PortPath | undefined): string | undefined => (p ? pathText(p) : undefined);
 
 async function seedReport() {
   return correlateNat(buildHostModel(await loadSnapshotDir(repoPath('examples/seed-host'))));
@@ -34,12 +37,12 @@ test('seed: 49154 -> 172.17.0.3:8080 is tomcat-tml (known from docker ps), by DO
   assert.equal(m.hairpin?.chain, 'POSTROUTING');
   assert.equal(m.hairpin?.number, 7);
   assert.equal(
-    m.paths[0]?.text,
+    pt(m.paths[0]),
     '0.0.0.0:49154/tcp -> nat PREROUTING -> DOCKER: DNAT to 172.17.0.3:8080 (pkts 6, bytes 312) -> docker0 -> vethd4ac7ba? (probably) -> tomcat-tml 172.17.0.3:8080',
   );
   assert.equal(m.via, 'dnat');
   const loop = m.paths.find((p) => p.address === '127.0.0.1:49154/tcp');
-  assert.match(loop?.text ?? '', /bypasses DNAT \(nat OUTPUT sends only ! -d 127\.0\.0\.0\/8 to DOCKER\)/);
+  assert.match(pt(loop) ?? '', /bypasses DNAT \(nat OUTPUT sends only ! -d 127\.0\.0\.0\/8 to DOCKER\)/);
 });
 
 test('seed: 49155 -> 172.17.0.2:8080 is tomcat01 (known from its own ip addr), through veth1f00e42', async () => {
@@ -56,7 +59,7 @@ test('seed: 49155 -> 172.17.0.2:8080 is tomcat01 (known from its own ip addr), t
   assert.equal(m.hostVeth, 'veth1f00e42');
   assert.equal(m.interface, 'eth0');
   assert.equal(
-    m.paths[0]?.text,
+    pt(m.paths[0]),
     '0.0.0.0:49155/tcp -> nat PREROUTING -> DOCKER: DNAT to 172.17.0.2:8080 (pkts 0, bytes 0) -> docker0 -> veth1f00e42 -> tomcat01 eth0 172.17.0.2:8080',
   );
 });

@@ -112,7 +112,13 @@ interface Mapping {
   proxy: { pid: number; hostIp: string; hostPort: number } | null;
   via: string;
   followers: string[];
-  paths: { address: string; via: string; text: string }[];
+  paths: {
+    address: string;
+    via: string;
+    text: string;
+    hops: { kind: string; pid?: number; name?: string | null }[];
+    reason: { code: string } | null;
+  }[];
 }
 interface Anomaly {
   kind: string;
@@ -303,6 +309,10 @@ test('docknet nat on the lab: every published port, real traffic, stale and miss
         assert.equal(path?.via, 'docker-proxy');
         const pid = m?.proxy?.pid;
         assert.ok(pid && path?.text.includes(`docker-proxy pid ${pid}`), path?.text);
+        // The same path as structure: docker-proxy first, the container last, and why it is not the DNAT rule.
+        assert.deepEqual(path?.hops[0], { kind: 'docker-proxy', pid, hostIp: m?.proxy?.hostIp, hostPort: m?.proxy?.hostPort });
+        assert.equal(path?.hops.at(-1)?.kind, 'container');
+        assert.equal(path?.reason?.code, 'bypasses-dnat');
         const inode = serverSocketInode(port, sock.localPort ?? 0);
         assert.ok(inode, 'the accepted socket is in /proc/net/tcp');
         assert.ok(holdsSocket(pid, inode), `docker-proxy pid ${pid} holds the accepted socket`);

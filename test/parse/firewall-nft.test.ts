@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Action, Cond, FwChain, FwRule, FwTable } from '../../src/model/firewall.js';
 import { fwTableFromNft } from '../../src/parse/firewall-nft.js';
+import { xtStatement } from '../../src/parse/firewall-nft-verdict.js';
 import { parseNftJson } from '../../src/parse/nft-json.js';
 import { parseNftText } from '../../src/parse/nft-text.js';
 import { fixture } from './helpers.js';
@@ -516,4 +517,18 @@ test('nft: iptables-nft tables read through nft text keep their chains, jumps, p
   // Docker sets FORWARD's policy to drop.
   assert.deepEqual(filter.base, { hook: 'forward', priority: 0, type: 'filter', policy: 'drop' });
   assert.deepEqual(filter.rules[0]?.action, jump('DOCKER-USER'));
+});
+
+test("xt targets read as iptables' own targets (targetAction), without the options nft cannot show", () => {
+  const xt = (name: string) => xtStatement({ type: 'target', name });
+  assert.deepEqual(xt('ACCEPT'), { verdict: { kind: 'accept' } });
+  assert.deepEqual(xt('RETURN'), { verdict: { kind: 'return' } });
+  assert.deepEqual(xt('DNAT'), { verdict: { kind: 'dnat', to: null } });
+  assert.deepEqual(xt('MASQUERADE'), { verdict: { kind: 'masquerade', to: null } });
+  assert.deepEqual(xt('REJECT'), { verdict: { kind: 'reject', with: null } });
+  // A target that lets the packet go on is no verdict; one not modelled (MARK without its value, CT) keeps its text.
+  assert.equal(xt('LOG'), null);
+  assert.deepEqual(xt('MARK'), { verdict: { kind: 'unmodelled', target: 'xt target "MARK"' } });
+  assert.deepEqual(xt('CT'), { verdict: { kind: 'unmodelled', target: 'xt target "CT"' } });
+  assert.deepEqual(xtStatement({ type: 'match', name: 'comment' }), null);
 });

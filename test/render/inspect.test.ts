@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { InspectReport } from '../../src/correlate/inspect.js';
 import { inspectJson, renderInspectText } from '../../src/render/inspect.js';
 import { hasAnsi, interfaceRow, liveSnapshot, mapping, PIPED, savedSnapshot, stripAnsi, TTY_COLOUR, TTY_NO_COLOUR } from './values.js';
+import { pathText } from '../../src/render/nat-words.js';
 
 function report(): InspectReport {
   return {
@@ -74,7 +75,7 @@ Interfaces
     ! mtu 1500 is above the uplink ens33 mtu 1450
 
 Ports
-  0.0.0.0:49154/tcp -> nat PREROUTING -> DOCKER: DNAT to 172.17.0.2:8080 -> docker0 -> veth1f00e42 -> web 172.17.0.2:8080
+  0.0.0.0:49154/tcp -> nat PREROUTING -> DOCKER: DNAT to 172.17.0.2:8080 (pkts 6, bytes 312) -> docker0 -> veth1f00e42 -> web 172.17.0.2:8080
     rule: DOCKER 2 of nat (host/iptables-save.txt): -A DOCKER ! -i docker0 -p tcp -m tcp --dport 49154 -j DNAT --to-destination 172.17.0.2:8080
   80/tcp: exposed, not published (reachable only from its networks)
 
@@ -188,5 +189,9 @@ test('JSON: schemaVersion 1, the snapshot, and every field of the report as corr
     schemaVersion: 1,
     snapshot: { source: 'live', location: null, takenAt: null, hostname: null },
     ...JSON.parse(JSON.stringify(r)),
+    // A published port's paths carry their sentence beside their hops and reason.
+    ports: JSON.parse(
+      JSON.stringify(r.ports.map((p) => (p.exposedOnly ? p : { ...p, paths: p.paths.map((x) => ({ ...x, text: pathText(x) })) }))),
+    ),
   });
 });

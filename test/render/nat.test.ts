@@ -16,11 +16,19 @@ import {
   TTY_COLOUR,
   TTY_NO_COLOUR,
 } from './values.js';
+import { anomalyText, pathText } from '../../src/render/nat-words.js';
 
 function anomaly(over: Partial<NatAnomaly>): NatAnomaly {
   return {
     kind: 'stale-rule',
-    text: 'DOCKER 4 sends 49160/tcp to 172.17.0.9:80, an address no container has',
+    reason: { code: 'no-holder', unknownAddresses: ['db'] },
+    match: {
+      ip: '0.0.0.0',
+      dport: { from: 49160, to: 49160 },
+      protocol: 'tcp',
+      target: 'DNAT',
+      dnatTo: { ip: '172.17.0.9', port: { from: 80, to: 80 } },
+    },
     hostIp: '0.0.0.0',
     hostPort: 49160,
     protocol: 'tcp',
@@ -62,9 +70,15 @@ function report(): NatReport {
         paths: [
           {
             address: '[::]:5432/tcp',
-            from: 'outside and this host',
+            from: 'outside',
             via: 'docker-proxy',
-            text: '[::]:5432/tcp -> docker-proxy 912 -> ?:5432',
+            hops: [
+              { kind: 'docker-proxy', pid: 912, hostIp: '::', hostPort: 5432 },
+              { kind: 'bridge', name: 'docker0' },
+              { kind: 'host-veth', name: 'veth9a', probable: true },
+              { kind: 'container', name: 'db', interface: null, address: '?:5432' },
+            ],
+            reason: { code: 'no-ipv6-rule', ipv6Known: false },
           },
         ],
         notes: ['no ip6tables facts: [::] is served by docker-proxy unless Docker writes IPv6 NAT rules'],
@@ -74,9 +88,16 @@ function report(): NatReport {
       anomaly({}),
       anomaly({
         kind: 'missing-rule',
-        text: 'no DNAT rule for [::]:5432/tcp (db): docker-proxy still serves it',
+        reason: { code: 'missing-rule' },
+        match: null,
         hostIp: '::',
         hostPort: 5432,
+        container: 'db',
+        containerIp: null,
+        containerPort: 5432,
+        rule: null,
+        proxy: null,
+        proxyServes: null,
         confirmed: true,
       }),
     ],
@@ -91,11 +112,11 @@ const TEXT = `PUBLISHED           CONTAINER   TO                NETWORK   BRIDGE
 Notes:
   [1] also serves sidecar (--network container:web: same namespace)
   [2] no ip6tables facts: [::] is served by docker-proxy unless Docker writes IPv6 NAT rules
-  [3] missing DNAT rule: no DNAT rule for [::]:5432/tcp (db): docker-proxy still serves it
+  [3] missing DNAT rule: [::]:5432/tcp is published by db (-> ?:5432) but no DNAT rule sends it there; docker-proxy processes were not read
 
 Anomalies:
-  stale-rule    DOCKER 4 sends 49160/tcp to 172.17.0.9:80, an address no container has (unconfirmed)
-  missing-rule  no DNAT rule for [::]:5432/tcp (db): docker-proxy still serves it
+  stale-rule    nat DOCKER rule 4 (0.0.0.0:49160/tcp -> DNAT to 172.17.0.9:80; pkts 6, bytes 312): no container has 172.17.0.9 (unconfirmed: the addresses of db are unknown) (unconfirmed)
+  missing-rule  [::]:5432/tcp is published by db (-> ?:5432) but no DNAT rule sends it there; docker-proxy processes were not read
 
 Sources:
   IPv4 nat rules from host/iptables-save.txt
@@ -170,7 +191,7 @@ test('one port as paths: each path, the rule with where it was read, the hairpin
   const out = renderNatPathsText({ ...r, mappings: [web], anomalies: [] }, liveSnapshot());
   assert.equal(
     out,
-    `0.0.0.0:49154/tcp -> nat PREROUTING -> DOCKER: DNAT to 172.17.0.2:8080 -> docker0 -> veth1f00e42 -> web 172.17.0.2:8080
+    `0.0.0.0:49154/tcp -> nat PREROUTING -> DOCKER: DNAT to 172.17.0.2:8080 (pkts 6, bytes 312) -> docker0 -> veth1f00e42 -> web 172.17.0.2:8080
     rule: DOCKER 2 of nat (host/iptables-save.txt): -A DOCKER ! -i docker0 -p tcp -m tcp --dport 49154 -j DNAT --to-destination 172.17.0.2:8080
     hairpin: POSTROUTING 3: -A POSTROUTING -s 172.17.0.2/32 -d 172.17.0.2/32 -p tcp -m tcp --dport 8080 -j MASQUERADE
     note: counters read from iptables-save -c
@@ -193,9 +214,20 @@ test('JSON: schemaVersion 1, the snapshot, and the report as correlated', () => 
     reason: null,
     backend: 'nf_tables',
     publications: { known: true, reason: null },
-    mappings: JSON.parse(JSON.stringify(r.mappings)),
-    anomalies: JSON.parse(JSON.stringify(r.anomalies)),
+    // Each path and anomaly as correlated (its hops and reason, with their facts), and its sentence beside them.
+    mappings: JSON.parse(JSON.stringify(r.mappings.map((m) => ({ ...m, paths: m.paths.map((p) => ({ ...p, text: pathText(p) })) })))),
+    anomalies: JSON.parse(JSON.stringify(r.anomalies.map((a) => ({ ...a, text: anomalyText(a) })))),
     notes: r.notes,
     otherNetnsProxies: null,
   });
+  const json = natJson(r, liveSnapshot()) as { mappings: { paths: { text: string; hops: unknown[] }[] }[]; anomalies: { text: string }[] };
+  assert.equal(
+    json.mappings[0]?.paths[0]?.text,
+    '0.0.0.0:49154/tcp -> nat PREROUTING -> DOCKER: DNAT to 172.17.0.2:8080 (pkts 6, bytes 312) -> docker0 -> veth1f00e42 -> web 172.17.0.2:8080',
+  );
+  assert.equal(json.mappings[0]?.paths[0]?.hops.length, 4);
+  assert.equal(
+    json.anomalies[0]?.text,
+    'nat DOCKER rule 4 (0.0.0.0:49160/tcp -> DNAT to 172.17.0.9:80; pkts 6, bytes 312): no container has 172.17.0.9 (unconfirmed: the addresses of db are unknown)',
+  );
 });

@@ -3,6 +3,7 @@ import type { Fact } from '../../model/fact.js';
 import type { Evidence, Finding } from '../../model/finding.js';
 import type { HostModel } from '../../model/host.js';
 import type { HostSettings } from '../../model/host-settings.js';
+import type { NatWords } from '../../model/nat-path.js';
 import type { NatReport } from '../../model/port-path.js';
 import type { VethMap } from '../veth-map.js';
 
@@ -13,6 +14,8 @@ export interface DoctorInputs {
   vethMap: VethMap;
   /** null when no NAT facts were even looked for. */
   nat: NatReport | null;
+  /** The sentences of nat's anomalies (render/nat-words.ts), which the NAT findings quote. */
+  natWords: NatWords;
   settings: Fact<HostSettings>;
   /** GET /info of the engine. */
   engineInfo: Fact<Record<string, unknown>>;

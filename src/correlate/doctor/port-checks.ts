@@ -13,7 +13,7 @@ function staleRule(i: DoctorInputs, a: NatAnomaly): Finding {
     kind: 'stale-rule',
     subject: r ? `${r.table} ${r.chain} ${r.number}` : `${a.hostIp}:${a.hostPort}`,
     severity: a.confirmed ? ('warning' as const) : ('info' as const),
-    title: a.text,
+    title: i.natWords.anomaly(a),
     evidence: r ? [{ source: r.from, text: r.text }] : [],
     why: 'A DNAT rule to an address no container has sends that port into nothing (or to whichever container gets the address next).',
     fix: look,
@@ -22,12 +22,12 @@ function staleRule(i: DoctorInputs, a: NatAnomaly): Finding {
   return findingWithRemedy('nat', text, `iptables -t ${r.table} -D ${r.chain} ${r.number}`, missingForRuleDelete(i.model, a));
 }
 
-function missingRule(a: NatAnomaly): Finding {
+function missingRule(i: DoctorInputs, a: NatAnomaly): Finding {
   return finding('nat', {
     kind: 'missing-rule',
     subject: `${a.hostIp ?? ''}:${a.hostPort}/${a.protocol}`,
     severity: a.proxyServes ? 'warning' : 'error',
-    title: a.text,
+    title: i.natWords.anomaly(a),
     evidence: [{ source: 'docker/containers.json', text: `${a.container ?? '?'} publishes ${a.hostIp ?? ''}:${a.hostPort}/${a.protocol}` }],
     why: a.proxyServes
       ? 'Only docker-proxy serves it: traffic works, but client addresses are lost and it is slower.'
@@ -78,7 +78,7 @@ export const natAnomalies: Check = {
     const out: Finding[] = [];
     for (const a of i.nat?.anomalies ?? []) {
       if (a.kind === 'stale-rule') out.push(staleRule(i, a));
-      else if (a.kind === 'missing-rule') out.push(missingRule(a));
+      else if (a.kind === 'missing-rule') out.push(missingRule(i, a));
     }
     return [...out, ...leftoverProxies(i), ...otherNetnsProxies(i)];
   },

@@ -1,12 +1,14 @@
 // A NAT anomaly with every field not given left unknown (null), and the order anomalies and mappings are listed in.
+import type { AnomalyReason } from '../../model/nat-path.js';
 import type { NatAnomaly } from '../../model/port-path.js';
 import { familyOf } from '../../util/address.js';
 import { naturalCompare } from '../../util/natural-compare.js';
 
-export function anomaly(kind: NatAnomaly['kind'], text: string, fields: Partial<NatAnomaly>): NatAnomaly {
+export function anomaly(kind: NatAnomaly['kind'], reason: AnomalyReason, fields: Partial<NatAnomaly>): NatAnomaly {
   return {
     kind,
-    text,
+    reason,
+    match: null,
     hostIp: null,
     hostPort: null,
     protocol: null,

@@ -6,8 +6,8 @@ import { anomaly } from './anomaly.js';
 import type { Ctx } from './context.js';
 import type { Found } from './found.js';
 import { onInternalNetwork } from './legs.js';
-import { outputExclusion } from './path-words.js';
-import { buildPaths } from './paths.js';
+import { exclusionWords } from './path-words.js';
+import { buildPaths, outputExclusion } from './paths.js';
 import { networkBehaviours } from '../network-modes.js';
 
 export function pathsAndMissingRules(ctx: Ctx, found: Found): void {
@@ -33,7 +33,7 @@ export function pathsAndMissingRules(ctx: Ctx, found: Found): void {
     }
     if (rc && m.via !== 'dnat' && isLoopback(m.hostIp)) {
       m.notes.push(
-        `${rc.rule.chain} rule ${rc.rule.number} exists but is not reached from this host (${outputExclusion(rc, m.hostIp)}): docker-proxy serves ${m.hostIp}`,
+        `${rc.rule.chain} rule ${rc.rule.number} exists but is not reached from this host (${exclusionWords(outputExclusion(rc, m.hostIp))}): docker-proxy serves ${m.hostIp}`,
       );
     }
     if (!natKnown || rc) continue;
@@ -67,17 +67,10 @@ function unmappedNote(m: PortMapping): string {
 }
 
 function missingRule(ctx: Ctx, m: PortMapping): NatAnomaly {
-  const serves = m.proxy !== null;
   const proxies = ctx.model.portFacts.dockerProxies;
   return anomaly(
     'missing-rule',
-    `${hostAddress(m.hostIp, m.hostPort, m.protocol)} is published by ${m.container} (-> ${m.containerIp ?? '?'}:${m.containerPort}) but no DNAT rule sends it there; ${
-      serves
-        ? `docker-proxy pid ${m.proxy?.pid} still serves it (clients then appear to come from the bridge's gateway, not their own address)`
-        : proxies === null
-          ? 'docker-proxy processes were not read'
-          : 'no docker-proxy serves it either: connections from outside fail'
-    }`,
+    { code: 'missing-rule' },
     {
       hostIp: m.hostIp,
       hostPort: m.hostPort,
@@ -89,7 +82,7 @@ function missingRule(ctx: Ctx, m: PortMapping): NatAnomaly {
       bridge: m.bridge,
       hostVeth: m.hostVeth,
       proxy: m.proxy,
-      proxyServes: proxies === null ? null : serves,
+      proxyServes: proxies === null ? null : m.proxy !== null,
     },
   );
 }

@@ -1,14 +1,15 @@
 // The paths a connection to a mapping's host address takes: through a DNAT rule or docker-proxy, from
-// outside and from this host (loopback), each with its text.
-import { hostAddress, type PortMapping, type PortPath } from '../../model/port-path.js';
-import { familyOf, isLoopback, isWildcard as isAnyAddress } from '../../util/address.js';
-import { destinationAllows, hookPath } from './chain-graph.js';
-import type { Ctx } from './context.js';
-import { INTERNAL_WORDS, onInternalNetwork } from './legs.js';
-import { counters, dnatWords, hopsToContainer, outputExclusion, proxyWords, tableWord } from './path-words.js';
+// outside and from this host (loopback), each as its hops and, where it bypasses DNAT, why.
 import { lookupIn } from '../../model/fact.js';
+import type { Counters, OutputExclusion, PathHop, PathReason, TableName } from '../../model/nat-path.js';
+import type { NatTable } from '../../model/nat-rule.js';
+import { hostAddress, type PortMapping, type PortPath, type RuleRef } from '../../model/port-path.js';
+import { familyOf, inPrefix as inNet, isLoopback, isWildcard as isAnyAddress } from '../../util/address.js';
 import { networkBehaviours } from '../network-modes.js';
-import { ruleRef, type RuleCtx } from './rules.js';
+import { destinationAllows, hookPath, outputChainName } from './chain-graph.js';
+import type { Ctx } from './context.js';
+import { onInternalNetwork } from './legs.js';
+import type { RuleCtx } from './rules.js';
 
 export function buildPaths(ctx: Ctx, m: PortMapping, rc: RuleCtx | null, natKnown: boolean): PortPath[] {
   const address = hostAddress(m.hostIp, m.hostPort, m.protocol);
@@ -22,37 +23,68 @@ export function buildPaths(ctx: Ctx, m: PortMapping, rc: RuleCtx | null, natKnow
     const loopAddr = hostAddress(loop, m.hostPort, m.protocol);
     const reach = hookPath(rc.graph, rc.rule.chain, 'output', loop);
     if (reach) paths.push(dnatPath(m, rc, loopAddr, 'this host', reach));
-    else paths.push(viaProxy(ctx, m, loopAddr, 'this host', `bypasses DNAT (${outputExclusion(rc, loop)})`));
+    else
+      paths.push(viaProxy(ctx, m, loopAddr, 'this host', { code: 'bypasses-dnat', exclusion: outputExclusion(rc, loop), unreached: null }));
   }
   return paths;
 }
 
-function dnatPath(m: PortMapping, rc: RuleCtx, addr: string, from: PortPath['from'], chains: string[]): PortPath {
-  const words = dnatWords(m, ruleRef(rc), chains, tableWord(rc.table, rc.from));
+/** How a path names a table: the tool that listed it, and the legacy backend when the listing says so. */
+export function tableName(t: NatTable, from: string): TableName {
   return {
-    address: addr,
-    from,
-    via: 'dnat',
-    text: `${addr}${from === 'this host' ? ' (from this host)' : ''} -> ${words} -> ${hopsToContainer(m)}`,
+    tool: t.origin.tool === 'nft' ? 'nft' : 'iptables',
+    family: t.family,
+    name: t.name,
+    legacy: t.origin.tool !== 'nft' && t.origin.backend === 'legacy' && /legacy/.test(from),
   };
 }
 
-function viaProxy(ctx: Ctx, m: PortMapping, addr: string, from: PortPath['from'], why: string): PortPath {
-  const proxy = m.proxy;
-  if (proxy)
-    return {
-      address: addr,
-      from,
-      via: 'docker-proxy',
-      text: `${addr}${from === 'this host' ? ' (from this host)' : ''} -> ${proxyWords(proxy)} -> ${hopsToContainer(m)}: ${why}`,
-    };
-  const unknown = ctx.model.portFacts.dockerProxies === null;
+/** Why the host's own connection to `loop` does not reach the rule's chain. */
+export function outputExclusion(rc: RuleCtx, loop: string): OutputExclusion {
+  const excl = rc.graph.outputJumps.find((r) => r.destination !== null && r.destinationNegated && inNet(loop, r.destination));
   return {
-    address: addr,
-    from,
-    via: unknown ? 'unknown' : 'none',
-    text: `${addr}${from === 'this host' ? ' (from this host)' : ''}: ${why}, and ${unknown ? 'docker-proxy processes were not read' : 'no docker-proxy serves it: refused'}`,
+    table: tableName(rc.table, rc.from),
+    outputChain: outputChainName(rc.graph),
+    only: excl?.destination ? { destination: excl.destination, target: excl.target } : null,
+    ruleChain: rc.rule.chain,
+    address: loop,
   };
+}
+
+function counters(r: Pick<RuleRef, 'packets' | 'bytes' | 'countersExact'>): Counters | null {
+  return r.packets === null || r.bytes === null ? null : { packets: r.packets, bytes: r.bytes, exact: r.countersExact };
+}
+
+/** The way on from the host to the container: its bridge, its host veth (or the one it probably is), the container's end. */
+export function hopsToContainer(m: PortMapping): PathHop[] {
+  const hops: PathHop[] = [];
+  if (m.bridge) hops.push({ kind: 'bridge', name: m.bridge });
+  if (m.hostVeth) hops.push({ kind: 'host-veth', name: m.hostVeth, probable: false });
+  else if (m.probableHostVeth) hops.push({ kind: 'host-veth', name: m.probableHostVeth, probable: true });
+  const address = m.containerIp ? hostAddress(m.containerIp, m.containerPort, m.protocol).replace(/\/\w+$/, '') : `?:${m.containerPort}`;
+  hops.push({ kind: 'container', name: m.container, interface: m.interface, address });
+  return hops;
+}
+
+function dnatPath(m: PortMapping, rc: RuleCtx, addr: string, from: PortPath['from'], chains: string[]): PortPath {
+  const hop: PathHop = {
+    kind: 'dnat',
+    table: tableName(rc.table, rc.from),
+    chains: chains.length > 0 ? chains : [rc.rule.chain],
+    to: hostAddress(m.containerIp ?? '?', m.containerPort, m.protocol).replace(/\/\w+$/, ''),
+    counters: counters(rc.rule),
+  };
+  return { address: addr, from, via: 'dnat', hops: [hop, ...hopsToContainer(m)], reason: null };
+}
+
+function viaProxy(ctx: Ctx, m: PortMapping, addr: string, from: PortPath['from'], reason: PathReason): PortPath {
+  const proxy = m.proxy;
+  if (proxy) {
+    const hop: PathHop = { kind: 'docker-proxy', pid: proxy.pid, hostIp: proxy.hostIp, hostPort: proxy.hostPort };
+    return { address: addr, from, via: 'docker-proxy', hops: [hop, ...hopsToContainer(m)], reason };
+  }
+  const unknown = ctx.model.portFacts.dockerProxies === null;
+  return { address: addr, from, via: unknown ? 'unknown' : 'none', hops: [], reason };
 }
 
 /**
@@ -64,56 +96,45 @@ function unmappedPath(ctx: Ctx, m: PortMapping, address: string): PortPath {
   const own = m.containerIp ? hostAddress(m.containerIp, m.containerPort, m.protocol) : `?:${m.containerPort}/${m.protocol}`;
   const routed = b?.ipv4.mode === 'routed' && b.ipv4.basis !== 'ignored';
   if (!routed) {
-    const why = b
-      ? `${b.network}'s IPv4 gateway mode is ${b.ipv4.text}`
-      : `${m.network ?? 'its network'}'s gateway mode is not in the data`;
     // Without the network's options, whether the address is routed cannot be told: unknown, not none.
-    return {
-      address,
-      from: 'outside',
-      via: b ? 'none' : 'unknown',
-      text: `${address}: the engine maps no host port for ${own} (HostPort empty), and ${why}`,
-    };
+    const reason: PathReason = { code: 'no-host-port', own, network: b ? b.network : m.network, gatewayMode: b ? b.ipv4.text : null };
+    return { address, from: 'outside', via: b ? 'none' : 'unknown', hops: [], reason };
   }
   const subnet = lookupIn(ctx.model.networks)
     .find((n) => n.name === m.network)
     ?.subnets.find((s) => !s.subnet.includes(':'))?.subnet;
-  const opened = m.openedBy
-    ? `${m.openedBy.table} ${m.openedBy.hookPath.join(' -> ')} rule ${m.openedBy.number}: ACCEPT (${counters(m.openedBy)})`
-    : ctx.model.portFacts.nat.firewall.iptables.ipv4
-      ? 'no filter rule opens it (none in the data)'
-      : 'the filter rule that opens it is not in the data';
-  return {
-    address,
-    from: 'outside',
-    via: 'routed',
-    text: `${address} (no host port: ${m.network} is routed) -> ${own}, routed without NAT from clients that route ${subnet ?? 'its subnet'} to this host -> ${opened} -> ${hopsToContainer(m)}`,
+  const o = m.openedBy;
+  const opened: PathHop = {
+    kind: 'filter-accept',
+    rule: o ? { table: o.table, chains: o.hookPath, number: o.number, counters: counters(o) } : null,
+    rulesRead: Boolean(ctx.model.portFacts.nat.firewall.iptables.ipv4),
   };
+  const hops: PathHop[] = [{ kind: 'routed', address: own, subnet: subnet ?? null }, opened, ...hopsToContainer(m)];
+  return { address, from: 'outside', via: 'routed', hops, reason: { code: 'routed', network: m.network } };
 }
 
 function unreadPath(ctx: Ctx, m: PortMapping, address: string): PortPath {
-  const reason = `NAT rules unavailable: ${ctx.model.portFacts.nat.unavailable ?? 'unknown'}`;
-  if (m.proxy && isLoopback(m.hostIp)) return viaProxy(ctx, m, address, 'this host', 'a loopback binding bypasses DNAT');
-  return { address, from: 'outside', via: 'unknown', text: `${address} -> (${reason}) -> ${hopsToContainer(m)}` };
+  if (m.proxy && isLoopback(m.hostIp)) return viaProxy(ctx, m, address, 'this host', { code: 'loopback-binding' });
+  const reason: PathReason = { code: 'nat-unavailable', why: ctx.model.portFacts.nat.unavailable ?? 'unknown' };
+  return { address, from: 'outside', via: 'unknown', hops: hopsToContainer(m), reason };
 }
 
 function loopbackPath(ctx: Ctx, m: PortMapping, rc: RuleCtx | null, address: string): PortPath {
   const reach = rc ? hookPath(rc.graph, rc.rule.chain, 'output', m.hostIp) : null;
   if (rc && reach && destinationAllows(rc.rule, m.hostIp)) return dnatPath(m, rc, address, 'this host', reach);
-  const why = rc
-    ? `bypasses DNAT (${outputExclusion(rc, m.hostIp)}; ${rc.rule.chain} rule ${rc.rule.number} is not reached)`
-    : 'no DNAT rule for it';
-  return viaProxy(ctx, m, address, 'this host', why);
+  const reason: PathReason = rc
+    ? { code: 'bypasses-dnat', exclusion: outputExclusion(rc, m.hostIp), unreached: { chain: rc.rule.chain, number: rc.rule.number } }
+    : { code: 'no-rule' };
+  return viaProxy(ctx, m, address, 'this host', reason);
 }
 
 function outsidePath(ctx: Ctx, m: PortMapping, rc: RuleCtx | null, address: string): PortPath {
   const prer = rc ? hookPath(rc.graph, rc.rule.chain, 'prerouting', isAnyAddress(m.hostIp) ? null : m.hostIp) : null;
   if (rc && prer) return dnatPath(m, rc, address, 'outside', prer);
-  if (rc) return viaProxy(ctx, m, address, 'outside', `${rc.rule.chain} rule ${rc.rule.number} is not reached from PREROUTING`);
-  if (familyOf(m.hostIp) === 'ipv6' && !ctx.ipv6Expected(m)) {
-    const why = ctx.model.portFacts.nat.ipv6Known ? 'no IPv6 DNAT rule (Docker writes none for this container)' : 'no ip6tables facts';
-    return viaProxy(ctx, m, address, 'outside', why);
-  }
-  if (onInternalNetwork(ctx, m)) return viaProxy(ctx, m, address, 'outside', `no DNAT rule: ${INTERNAL_WORDS}`);
-  return viaProxy(ctx, m, address, 'outside', 'no DNAT rule (missing)');
+  if (rc)
+    return viaProxy(ctx, m, address, 'outside', { code: 'not-reached-from-prerouting', chain: rc.rule.chain, number: rc.rule.number });
+  if (familyOf(m.hostIp) === 'ipv6' && !ctx.ipv6Expected(m))
+    return viaProxy(ctx, m, address, 'outside', { code: 'no-ipv6-rule', ipv6Known: ctx.model.portFacts.nat.ipv6Known });
+  if (onInternalNetwork(ctx, m)) return viaProxy(ctx, m, address, 'outside', { code: 'internal-network', network: m.network ?? '' });
+  return viaProxy(ctx, m, address, 'outside', { code: 'missing-rule' });
 }

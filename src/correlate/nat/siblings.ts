@@ -10,13 +10,8 @@ export function fillFromSiblings(mappings: PortMapping[]): void {
     if (m.containerIp !== null || m.container === null) continue;
     const twin = withIp.get(siblingKey(m));
     if (!twin) continue;
-    m.containerIp = twin.containerIp;
-    m.containerIpFrom = twin.containerIpFrom;
-    m.network = twin.network;
-    m.bridge = twin.bridge;
-    m.hostVeth = twin.hostVeth;
-    m.probableHostVeth = twin.probableHostVeth;
-    m.interface = twin.interface;
-    m.hairpin = twin.hairpin;
+    // Where the sibling leads, not how it is served: its rule, proxy and paths stay its own.
+    const { containerIp, containerIpFrom, network, bridge, hostVeth, probableHostVeth, interface: iface, hairpin } = twin;
+    Object.assign(m, { containerIp, containerIpFrom, network, bridge, hostVeth, probableHostVeth, interface: iface, hairpin });
   }
 }

@@ -2,6 +2,7 @@
 // by Docker, rules read as mappings when the publications are not in the data, and stale rules.
 import { containerKey, type ContainerInfo } from '../../model/engine.js';
 import { publicationsKnown } from '../../model/host.js';
+import type { AnomalyReason, RuleMatch } from '../../model/nat-path.js';
 import type { NatAnomaly, PortMapping, RuleRef } from '../../model/port-path.js';
 import { bareAddress as bare } from '../../util/address.js';
 import { naturalCompare } from '../../util/natural-compare.js';
@@ -9,7 +10,7 @@ import { anomaly } from './anomaly.js';
 import { addressless, followersOf, hairpinFor, proxyFor, proxyRef, type Ctx, type Holder } from './context.js';
 import type { Found } from './found.js';
 import { legOf } from './legs.js';
-import { counters, ruleHost, ruleTo, ruleWords } from './path-words.js';
+import { matchHost } from './path-words.js';
 import { ruleRef, sameMatch, type RuleCtx } from './rules.js';
 
 /** An unclaimed rule with what is known of where it leads. */
@@ -22,8 +23,7 @@ interface Unclaimed {
   hostIp: string;
   hostPort: number | null;
   common: Partial<NatAnomaly>;
-  /** The rule in words: table, chain, number, match, target, counters. */
-  where: string;
+  match: RuleMatch;
 }
 
 /** Sorts each unclaimed rule into an anomaly or a mapping; returns the host addresses of the rules whose target is not shown. */
@@ -38,7 +38,7 @@ export function claimUnclaimedRules(ctx: Ctx, found: Found): string[] {
     if (rc.ingress || (u.holder?.sandbox && /ingress/.test(u.holder.sandbox.key))) found.anomalies.push(ingressAnomaly(ctx, u));
     else if (!rc.docker) found.anomalies.push(foreignAnomaly(ctx, u));
     // No publication to match it to and no target shown (iptables-nft read through nft -j): only that it exists.
-    else if (!complete && r.target === 'DNAT' && r.dnatTo === null) blindRules.push(ruleHost(rc));
+    else if (!complete && r.target === 'DNAT' && r.dnatTo === null) blindRules.push(matchHost(u.match));
     else if (!complete || (u.holder?.container && !publicationsKnown(ctx.model, u.holder.container))) {
       // Publications are not in the data (no container list, or a container known only from other
       // files), the rule is: the mapping is read from the rule, to whoever holds its target address.
@@ -60,9 +60,15 @@ function unclaimed(ctx: Ctx, rc: RuleCtx): Unclaimed {
   const hostPort = r.dport && !r.dportNegated ? r.dport.from : null;
   const hostIp: string =
     r.destination && !r.destinationNegated ? (bare(r.destination) ?? r.destination) : rc.table.family === 'ipv6' ? '::' : '0.0.0.0';
-  const common: Partial<NatAnomaly> = { hostIp, hostPort, protocol: r.protocol, containerIp: to, containerPort: port, rule: ref };
-  const where = `${ruleWords(ref)} (${ruleHost(rc)} -> ${ruleTo(r)}; ${counters(ref)})`;
-  return { rc, ref, to, holders, holder, hostIp, hostPort, common, where };
+  const match: RuleMatch = {
+    ip: hostIp,
+    dport: r.dport,
+    protocol: r.protocol,
+    target: r.target,
+    dnatTo: r.dnatTo ? { ip: r.dnatTo.ip, port: r.dnatTo.port } : null,
+  };
+  const common: Partial<NatAnomaly> = { hostIp, hostPort, protocol: r.protocol, containerIp: to, containerPort: port, rule: ref, match };
+  return { rc, ref, to, holders, holder, hostIp, hostPort, common, match };
 }
 
 function ingressAnomaly(ctx: Ctx, u: Unclaimed): NatAnomaly {
@@ -71,7 +77,7 @@ function ingressAnomaly(ctx: Ctx, u: Unclaimed): NatAnomaly {
   const sbox = ctx.vethMap.hostVeths.find((v) => v.ownerKind === 'ingress-sbox');
   return anomaly(
     'ingress',
-    `${u.where} goes to the swarm ingress sandbox${holder?.sandbox ? ` (${holder.sandbox.key}, ${to})` : ''} on ${leg?.bridge ?? 'docker_gwbridge'}${sbox ? ` via ${sbox.name}` : ''}, which forwards to the service's tasks (routing mesh), not to one container`,
+    { code: 'ingress', sandbox: holder?.sandbox?.key ?? null },
     {
       ...u.common,
       network: holder?.network ?? leg?.network ?? null,
@@ -84,14 +90,17 @@ function ingressAnomaly(ctx: Ctx, u: Unclaimed): NatAnomaly {
 function foreignAnomaly(ctx: Ctx, u: Unclaimed): NatAnomaly {
   const { to, holder } = u;
   const leg = to ? legOf(ctx, holder?.container ?? null, to) : null;
-  const target = holder?.container ? ` to ${holder.container.name}'s address` : to ? ', to an address no container has' : '';
-  return anomaly('foreign-rule', `not written by Docker: ${u.where}${target}`, {
-    ...u.common,
-    container: holder?.container?.name ?? null,
-    network: holder?.network ?? null,
-    bridge: leg?.bridge ?? null,
-    hostVeth: leg?.hostVeth ?? null,
-  });
+  return anomaly(
+    'foreign-rule',
+    { code: 'foreign' },
+    {
+      ...u.common,
+      container: holder?.container?.name ?? null,
+      network: holder?.network ?? null,
+      bridge: leg?.bridge ?? null,
+      hostVeth: leg?.hostVeth ?? null,
+    },
+  );
 }
 
 function staleAnomaly(ctx: Ctx, u: Unclaimed, missingIps: ContainerInfo[]): NatAnomaly {
@@ -100,21 +109,14 @@ function staleAnomaly(ctx: Ctx, u: Unclaimed, missingIps: ContainerInfo[]): NatA
   const twin = ctx.dnatRules.find(
     (o) => o !== rc && o.used && o.table === rc.table && o.rule.chain === r.chain && o.rule.number < r.number && sameMatch(o.rule, r),
   );
-  let why: string;
-  if (twin) why = `duplicate of ${r.chain} rule ${twin.rule.number}, which matches first: this one is never reached`;
-  else if (holder?.container)
-    why = `${to} is now ${holder.container.name}'s address, and ${holder.container.name} publishes no ${ruleHost(rc)} there: left over from an earlier container`;
-  else if (holder?.sandbox) why = `${to} is Docker's sandbox ${holder.sandbox.key} on ${holder.network}, not a container`;
-  else
-    why = `no container has ${to ?? 'its target'}${
-      missingIps.length
-        ? ` (unconfirmed: the addresses of ${missingIps
-            .map((c) => c.name)
-            .sort(naturalCompare)
-            .join(', ')} are unknown)`
-        : ''
-    }`;
-  return anomaly('stale-rule', `${u.where}: ${why}`, {
+  const reason: AnomalyReason = twin
+    ? { code: 'duplicate', of: twin.rule.number }
+    : holder?.container
+      ? { code: 'address-reused', container: holder.container.name }
+      : holder?.sandbox
+        ? { code: 'sandbox-address', sandbox: holder.sandbox.key, network: holder.network }
+        : { code: 'no-holder', unknownAddresses: missingIps.map((c) => c.name).sort(naturalCompare) };
+  return anomaly('stale-rule', reason, {
     ...u.common,
     container: holder?.container?.name ?? null,
     network: holder?.network ?? null,

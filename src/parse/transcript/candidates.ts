@@ -2,7 +2,7 @@
 import { FACT, unsafeFactPath, type FactOrigin } from '../../snapshot/snapshot.js';
 import type { Block } from './blocks.js';
 import { DOCKER_NAME, type ContainerNames } from './container-names.js';
-import type { UnknownCommand } from './import.js';
+import type { TranscriptCommand, UnknownCommand } from './import.js';
 import { NOT_READ, type Recognition } from './recognise.js';
 
 export interface Candidate {
@@ -31,6 +31,11 @@ export function targetOf(c: Candidate, names: ContainerNames): { path: string; h
 /** The record of a command after a prompt that yields no file, with why. */
 export function notRead(c: Candidate, reason: string): UnknownCommand {
   return { line: c.line, endLine: c.endLine, prompt: c.block.prompt.prompt, command: c.block.command, where: c.where, reason };
+}
+
+/** What became of a command's output, as the import reports it. */
+export function commandOutcome(c: Candidate, file: string, outcome: TranscriptCommand['outcome'], note: string | null): TranscriptCommand {
+  return { line: c.line, endLine: c.endLine, prompt: c.block.prompt.prompt, command: c.block.command, where: c.where, file, outcome, note };
 }
 
 export function origin(c: Candidate): FactOrigin {

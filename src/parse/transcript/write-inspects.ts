@@ -1,7 +1,7 @@
 // Writes containers.json and networks.json from every docker inspect and docker network inspect.
 import { issue } from '../../model/parsed.js';
 import { FACT } from '../../snapshot/snapshot.js';
-import { notRead, origin, type Candidate } from './candidates.js';
+import { commandOutcome, notRead, origin, type Candidate } from './candidates.js';
 import type { TranscriptCommand, TranscriptImport } from './import.js';
 import { errorOf, jsonArray, kindOfObject, missingFact, type Json, type JsonPart } from './outputs.js';
 import { shellWords } from './shell-words.js';
@@ -136,15 +136,6 @@ function recordOutcomes(st: Inspects, contributors: Map<string, number>, result:
     if (o.outcome === 'merged' && !survivors.has(c)) o.outcome = 'replaced';
     // Written when the files it went to hold its output alone; merged when other outputs share them.
     const alone = o.outcome === 'merged' && o.file.split(' + ').every((f) => contributors.get(f) === 1);
-    result.commands.push({
-      line: c.line,
-      endLine: c.endLine,
-      prompt: c.block.prompt.prompt,
-      command: c.block.command,
-      where: c.where,
-      file: o.file,
-      outcome: alone ? 'written' : o.outcome,
-      note: o.notes.length ? o.notes.join('; ') : null,
-    });
+    result.commands.push(commandOutcome(c, o.file, alone ? 'written' : o.outcome, o.notes.length ? o.notes.join('; ') : null));
   }
 }

@@ -1,6 +1,6 @@
 // Writes the text listings: the last output of each file wins, a failed one is a missing fact.
 import { issue } from '../../model/parsed.js';
-import { origin, type Candidate } from './candidates.js';
+import { commandOutcome, origin, type Candidate } from './candidates.js';
 import type { TranscriptCommand, TranscriptImport } from './import.js';
 import { errorOf, missingFact } from './outputs.js';
 
@@ -60,7 +60,6 @@ function choose(judged: Judged[]): Choice {
 /** What became of one output, and why. */
 function commandRecord(path: string, j: Judged, { usable, winner, companion }: Choice, result: TranscriptImport): TranscriptCommand {
   const c = j.c;
-  const base = { line: c.line, endLine: c.endLine, prompt: c.block.prompt.prompt, command: c.block.command, where: c.where, file: path };
   const notes: string[] = j.note ? [j.note] : [];
   let outcome: TranscriptCommand['outcome'];
   if (j === winner) outcome = companion ? 'merged' : 'written';
@@ -89,7 +88,7 @@ function commandRecord(path: string, j: Judged, { usable, winner, companion }: C
         : `left out: the nat table's listing (line ${winner?.c.line}) is kept, and this one does not end with a newline to follow it`,
     );
   }
-  return { ...base, outcome, note: notes.length ? notes.join('; ') : null };
+  return commandOutcome(c, path, outcome, notes.length ? notes.join('; ') : null);
 }
 
 function writeFile(path: string, winner: Judged, companion: Judged | null, result: TranscriptImport): void {

@@ -1,7 +1,7 @@
 // Writes docker's WARNING: lines, and says which listings were taken before a command changed the host.
 import { issue } from '../../model/parsed.js';
 import { FACT } from '../../snapshot/snapshot.js';
-import { notRead, origin, type Candidate } from './candidates.js';
+import { commandOutcome, notRead, origin, type Candidate } from './candidates.js';
 import type { TranscriptImport } from './import.js';
 
 /** The `WARNING:` lines docker printed (`docker run`, `docker info`): doctor's evidence. */
@@ -24,16 +24,7 @@ export function writeWarnings(list: Candidate[], result: TranscriptImport): void
     from.length === 1 ? origin(from[0] as Candidate) : { kind: 'manual', what: from.map((c) => c.block.command).join(' + ') },
   );
   for (const c of from)
-    result.commands.push({
-      line: c.line,
-      endLine: c.endLine,
-      prompt: c.block.prompt.prompt,
-      command: c.block.command,
-      where: c.where,
-      file: FACT.dockerWarnings,
-      outcome: from.length === 1 ? 'written' : 'merged',
-      note: 'its `WARNING:` lines only',
-    });
+    result.commands.push(commandOutcome(c, FACT.dockerWarnings, from.length === 1 ? 'written' : 'merged', 'its `WARNING:` lines only'));
 }
 
 /** A listing taken before a command that changed the host describes an earlier moment than the ones after it. */
