@@ -8,7 +8,7 @@ import type { NodeOverlayFacts } from '../../parse/overlay-facts.js';
 import { inPrefix, parsePrefix } from '../../util/address.js';
 import type { RuleRef } from '../reach/hooks.js';
 import type { OverlayView } from './overlay.js';
-import { ESP, GOSSIP_TCP, GOSSIP_UDP, MANAGER_PORT, type SwarmPort, u32Vni, VXLAN_PORT, walkSwarmPort } from './ports.js';
+import { ESP, GOSSIP_TCP, GOSSIP_UDP, MANAGER_PORT, type SwarmPort, guardVni, VXLAN_PORT, walkSwarmPort } from './ports.js';
 
 export interface NodeAddress {
   node: NodeOverlayFacts;
@@ -77,7 +77,7 @@ export function checkEncryption(views: OverlayView[], nodes: NodeOverlayFacts[],
       const related = policies.filter((x) => lacking.some((p) => x.dst.startsWith(p) || x.src.startsWith(p) || x.tmpl?.dst === p));
       const kernelLacks = ['CONFIG_INET_ESP', 'CONFIG_CRYPTO_GCM'].filter((o) => missingOption(n, o));
       const guard = n.model.firewall.ipv4.known
-        ? n.model.firewall.ipv4.value.tables.flatMap((t) => [...t.chains.values()].flatMap((c) => c.rules)).filter((r) => u32Vni(r.text) === v.vni)
+        ? n.model.firewall.ipv4.value.tables.flatMap((t) => [...t.chains.values()].flatMap((c) => c.rules)).filter((r) => guardVni(r.text) === v.vni)
         : [];
       const evidence: Evidence[] = [
         { source: `GET /networks/${v.id.slice(0, 12)} Options (${n.host})`, text: `encrypted, VNI ${v.vni ?? '?'}` },

@@ -24,13 +24,21 @@ export type PortVerdict =
   | { verdict: 'drop' | 'reject'; decidedBy: RuleRef | null; hook: 'prerouting' | 'input' }
   | { verdict: 'unknown'; reason: string };
 
-/** u32 of Docker's encrypted-overlay guard: the VNI, shifted 8 bits, at the VXLAN header (`0>>22&0x3C@12&0xFFFFFF00=0x100100`). */
+/** Older engines' guard: u32 of the VNI, shifted 8 bits, at the VXLAN header (`0>>22&0x3C@12&0xFFFFFF00=0x100100`). */
 const VNI_U32 = /--u32\s+"?0>>22&0x3C@12&0xFFFFFF00=0x([0-9a-f]+)"?/i;
+/** Docker 28's guard: `-m bpf --bytecode "7,32 0 0 4294963252,7 0 0 0,64 0 0 4,116 0 0 8,21 1 0 4098,..."`: loads the VXLAN word, shifts it right by 8, and compares it (jeq, opcode 21) with the VNI. */
+const VNI_BPF = /--bytecode\s+"([\d ,]+)"/;
 
-/** The VNI a rule's u32 match selects, when it is Docker's VXLAN-header match; null otherwise. */
-export function u32Vni(text: string): number | null {
-  const m = VNI_U32.exec(text);
-  return m ? Number.parseInt(m[1]!, 16) >> 8 : null;
+/** The VNI Docker's encrypted-overlay guard rule selects (u32 or bpf form); null when the rule is not one. */
+export function guardVni(text: string): number | null {
+  const u = VNI_U32.exec(text);
+  if (u) return Number.parseInt(u[1]!, 16) >> 8;
+  const b = VNI_BPF.exec(text);
+  if (!b) return null;
+  const ops = b[1]!.split(',').map((i) => i.trim().split(/\s+/).map(Number));
+  const rsh8 = ops.findIndex((o) => o[0] === 116 && o[3] === 8);
+  const jeq = ops.find((o, i) => i > rsh8 && o[0] === 21);
+  return rsh8 >= 0 && jeq && Number.isInteger(jeq[3]) ? jeq[3]! : null;
 }
 
 /**
@@ -81,12 +89,12 @@ export function walkSwarmPort(rs: Ruleset, port: SwarmPort, src: string, dst: st
 function answerFor(why: string, rs: Ruleset, key: string, vni: number | null): boolean | null {
   const rule = ruleOfKey(rs, key);
   const text = rule ?? why;
-  const guard = u32Vni(text);
+  const guard = guardVni(text);
   if (guard !== null) {
     if (!/-m policy --dir in --pol none/.test(text) && /-m policy/.test(text)) return null;
     return vni !== null && guard === vni;
   }
-  if (/-m policy --dir in --pol none/.test(text) && !/--u32/.test(text)) return true;
+  if (/-m policy --dir in --pol none/.test(text) && !/--u32|-m bpf/.test(text)) return true;
   return null;
 }
 
