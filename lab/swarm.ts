@@ -49,9 +49,9 @@ export function nodeEnv(node: SwarmNode): Record<string, string> {
   return { ...hostEnv(GEN), DOCKER_HOST: `unix://${nodePaths(node).socket}` };
 }
 
-/** argv that runs a command inside the node: its network namespace (and its hostname). */
+/** argv that runs a command inside the node: its network namespace and its UTS namespace (its hostname). */
 export function inNode(node: SwarmNode, argv: readonly string[]): string[] {
-  return ['nsenter', `--net=/run/netns/${node.netns}`, '--', ...argv];
+  return ['nsenter', `--net=/run/netns/${node.netns}`, `--uts=${nodePaths(node).uts}`, '--', ...argv];
 }
 
 function docker(node: SwarmNode, args: string[], timeoutMs = 60_000): Promise<string> {

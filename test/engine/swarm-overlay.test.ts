@@ -88,13 +88,25 @@ async function http(from: (typeof SWARM_NODES)[number], client: string, server: 
     env: nodeEnv(from),
     timeoutMs: 20_000,
   });
+  if (r.exitCode !== 0) process.stderr.write(`# http ${client} -> ${server}: exit ${r.exitCode}: ${r.stderr.trim()}\n`);
   return r.exitCode === 0 && r.stdout.includes(server);
+}
+
+/** A freshly made swarm takes a few seconds of gossip before every node knows every task: wait for it. */
+async function eventually(from: (typeof SWARM_NODES)[number], client: string, server: string): Promise<boolean> {
+  const deadline = Date.now() + 40_000;
+  while (Date.now() < deadline) {
+    if (await http(from, client, server)) return true;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  return false;
 }
 
 test('traffic across nodes works and every node’s kernel agrees with the control plane', { timeout: 180_000 }, async (t) => {
   if (!(await need(t))) return;
-  assert.ok(await http(N1!, SWARM_OVERLAY_CONTAINERS[0]!, SWARM_OVERLAY_CONTAINERS[1]!), 'swc-1 on node 1 reaches swc-2 on node 2');
-  assert.ok(await http(N3!, SWARM_OVERLAY_CONTAINERS[2]!, SWARM_OVERLAY_CONTAINERS[0]!), 'swc-3 on node 3 reaches swc-1 on node 1');
+  assert.ok(await eventually(N1!, SWARM_OVERLAY_CONTAINERS[0]!, SWARM_OVERLAY_CONTAINERS[1]!), 'swc-1 on node 1 reaches swc-2 on node 2');
+  assert.ok(await eventually(N3!, SWARM_OVERLAY_CONTAINERS[2]!, SWARM_OVERLAY_CONTAINERS[0]!), 'swc-3 on node 3 reaches swc-1 on node 1');
+  assert.ok(await eventually(N2!, SWARM_OVERLAY_CONTAINERS[1]!, SWARM_OVERLAY_CONTAINERS[2]!), 'swc-2 on node 2 reaches swc-3 on node 3');
   for (const n of SWARM_NODES) await save(n);
   keep('healthy');
   const { json, text } = await overlay([SWARM_NET.overlay.name]);
@@ -121,7 +133,7 @@ test('a rule dropping 4789/udp on one node cuts the traffic, and overlay names t
   const ins = await inside(N2!, ['iptables', '-I', ...rule]);
   assert.equal(ins.exitCode, 0, ins.stderr);
   assert.equal(await http(N1!, SWARM_OVERLAY_CONTAINERS[0]!, SWARM_OVERLAY_CONTAINERS[1]!), false, 'node 1 -> node 2 fails with the rule');
-  assert.ok(await http(N1!, SWARM_OVERLAY_CONTAINERS[0]!, SWARM_OVERLAY_CONTAINERS[2]!), 'node 1 -> node 3 still works');
+  assert.ok(await eventually(N1!, SWARM_OVERLAY_CONTAINERS[0]!, SWARM_OVERLAY_CONTAINERS[2]!), 'node 1 -> node 3 still works');
   for (const n of SWARM_NODES) await save(n);
   keep('vxlan-dropped');
   const { exitCode, json, text } = await overlay();

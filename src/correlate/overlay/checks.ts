@@ -234,7 +234,7 @@ function uplinkOf(n: NodeOverlayFacts, v: OverlayView, self: string | null): { l
   if (!route?.dev) return { unknown: `no route ${target ? `to ${target}` : 'by default'} in the node's main table` };
   const link = n.model.hostLinks.value.find((l) => l.name === route.dev);
   if (!link) return { unknown: `the route's device ${route.dev} is not in the node's links` };
-  return { link, why: `${target ?? 'default'} via ${route.dst} dev ${route.dev}` };
+  return { link, why: `${target ?? "default"}: route ${route.dst} dev ${route.dev}` };
 }
 
 // ---- advertise / data-path addresses ----
