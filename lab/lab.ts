@@ -670,8 +670,7 @@ function parseArgs(argv: string[]): Args | string {
       const value = a === '--swarm' ? (command === 'up' ? rest[++i] : undefined) : a.slice('--swarm='.length);
       if (command === 'up' && !/^[1-3]$/.test(value ?? '')) return '--swarm needs a node count, 1 to 3 (e.g. --swarm 3)';
       swarm = value ? Number(value) : 0;
-    }
-    else if (a === '--engine' || a.startsWith('--engine=')) {
+    } else if (a === '--engine' || a.startsWith('--engine=')) {
       const value = a === '--engine' ? rest[++i] : a.slice('--engine='.length);
       if (!value) return '--engine needs a generation: 20.10, 26 or 28';
       for (const v of value.split(',')) {
@@ -696,10 +695,14 @@ async function main(argv: string[]): Promise<number> {
     const code = args.engines.length ? await eachHost(one, ['up'], log, { outside: true }, async () => 0) : 0;
     try {
       const report = await swarmUp(args.swarm, log);
-      process.stdout.write(`docknet lab up --swarm ${args.swarm}\n${[...report.made.map((m) => `  made ${m}`), ...report.notes.map((n) => `  note: ${n}`)].join('\n')}\n`);
+      process.stdout.write(
+        `docknet lab up --swarm ${args.swarm}\n${[...report.made.map((m) => `  made ${m}`), ...report.notes.map((n) => `  note: ${n}`)].join('\n')}\n`,
+      );
       return code;
     } catch (err) {
-      process.stdout.write(`docknet lab up --swarm ${args.swarm}\nFAILED:\n  ${message(err)}\n(\`npm run lab -- down --swarm\` removes what was made)\n`);
+      process.stdout.write(
+        `docknet lab up --swarm ${args.swarm}\nFAILED:\n  ${message(err)}\n(\`npm run lab -- down --swarm\` removes what was made)\n`,
+      );
       return 1;
     }
   }

@@ -185,7 +185,8 @@ async function makeNode(node: SwarmNode, report: SwarmReport, log: Log): Promise
     await sleep(300);
     if ((await pingEngine(ep, 2000)).ok) break;
     const code = done();
-    if (code !== undefined) throw new Error(`dockerd of ${node.name} exited with ${code} before answering; see ${p.log}:\n${logTail(p.log)}`);
+    if (code !== undefined)
+      throw new Error(`dockerd of ${node.name} exited with ${code} before answering; see ${p.log}:\n${logTail(p.log)}`);
     if (Date.now() > deadline) throw new Error(`dockerd of ${node.name} did not answer within 90 s; see ${p.log}:\n${logTail(p.log)}`);
   }
   report.made.push(`${node.name}: dockerd (pid ${readPid(p.pidfile) ?? '?'}) on ${p.socket}`);
@@ -255,7 +256,20 @@ async function makeWorkloads(nodes: readonly SwarmNode[], report: SwarmReport, l
   }
   const place = async (node: SwarmNode, name: string, network: string) => {
     if ((await run(['docker', 'inspect', name], { env: nodeEnv(node) })).exitCode === 0) return;
-    await docker(node, ['run', '-d', '--name', name, '--hostname', name, '--label', LABEL_ARG, '--network', network, LAB_IMAGE, ...httpd(name)]);
+    await docker(node, [
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--hostname',
+      name,
+      '--label',
+      LABEL_ARG,
+      '--network',
+      network,
+      LAB_IMAGE,
+      ...httpd(name),
+    ]);
     report.made.push(`${node.name}: container ${name} on ${network}`);
   };
   for (const [i, node] of nodes.entries()) await place(node, SWARM_OVERLAY_CONTAINERS[i]!, SWARM_NET.overlay.name);
@@ -275,7 +289,14 @@ async function makeWorkloads(nodes: readonly SwarmNode[], report: SwarmReport, l
     ],
     [
       SWARM_SERVICE.vip.name,
-      ['--network', SWARM_NET.overlay.name, '--publish', `published=${SWARM_SERVICE.vip.published},target=${SWARM_HTTP_PORT}`, '--replicas', '1'],
+      [
+        '--network',
+        SWARM_NET.overlay.name,
+        '--publish',
+        `published=${SWARM_SERVICE.vip.published},target=${SWARM_HTTP_PORT}`,
+        '--replicas',
+        '1',
+      ],
     ],
   ];
   for (const [name, flags] of wanted) {
@@ -286,7 +307,15 @@ async function makeWorkloads(nodes: readonly SwarmNode[], report: SwarmReport, l
   const deadline = Date.now() + 60_000;
   for (;;) {
     const tasks = lines(
-      await docker(manager, ['service', 'ps', '--filter', 'desired-state=running', '--format', '{{.Name}} {{.CurrentState}}', ...wanted.map((w) => w[0])]),
+      await docker(manager, [
+        'service',
+        'ps',
+        '--filter',
+        'desired-state=running',
+        '--format',
+        '{{.Name}} {{.CurrentState}}',
+        ...wanted.map((w) => w[0]),
+      ]),
     );
     const want = 1 + SWARM_SERVICE.dnsrr.replicas + 1;
     if (tasks.filter((t) => /\sRunning\b/.test(t)).length >= want) {

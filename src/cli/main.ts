@@ -220,7 +220,12 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .description('swarm overlays on each node: VXLAN, fdb and neighbours against the control plane, with findings (exit 1 on an error)')
     .argument('[network]', 'one overlay, by name or id')
     .option('--json', 'print JSON (schemaVersion 1)')
-    .option('--from <snapshot>', 'a saved snapshot of one node; repeat it for every node of the swarm', (v: string, prev: string[]) => [...prev, v], [])
+    .option(
+      '--from <snapshot>',
+      'a saved snapshot of one node; repeat it for every node of the swarm',
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    )
     .action(async (network: string | undefined, o: { json?: boolean; from: string[] }) => {
       code = await runOverlay({ network: network ?? null, json: Boolean(o.json) }, io, () => loadOverlayFleet(o.from, io));
     });

@@ -35,7 +35,10 @@ export interface HostCommandSpec {
 
 const ENGINE_GROUPS: FactGroup[] = ['engine', 'engine-info', 'container-net'];
 
-export const HOST_COMMANDS: Record<Exclude<FactGroup, 'engine' | 'engine-info' | 'container-net' | 'settings' | 'overlay'>, HostCommandSpec[]> = {
+export const HOST_COMMANDS: Record<
+  Exclude<FactGroup, 'engine' | 'engine-info' | 'container-net' | 'settings' | 'overlay'>,
+  HostCommandSpec[]
+> = {
   links: [{ path: FACT.ipAddrJson, tool: 'ip (iproute2)', command: ['ip', '-j', '-d', 'addr', 'show'] }],
   routes: [{ path: FACT.ipRouteJson, tool: 'ip (iproute2)', command: ['ip', '-j', 'route', 'show', 'table', 'main'] }],
   brctl: [{ path: FACT.brctlShow, tool: 'brctl (bridge-utils)', command: ['brctl', 'show'], optional: true }],

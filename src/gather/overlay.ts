@@ -65,7 +65,7 @@ async function findExecRoot(docker: Docker, host: HostAccess, overlayContainers:
   for (const id of ids.slice(0, 3)) {
     try {
       const key = (await docker.getContainer(id).inspect()).NetworkSettings?.SandboxKey;
-      if (key && key.includes('/netns/'))
+      if (key?.includes('/netns/'))
         return { path: path.dirname(path.dirname(key)), how: `SandboxKey of container ${id.slice(0, 12)}: ${key}` };
     } catch {
       // a container that went away meanwhile: try the next
@@ -128,7 +128,11 @@ function readKernelFeatures(procRoot: string): { text: string; what: string } {
 }
 
 /** Reads every overlay fact of this node into the snapshot. Never throws for the engine: what failed is missing, with why. */
-export async function gatherOverlay(snapshot: Snapshot, host: HostAccess, docker: Docker = new Docker(dockerOptions(host.env))): Promise<void> {
+export async function gatherOverlay(
+  snapshot: Snapshot,
+  host: HostAccess,
+  docker: Docker = new Docker(dockerOptions(host.env)),
+): Promise<void> {
   const endpoint = engineEndpoint(host.env);
   const kernel = readKernelFeatures(host.procRoot);
   snapshot.facts.set(FACT.kernelFeatures, { path: FACT.kernelFeatures, text: kernel.text, origin: { kind: 'file', what: kernel.what } });

@@ -81,14 +81,24 @@ export function readNodeOverlayFacts(host: string, snapshot: Snapshot): NodeOver
         const s = swarmInfoOf(info.value);
         return s ? known(s, FACT.engineInfo) : unknown('failed', `${FACT.engineInfo} has no Swarm object`);
       })();
-  const list = readSnapshotFact(snapshot, FACT.overlayNetworks, listOf, 'the overlay list (GET /networks, driver overlay) is not in the data').fact;
+  const list = readSnapshotFact(
+    snapshot,
+    FACT.overlayNetworks,
+    listOf,
+    'the overlay list (GET /networks, driver overlay) is not in the data',
+  ).fact;
   const uninspected: NodeOverlayFacts['uninspected'] = [];
   let overlays: Fact<OverlayOnNode[]>;
   if (!list.known) overlays = list;
   else {
     const out: OverlayOnNode[] = [];
     for (const { Id } of list.value) {
-      const net = readSnapshotFact(snapshot, FACT.overlayNetwork(Id), parseOverlayNetwork, `GET /networks/${Id}?verbose=true is not in the data`).fact;
+      const net = readSnapshotFact(
+        snapshot,
+        FACT.overlayNetwork(Id),
+        parseOverlayNetwork,
+        `GET /networks/${Id}?verbose=true is not in the data`,
+      ).fact;
       if (!net.known) {
         uninspected.push({ id: Id, reason: net.reason });
         continue;
@@ -103,7 +113,8 @@ export function readNodeOverlayFacts(host: string, snapshot: Snapshot): NodeOver
         ).fact,
         links: readSnapshotFact(snapshot, FACT.overlayLinks(Id), parseOverlayLinks, 'the overlay namespace links are not in the data').fact,
         fdb: readSnapshotFact(snapshot, FACT.overlayFdb(Id), parseBridgeFdbJson, 'the overlay namespace fdb is not in the data').fact,
-        neigh: readSnapshotFact(snapshot, FACT.overlayNeigh(Id), parseIpNeighJson, 'the overlay namespace neighbours are not in the data').fact,
+        neigh: readSnapshotFact(snapshot, FACT.overlayNeigh(Id), parseIpNeighJson, 'the overlay namespace neighbours are not in the data')
+          .fact,
       });
     }
     overlays = known(out, FACT.overlayNetworks);
@@ -115,11 +126,13 @@ export function readNodeOverlayFacts(host: string, snapshot: Snapshot): NodeOver
     overlays,
     uninspected,
     nodes: readSnapshotFact(snapshot, FACT.swarmNodes, parseSwarmNodes, 'the swarm node list (GET /nodes) is not in the data').fact,
-    services: readSnapshotFact(snapshot, FACT.swarmServices, parseSwarmServices, 'the service list (GET /services) is not in the data').fact,
+    services: readSnapshotFact(snapshot, FACT.swarmServices, parseSwarmServices, 'the service list (GET /services) is not in the data')
+      .fact,
     tasks: readSnapshotFact(snapshot, FACT.swarmTasks, parseSwarmTasks, 'the task list (GET /tasks) is not in the data').fact,
     xfrmState: readSnapshotFact(snapshot, FACT.xfrmState, parseXfrmState, 'ip xfrm state is not in the data').fact,
     xfrmPolicy: readSnapshotFact(snapshot, FACT.xfrmPolicy, parseXfrmPolicy, 'ip xfrm policy is not in the data').fact,
-    kernel: readSnapshotFact(snapshot, FACT.kernelFeatures, (t) => jsonObject<KernelFeatures>(t), 'the kernel features are not in the data').fact,
+    kernel: readSnapshotFact(snapshot, FACT.kernelFeatures, (t) => jsonObject<KernelFeatures>(t), 'the kernel features are not in the data')
+      .fact,
     model: buildHostModel(snapshot),
   };
 }

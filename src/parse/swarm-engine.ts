@@ -74,9 +74,7 @@ export function parseOverlayNetwork(text: string): Parsed<OverlayNetwork | null>
         .map((c) => str(c.Subnet))
         .filter((s): s is string => s !== null),
       mtuOption: mtu && /^\d+$/.test(mtu) ? Number(mtu) : null,
-      peers: Array.isArray(n.Peers)
-        ? n.Peers.filter(isObj).map((p) => ({ name: str(p.Name) ?? '', ip: str(p.IP) ?? '' }))
-        : null,
+      peers: Array.isArray(n.Peers) ? n.Peers.filter(isObj).map((p) => ({ name: str(p.Name) ?? '', ip: str(p.IP) ?? '' })) : null,
       services,
       local,
     },

@@ -33,7 +33,10 @@ function nodeText(io: OutputMedium, n: NetworkOnNode): string {
         `mtu ${v.vxlan.mtu ?? '?'}`,
       ])
     : row(io, '    ', 'vxlan', ['none in the namespace']);
-  out += row(io, '    ', 'bridge', [v.bridge ? `${v.bridge.name} mtu ${v.bridge.mtu ?? '?'}` : 'none', `legs: ${v.legs.map((l) => l.name).join(', ') || 'none'}`]);
+  out += row(io, '    ', 'bridge', [
+    v.bridge ? `${v.bridge.name} mtu ${v.bridge.mtu ?? '?'}` : 'none',
+    `legs: ${v.legs.map((l) => l.name).join(', ') || 'none'}`,
+  ]);
   for (const l of n.local) out += row(io, '    ', 'local', [l.name, l.ip, l.mac]);
   for (const r of v.remote)
     out += row(io, '    ', 'remote', [
@@ -84,11 +87,13 @@ export function renderOverlayText(io: OutputMedium, r: OverlayReport): string {
   if (r.nodes.length === 1)
     out += 'note: one node only; give every node (--from one snapshot per node) to compare the nodes with each other\n';
   out += '\n';
-  if (!r.networks.length) out += r.nodes.some((n) => n.unknown) ? 'overlays: unknown on some nodes (see below)\n\n' : 'no overlay networks\n\n';
+  if (!r.networks.length)
+    out += r.nodes.some((n) => n.unknown) ? 'overlays: unknown on some nodes (see below)\n\n' : 'no overlay networks\n\n';
   for (const v of r.networks) out += `${networkText(io, v)}\n`;
   const findings = [...r.findings].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
   out += findings.length ? `findings (${findings.length})\n${findings.map(findingText).join('')}\n` : 'findings: none\n\n';
-  if (r.unknowns.length) out += `not known (not a pass)\n${r.unknowns.map((u) => `  ${escapeText(u.subject)}: ${escapeText(u.reason)}\n`).join('')}`;
+  if (r.unknowns.length)
+    out += `not known (not a pass)\n${r.unknowns.map((u) => `  ${escapeText(u.subject)}: ${escapeText(u.reason)}\n`).join('')}`;
   out += 'not supported yet: reach across nodes (a task on one node to a task on another through both nodes\u2019 rules)\n';
   return out;
 }

@@ -9,7 +9,14 @@ import { test, type TestContext } from 'node:test';
 import { execa } from 'execa';
 import { GENERATION } from '../../lab/lab-spec.js';
 import { run } from '../../lab/run.js';
-import { SWARM_ENCRYPTED_CONTAINERS, SWARM_HTTP_PORT, SWARM_NET, SWARM_NODES, SWARM_OVERLAY_CONTAINERS, SWARM_SERVICE } from '../../lab/swarm-spec.js';
+import {
+  SWARM_ENCRYPTED_CONTAINERS,
+  SWARM_HTTP_PORT,
+  SWARM_NET,
+  SWARM_NODES,
+  SWARM_OVERLAY_CONTAINERS,
+  SWARM_SERVICE,
+} from '../../lab/swarm-spec.js';
 import { inNode, nodeEnv, readSwarmState } from '../../lab/swarm.js';
 import { requireCapability } from '../capability.js';
 import { DOCKNET_BIN, REPO_ROOT } from './harness.js';
@@ -71,7 +78,11 @@ function keep(scenario: string): void {
 
 async function overlay(args: string[] = []): Promise<{ exitCode: number; json: OverlayJson; text: string }> {
   const from = SWARM_NODES.flatMap((n) => ['--from', snap(n)]);
-  const j = await execa(process.execPath, [DOCKNET_BIN, 'overlay', ...args, ...from, '--json'], { cwd: REPO_ROOT, reject: false, timeout: 60_000 });
+  const j = await execa(process.execPath, [DOCKNET_BIN, 'overlay', ...args, ...from, '--json'], {
+    cwd: REPO_ROOT,
+    reject: false,
+    timeout: 60_000,
+  });
   const t = await execa(process.execPath, [DOCKNET_BIN, 'overlay', ...args, ...from], {
     cwd: REPO_ROOT,
     reject: false,
@@ -82,13 +93,28 @@ async function overlay(args: string[] = []): Promise<{ exitCode: number; json: O
   return { exitCode: j.exitCode ?? 1, json: JSON.parse(String(j.stdout)) as OverlayJson, text: String(t.stdout) };
 }
 
-/** HTTP from a container on one node to a container on another, by the overlay's DNS name. */
+/** The node a lab container runs on: swc-N and swe-N on node N. */
+function nodeOf(container: string): (typeof SWARM_NODES)[number] {
+  return SWARM_NODES[Number(container.split('-')[1]) - 1]!;
+}
+
+/**
+ * HTTP from a container on one node to a container on another, at its overlay address (read from the
+ * server's own node): the lab's static busybox wget crashes resolving names, so no DNS is involved.
+ */
 async function http(from: (typeof SWARM_NODES)[number], client: string, server: string): Promise<boolean> {
-  const r = await run(['docker', 'exec', client, 'wget', '-q', '-T', '3', '-O', '-', `http://${server}:${SWARM_HTTP_PORT}/`], {
+  const net = server.startsWith('swe-') ? SWARM_NET.encrypted.name : SWARM_NET.overlay.name;
+  const ip = (
+    await run(['docker', 'inspect', '--format', `{{(index .NetworkSettings.Networks "${net}").IPAddress}}`, server], {
+      env: nodeEnv(nodeOf(server)),
+    })
+  ).stdout.trim();
+  assert.match(ip, /^10\.246\.\d+\.\d+$/, `${server}'s address on ${net}`);
+  const r = await run(['docker', 'exec', client, 'wget', '-q', '-T', '3', '-O', '-', `http://${ip}:${SWARM_HTTP_PORT}/`], {
     env: nodeEnv(from),
     timeoutMs: 20_000,
   });
-  if (r.exitCode !== 0) process.stderr.write(`# http ${client} -> ${server}: exit ${r.exitCode}: ${r.stderr.trim()}\n`);
+  if (r.exitCode !== 0) process.stderr.write(`# http ${client} -> ${server} (${ip}): exit ${r.exitCode}: ${r.stderr.trim()}\n`);
   return r.exitCode === 0 && r.stdout.includes(server);
 }
 
@@ -119,12 +145,17 @@ test('traffic across nodes works and every node’s kernel agrees with the contr
     const others = SWARM_NODES.filter((x) => x.name !== n.host).map((x) => x.addr);
     assert.deepEqual(n.kernel.value?.vteps, others, `${n.host}'s fdb names exactly the other nodes`);
   }
-  assert.ok(!json.findings.some((f) => f.kind === 'peer-not-in-kernel' || f.kind === 'swarm-port-blocked'), JSON.stringify(json.findings, null, 2));
+  assert.ok(
+    !json.findings.some((f) => f.kind === 'peer-not-in-kernel' || f.kind === 'swarm-port-blocked'),
+    JSON.stringify(json.findings, null, 2),
+  );
   assert.match(text, /kernel agrees with the control plane/);
   assert.match(text, /vxlan\s+vxlan\S*\s+VNI \d+\s+udp 4789/);
 });
 
-test('a rule dropping 4789/udp on one node cuts the traffic, and overlay names the node, the rule and the pairs', { timeout: 180_000 }, async (t) => {
+test('a rule dropping 4789/udp on one node cuts the traffic, and overlay names the node, the rule and the pairs', {
+  timeout: 180_000,
+}, async (t) => {
   if (!(await need(t))) return;
   const rule = ['INPUT', '-p', 'udp', '--dport', '4789', '-j', 'DROP'];
   t.after(async () => {

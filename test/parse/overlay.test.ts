@@ -15,7 +15,19 @@ test('ip -j -d link of an overlay namespace: vxlan0 with its VNI, port and flags
   assert.deepEqual(issues, []);
   assert.ok(value);
   assert.deepEqual(value.vxlans, [
-    { name: 'vxlan0', ifindex: value.vxlans[0]!.ifindex, vni: 4097, port: 4789, learning: true, proxy: true, l2miss: true, l3miss: true, mtu: 1450, master: 'br0', mac: value.vxlans[0]!.mac },
+    {
+      name: 'vxlan0',
+      ifindex: value.vxlans[0]!.ifindex,
+      vni: 4097,
+      port: 4789,
+      learning: true,
+      proxy: true,
+      l2miss: true,
+      l3miss: true,
+      mtu: 1450,
+      master: 'br0',
+      mac: value.vxlans[0]!.mac,
+    },
   ]);
   assert.deepEqual(
     value.links.filter((l) => l.kind === 'veth').map((l) => [l.name, l.master, l.linkNetnsId]),
@@ -56,7 +68,10 @@ test('ip -j neigh show: each remote task address with its MAC, PERMANENT', () =>
   assert.deepEqual(issues, []);
   assert.ok(value);
   assert.equal(value.length, fixture(`${F}/ns-docknet-sw-overlay/ip-neigh.txt`).trim().split('\n').length);
-  assert.deepEqual(value.find((n) => n.dst === '10.246.1.4'), { dst: '10.246.1.4', dev: 'vxlan0', lladdr: '02:42:0a:f6:01:04', states: ['PERMANENT'] });
+  assert.deepEqual(
+    value.find((n) => n.dst === '10.246.1.4'),
+    { dst: '10.246.1.4', dev: 'vxlan0', lladdr: '02:42:0a:f6:01:04', states: ['PERMANENT'] },
+  );
 });
 
 test('ip xfrm policy of an encrypted overlay: one policy per peer with its ESP template; ip xfrm state empty', () => {
@@ -71,18 +86,15 @@ test('ip xfrm policy of an encrypted overlay: one policy per peer with its ESP t
 
 test('ip xfrm state with an SA: addresses, SPI, mode and the algorithm name; the key never kept', () => {
   // The form iproute2 prints for an SA (its layout as in `ip xfrm state` of any IPsec host; key shortened).
-  const sa = 'src 10.241.0.11 dst 10.241.0.12\n\tproto esp spi 0x4916c502 reqid 13681891 mode transport\n\treplay-window 0 \n\taead rfc4106(gcm(aes)) 0x0123456789abcdef0123456789abcdef01234567 64\n\tsel src 0.0.0.0/0 dst 0.0.0.0/0 \n';
+  const sa =
+    'src 10.241.0.11 dst 10.241.0.12\n\tproto esp spi 0x4916c502 reqid 13681891 mode transport\n\treplay-window 0 \n\taead rfc4106(gcm(aes)) 0x0123456789abcdef0123456789abcdef01234567 64\n\tsel src 0.0.0.0/0 dst 0.0.0.0/0 \n';
   const { value, issues } = parseXfrmState(sa);
   assert.deepEqual(issues, []);
   assert.equal(value.length, 1);
-  assert.deepEqual([value[0]!.src, value[0]!.dst, value[0]!.proto, value[0]!.spi, value[0]!.mode, value[0]!.algorithms], [
-    '10.241.0.11',
-    '10.241.0.12',
-    'esp',
-    '0x4916c502',
-    'transport',
-    ['aead rfc4106(gcm(aes))'],
-  ]);
+  assert.deepEqual(
+    [value[0]!.src, value[0]!.dst, value[0]!.proto, value[0]!.spi, value[0]!.mode, value[0]!.algorithms],
+    ['10.241.0.11', '10.241.0.12', 'esp', '0x4916c502', 'transport', ['aead rfc4106(gcm(aes))']],
+  );
   assert.doesNotMatch(value[0]!.text, /0123456789abcdef0123/);
   assert.equal(parseXfrmState('\tproto esp\n').issues.length, 1, 'an indented line before any block is reported');
 });
@@ -93,13 +105,19 @@ test('network inspect -v of an overlay: VNI, peers, services with VIPs, tasks wi
   assert.ok(value);
   assert.equal(value.vni, 4097);
   assert.equal(value.encrypted, false);
-  assert.deepEqual(value.peers?.map((p) => p.ip), ['10.241.0.11', '10.241.0.12', '10.241.0.13']);
+  assert.deepEqual(
+    value.peers?.map((p) => p.ip),
+    ['10.241.0.11', '10.241.0.12', '10.241.0.13'],
+  );
   const vip = value.services.find((s) => s.name === 'sw-vip');
   assert.equal(vip?.vip, '10.246.1.10');
   assert.equal(value.services.find((s) => s.name === 'sw-dnsrr')?.vip, null, '"<nil>" is no VIP');
   const swc2 = value.services.find((s) => s.name === '')?.tasks.find((t) => t.name === 'swc-2');
   assert.deepEqual(swc2, { service: '', name: 'swc-2', endpointIp: '10.246.1.4', hostIp: '10.241.0.12' });
-  assert.deepEqual(value.local.find((l) => l.name === 'swc-1'), { id: value.local.find((l) => l.name === 'swc-1')!.id, name: 'swc-1', mac: '02:42:0a:f6:01:02', ipv4: '10.246.1.2' });
+  assert.deepEqual(
+    value.local.find((l) => l.name === 'swc-1'),
+    { id: value.local.find((l) => l.name === 'swc-1')!.id, name: 'swc-1', mac: '02:42:0a:f6:01:02', ipv4: '10.246.1.2' },
+  );
   const enc = parseOverlayNetwork(fixture(`${F}/network-docknet-sw-encrypted.json`)).value;
   assert.equal(enc?.encrypted, true);
   assert.equal(enc?.vni, 4098);

@@ -23,7 +23,9 @@ export const VXLAN_OVERHEAD = 50;
 function ruleText(r: RuleRef | null): string {
   if (!r) return 'no rule (the walk ended without a verdict)';
   const counters = r.packets !== null ? ` [${r.packets} packets, ${r.bytes ?? 0} bytes]` : '';
-  return r.number === 0 ? `${r.kind} ${r.table} ${r.chain}: ${r.text}` : `${r.kind} ${r.table} ${r.chain} rule ${r.number}: ${r.text}${counters}`;
+  return r.number === 0
+    ? `${r.kind} ${r.table} ${r.chain}: ${r.text}`
+    : `${r.kind} ${r.table} ${r.chain} rule ${r.number}: ${r.text}${counters}`;
 }
 
 function kernelEvidence(n: NodeOverlayFacts, options: string[]): Evidence[] {
@@ -77,13 +79,18 @@ export function checkEncryption(views: OverlayView[], nodes: NodeOverlayFacts[],
       const related = policies.filter((x) => lacking.some((p) => x.dst.startsWith(p) || x.src.startsWith(p) || x.tmpl?.dst === p));
       const kernelLacks = ['CONFIG_INET_ESP', 'CONFIG_CRYPTO_GCM'].filter((o) => missingOption(n, o));
       const guard = n.model.firewall.ipv4.known
-        ? n.model.firewall.ipv4.value.tables.flatMap((t) => [...t.chains.values()].flatMap((c) => c.rules)).filter((r) => guardVni(r.text) === v.vni)
+        ? n.model.firewall.ipv4.value.tables
+            .flatMap((t) => [...t.chains.values()].flatMap((c) => c.rules))
+            .filter((r) => guardVni(r.text) === v.vni)
         : [];
       const evidence: Evidence[] = [
         { source: `GET /networks/${v.id.slice(0, 12)} Options (${n.host})`, text: `encrypted, VNI ${v.vni ?? '?'}` },
         ...related.slice(0, 4).map((p) => ({ source: `ip xfrm policy (${n.host})`, text: p.text.replace(/\n/g, ' | ') })),
         ...(related.length ? [] : [{ source: `ip xfrm policy (${n.host})`, text: `no policy towards ${lacking.join(', ')}` }]),
-        { source: `ip xfrm state (${n.host})`, text: `no ESP SA pair between ${self} and ${lacking.join(', ')} (${states.length} ESP states in all)` },
+        {
+          source: `ip xfrm state (${n.host})`,
+          text: `no ESP SA pair between ${self} and ${lacking.join(', ')} (${states.length} ESP states in all)`,
+        },
         ...kernelEvidence(n, ['CONFIG_INET_ESP', 'CONFIG_CRYPTO_GCM']),
         ...guard.map((r) => ({ source: `iptables-save (${n.host})`, text: `${r.table} ${r.chain} rule ${r.number}: ${r.text}` })),
       ];
@@ -150,7 +157,14 @@ export function checkPorts(views: OverlayView[], nodes: NodeAddress[], unknowns:
           continue;
         }
         const key = `${r.node.host}|${c.port.label}|${w.decidedBy ? `${w.decidedBy.table}/${w.decidedBy.chain}/${w.decidedBy.number}` : 'none'}`;
-        const b = blocked.get(key) ?? { receiver: r.node.host, port: c.port, rule: w.decidedBy, verdict: w.verdict, senders: [], pairs: [] };
+        const b = blocked.get(key) ?? {
+          receiver: r.node.host,
+          port: c.port,
+          rule: w.decidedBy,
+          verdict: w.verdict,
+          senders: [],
+          pairs: [],
+        };
         if (!b.senders.includes(s.node.host)) b.senders.push(s.node.host);
         const nets = c.nets.length ? c.nets.map((v) => v.name) : views.filter((v) => both(v, r.node.host, s.node.host)).map((v) => v.name);
         for (const net of nets) b.pairs.push(`${s.node.host} <-> ${r.node.host} on ${net}`);
@@ -177,7 +191,10 @@ export function checkPorts(views: OverlayView[], nodes: NodeAddress[], unknowns:
           : b.port === MANAGER_PORT
             ? 'Nodes cannot reach this manager: joins and the Raft control plane fail.'
             : 'Gossip carries the overlay’s peer and endpoint tables: without it, nodes never learn each other’s tasks.',
-    fix: b.rule && b.rule.number > 0 ? `inspect the rule: iptables -t ${b.rule.table} -L ${b.rule.chain} ${b.rule.number} -v -n   # on ${b.receiver}` : `iptables -S INPUT   # on ${b.receiver}`,
+    fix:
+      b.rule && b.rule.number > 0
+        ? `inspect the rule: iptables -t ${b.rule.table} -L ${b.rule.chain} ${b.rule.number} -v -n   # on ${b.receiver}`
+        : `iptables -S INPUT   # on ${b.receiver}`,
     changesHost: false,
     unproven: null,
   }));
@@ -211,7 +228,10 @@ export function checkMtu(views: OverlayView[], nodes: NodeOverlayFacts[], unknow
         severity: 'warning',
         title: `${v.name}'s MTU ${mtu} on ${on.host} leaves no room for VXLAN: its uplink ${uplink.link.name} has MTU ${uplink.link.mtu} (at most ${uplink.link.mtu - VXLAN_OVERHEAD} fits)`,
         evidence: [
-          { source: `ip -d link show (in ${on.kernel.value.namespace})`, text: `${on.kernel.value.vxlan?.name ?? on.kernel.value.bridge?.name} mtu ${mtu}` },
+          {
+            source: `ip -d link show (in ${on.kernel.value.namespace})`,
+            text: `${on.kernel.value.vxlan?.name ?? on.kernel.value.bridge?.name} mtu ${mtu}`,
+          },
           { source: `ip link (${on.host})`, text: `${uplink.link.name} mtu ${uplink.link.mtu}` },
           { source: `ip route (${on.host})`, text: uplink.why },
         ],
@@ -234,7 +254,7 @@ function uplinkOf(n: NodeOverlayFacts, v: OverlayView, self: string | null): { l
   if (!route?.dev) return { unknown: `no route ${target ? `to ${target}` : 'by default'} in the node's main table` };
   const link = n.model.hostLinks.value.find((l) => l.name === route.dev);
   if (!link) return { unknown: `the route's device ${route.dev} is not in the node's links` };
-  return { link, why: `${target ?? "default"}: route ${route.dst} dev ${route.dev}` };
+  return { link, why: `${target ?? 'default'}: route ${route.dst} dev ${route.dev}` };
 }
 
 // ---- advertise / data-path addresses ----
@@ -245,7 +265,10 @@ export function checkAddresses(nodes: NodeAddress[], unknowns: Unknowns): Findin
     if (!a.addr) continue;
     const m = a.node.model;
     if (!m.routes.known || !m.hostLinks.known) {
-      unknowns.push({ subject: `${a.node.host}: advertise address`, reason: !m.routes.known ? m.routes.reason : m.hostLinks.known ? '' : m.hostLinks.reason });
+      unknowns.push({
+        subject: `${a.node.host}: advertise address`,
+        reason: !m.routes.known ? m.routes.reason : m.hostLinks.known ? '' : m.hostLinks.reason,
+      });
       continue;
     }
     const holder = linkWith(m.hostLinks.value, a.addr);
@@ -261,7 +284,10 @@ export function checkAddresses(nodes: NodeAddress[], unknowns: Unknowns): Findin
         title: `${a.node.host} advertises ${a.addr}${holder ? ` (on ${holder.name})` : ', an address on none of its interfaces'}, but reaches ${other.node.host} (${other.addr}) through ${route.dev}`,
         evidence: [
           { source: `GET /info Swarm.NodeAddr (${a.node.host})`, text: a.addr },
-          { source: `ip route (${a.node.host})`, text: `${other.addr} via ${route.dst}${route.gateway ? ` via ${route.gateway}` : ''} dev ${route.dev}` },
+          {
+            source: `ip route (${a.node.host})`,
+            text: `${other.addr} via ${route.dst}${route.gateway ? ` via ${route.gateway}` : ''} dev ${route.dev}`,
+          },
         ],
         why: 'Other nodes send VXLAN and gossip to the advertised address; replies and this node’s own traffic leave by another interface and source address, which peers and firewalls do not expect (moby/moby#53004).',
         fix: `docker swarm leave && docker swarm join --advertise-addr <address on ${route.dev}> --data-path-addr <address on ${route.dev}> ...`,
@@ -282,8 +308,11 @@ export function checkIpvs(nodes: NodeOverlayFacts[], views: OverlayView[], unkno
   const unknownKernel = nodes.filter((n) => !n.kernel.known);
   for (const n of unknownKernel) if (!n.kernel.known) unknowns.push({ subject: `${n.host}: IPVS`, reason: n.kernel.reason });
   if (!noIpvs.length) return [];
-  if (!manager || !manager.services.known || !manager.tasks.known) {
-    unknowns.push({ subject: 'services needing IPVS', reason: 'no manager’s service and task lists are in the data (GET /services, /tasks answer on managers only)' });
+  if (!manager?.services.known || !manager.tasks.known) {
+    unknowns.push({
+      subject: 'services needing IPVS',
+      reason: 'no manager’s service and task lists are in the data (GET /services, /tasks answer on managers only)',
+    });
     return [];
   }
   const tasks = manager.tasks.value;
@@ -295,7 +324,10 @@ export function checkIpvs(nodes: NodeOverlayFacts[], views: OverlayView[], unkno
     if (!vipNets.length && !ingress.length) continue;
     const running = tasks.filter((t) => t.serviceId === s.id && t.state === 'running');
     if (!running.length) continue;
-    const needs = [...(vipNets.length ? [`its VIP ${vipNets.map((x) => x.addr).join(', ')}`] : []), ...(ingress.length ? [`the routing mesh for ${ingress.map((p) => `${p.published}->${p.target}/${p.protocol}`).join(', ')}`] : [])];
+    const needs = [
+      ...(vipNets.length ? [`its VIP ${vipNets.map((x) => x.addr).join(', ')}`] : []),
+      ...(ingress.length ? [`the routing mesh for ${ingress.map((p) => `${p.published}->${p.target}/${p.protocol}`).join(', ')}`] : []),
+    ];
     out.push({
       check: 'overlay',
       kind: 'ipvs-missing',
@@ -303,9 +335,15 @@ export function checkIpvs(nodes: NodeOverlayFacts[], views: OverlayView[], unkno
       severity: 'warning',
       title: `service ${s.name} reports ${running.length} task${running.length === 1 ? '' : 's'} Running, but ${needs.join(' and ')} cannot work: ${noIpvs.map((n) => n.host).join(', ')} ha${noIpvs.length === 1 ? 's' : 've'} no IPVS`,
       evidence: [
-        { source: `GET /services (${manager.host})`, text: `${s.name}: endpoint mode ${s.endpointMode}${vipNets.length ? `, VIPs ${vipNets.map((x) => x.addr).join(', ')}` : ''}${ingress.length ? `, ingress ports ${ingress.map((p) => p.published).join(', ')}` : ''}` },
+        {
+          source: `GET /services (${manager.host})`,
+          text: `${s.name}: endpoint mode ${s.endpointMode}${vipNets.length ? `, VIPs ${vipNets.map((x) => x.addr).join(', ')}` : ''}${ingress.length ? `, ingress ports ${ingress.map((p) => p.published).join(', ')}` : ''}`,
+        },
         { source: `GET /tasks (${manager.host})`, text: `${running.length} running` },
-        ...noIpvs.flatMap((n) => [{ source: `${n.host}`, text: n.kernel.known ? n.kernel.value.ipvs.evidence : '' }, ...kernelEvidence(n, ['CONFIG_IP_VS'])]),
+        ...noIpvs.flatMap((n) => [
+          { source: `${n.host}`, text: n.kernel.known ? n.kernel.value.ipvs.evidence : '' },
+          ...kernelEvidence(n, ['CONFIG_IP_VS']),
+        ]),
       ],
       why: 'Docker balances a VIP and the ingress routing mesh with IPVS in each node’s kernel; without it, connections to the VIP or the published port go nowhere although every task is healthy.',
       fix: `use --endpoint-mode dnsrr and --publish mode=host for ${s.name}, or a kernel with CONFIG_IP_VS`,

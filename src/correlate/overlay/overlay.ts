@@ -125,7 +125,16 @@ function kernelSide(on: OverlayOnNode, net: OverlayNetwork, self: string | null)
     from: on.links.from,
     value: {
       namespace: on.sandbox.known ? on.sandbox.value.path : '(not in the data)',
-      vxlan: vx && { name: vx.name, vni: vx.vni, port: vx.port, learning: vx.learning, proxy: vx.proxy, l2miss: vx.l2miss, l3miss: vx.l3miss, mtu: vx.mtu },
+      vxlan: vx && {
+        name: vx.name,
+        vni: vx.vni,
+        port: vx.port,
+        learning: vx.learning,
+        proxy: vx.proxy,
+        l2miss: vx.l2miss,
+        l3miss: vx.l3miss,
+        mtu: vx.mtu,
+      },
       bridge: bridge && { name: bridge.name, mtu: bridge.mtu },
       legs,
       vteps,
@@ -154,7 +163,8 @@ function onNode(n: NodeOverlayFacts, on: OverlayOnNode): NetworkOnNode {
   else {
     missingInKernel = controlRemote.filter((ip) => !kernel.value.vteps.includes(ip)).sort(natural.compare);
     unknownToControl = kernel.value.vteps.filter((ip) => !controlRemote.includes(ip)).sort(natural.compare);
-    agreement = missingInKernel.length || unknownToControl.length || kernel.value.remote.some((r) => r.status !== 'ok') ? 'differ' : 'agree';
+    agreement =
+      missingInKernel.length || unknownToControl.length || kernel.value.remote.some((r) => r.status !== 'ok') ? 'differ' : 'agree';
   }
   return {
     host: n.host,
@@ -179,7 +189,9 @@ function peerFindings(view: OverlayView): Finding[] {
     const k = n.kernel.value;
     const fdbEvidence: Evidence = {
       source: `bridge fdb show (in ${k.namespace})`,
-      text: k.vteps.length ? `${k.vxlan?.name ?? 'vxlan'} sends to ${k.vteps.join(', ')}` : `no entry on ${k.vxlan?.name ?? 'the vxlan device'} names a remote VTEP`,
+      text: k.vteps.length
+        ? `${k.vxlan?.name ?? 'vxlan'} sends to ${k.vteps.join(', ')}`
+        : `no entry on ${k.vxlan?.name ?? 'the vxlan device'} names a remote VTEP`,
     };
     const peersEvidence: Evidence = {
       source: `GET /networks/${view.id.slice(0, 12)}?verbose=true Peers (on ${n.host})`,
@@ -241,7 +253,13 @@ export function correlateOverlay(input: OverlayInput): OverlayReport {
       host: n.host,
       hostname: n.hostname,
       nodeAddr: n.swarm.known ? n.swarm.value.nodeAddr : null,
-      role: n.swarm.known ? (n.swarm.value.controlAvailable ? ('manager' as const) : n.swarm.value.localNodeState === 'active' ? ('worker' as const) : null) : null,
+      role: n.swarm.known
+        ? n.swarm.value.controlAvailable
+          ? ('manager' as const)
+          : n.swarm.value.localNodeState === 'active'
+            ? ('worker' as const)
+            : null
+        : null,
       state: n.swarm.known ? n.swarm.value.localNodeState : null,
       unknown: n.overlays.known ? null : n.overlays.reason,
     })),
@@ -258,7 +276,16 @@ export function correlateOverlay(input: OverlayInput): OverlayReport {
       const net = on.network;
       let view = byId.get(net.id);
       if (!view) {
-        view = { id: net.id, name: net.name, vni: net.vni, encrypted: net.encrypted, attachable: net.attachable, ingress: net.ingress, subnets: net.subnets, nodes: [] };
+        view = {
+          id: net.id,
+          name: net.name,
+          vni: net.vni,
+          encrypted: net.encrypted,
+          attachable: net.attachable,
+          ingress: net.ingress,
+          subnets: net.subnets,
+          nodes: [],
+        };
         byId.set(net.id, view);
       }
       view.vni ??= net.vni;
@@ -274,9 +301,10 @@ export function correlateOverlay(input: OverlayInput): OverlayReport {
   }
   for (const v of networks) v.nodes.sort((a, b) => natural.compare(a.host, b.host));
   for (const v of networks)
-    for (const n of v.nodes) if ('value' in n.kernel || n.kernel.known === false) {
-      if (!n.kernel.known) unknowns.push({ subject: `${v.name} on ${n.host}`, reason: n.kernel.reason });
-    }
+    for (const n of v.nodes)
+      if ('value' in n.kernel || n.kernel.known === false) {
+        if (!n.kernel.known) unknowns.push({ subject: `${v.name} on ${n.host}`, reason: n.kernel.reason });
+      }
 
   const addresses: NodeAddress[] = input.nodes.map((n) => ({ node: n, addr: n.swarm.known ? n.swarm.value.nodeAddr : null }));
   const findings: Finding[] = [

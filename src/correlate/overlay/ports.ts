@@ -47,7 +47,14 @@ export function guardVni(text: string): number | null {
  * encrypted overlay, which the guard does not match); `--pol none` (no IPsec) is taken as true, as
  * VXLAN that is not encrypted arrives without a policy. Any other question makes the answer unknown.
  */
-export function walkSwarmPort(rs: Ruleset, port: SwarmPort, src: string, dst: string, iface: string | null, vni: number | null): PortVerdict {
+export function walkSwarmPort(
+  rs: Ruleset,
+  port: SwarmPort,
+  src: string,
+  dst: string,
+  iface: string | null,
+  vni: number | null,
+): PortVerdict {
   const packet = (): Packet => ({
     family: 'ipv4',
     // ESP has no ports; the walk compares protocols as words, so a rule for `-p esp` matches it and a `--dport` rule cannot.
