@@ -169,7 +169,7 @@ test('a rule dropping 4789/udp on one node cuts the traffic, and overlay names t
   const blocked = json.findings.filter((f) => f.kind === 'swarm-port-blocked' && f.subject === `${N2!.name}: 4789/udp`);
   assert.equal(blocked.length, 1, JSON.stringify(json.findings, null, 2));
   const f = blocked[0]!;
-  assert.match(f.evidence[0]!.text, /filter INPUT rule 1: -A INPUT -p udp -m udp --dport 4789 -j DROP/);
+  assert.match(f.evidence[0]!.text, /filter INPUT rule 1: (\[\d+:\d+\] )?-A INPUT -p udp -m udp --dport 4789 -j DROP/);
   const pairs = f.evidence.filter((e) => e.source === 'broken pair').map((e) => e.text);
   assert.ok(pairs.includes(`${N1!.name} <-> ${N2!.name} on ${SWARM_NET.overlay.name}`), pairs.join('; '));
   assert.ok(pairs.includes(`${N3!.name} <-> ${N2!.name} on ${SWARM_NET.overlay.name}`), pairs.join('; '));

@@ -25,7 +25,8 @@ function ruleText(r: RuleRef | null): string {
   const counters = r.packets !== null ? ` [${r.packets} packets, ${r.bytes ?? 0} bytes]` : '';
   return r.number === 0
     ? `${r.kind} ${r.table} ${r.chain}: ${r.text}`
-    : `${r.kind} ${r.table} ${r.chain} rule ${r.number}: ${r.text}${counters}`;
+    : // iptables-save -c writes the counters before the rule; they are said once, after it.
+      `${r.kind} ${r.table} ${r.chain} rule ${r.number}: ${r.text.replace(/^\[\d+:\d+\]\s*/, '')}${counters}`;
 }
 
 function kernelEvidence(n: NodeOverlayFacts, options: string[]): Evidence[] {
