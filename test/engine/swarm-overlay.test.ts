@@ -9,13 +9,7 @@ import { test, type TestContext } from 'node:test';
 import { execa } from 'execa';
 import { GENERATION } from '../../lab/lab-spec.js';
 import { run } from '../../lab/run.js';
-import {
-  SWARM_ENCRYPTED_CONTAINERS,
-  SWARM_NET,
-  SWARM_NODES,
-  SWARM_OVERLAY_CONTAINERS,
-  SWARM_SERVICE,
-} from '../../lab/swarm-spec.js';
+import { SWARM_ENCRYPTED_CONTAINERS, SWARM_NET, SWARM_NODES, SWARM_OVERLAY_CONTAINERS, SWARM_SERVICE } from '../../lab/swarm-spec.js';
 import { inNode, nodeEnv, readSwarmState } from '../../lab/swarm.js';
 import { requireCapability } from '../capability.js';
 import { DOCKNET_BIN, REPO_ROOT } from './harness.js';
