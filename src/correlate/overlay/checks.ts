@@ -93,7 +93,10 @@ export function checkEncryption(views: OverlayView[], nodes: NodeOverlayFacts[],
           text: `no ESP SA pair between ${self} and ${lacking.join(', ')} (${states.length} ESP states in all)`,
         },
         ...kernelEvidence(n, ['CONFIG_INET_ESP', 'CONFIG_CRYPTO_GCM']),
-        ...guard.map((r) => ({ source: `iptables-save (${n.host})`, text: `${r.table} ${r.chain} rule ${r.number}: ${r.text}` })),
+        ...guard.map((r) => ({
+          source: `iptables-save (${n.host})`,
+          text: `${r.table} ${r.chain} rule ${r.number}: ${r.text.replace(/^\[\d+:\d+\]\s*/, '')}`,
+        })),
       ];
       out.push({
         check: 'overlay',
@@ -226,8 +229,9 @@ export function checkMtu(views: OverlayView[], nodes: NodeOverlayFacts[], unknow
         check: 'overlay',
         kind: 'overlay-mtu',
         subject: `${v.name} on ${on.host}`,
-        severity: 'warning',
-        title: `${v.name}'s MTU ${mtu} on ${on.host} leaves no room for VXLAN: its uplink ${uplink.link.name} has MTU ${uplink.link.mtu} (at most ${uplink.link.mtu - VXLAN_OVERHEAD} fits)`,
+        // With no other node yet, no frame leaves the host encapsulated: it matters once a node joins.
+        severity: uplink.peers ? 'warning' : 'info',
+        title: `${v.name}'s MTU ${mtu} on ${on.host} leaves no room for VXLAN: its uplink ${uplink.link.name} has MTU ${uplink.link.mtu} (at most ${uplink.link.mtu - VXLAN_OVERHEAD} fits)${uplink.peers ? '' : '; no other node has the overlay yet, so this matters once one joins'}`,
         evidence: [
           {
             source: `ip -d link show (in ${on.kernel.value.namespace})`,
@@ -246,7 +250,11 @@ export function checkMtu(views: OverlayView[], nodes: NodeOverlayFacts[], unknow
   return out;
 }
 
-function uplinkOf(n: NodeOverlayFacts, v: OverlayView, self: string | null): { link: Link; why: string } | { unknown: string } {
+function uplinkOf(
+  n: NodeOverlayFacts,
+  v: OverlayView,
+  self: string | null,
+): { link: Link; why: string; peers: boolean } | { unknown: string } {
   if (!n.model.hostLinks.known) return { unknown: n.model.hostLinks.reason };
   if (!n.model.routes.known) return { unknown: n.model.routes.reason };
   const peers = v.nodes.flatMap((x) => (x.controlPeers ?? []).map((p) => p.ip)).filter((ip) => ip && ip !== self);
@@ -255,7 +263,7 @@ function uplinkOf(n: NodeOverlayFacts, v: OverlayView, self: string | null): { l
   if (!route?.dev) return { unknown: `no route ${target ? `to ${target}` : 'by default'} in the node's main table` };
   const link = n.model.hostLinks.value.find((l) => l.name === route.dev);
   if (!link) return { unknown: `the route's device ${route.dev} is not in the node's links` };
-  return { link, why: `${target ?? 'default'}: route ${route.dst} dev ${route.dev}` };
+  return { link, why: `${target ?? 'default'}: route ${route.dst} dev ${route.dev}`, peers: target !== null };
 }
 
 // ---- advertise / data-path addresses ----
