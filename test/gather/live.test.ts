@@ -37,12 +37,16 @@ const SAVE_COMMANDS = [
   'iptables-legacy-save -c',
 ];
 
+/** The overlay facts (gather/overlay.ts) are newer than the saved lab: set aside here (test/correlate/overlay reads real ones). */
+const overlayOnly = (p: string) =>
+  /^(overlay|swarm)\//.test(p) || p === FACT.kernelFeatures || p === FACT.xfrmState || p === FACT.xfrmPolicy;
+
 test('gathering the saved lab again gives back every fact it was saved with, from the same commands', async (t) => {
   const replay = await replayHost(t, LAB);
   const saved = await loadSnapshotDir(LAB);
   const { snapshot, engineError } = await gatherAll(replay.host);
   assert.equal(engineError, null);
-  assert.deepEqual([...snapshot.facts.keys()].sort(), [...saved.facts.keys()].sort());
+  assert.deepEqual([...snapshot.facts.keys()].filter((p) => !overlayOnly(p)).sort(), [...saved.facts.keys()].sort());
   for (const [path, fact] of saved.facts) {
     const got = snapshot.facts.get(path);
     assert.ok(got, path);
@@ -56,19 +60,26 @@ test('gathering the saved lab again gives back every fact it was saved with, fro
     assert.equal(what, fact.origin.what, `${path}: origin`);
     assert.equal(got.origin.kind, fact.origin.kind, `${path}: origin kind`);
   }
-  assert.deepEqual([...replay.commands].sort(), [...SAVE_COMMANDS].sort());
+  assert.deepEqual(
+    [...replay.commands].filter((c) => !c.startsWith('ip xfrm ') && !c.startsWith('nsenter --net=')).sort(),
+    [...SAVE_COMMANDS].sort(),
+  );
   // The lab's host ran iptables-legacy-save without -c too, but only its -c output was kept: here it is "not installed".
-  assert.deepEqual(snapshot.missing, [
-    {
-      path: FACT.iptablesLegacySave,
-      what: 'iptables-legacy-save',
-      reason: 'iptables-legacy-save is not installed (command not found: iptables-legacy-save)',
-      cause: 'tool-missing',
-    },
-  ]);
+  assert.deepEqual(
+    snapshot.missing.filter((m) => !overlayOnly(m.path)),
+    [
+      {
+        path: FACT.iptablesLegacySave,
+        what: 'iptables-legacy-save',
+        reason: 'iptables-legacy-save is not installed (command not found: iptables-legacy-save)',
+        cause: 'tool-missing',
+      },
+    ],
+  );
   // Full inspects: one per container and one per network, besides the lists, /info and /version.
   const inspects = replay.requests.filter((r) => /^GET \/containers\/[0-9a-f]{64}\/json$/.test(r));
-  assert.equal(inspects.length, 10);
+  // The overlay gatherer may inspect one of them again for its SandboxKey (the exec root).
+  assert.equal(new Set(inspects).size, 10);
 });
 
 test('the list detail reads pids from the runtime state files and inspects only the containers without one', async (t) => {
