@@ -1,7 +1,7 @@
 // docknet overlay [network]: each swarm overlay on each node, the kernel against the control plane, and
 // the findings (peers, IPsec, blocked ports, MTU, addresses, IPVS) with their evidence. Exit 1 on an error finding.
 import { correlateOverlay } from '../correlate/overlay/overlay.js';
-import { DocknetError } from '../model/errors.js';
+import { DocknetError, EXIT } from '../model/errors.js';
 import { readNodeOverlayFacts } from '../parse/overlay-facts.js';
 import { overlayJson, renderOverlayText } from '../render/overlay.js';
 import { isRead, type Fleet } from '../snapshot/fleet.js';
@@ -27,5 +27,5 @@ export async function runOverlay(opts: OverlayOptions, io: IO, fleetOf: FleetPro
     );
   }
   io.out(opts.json ? `${JSON.stringify(overlayJson(report), null, 2)}\n` : renderOverlayText(io, report));
-  return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
+  return report.findings.some((f) => f.severity === 'error') ? EXIT.failure : EXIT.ok;
 }
