@@ -237,6 +237,8 @@ function candidates(chain: FwChain, p: Packet): FwRule[] {
   return positions.map((i) => chain.rules[i] as FwRule);
 }
 
+// Long on purpose: one rule's whole fate in chain order (continue, match or fork, then each action kind
+// in its own case); split, the cases would pass the walk's state back and forth for no clarity.
 function walkChain(w: Walk, chain: FwChain, stack: string[]): Outcome {
   if (w.depth > MAX_DEPTH || stack.includes(chain.name)) return { kind: 'return' };
   for (const rule of candidates(chain, w.packet)) {

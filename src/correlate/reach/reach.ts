@@ -7,29 +7,23 @@ import { type DestinationArg, resolveDestination, resolveSource, type SourceArg 
 import type { RuleRef } from './hooks.js';
 import type { HostView } from './host-view.js';
 import { NeedsAnswer, type Question } from './packet.js';
-import { type Expect, type Hop, type PathResult, type Start, type Target, type Verdict, walkFrom } from './path.js';
+import { type PathResult, type Start, type Target, walkFrom } from './path.js';
 import { combined, replyOf, type Walk } from './reply.js';
 import { type Advice, adviceFor } from './advice.js';
 
-export interface ReachResult {
+/** The verdict over every answer to what the data lacks: a path's fields (the walk shown, the first one), and how it was reached. */
+export interface ReachResult extends PathResult {
   source: SourceArg;
   destination: DestinationArg;
   /** The start and target as resolved; null when they could not be. */
   start: Start | null;
   target: Target | null;
-  verdict: Verdict;
-  expect: Expect;
-  decidedBy: RuleRef | null;
-  rejectWith: string | null;
-  hops: Hop[];
   /** The reply's walk, when the request was delivered to a listening socket (reply.ts); null otherwise. */
   reply: PathResult | null;
   /** For a negative verdict, what would allow it: suggestions, never applied (advice.ts). */
   advice: Advice[];
   /** Whether the verdict was decided on the way back: the request got through and its reply did not. */
   decidedOnReply: boolean;
-  /** Why the verdict is unknown (or the expectation is), in the facts' words; null when known. */
-  unknown: string | null;
   /** Questions the facts left open; `matters` when their answer changes the verdict. */
   questions: (Question & { matters: boolean })[];
   /** How the ends were read ("host means 192.0.2.10, the address of the uplink eth0"). */
