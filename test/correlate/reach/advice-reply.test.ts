@@ -2,27 +2,11 @@
 // test/fixtures/lab-snapshot-28; Docker 20.10: test/fixtures/lab-snapshot).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseDestination, parseSource } from '../../../src/commands/reach.js';
-import { hostView } from '../../../src/correlate/reach/host-view.js';
-import { reach, type ReachResult } from '../../../src/correlate/reach/reach.js';
-import { containerSocketsOf } from '../../../src/parse/container-sockets.js';
-import { buildHostModel } from '../../../src/parse/host-model.js';
-import { hostSettingsFact } from '../../../src/parse/host-settings.js';
-import { loadSnapshot } from '../../../src/snapshot/load.js';
+import { ask } from './ask.js';
 import { repoPath } from '../../repo-path.js';
 
 const LAB_28 = repoPath('test/fixtures/lab-snapshot-28');
 const LAB_20 = repoPath('test/fixtures/lab-snapshot');
-
-async function ask(dir: string, source: string, destination: string): Promise<ReachResult> {
-  const snapshot = await loadSnapshot(dir);
-  const model = buildHostModel(snapshot);
-  return reach(
-    hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model)),
-    parseSource(source),
-    parseDestination(destination),
-  );
-}
 
 test('a delivered connection carries its reply: ESTABLISHED, from the container back to the client, accepted by Docker 28 DOCKER-FORWARD', async () => {
   const r = await ask(LAB_28, 'outside', 'host:49154');

@@ -3,26 +3,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { parseDestination, parseSource } from '../../../src/commands/reach.js';
-import { hostView } from '../../../src/correlate/reach/host-view.js';
-import { reach, type ReachResult } from '../../../src/correlate/reach/reach.js';
-import { containerSocketsOf } from '../../../src/parse/container-sockets.js';
-import { buildHostModel } from '../../../src/parse/host-model.js';
-import { hostSettingsFact } from '../../../src/parse/host-settings.js';
-import { loadSnapshot } from '../../../src/snapshot/load.js';
+import { ask } from './ask.js';
 import { repoPath } from '../../repo-path.js';
 
 const NONE = repoPath('test/fixtures/reach-matrix-28/none');
-
-async function ask(dir: string, source: string, destination: string): Promise<ReachResult> {
-  const snapshot = await loadSnapshot(dir);
-  const model = buildHostModel(snapshot);
-  return reach(
-    hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model)),
-    parseSource(source),
-    parseDestination(destination),
-  );
-}
 
 test('routed-host-port: a routed network publication has docker-proxy on :: only, which is IPv6-only: IPv4 to the host port is refused', async () => {
   // The facts behind it: the only socket on 18081 is [::]:18081, docker-proxy's with -host-ip ::.

@@ -3,27 +3,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { parseDestination, parseSource } from '../../../src/commands/reach.js';
-import { hostView } from '../../../src/correlate/reach/host-view.js';
-import { reach, type ReachResult } from '../../../src/correlate/reach/reach.js';
-import { containerSocketsOf } from '../../../src/parse/container-sockets.js';
-import { buildHostModel } from '../../../src/parse/host-model.js';
-import { hostSettingsFact } from '../../../src/parse/host-settings.js';
-import { loadSnapshot } from '../../../src/snapshot/load.js';
+import { ask } from './ask.js';
 import { repoPath } from '../../repo-path.js';
 
 const LAB_20 = repoPath('test/fixtures/lab-snapshot');
 const LAB_28 = repoPath('test/fixtures/lab-snapshot-28');
-
-async function ask(dir: string, source: string, destination: string): Promise<ReachResult> {
-  const snapshot = await loadSnapshot(dir);
-  const model = buildHostModel(snapshot);
-  return reach(
-    hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model)),
-    parseSource(source),
-    parseDestination(destination),
-  );
-}
 
 /** The rules of one chain of one table, as iptables-save lists them, numbered from 1. */
 function chainRules(dir: string, table: string, chain: string): string[] {
