@@ -2,7 +2,7 @@
 // with ?verbose=true, and /nodes, /services, /tasks on a manager), and each overlay's kernel side by
 // running ip and bridge inside Docker's own overlay namespace (`<exec-root>/netns/1-<id[:10]>`, never a
 // user container's) with nsenter --net; the node's xfrm state and policies; IPVS and the kernel's options.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Docker from 'dockerode';
@@ -42,6 +42,23 @@ export function overlayNamespacePath(execRoot: string, networkId: string): strin
 /** IPsec key bytes are cut out of `ip xfrm state` before they are kept anywhere: only the algorithm's name stays. */
 export function redactXfrmKeys(text: string): string {
   return text.replace(/^(\s*(?:aead|enc|auth|auth-trunc|comp)\s+\S+\s+)0x[0-9a-f]+/gim, '$1<redacted>');
+}
+
+/** statfs's type of a namespace file that is mounted (nsfs); a file Docker bound a namespace on elsewhere is plain. */
+const NSFS_MAGIC = 0x6e736673;
+
+/**
+ * Whether an overlay's namespace file can be entered from docknet's mount namespace. Docker binds the
+ * namespace onto the file in dockerd's own mount namespace; a docknet in another one (a container, or a
+ * shell that unshared its mounts before the overlay was made, with / not shared) sees only the empty file,
+ * and nsenter fails with "Invalid argument".
+ */
+export function namespaceFile(file: string): 'absent' | 'namespace' | 'not-mounted-here' {
+  try {
+    return statfsSync(file).type === NSFS_MAGIC ? 'namespace' : 'not-mounted-here';
+  } catch {
+    return existsSync(file) ? 'not-mounted-here' : 'absent';
+  }
 }
 
 interface ExecRoot {
@@ -219,25 +236,30 @@ export async function gatherOverlay(
   await Promise.all(
     inspects.map(async ({ id }) => {
       const file = overlayNamespacePath(execRoot.path, id);
-      const present = existsSync(file);
+      const state = namespaceFile(file);
       snapshot.facts.set(FACT.overlaySandbox(id), {
         path: FACT.overlaySandbox(id),
-        text: JSON.stringify({ path: file, present }),
-        origin: { kind: 'file', what: `stat ${file}` },
+        text: JSON.stringify({ path: file, present: state !== 'absent', ...(state === 'not-mounted-here' ? { mountedHere: false } : {}) }),
+        origin: { kind: 'file', what: `statfs ${file}` },
       });
       const specs = [
         { path: FACT.overlayLinks(id), tool: 'ip (iproute2)', argv: ['ip', '-j', '-d', 'link', 'show'] },
         { path: FACT.overlayFdb(id), tool: 'bridge (iproute2)', argv: ['bridge', '-j', 'fdb', 'show'] },
         { path: FACT.overlayNeigh(id), tool: 'ip (iproute2)', argv: ['ip', '-j', 'neigh', 'show'] },
       ];
-      if (!present) {
-        // No namespace: Docker makes it only on a node with a task or container on the network.
+      if (state !== 'namespace') {
+        const reason =
+          state === 'absent'
+            ? // No namespace: Docker makes it only on a node with a task or container on the network.
+              `${file} does not exist: this node has no namespace for the overlay (no local task or container on it)`
+            : `${file} is not a mounted namespace in docknet's mount namespace (dockerd mounted it in another one); ` +
+              `run docknet in dockerd's mount namespace: nsenter --mount=/proc/<dockerd pid>/ns/mnt -- docknet ...`;
         for (const s of specs)
           snapshot.missing.push({
             path: s.path,
             what: `nsenter --net=${file} -- ${s.argv.join(' ')}`,
-            reason: `${file} does not exist: this node has no namespace for the overlay (no local task or container on it)`,
-            cause: 'not-in-data',
+            reason,
+            cause: state === 'absent' ? 'not-in-data' : 'failed',
           });
         return;
       }

@@ -124,6 +124,11 @@ export const FACT = {
   kernelFeatures: 'host/kernel-features.json',
 } as const;
 
+/** The facts only `docknet overlay` reads (fact group overlay): other commands neither use them nor report them missing. */
+export function isOverlayFact(path: string): boolean {
+  return /^(overlay|swarm)\//.test(path) || path === FACT.kernelFeatures || path === FACT.xfrmState || path === FACT.xfrmPolicy;
+}
+
 /**
  * Why a fact path cannot be a file inside a snapshot, or null when it can. Paths come from
  * container names (the engine) and from archive entries (anyone): both are checked the same way.

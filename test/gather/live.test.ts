@@ -13,7 +13,7 @@ import { correlateVethMap } from '../../src/correlate/veth-map.js';
 import type { ContainerNetFacts } from '../../src/model/container-net.js';
 import { buildHostModel } from '../../src/parse/host-model.js';
 import { loadSnapshotDir } from '../../src/snapshot/load.js';
-import { FACT } from '../../src/snapshot/snapshot.js';
+import { FACT, isOverlayFact } from '../../src/snapshot/snapshot.js';
 import { repoPath } from '../repo-path.js';
 import { commandResult, replayHost } from './replay-host.js';
 
@@ -41,8 +41,7 @@ const SAVE_COMMANDS = [
  * Facts newer than the saved lab, set aside here: the overlay facts (gather/overlay.ts; test/correlate/overlay
  * reads real ones) and the IPv6 routes (test/correlate/reach/host-view-routes.test.ts reads real ones).
  */
-const overlayOnly = (p: string) =>
-  /^(overlay|swarm)\//.test(p) || p === FACT.kernelFeatures || p === FACT.xfrmState || p === FACT.xfrmPolicy || p === FACT.ip6RouteJson;
+const overlayOnly = (p: string) => isOverlayFact(p) || p === FACT.ip6RouteJson;
 
 test('gathering the saved lab again gives back every fact it was saved with, from the same commands', async (t) => {
   const replay = await replayHost(t, LAB);
