@@ -7,13 +7,17 @@ import { fileURLToPath } from 'node:url';
 import type { Log } from './engine.js';
 import { childEnv, hostState, hostUp, inHost } from './hosts.js';
 import { outsideUp } from './outside.js';
+import { swarmDown, swarmUp } from './swarm.js';
 import { GENERATION_ENV, GENERATION_IDS, GENERATIONS, generationId, type Generation } from './lab-spec.js';
 
 const DIST = fileURLToPath(new URL('../', import.meta.url));
 const LAB = fileURLToPath(new URL('./lab.js', import.meta.url));
 
-/** Every test file that needs an engine: test/engine/*, and the *-engine tests beside the units they cover. */
-export function engineTestFiles(root = path.join(DIST, 'test')): string[] {
+/** The swarm tests' file: run on Docker 28 only, with the swarm lab this runner brings up (lab/swarm.ts). */
+export const SWARM_TEST = 'swarm-overlay.test.js';
+
+/** Every test file that needs an engine: test/engine/*, and the *-engine tests beside the units they cover (the swarm's on 28 only). */
+export function engineTestFiles(root = path.join(DIST, 'test'), generation: Generation['id'] = '28'): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -23,7 +27,7 @@ export function engineTestFiles(root = path.join(DIST, 'test')): string[] {
     }
   };
   walk(root);
-  return out.sort();
+  return out.filter((f) => generation === '28' || path.basename(f) !== SWARM_TEST).sort();
 }
 
 function spawnInherit(argv: string[], env: NodeJS.ProcessEnv, onChild?: (pid: number) => void): Promise<number> {
@@ -66,7 +70,8 @@ async function main(argv: string[]): Promise<number> {
     }
     gen = GENERATIONS[id];
   }
-  const tests = files.length ? files : engineTestFiles();
+  const tests = files.length ? files : engineTestFiles(undefined, gen.id);
+  const swarm = gen.id === '28' && tests.some((f) => path.basename(f) === SWARM_TEST);
 
   let started = false;
   if (gen.netns) {
@@ -86,6 +91,12 @@ async function main(argv: string[]): Promise<number> {
   try {
     // The client namespace beyond the uplink, which the tests connect from (made here: a process inside the host cannot).
     for (const m of await outsideUp(gen, log)) log(`${gen.id}: made ${m}`);
+    // The swarm is made from here, in the root namespaces: the tests run inside the 28 host, which cannot make namespaces for others.
+    if (swarm) {
+      log('bringing up the swarm lab for the swarm tests (3 nodes)');
+      const r = await swarmUp(3, log);
+      for (const m of r.made) log(`swarm: made ${m}`);
+    }
     code = await spawnInherit(
       inHost(gen, [process.execPath, '--test', '--test-concurrency=1', ...tests]),
       childEnv(gen),
@@ -93,6 +104,15 @@ async function main(argv: string[]): Promise<number> {
     );
   } finally {
     child = null;
+    if (swarm) {
+      log('removing the swarm lab');
+      try {
+        await swarmDown(log);
+      } catch (err) {
+        log(`swarm down failed: ${err instanceof Error ? err.message : String(err)}`);
+        code = code || 1;
+      }
+    }
     // A host this run started goes again, lab and all, even when the tests failed or were interrupted.
     if (started && !keep) {
       log(`removing the host of Docker ${gen.id} this run started (--keep leaves it)`);

@@ -204,9 +204,9 @@ export interface ImageResult {
  * Builds LAB_IMAGE offline when absent: a rootfs holding the host's static /bin/busybox and a symlink
  * per applet, streamed as a tar into `docker import`. Needs no registry.
  */
-export async function ensureImage(opts: { log?: Log; rebuild?: boolean } = {}): Promise<ImageResult> {
+export async function ensureImage(opts: { log?: Log; rebuild?: boolean; env?: Record<string, string> } = {}): Promise<ImageResult> {
   const log = opts.log ?? (() => {});
-  if (!opts.rebuild && (await run(['docker', 'image', 'inspect', LAB_IMAGE])).exitCode === 0) {
+  if (!opts.rebuild && (await run(['docker', 'image', 'inspect', LAB_IMAGE], { ...(opts.env ? { env: opts.env } : {}) })).exitCode === 0) {
     return { image: LAB_IMAGE, built: false };
   }
   let busybox = readIfExists(BUSYBOX);
@@ -230,7 +230,7 @@ export async function ensureImage(opts: { log?: Log; rebuild?: boolean } = {}): 
   log(`building ${LAB_IMAGE} from ${BUSYBOX} (${applets.length} applets)`);
   const r = await run(
     ['docker', 'import', '-c', 'CMD ["/bin/sh"]', '-c', 'ENV PATH=/bin', '-c', `LABEL ${IMAGE_LABEL}=busybox`, '-', LAB_IMAGE],
-    { input: tarArchive(entries), timeoutMs: 120_000 },
+    { input: tarArchive(entries), timeoutMs: 120_000, ...(opts.env ? { env: opts.env } : {}) },
   );
   const why = failure(r);
   if (why) throw new Error(`could not build ${LAB_IMAGE}: ${why}`);

@@ -38,10 +38,13 @@ const PROGRAMS: Readonly<Record<string, string>> = {
 };
 const SYSTEM_RUNC = '/usr/sbin/runc';
 
-/** Where one generation keeps its files. */
-export function hostPaths(gen: Generation) {
+/**
+ * Where one host keeps its files: by default the generation's own host; `name` gives another host of that
+ * generation (a swarm node) its own data, run directory, log and cgroup, sharing the fetched programs.
+ */
+export function hostPaths(gen: Generation, name: string = gen.id) {
   const cache = path.join(ENGINE_CACHE, gen.id);
-  const run = path.join(RUN_ROOT, gen.id);
+  const run = path.join(RUN_ROOT, name);
   return {
     cache,
     /** The packages' files, as dpkg-deb -x laid them out. */
@@ -49,13 +52,13 @@ export function hostPaths(gen: Generation) {
     /** One symlink per program, first on the engine's PATH. */
     bin: path.join(cache, 'bin'),
     versions: path.join(cache, 'versions.json'),
-    dataRoot: path.join(DATA_ROOT, gen.id),
+    dataRoot: path.join(DATA_ROOT, name),
     run,
     execRoot: path.join(run, 'exec'),
     pidfile: path.join(run, 'docker.pid'),
     config: path.join(run, 'daemon.json'),
-    log: `/tmp/docknet-dockerd-${gen.id}.log`,
-    cgroupParent: `docknet-e${gen.id}`,
+    log: `/tmp/docknet-dockerd-${name}.log`,
+    cgroupParent: name === gen.id ? `docknet-e${gen.id}` : name,
   };
 }
 
@@ -428,13 +431,7 @@ export async function hostDown(gen: Generation, log: Log): Promise<string[]> {
     }
   }
   // The parents too, once no generation's host is left in them.
-  for (const dir of [DATA_ROOT, RUN_ROOT]) {
-    try {
-      rmdirSync(dir);
-    } catch {
-      // another generation's host is still there, or it is gone already
-    }
-  }
+  removeEmptyRoots();
   for (const dir of cgroupDirs(p.cgroupParent)) {
     try {
       rmdirSync(dir);
@@ -446,6 +443,17 @@ export async function hostDown(gen: Generation, log: Log): Promise<string[]> {
   return removed;
 }
 
+/** The parents of every host's data and run directories, once no host is left in them. */
+export function removeEmptyRoots(): void {
+  for (const dir of [DATA_ROOT, RUN_ROOT]) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // another host is still there, or it is gone already
+    }
+  }
+}
+
 /** The root namespace's routing table (and rule priority) for what arrives from the host's uplink. */
 function uplinkTable(gen: Generation): string {
   return `219${gen.id.replace(/\D/g, '')}`;
@@ -453,7 +461,7 @@ function uplinkTable(gen: Generation): string {
 
 // ---- processes, mounts, cgroups ----
 
-function readPid(file: string): number | null {
+export function readPid(file: string): number | null {
   try {
     const pid = Number(readFileSync(file, 'utf8').trim());
     return Number.isInteger(pid) && pid > 0 ? pid : null;
@@ -462,7 +470,7 @@ function readPid(file: string): number | null {
   }
 }
 
-function cmdline(pid: number): string[] | null {
+export function cmdline(pid: number): string[] | null {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
   } catch {
@@ -493,7 +501,7 @@ function ownProcesses(p: ReturnType<typeof hostPaths>): number[] {
   return out;
 }
 
-async function exited(pid: number, timeoutMs: number): Promise<boolean> {
+export async function exited(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!existsSync(`/proc/${pid}`)) return true;
@@ -502,7 +510,7 @@ async function exited(pid: number, timeoutMs: number): Promise<boolean> {
   return !existsSync(`/proc/${pid}`);
 }
 
-function mountsUnder(dirs: string[]): string[] {
+export function mountsUnder(dirs: string[]): string[] {
   const points = readFileSync('/proc/self/mounts', 'utf8')
     .split('\n')
     .map((l) => (l.split(' ')[1] ?? '').replace(/\\040/g, ' '))
@@ -512,7 +520,7 @@ function mountsUnder(dirs: string[]): string[] {
 }
 
 /** The host's cgroup directories in every hierarchy, children before parents. */
-function cgroupDirs(parent: string): string[] {
+export function cgroupDirs(parent: string): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     let entries: string[];
@@ -533,7 +541,7 @@ function cgroupDirs(parent: string): string[] {
   return out;
 }
 
-function spawnDetached(argv: string[], env: NodeJS.ProcessEnv, log: string): () => number | string | undefined {
+export function spawnDetached(argv: string[], env: NodeJS.ProcessEnv, log: string): () => number | string | undefined {
   const fd = openSync(log, 'a');
   const [file, ...args] = argv;
   const child = spawn(file!, args, { detached: true, cwd: '/', stdio: ['ignore', fd, fd], env });
@@ -545,7 +553,7 @@ function spawnDetached(argv: string[], env: NodeJS.ProcessEnv, log: string): () 
   return () => code;
 }
 
-function logTail(file: string): string {
+export function logTail(file: string): string {
   try {
     return readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
   } catch {

@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureEngine, ensureImage, pingEngine, sleep, type Log } from './engine.js';
 import { childEnv, hostDown, hostState, hostUp, inHost } from './hosts.js';
 import { outsideDown, outsideState, outsideUp } from './outside.js';
+import { swarmDown, swarmUp } from './swarm.js';
 import {
   CONTAINERS,
   CORE_CONTAINERS,
@@ -642,6 +643,8 @@ interface Args {
   command: string;
   engines: Generation[];
   keepTest: boolean;
+  /** --swarm N (up) or --swarm (down, status): the swarm lab (lab/swarm.ts); 0 when given without a count. */
+  swarm: number | null;
   /** After `--` (exec). */
   rest: string[];
 }
@@ -650,17 +653,24 @@ const USAGE = `usage: lab up [--engine 20.10|26|28]...      build the lab on eac
        lab down [--engine ...] [--keep-test]  remove the lab, test objects and the newer engines' hosts (default: every generation)
        lab status [--engine ...]
        lab engine [--engine ...]              only make sure the engine answers and the test image exists
-       lab exec --engine 28 -- COMMAND...     run a command inside that host (its network namespace, DOCKER_HOST, PATH)`;
+       lab exec --engine 28 -- COMMAND...     run a command inside that host (its network namespace, DOCKER_HOST, PATH)
+       lab up --swarm 3                       a swarm of 3 Docker 28.5 nodes, each a namespace of its own, on a switch namespace
+       lab down --swarm                       remove only the swarm lab (plain \`down\` removes it too)`;
 
 function parseArgs(argv: string[]): Args | string {
   const [command = 'up', ...rest] = argv;
   const engines: Generation[] = [];
   let keepTest = false;
+  let swarm: number | null = null;
   for (let i = 0; i < rest.length; i += 1) {
     const a = rest[i]!;
-    if (a === '--') return { command, engines, keepTest, rest: rest.slice(i + 1) };
+    if (a === '--') return { command, engines, keepTest, swarm, rest: rest.slice(i + 1) };
     if (a === '--keep-test' && command === 'down') keepTest = true;
-    else if (a === '--engine' || a.startsWith('--engine=')) {
+    else if (a === '--swarm' || a.startsWith('--swarm=')) {
+      const value = a === '--swarm' ? (command === 'up' ? rest[++i] : undefined) : a.slice('--swarm='.length);
+      if (command === 'up' && !/^[1-3]$/.test(value ?? '')) return '--swarm needs a node count, 1 to 3 (e.g. --swarm 3)';
+      swarm = value ? Number(value) : 0;
+    } else if (a === '--engine' || a.startsWith('--engine=')) {
       const value = a === '--engine' ? rest[++i] : a.slice('--engine='.length);
       if (!value) return '--engine needs a generation: 20.10, 26 or 28';
       for (const v of value.split(',')) {
@@ -670,7 +680,7 @@ function parseArgs(argv: string[]): Args | string {
       }
     } else return `unexpected argument: ${a}`;
   }
-  return { command, engines, keepTest, rest: [] };
+  return { command, engines, keepTest, swarm, rest: [] };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -681,6 +691,22 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const one = args.engines.length ? args.engines : [GENERATION];
+  if (args.swarm !== null && args.command === 'up') {
+    const code = args.engines.length ? await eachHost(one, ['up'], log, { outside: true }, async () => 0) : 0;
+    try {
+      const report = await swarmUp(args.swarm, log);
+      process.stdout.write(
+        `docknet lab up --swarm ${args.swarm}\n${[...report.made.map((m) => `  made ${m}`), ...report.notes.map((n) => `  note: ${n}`)].join('\n')}\n`,
+      );
+      return code;
+    } catch (err) {
+      process.stdout.write(
+        `docknet lab up --swarm ${args.swarm}\nFAILED:\n  ${message(err)}\n(\`npm run lab -- down --swarm\` removes what was made)\n`,
+      );
+      return 1;
+    }
+  }
+  if (args.swarm !== null && args.command === 'down' && !args.engines.length) return downSwarm(log);
   switch (args.command) {
     case 'up': {
       return eachHost(one, ['up'], log, { outside: true }, async () => {
@@ -694,6 +720,7 @@ async function main(argv: string[]): Promise<number> {
       const all = args.engines.length ? args.engines : GENERATION_IDS.map((id) => GENERATIONS[id]);
       let code = 0;
       for (const gen of all) code = Math.max(code, await downGeneration(gen, args.keepTest, log));
+      if (!args.engines.length && !args.keepTest) code = Math.max(code, await downSwarm(log));
       return code;
     }
     case 'status': {
@@ -787,6 +814,17 @@ async function inGeneration(gen: Generation, argv: string[], here: () => Promise
 }
 
 const CHILD_ENV = 'DOCKNET_LAB_CHILD';
+
+async function downSwarm(log: Log): Promise<number> {
+  try {
+    const removed = await swarmDown(log);
+    if (removed.length) process.stdout.write(`docknet lab down: swarm lab\n${removed.map((r) => `  removed ${r}`).join('\n')}\n`);
+    return 0;
+  } catch (err) {
+    process.stdout.write(`docknet lab down: swarm lab\nFAILED:\n  ${message(err)}\n`);
+    return 1;
+  }
+}
 
 async function downGeneration(gen: Generation, keepTest: boolean, log: Log): Promise<number> {
   const argv = ['down', ...(keepTest ? ['--keep-test'] : [])];

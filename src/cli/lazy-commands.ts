@@ -8,6 +8,8 @@ import type * as Reach from '../commands/reach.js';
 import type * as Report from '../commands/report.js';
 import type * as Inspect from '../commands/inspect.js';
 import type * as Nat from '../commands/nat.js';
+import type * as Overlay from '../commands/overlay.js';
+import type * as OverlayFleet from '../commands/overlay-fleet.js';
 import type * as Snapshot from '../commands/snapshot.js';
 import type * as Source from '../commands/source.js';
 import type * as VethMap from '../commands/veth-map.js';
@@ -19,6 +21,9 @@ export const runDoctor: typeof Doctor.runDoctor = async (...a) => (await import(
 export const runReach: typeof Reach.runReach = async (...a) => (await import('../commands/reach.js')).runReach(...a);
 export const runGraph: typeof Graph.runGraph = async (...a) => (await import('../commands/graph.js')).runGraph(...a);
 export const runExplain: typeof Explain.runExplain = async (...a) => (await import('../commands/explain.js')).runExplain(...a);
+export const runOverlay: typeof Overlay.runOverlay = async (...a) => (await import('../commands/overlay.js')).runOverlay(...a);
+export const loadOverlayFleet: typeof OverlayFleet.loadOverlayFleet = async (...a) =>
+  (await import('../commands/overlay-fleet.js')).loadOverlayFleet(...a);
 export const runReport: typeof Report.runReport = async (...a) => (await import('../commands/report.js')).runReport(...a);
 export const runSnapshotSave: typeof Snapshot.runSnapshotSave = async (...a) =>
   (await import('../commands/snapshot.js')).runSnapshotSave(...a);

@@ -7,6 +7,8 @@ import {
   runGraph,
   runInspect,
   runNat,
+  runOverlay,
+  loadOverlayFleet,
   runReach,
   runReport,
   runSnapshotImport,
@@ -221,6 +223,21 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     )
     .action(async (o: { json?: boolean; all?: boolean; from?: string }) => {
       code = await runDoctor({ json: Boolean(o.json), all: Boolean(o.all) }, io, snapshotProvider(o.from, io));
+    });
+
+  program
+    .command('overlay')
+    .description('swarm overlays on each node: VXLAN, fdb and neighbours against the control plane, with findings (exit 1 on an error)')
+    .argument('[network]', 'one overlay, by name or id')
+    .option('--json', 'print JSON (schemaVersion 1)')
+    .option(
+      '--from <snapshot>',
+      'a saved snapshot of one node; repeat it for every node of the swarm',
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    )
+    .action(async (network: string | undefined, o: { json?: boolean; from: string[] }) => {
+      code = await runOverlay({ network: network ?? null, json: Boolean(o.json) }, io, () => loadOverlayFleet(o.from, io));
     });
 
   // `docknet help nosuch` is a usage error, as `docknet nosuch` is (commander would print the general help).

@@ -8,7 +8,7 @@ import { HOST_COMMANDS, gatherHostCommand, gatherLive, type FactGroup, type Host
 
 const ENGINE_GROUPS: FactGroup[] = ['engine', 'engine-info', 'container-net'];
 /** Every host group there is, so a group added later is saved too; settings are file reads, not commands. */
-const HOST_GROUPS = [...(Object.keys(HOST_COMMANDS) as FactGroup[]), 'settings' as const];
+const HOST_GROUPS = [...(Object.keys(HOST_COMMANDS) as FactGroup[]), 'settings' as const, 'overlay' as const];
 
 /** Commands only a saved snapshot records: the forms a person reads beside the JSON docknet reads. */
 export const SAVE_ONLY_COMMANDS: HostCommandSpec[] = [

@@ -9,6 +9,7 @@ import { ownNetns, readContainerNet } from './container-side.js';
 import { readContainerFiles } from './container-files.js';
 import { readHostSettings, SYSCTLS } from './host-files.js';
 import { gatherNatExtras } from './nat-extras.js';
+import { gatherOverlay } from './overlay.js';
 
 /** The groups of facts a command can ask for; each group costs a fixed number of processes. */
 export type FactGroup =
@@ -21,7 +22,9 @@ export type FactGroup =
   | 'brctl'
   | 'nat'
   | 'settings'
-  | 'backends';
+  | 'backends'
+  /** Swarm overlays: the control plane and each overlay namespace's kernel side (gather/overlay.ts). */
+  | 'overlay';
 
 export interface HostCommandSpec {
   path: string;
@@ -33,7 +36,10 @@ export interface HostCommandSpec {
 
 const ENGINE_GROUPS: FactGroup[] = ['engine', 'engine-info', 'container-net'];
 
-export const HOST_COMMANDS: Record<Exclude<FactGroup, 'engine' | 'engine-info' | 'container-net' | 'settings'>, HostCommandSpec[]> = {
+export const HOST_COMMANDS: Record<
+  Exclude<FactGroup, 'engine' | 'engine-info' | 'container-net' | 'settings' | 'overlay'>,
+  HostCommandSpec[]
+> = {
   links: [{ path: FACT.ipAddrJson, tool: 'ip (iproute2)', command: ['ip', '-j', '-d', 'addr', 'show'] }],
   routes: [{ path: FACT.ipRouteJson, tool: 'ip (iproute2)', command: ['ip', '-j', 'route', 'show', 'table', 'main'] }],
   // reach's IPv6 walks (reach, and inspect and nat --port through it); a kernel without IPv6 leaves them unknown, never routeless.
@@ -164,7 +170,7 @@ export async function gatherLive(groups: Iterable<FactGroup>, host: HostAccess, 
   snapshot.kernel = release();
 
   const hostSpecs = [...want].flatMap((g) =>
-    g === 'engine' || g === 'engine-info' || g === 'container-net' || g === 'settings' ? [] : HOST_COMMANDS[g],
+    g === 'engine' || g === 'engine-info' || g === 'container-net' || g === 'settings' || g === 'overlay' ? [] : HOST_COMMANDS[g],
   );
   if (want.has('settings')) {
     snapshot.facts.set(FACT.hostSettings, {
@@ -180,7 +186,8 @@ export async function gatherLive(groups: Iterable<FactGroup>, host: HostAccess, 
   }
   const commands = Promise.all(hostSpecs.map((spec) => gatherHostCommand(snapshot, spec, host.run)));
   // docker-proxy and socket tables (/proc reads) overlap the commands; legacy rules wait for iptables-save.
-  const hostWork = want.has('nat') ? gatherNatExtras(snapshot, host, commands) : commands;
+  const natWork = want.has('nat') ? gatherNatExtras(snapshot, host, commands) : commands;
+  const hostWork = want.has('overlay') ? Promise.all([natWork, gatherOverlay(snapshot, host)]) : natWork;
 
   if (ENGINE_GROUPS.some((g) => want.has(g))) {
     const engine = await fetchEngineRaw({

@@ -9,7 +9,7 @@ import type { ContainerSource, Containers, HostModel } from '../model/host.js';
 import type { Link } from '../model/link.js';
 import type { Parsed } from '../model/parsed.js';
 import type { Route } from '../model/route.js';
-import { FACT, factText, type Snapshot } from '../snapshot/snapshot.js';
+import { FACT, factText, isOverlayFact, type Snapshot } from '../snapshot/snapshot.js';
 import { parseBrctlShow } from './brctl-show.js';
 import { containerNetFromLinks, parseContainerNetJson } from './container-net.js';
 import { parseDockerPsText } from './docker-ps-text.js';
@@ -93,7 +93,8 @@ export function buildHostModel(snapshot: Snapshot): HostModel {
     }),
     engineVersion: engineVersionFact(snapshot),
     fileIssues,
-    missing: [...snapshot.missing],
+    // The overlay facts are docknet overlay's (parse/overlay-facts.ts): what of them is missing is not this model's to say.
+    missing: snapshot.missing.filter((m) => !isOverlayFact(m.path)),
   };
   return model;
 }

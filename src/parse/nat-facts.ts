@@ -115,7 +115,8 @@ function readIpv4(g: Gather): void {
 function readOtherDumps(g: Gather): void {
   const { out } = g;
   const legacy = text(g, FACT.iptablesLegacySave);
-  if (legacy !== null) {
+  // An empty dump is a legacy backend with no tables: what a live run, told nothing by iptables-nft, never reads.
+  if (legacy !== null && legacy.trim() !== '') {
     const nat = addNat(g, FACT.iptablesLegacySave, g.take(FACT.iptablesLegacySave, parseIptablesSave(legacy, 'ipv4')), 'legacy');
     out.sources.push(
       `IPv4 legacy-backend nat rules from ${FACT.iptablesLegacySave} (${nat.reduce((n, t) => n + t.rules.length, 0)} rules)`,

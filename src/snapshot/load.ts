@@ -16,7 +16,7 @@ import { isText, loadTranscriptSnapshot } from './transcript.js';
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024;
 const MAX_ARCHIVE_FILES = 100_000;
-const KNOWN_TOP = ['docker', 'host', 'containers'];
+const KNOWN_TOP = ['docker', 'host', 'containers', 'overlay', 'swarm'];
 const LAYOUT_HINT = 'give a directory or .tar.gz written by `docknet snapshot save`; docs/snapshot-format.md describes the layout';
 
 /**

@@ -101,7 +101,33 @@ export const FACT = {
   containerFiles: (name: string) => `containers/${name}/files.json`,
   /** A container's `ip addr` text, e.g. pasted from `docker exec <name> ip addr`. */
   containerIpAddr: (name: string) => `containers/${name}/ip-addr.txt`,
+  /** GET /networks?filters={"driver":["overlay"]}: the swarm overlays this node knows (docknet overlay). */
+  overlayNetworks: 'overlay/networks.json',
+  /** The engine's exec root, where its namespaces are (`<exec-root>/netns`), and how docknet found it. */
+  overlayExecRoot: 'overlay/exec-root.json',
+  /** GET /networks/{id}?verbose=true of one overlay: peers, services and tasks as the control plane has them. */
+  overlayNetwork: (id: string) => `overlay/${id}/network.json`,
+  /** The overlay's namespace file (`<exec-root>/netns/1-<id[:10]>`): whether this node has it. */
+  overlaySandbox: (id: string) => `overlay/${id}/sandbox.json`,
+  /** Inside that namespace (nsenter --net): `ip -j -d link show`, `bridge -j fdb show`, `ip -j neigh show`. */
+  overlayLinks: (id: string) => `overlay/${id}/ip-link.json`,
+  overlayFdb: (id: string) => `overlay/${id}/bridge-fdb.json`,
+  overlayNeigh: (id: string) => `overlay/${id}/ip-neigh.json`,
+  /** GET /nodes, /services, /tasks: only a manager answers them. */
+  swarmNodes: 'swarm/nodes.json',
+  swarmServices: 'swarm/services.json',
+  swarmTasks: 'swarm/tasks.json',
+  /** `ip xfrm state` and `ip xfrm policy` of the node (text: iproute2 prints no JSON for xfrm); key bytes kept as printed. */
+  xfrmState: 'host/xfrm-state.txt',
+  xfrmPolicy: 'host/xfrm-policy.txt',
+  /** IPVS (/proc/net/ip_vs), the kernel's build options for IPVS, ESP and GCM (/proc/config.gz), loaded modules. */
+  kernelFeatures: 'host/kernel-features.json',
 } as const;
+
+/** The facts only `docknet overlay` reads (fact group overlay): other commands neither use them nor report them missing. */
+export function isOverlayFact(path: string): boolean {
+  return /^(overlay|swarm)\//.test(path) || path === FACT.kernelFeatures || path === FACT.xfrmState || path === FACT.xfrmPolicy;
+}
 
 /**
  * Why a fact path cannot be a file inside a snapshot, or null when it can. Paths come from

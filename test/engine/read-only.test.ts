@@ -195,6 +195,11 @@ test('every docknet command leaves the host exactly as it was: rules, links, nam
     ],
     [['explain'], [0]],
     [['explain', '--json'], [0]],
+    [['overlay'], [0, 1]],
+    [
+      ['overlay', '--json'],
+      [0, 1],
+    ],
     [['report', '--html', join(dir, 'report.html')], [0]],
     [['snapshot', 'save', snap], [0]],
     [['snapshot', 'save', tgz], [0]],

@@ -26,7 +26,7 @@ function documentedPaths(doc: string): Map<string, string> {
     const first = row.split('|')[1] ?? '';
     const paths = [...first.matchAll(/`([^`]+)`/g)].map((m) => (m[1] as string).replace('NAME', '<name>'));
     for (const p of paths) {
-      if (!/^(host|docker|containers)\//.test(p)) continue;
+      if (!/^(host|docker|containers|overlay|swarm)\//.test(p)) continue;
       out.set(p, row);
       if (p === 'host/proc-net-tcp.txt') for (const t of ['tcp6', 'udp', 'udp6']) out.set(`host/proc-net-${t}.txt`, row);
     }

@@ -1,0 +1,37 @@
+// The fleet `docknet overlay` reads until #16's --host/--context land: one saved snapshot per node given
+// with repeated --from, or this host alone. Kept in one place so it can give way to the fleet loader.
+import { basename } from 'node:path';
+import { liveHost } from '../gather/host-access.js';
+import { gatherLive, type FactGroup } from '../gather/live.js';
+import { DocknetError } from '../model/errors.js';
+import type { Fleet, FleetMember } from '../snapshot/fleet.js';
+import { loadSnapshot } from '../snapshot/load.js';
+import type { IO } from './io.js';
+
+/** What overlay reads of each node: its engine's /info, links and routes, rules, and the overlay facts. */
+export const OVERLAY_GROUPS: FactGroup[] = ['engine-info', 'links', 'routes', 'nat', 'overlay'];
+
+/** Each --from is a node, labelled by the hostname it was saved on (else its file name); a snapshot that cannot be read keeps its error. */
+export async function loadOverlayFleet(froms: readonly string[], io: Pick<IO, 'env' | 'cwd'>): Promise<Fleet> {
+  if (!froms.length) {
+    const snapshot = await gatherLive(OVERLAY_GROUPS, liveHost(io.env), { detail: 'list' });
+    return [{ host: snapshot.hostname ?? 'this host', snapshot }];
+  }
+  const members: FleetMember[] = [];
+  const used = new Set<string>();
+  for (const from of froms) {
+    let member: FleetMember;
+    try {
+      const snapshot = await loadSnapshot(from, io.cwd);
+      member = { host: snapshot.hostname ?? basename(from), snapshot };
+    } catch (err) {
+      if (!(err instanceof DocknetError)) throw err;
+      member = { host: basename(from), error: err };
+    }
+    // Labels are unique: two snapshots of one hostname are told apart by their file names.
+    if (used.has(member.host)) member = { ...member, host: `${member.host} (${basename(from)})` };
+    used.add(member.host);
+    members.push(member);
+  }
+  return members;
+}
