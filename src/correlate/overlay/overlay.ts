@@ -3,7 +3,7 @@
 // that explain why tasks on different nodes cannot reach each other. Pure: node facts in, a report out.
 import type { Fact } from '../../model/fact.js';
 import type { Evidence, Finding } from '../../model/finding.js';
-import type { ControlPeer, OverlayNetwork } from '../../model/overlay.js';
+import type { ControlPeer, OverlayNetwork, VxlanDevice } from '../../model/overlay.js';
 import type { NodeOverlayFacts, OverlayOnNode } from '../../parse/overlay-facts.js';
 import { inPrefix } from '../../util/address.js';
 import { checkEncryption, checkIpvs, checkMtu, checkAddresses, checkPorts, type NodeAddress } from './checks.js';
@@ -23,16 +23,8 @@ export interface RemoteEntry {
 
 export interface KernelSide {
   namespace: string;
-  vxlan: {
-    name: string;
-    vni: number | null;
-    port: number | null;
-    learning: boolean | null;
-    proxy: boolean | null;
-    l2miss: boolean | null;
-    l3miss: boolean | null;
-    mtu: number | null;
-  } | null;
+  /** The device as `ip -d link` read it, less what only identifies it on the node (ifindex, master, MAC). */
+  vxlan: Pick<VxlanDevice, 'name' | 'vni' | 'port' | 'learning' | 'proxy' | 'l2miss' | 'l3miss' | 'mtu'> | null;
   bridge: { name: string; mtu: number | null } | null;
   /** veth legs on the bridge: one per local task or container. */
   legs: { name: string; mac: string | null; peerIfindex: number | null; linkNetnsId: number | null }[];
