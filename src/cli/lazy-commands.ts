@@ -5,6 +5,7 @@ import type * as Doctor from '../commands/doctor.js';
 import type * as Explain from '../commands/explain.js';
 import type * as Graph from '../commands/graph.js';
 import type * as Reach from '../commands/reach.js';
+import type * as ReachAcross from '../commands/reach-across.js';
 import type * as Report from '../commands/report.js';
 import type * as Inspect from '../commands/inspect.js';
 import type * as Nat from '../commands/nat.js';
@@ -19,6 +20,8 @@ export const runInspect: typeof Inspect.runInspect = async (...a) => (await impo
 export const runNat: typeof Nat.runNat = async (...a) => (await import('../commands/nat.js')).runNat(...a);
 export const runDoctor: typeof Doctor.runDoctor = async (...a) => (await import('../commands/doctor.js')).runDoctor(...a);
 export const runReach: typeof Reach.runReach = async (...a) => (await import('../commands/reach.js')).runReach(...a);
+export const runReachAcross: typeof ReachAcross.runReachAcross = async (...a) =>
+  (await import('../commands/reach-across.js')).runReachAcross(...a);
 export const runGraph: typeof Graph.runGraph = async (...a) => (await import('../commands/graph.js')).runGraph(...a);
 export const runExplain: typeof Explain.runExplain = async (...a) => (await import('../commands/explain.js')).runExplain(...a);
 export const runOverlay: typeof Overlay.runOverlay = async (...a) => (await import('../commands/overlay.js')).runOverlay(...a);

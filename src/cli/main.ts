@@ -10,6 +10,7 @@ import {
   runOverlay,
   loadOverlayFleet,
   runReach,
+  runReachAcross,
   runReport,
   runSnapshotImport,
   runSnapshotSave,
@@ -198,17 +199,29 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
   program
     .command('reach')
     .description("whether <source> can reach <destination>, the packet's walk through every rule, and the rule that decides")
-    .argument('[source]', SOURCE_FORMS)
-    .argument('[destination]', DESTINATION_FORMS)
+    .argument('[source]', `${SOURCE_FORMS}; across nodes (several --from): [NODE/]TASK`)
+    .argument('[destination]', `${DESTINATION_FORMS}; across nodes: [NODE/]TASK:PORT`)
     .option('--exposure', 'who can reach every published port and container address: outside, the host, each Docker network')
     .option('--json', 'print JSON (schemaVersion 1)')
-    .addOption(from)
+    .option(
+      '--from <snapshot>',
+      'analyse a saved snapshot (directory, .tar.gz, or pasted transcript) instead of the live host; repeat it, one per swarm node, to reach from a task on one node to a task on another',
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    )
     .action(
-      async (source: string | undefined, destination: string | undefined, o: { json?: boolean; exposure?: boolean; from?: string }) => {
+      async (source: string | undefined, destination: string | undefined, o: { json?: boolean; exposure?: boolean; from: string[] }) => {
+        if (o.from.length > 1) {
+          if (o.exposure) throw new UsageError('--exposure reads one host: give one --from');
+          if (source === undefined || destination === undefined)
+            throw new UsageError('reach across nodes takes a source [NODE/]TASK and a destination [NODE/]TASK:PORT[/tcp|udp]');
+          code = await runReachAcross({ source, destination, json: Boolean(o.json) }, io, () => loadOverlayFleet(o.from, io));
+          return;
+        }
         code = await runReach(
           { source: source ?? null, destination: destination ?? null, json: Boolean(o.json), exposure: Boolean(o.exposure) },
           io,
-          snapshotProvider(o.from, io),
+          snapshotProvider(o.from[0], io),
         );
       },
     );

@@ -16,11 +16,11 @@ import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
 
 export const REACH_SCHEMA_VERSION = 1;
 
-function endpoint(ip: string, port: number): string {
+export function endpoint(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
-function packetText(p: PacketView): string {
+export function packetText(p: PacketView): string {
   return `${endpoint(p.src, p.sport)} -> ${endpoint(p.dst, p.dport)}/${p.protocol}`;
 }
 
@@ -74,14 +74,14 @@ const ACTION_WORDS: Readonly<Record<Step['action'], string>> = {
   policy: 'ends the chain:',
 };
 
-function stepLine(s: Step): string {
+export function stepLine(s: Step): string {
   const assumed = s.assumedMatch === true ? ' (taken as matching: docknet cannot tell)' : '';
   const taken = s.assumed.length ? ` (${s.assumed.join('; ')})` : '';
   if (s.action === 'policy') return `${chainName(s.rule)}: no rule decides; policy ${s.rule.text.replace(/^policy /, '')}`;
   return `${ruleText(s.rule)} ${ACTION_WORDS[s.action]}${assumed}${taken}`;
 }
 
-function listenerText(l: Listener): string {
+export function listenerText(l: Listener): string {
   if (l.state === 'listening') return `a socket listens (${endpoint(l.socket.ip, l.socket.port)}/${l.socket.protocol})`;
   if (l.state === 'not-listening') return 'nothing listens there';
   if (l.state === 'client') return "the client's own socket takes it";

@@ -1,8 +1,8 @@
 // Whether a node's rules let another node's swarm traffic in: VXLAN 4789/udp, gossip 7946/tcp+udp, the
 // manager port 2377/tcp and ESP, each walked through the receiving node's prerouting and input hooks.
-import type { Ruleset } from '../../model/firewall.js';
-import { baseChains, type RuleRef, walkHook } from '../reach/hooks.js';
-import { NeedsAnswer, type Packet } from '../reach/packet.js';
+import type { Hook, Ruleset } from '../../model/firewall.js';
+import { baseChains, type HookResult, type RuleRef, walkHook } from '../reach/hooks.js';
+import { type Assumptions, NeedsAnswer, type Packet } from '../reach/packet.js';
 
 export interface SwarmPort {
   /** `4789/udp`, `esp`. */
@@ -21,7 +21,7 @@ export const ESP: SwarmPort = { label: 'esp', protocol: 'esp', port: 0, role: 'I
 
 export type PortVerdict =
   | { verdict: 'accept'; decidedBy: RuleRef | null }
-  | { verdict: 'drop' | 'reject'; decidedBy: RuleRef | null; hook: 'prerouting' | 'input' }
+  | { verdict: 'drop' | 'reject'; decidedBy: RuleRef | null; hook: Hook }
   | { verdict: 'unknown'; reason: string };
 
 /** Older engines' guard: u32 of the VNI, shifted 8 bits, at the VXLAN header (`0>>22&0x3C@12&0xFFFFFF00=0x100100`). */
@@ -41,11 +41,84 @@ export function guardVni(text: string): number | null {
   return rsh8 >= 0 && jeq && Number.isInteger(jeq[3]) ? jeq[3]! : null;
 }
 
+/** One hook of a swarm packet's walk on one node: what the hook did, and the packet as it saw it. */
+export interface SwarmHookStep {
+  hook: Hook;
+  result: HookResult;
+  packet: { src: string; sport: number; dst: string; dport: number; protocol: string };
+}
+
+export type SwarmHooksResult =
+  | { verdict: 'accept'; decidedBy: RuleRef | null; hooks: SwarmHookStep[] }
+  | { verdict: 'drop' | 'reject'; decidedBy: RuleRef | null; rejectWith: string | null; hook: Hook; hooks: SwarmHookStep[] };
+
 /**
- * Walks one packet from `src` to `dst` (arriving on `iface`) through prerouting and input. Docker's u32
- * match of a VNI is answered from `vni` (the overlay the packet belongs to; null: a packet of no
- * encrypted overlay, which the guard does not match); `--pol none` (no IPsec) is taken as true, as
- * VXLAN that is not encrypted arrives without a policy. Any other question makes the answer unknown.
+ * Walks a node-to-node packet through one node's hooks: the sender's output and postrouting, or the
+ * receiver's prerouting and input. Docker's own overlay guards are answered here (the VNI of `vni`, the
+ * overlay the packet belongs to, null for a packet of none; `--pol none`, as VXLAN that is not encrypted
+ * carries no policy); any other question is raised (NeedsAnswer) with `answers` taken as given, so a
+ * caller can fork on it as reach does.
+ */
+export function walkSwarmHooks(
+  rs: Ruleset,
+  side: 'send' | 'receive',
+  packet: () => Packet,
+  self: string,
+  answers: Assumptions,
+  vni: number | null,
+): SwarmHooksResult {
+  const own = new Map(answers);
+  const hooks: Hook[] = side === 'send' ? ['output', 'postrouting'] : ['prerouting', 'input'];
+  const ctx = { addrtype: (ip: string) => (ip === self ? ['LOCAL', 'UNICAST'] : ['UNICAST']), primaryAddress: () => self };
+  for (let round = 0; round < 32; round += 1) {
+    const steps: SwarmHookStep[] = [];
+    try {
+      let decidedBy: RuleRef | null = null;
+      for (const hook of hooks) {
+        if (baseChains(rs, hook).length === 0 && rs.unknownTables.length === 0) continue;
+        const p = packet();
+        const seen = { src: p.src, sport: p.sport, dst: p.dst, dport: p.dport, protocol: p.protocol };
+        const r = walkHook(rs, hook, p, ctx, own);
+        steps.push({ hook, result: r, packet: seen });
+        if (r.verdict !== 'accept') return { verdict: r.verdict, decidedBy: r.decidedBy, rejectWith: r.rejectWith, hook, hooks: steps };
+        // The input hook (or the sender's filter OUTPUT) is where a node's firewall says yes.
+        decidedBy = r.decidedBy ?? decidedBy;
+      }
+      return { verdict: 'accept', decidedBy, hooks: steps };
+    } catch (err) {
+      if (!(err instanceof NeedsAnswer)) throw err;
+      const answer = answerFor(err.question.why, rs, err.question.key, vni);
+      if (answer === null) throw err;
+      own.set(err.question.key, answer);
+    }
+  }
+  throw new NeedsAnswer({ key: 'swarm:too-many', why: 'too many questions the rules raise' });
+}
+
+/** A packet between two nodes: `src` to `dst`, leaving by `out` (the sender's walk) or arriving on `iface` (the receiver's). */
+export function swarmPacket(port: SwarmPort, src: string, dst: string, iface: string | null, out: string | null, sport?: number): Packet {
+  return {
+    family: 'ipv4',
+    // ESP has no ports; the walk compares protocols as words, so a rule for `-p esp` matches it and a `--dport` rule cannot.
+    protocol: port.protocol as Packet['protocol'],
+    src,
+    dst,
+    sport: port.protocol === 'esp' ? 0 : (sport ?? port.port),
+    dport: port.port,
+    in: iface,
+    out,
+    mark: 0,
+    ctstate: 'NEW',
+    dnat: false,
+    snat: false,
+    unnat: null,
+  };
+}
+
+/**
+ * Walks one packet from `src` to `dst` (arriving on `iface`) through prerouting and input, or (`side`
+ * send) from `src` leaving by `iface` through output and postrouting. Any question beyond Docker's own
+ * guards makes the answer unknown.
  */
 export function walkSwarmPort(
   rs: Ruleset,
@@ -54,43 +127,17 @@ export function walkSwarmPort(
   dst: string,
   iface: string | null,
   vni: number | null,
+  side: 'send' | 'receive' = 'receive',
 ): PortVerdict {
-  const packet = (): Packet => ({
-    family: 'ipv4',
-    // ESP has no ports; the walk compares protocols as words, so a rule for `-p esp` matches it and a `--dport` rule cannot.
-    protocol: port.protocol as Packet['protocol'],
-    src,
-    dst,
-    sport: port.protocol === 'esp' ? 0 : port.port,
-    dport: port.port,
-    in: iface,
-    out: null,
-    mark: 0,
-    ctstate: 'NEW',
-    dnat: false,
-    snat: false,
-    unnat: null,
-  });
-  const answers = new Map<string, boolean>();
-  const ctx = { addrtype: (ip: string) => (ip === dst ? ['LOCAL', 'UNICAST'] : ['UNICAST']), primaryAddress: () => dst };
-  for (let round = 0; round < 32; round += 1) {
-    try {
-      for (const hook of ['prerouting', 'input'] as const) {
-        if (baseChains(rs, hook).length === 0 && rs.unknownTables.length === 0) continue;
-        const r = walkHook(rs, hook, packet(), ctx, answers);
-        if (r.verdict !== 'accept') return { verdict: r.verdict, decidedBy: r.decidedBy, hook };
-        if (hook === 'input') return { verdict: 'accept', decidedBy: r.decidedBy };
-      }
-      return { verdict: 'accept', decidedBy: null };
-    } catch (err) {
-      if (!(err instanceof NeedsAnswer)) throw err;
-      const q = err.question;
-      const answer = answerFor(q.why, rs, q.key, vni);
-      if (answer === null) return { verdict: 'unknown', reason: q.why };
-      answers.set(q.key, answer);
-    }
+  const packet = () => (side === 'send' ? swarmPacket(port, src, dst, null, iface) : swarmPacket(port, src, dst, iface, null));
+  try {
+    const r = walkSwarmHooks(rs, side, packet, side === 'send' ? src : dst, new Map(), vni);
+    if (r.verdict === 'accept') return { verdict: 'accept', decidedBy: r.decidedBy };
+    return { verdict: r.verdict, decidedBy: r.decidedBy, hook: r.hook };
+  } catch (err) {
+    if (!(err instanceof NeedsAnswer)) throw err;
+    return { verdict: 'unknown', reason: err.question.why };
   }
-  return { verdict: 'unknown', reason: 'too many questions the rules raise' };
 }
 
 /** The answers docknet can give for Docker's own overlay rules: the VNI guard and `--pol none`. */

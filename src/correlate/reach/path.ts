@@ -176,7 +176,7 @@ function sysctl(r: Run, name: string, meaning: string): { value: string | null; 
   return { value: on ? '1' : '0', assumed: true };
 }
 
-function listenerIn(sockets: ListeningSocket[], t: Target, v6only: (s: ListeningSocket) => boolean = () => false): Listener {
+export function listenerIn(sockets: ListeningSocket[], t: Target, v6only: (s: ListeningSocket) => boolean = () => false): Listener {
   const s = sockets.find(
     (x) =>
       x.protocol === t.protocol &&
