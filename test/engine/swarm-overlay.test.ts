@@ -9,8 +9,16 @@ import { test, type TestContext } from 'node:test';
 import { execa } from 'execa';
 import { GENERATION } from '../../lab/lab-spec.js';
 import { run } from '../../lab/run.js';
-import { SWARM_ENCRYPTED_CONTAINERS, SWARM_NET, SWARM_NODES, SWARM_OVERLAY_CONTAINERS, SWARM_SERVICE } from '../../lab/swarm-spec.js';
+import {
+  SWARM_ENCRYPTED_CONTAINERS,
+  SWARM_HTTP_PORT,
+  SWARM_NET,
+  SWARM_NODES,
+  SWARM_OVERLAY_CONTAINERS,
+  SWARM_SERVICE,
+} from '../../lab/swarm-spec.js';
 import { inNode, nodeEnv, readSwarmState } from '../../lab/swarm.js';
+import { probe } from '../../lab/probe.js';
 import { requireCapability } from '../capability.js';
 import { DOCKNET_BIN, REPO_ROOT } from './harness.js';
 
@@ -220,6 +228,89 @@ test('services whose VIP or ingress needs IPVS are said so; dnsrr and host-mode 
     return;
   }
   assert.deepEqual(subjects, [`service ${SWARM_SERVICE.vip.name}`]);
+});
+
+interface ReachAcrossJson {
+  schemaVersion: number;
+  kind: string;
+  verdict: string;
+  expect: string;
+  decidedBy: { node: string; rule: { table: string; chain: string; number: number; text: string } | null; fact: string | null } | null;
+  hops: { kind: string; node: string }[];
+}
+
+/** docknet reach across the three nodes' snapshots, JSON and text. */
+async function reachAcross(source: string, destination: string): Promise<{ json: ReachAcrossJson; text: string }> {
+  const from = SWARM_NODES.flatMap((n) => ['--from', snap(n)]);
+  const j = await execa(process.execPath, [DOCKNET_BIN, 'reach', ...from, source, destination, '--json'], {
+    cwd: REPO_ROOT,
+    reject: false,
+    timeout: 60_000,
+  });
+  assert.equal(j.exitCode, 0, `reach --json: ${j.stderr}`);
+  const t = await execa(process.execPath, [DOCKNET_BIN, 'reach', ...from, source, destination], {
+    cwd: REPO_ROOT,
+    reject: false,
+    timeout: 60_000,
+    env: { NO_COLOR: '1', DOCKNET_FORCE_TTY: '1000' },
+  });
+  return { json: JSON.parse(String(j.stdout)) as ReachAcrossJson, text: String(t.stdout) };
+}
+
+/** A real TCP connection from a container's namespace to another container's overlay address (lab/probe.ts). */
+async function connect(client: string, server: string): Promise<string> {
+  const pid = (await run(['docker', 'inspect', '--format', '{{.State.Pid}}', client], { env: nodeEnv(nodeOf(client)) })).stdout.trim();
+  assert.match(pid, /^[1-9]\d*$/, `${client}'s pid`);
+  const ip = (
+    await run(['docker', 'inspect', '--format', `{{(index .NetworkSettings.Networks "${SWARM_NET.overlay.name}").IPAddress}}`, server], {
+      env: nodeEnv(nodeOf(server)),
+    })
+  ).stdout.trim();
+  return probe({ from: `/proc/${pid}/ns/net`, ip, port: SWARM_HTTP_PORT, timeoutMs: 3000 });
+}
+
+test('reach across nodes: a task on one node connects to a task on another, and reach says delivered', { timeout: 180_000 }, async (t) => {
+  if (!(await need(t))) return;
+  const [c1, c2] = SWARM_OVERLAY_CONTAINERS;
+  assert.ok(await eventually(N1!, c1!, c2!), 'the overlay carries traffic from node 1 to node 2');
+  assert.equal(await connect(c1!, c2!), 'connect', `${c1} connects to ${c2}:${SWARM_HTTP_PORT}`);
+  for (const n of SWARM_NODES) await save(n);
+  const { json, text } = await reachAcross(c1!, `${c2}:${SWARM_HTTP_PORT}`);
+  assert.equal(json.kind, 'across-nodes');
+  assert.equal(json.verdict, 'delivered', text);
+  assert.equal(json.expect, 'connect', text);
+  assert.ok(
+    json.hops.some((h) => h.kind === 'hook' && h.node === N1!.name),
+    'the sender node’s hooks are walked',
+  );
+  assert.ok(
+    json.hops.some((h) => h.kind === 'hook' && h.node === N2!.name),
+    'the receiver node’s hooks are walked',
+  );
+  assert.match(text, new RegExp(`dst ${N2!.addr.replace(/\./g, '\\.')} \\(bridge fdb`));
+});
+
+test('reach across nodes: a rule dropping 4789/udp on the receiver cuts the connection, and reach names that node and rule', {
+  timeout: 180_000,
+}, async (t) => {
+  if (!(await need(t))) return;
+  const [c1, c2] = SWARM_OVERLAY_CONTAINERS;
+  const rule = ['INPUT', '-p', 'udp', '--dport', '4789', '-j', 'DROP'];
+  t.after(async () => {
+    await inside(N2!, ['iptables', '-D', ...rule]);
+  });
+  const ins = await inside(N2!, ['iptables', '-I', ...rule]);
+  assert.equal(ins.exitCode, 0, ins.stderr);
+  assert.equal(await connect(c1!, c2!), 'timeout', `${c1} -> ${c2} times out with the rule`);
+  for (const n of SWARM_NODES) await save(n);
+  const { json, text } = await reachAcross(c1!, `${c2}:${SWARM_HTTP_PORT}`);
+  assert.equal(json.verdict, 'dropped', text);
+  assert.equal(json.expect, 'timeout', text);
+  assert.equal(json.decidedBy?.node, N2!.name, text);
+  assert.equal(json.decidedBy?.rule?.chain, 'INPUT', text);
+  assert.equal(json.decidedBy?.rule?.number, 1, text);
+  assert.match(json.decidedBy?.rule?.text ?? '', /-A INPUT -p udp -m udp --dport 4789 -j DROP/);
+  assert.match(text, new RegExp(`decided by: ${N2!.name}: iptables filter INPUT rule 1: -A INPUT -p udp -m udp --dport 4789 -j DROP`));
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
