@@ -94,7 +94,9 @@ export function renderOverlayText(io: OutputMedium, r: OverlayReport): string {
   out += findings.length ? `findings (${findings.length})\n${findings.map(findingText).join('')}\n` : 'findings: none\n\n';
   if (r.unknowns.length)
     out += `not known (not a pass)\n${r.unknowns.map((u) => `  ${escapeText(u.subject)}: ${escapeText(u.reason)}\n`).join('')}`;
-  out += 'not supported yet: reach across nodes (a task on one node to a task on another through both nodes\u2019 rules)\n';
+  if (r.nodes.length > 1)
+    out +=
+      'from one task to another across nodes: docknet reach [NODE/]TASK [NODE/]TASK:PORT with the same snapshots, each node\u2019s deciding rules named\n';
   return out;
 }
 

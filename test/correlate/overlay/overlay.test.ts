@@ -91,6 +91,22 @@ test('4789/udp dropped on docknet-sw2: the node, the rule with its counters and 
   assert.ok(r.networks.find((n) => n.name === OVERLAY)!.nodes.every((n) => n.agreement === 'agree'));
 });
 
+test('4789/udp dropped in the sender’s OUTPUT (docknet-sw1): blocked between two nodes by a rule on the sending side', async () => {
+  const snaps = await scenario('healthy');
+  const f = snaps[0]!.facts.get(FACT.iptablesSave)!;
+  const text = f.text.replace(/(\*filter\n(?:.*\n)*?)COMMIT/, '$1-A OUTPUT -p udp -m udp --dport 4789 -j DROP\nCOMMIT');
+  assert.notEqual(text, f.text);
+  snaps[0]!.facts.set(FACT.iptablesSave, { ...f, text });
+  const blocked = report(snaps).findings.filter((x) => x.kind === 'swarm-port-blocked');
+  assert.deepEqual(
+    blocked.map((x) => x.subject),
+    ['docknet-sw1: 4789/udp out'],
+  );
+  assert.match(blocked[0]!.title, /^docknet-sw1 drops 4789\/udp \(VXLAN \(overlay data\)\) it sends to docknet-sw2, docknet-sw3$/);
+  assert.match(blocked[0]!.evidence[0]!.text, /^iptables filter OUTPUT rule 1: -A OUTPUT -p udp -m udp --dport 4789 -j DROP/);
+  assert.match(blocked[0]!.fix ?? '', /iptables -t filter -L OUTPUT 1 -v -n {3}# on docknet-sw1/);
+});
+
 test('a lower uplink MTU on docknet-sw3 is reported for that node only', async () => {
   const r = report(await scenario('low-mtu'), OVERLAY);
   const f = r.findings.filter((x) => x.kind === 'overlay-mtu');
