@@ -220,7 +220,11 @@ export function checkPorts(views: OverlayView[], nodes: NodeAddress[], unknowns:
       }
     }
   }
-  return [...blocked.values()].map((b) => ({
+  return [...blocked.values()].map(blockedFinding);
+}
+
+function blockedFinding(b: Blocked): Finding {
+  return {
     check: 'overlay',
     kind: 'swarm-port-blocked',
     subject: `${b.node}: ${b.port.label}${b.dir === 'out' ? ' out' : ''}`,
@@ -246,7 +250,7 @@ export function checkPorts(views: OverlayView[], nodes: NodeAddress[], unknowns:
         : `iptables -S ${b.dir === 'in' ? 'INPUT' : 'OUTPUT'}   # on ${b.node}`,
     changesHost: false,
     unproven: null,
-  }));
+  };
 }
 
 function both(v: OverlayView, a: string, b: string): boolean {
