@@ -313,4 +313,27 @@ test('reach across nodes: a rule dropping 4789/udp on the receiver cuts the conn
   assert.match(text, new RegExp(`decided by: ${N2!.name}: iptables filter INPUT rule 1: -A INPUT -p udp -m udp --dport 4789 -j DROP`));
 });
 
+test('a rule dropping 4789/udp in the sending node’s OUTPUT: overlay and reach name that node and rule', {
+  timeout: 180_000,
+}, async (t) => {
+  if (!(await need(t))) return;
+  const [c1, c2] = SWARM_OVERLAY_CONTAINERS;
+  const rule = ['OUTPUT', '-p', 'udp', '--dport', '4789', '-j', 'DROP'];
+  t.after(async () => {
+    await inside(N1!, ['iptables', '-D', ...rule]);
+  });
+  const ins = await inside(N1!, ['iptables', '-I', ...rule]);
+  assert.equal(ins.exitCode, 0, ins.stderr);
+  assert.equal(await connect(c1!, c2!), 'timeout', `${c1} -> ${c2} times out with the rule on node 1`);
+  for (const n of SWARM_NODES) await save(n);
+  const { json: o } = await overlay([SWARM_NET.overlay.name]);
+  const out = o.findings.filter((f) => f.kind === 'swarm-port-blocked' && f.subject === `${N1!.name}: 4789/udp out`);
+  assert.equal(out.length, 1, JSON.stringify(o.findings, null, 2));
+  assert.match(out[0]!.evidence[0]!.text, /filter OUTPUT rule 1: (\[\d+:\d+\] )?-A OUTPUT -p udp -m udp --dport 4789 -j DROP/);
+  const { json, text } = await reachAcross(c1!, `${c2}:${SWARM_HTTP_PORT}`);
+  assert.equal(json.verdict, 'dropped', text);
+  assert.equal(json.decidedBy?.node, N1!.name, text);
+  assert.deepEqual([json.decidedBy?.rule?.chain, json.decidedBy?.rule?.number], ['OUTPUT', 1], text);
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
