@@ -3,7 +3,7 @@
 import type { DirectAccess } from '../correlate/direct-access.js';
 import type { RuleRef, Step } from '../correlate/reach/hooks.js';
 import type { DestinationArg, SourceArg } from '../correlate/reach/endpoints.js';
-import type { Hop, Listener, PacketView } from '../correlate/reach/path.js';
+import type { Hop, Listener, PacketView } from '../correlate/reach/path-result.js';
 import type { Exposure, ExposureFlag, ExposureRow, ExposureSource, HostFirewall } from '../correlate/reach/exposure.js';
 import type { ReachResult } from '../correlate/reach/reach.js';
 import type { Advice } from '../correlate/reach/advice.js';

@@ -7,7 +7,7 @@ import { isDirectAccessDrop, isDockerChain } from '../../model/docker-generation
 import { familyOf, isLoopback, isWildcard, normaliseHostIp, sameAddress } from '../../util/address.js';
 import type { RuleRef } from './hooks.js';
 import type { HostView } from './host-view.js';
-import type { Hop, PacketView, PathResult, Start, Target } from './path.js';
+import type { Hop, PacketView, PathResult, Start, Target } from './path-result.js';
 
 export type Advice =
   /** The container has a socket on the port, bound to its own loopback only: the service must listen on all addresses. */
