@@ -7,7 +7,7 @@ import { escapeText } from './escape.js';
 import { mappingPathLines } from './nat.js';
 import { mappingJson } from './nat-words.js';
 import { directAccessLine } from './reach.js';
-import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
+import { jsonDocument, snapshotNotice } from './snapshot-notice.js';
 
 export const INSPECT_SCHEMA_VERSION = 1;
 
@@ -112,5 +112,5 @@ export function renderInspectText(io: OutputMedium, r: InspectReport, snapshot: 
 
 export function inspectJson(r: InspectReport, snapshot: Snapshot): unknown {
   const ports = r.ports.map((p) => (p.exposedOnly ? p : mappingJson(p)));
-  return { schemaVersion: INSPECT_SCHEMA_VERSION, snapshot: snapshotJson(snapshot), ...r, ports };
+  return jsonDocument(INSPECT_SCHEMA_VERSION, snapshot, { ...r, ports });
 }

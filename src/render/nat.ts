@@ -9,7 +9,7 @@ import { escapeText } from './escape.js';
 import { anomalyJson, anomalyText, mappingJson, pathText } from './nat-words.js';
 import { Footnotes } from './footnotes.js';
 import { paragraph } from './wrap.js';
-import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
+import { jsonDocument, snapshotNotice } from './snapshot-notice.js';
 import { renderTable, type Cell } from './table.js';
 
 export const NAT_SCHEMA_VERSION = 1;
@@ -138,9 +138,7 @@ export function renderNatPathsText(report: NatReport, snapshot: Snapshot, direct
 }
 
 export function natJson(report: NatReport, snapshot: Snapshot): unknown {
-  return {
-    schemaVersion: NAT_SCHEMA_VERSION,
-    snapshot: snapshotJson(snapshot),
+  return jsonDocument(NAT_SCHEMA_VERSION, snapshot, {
     available: report.available,
     reason: report.reason,
     backend: report.backend,
@@ -149,5 +147,5 @@ export function natJson(report: NatReport, snapshot: Snapshot): unknown {
     anomalies: report.anomalies.map(anomalyJson),
     notes: report.notes,
     otherNetnsProxies: report.otherNetnsProxies,
-  };
+  });
 }

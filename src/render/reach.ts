@@ -12,7 +12,7 @@ import type { OutputMedium } from './medium.js';
 import { renderTable } from './table.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { escapeText } from './escape.js';
-import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
+import { jsonDocument, snapshotNotice } from './snapshot-notice.js';
 
 export const REACH_SCHEMA_VERSION = 1;
 
@@ -158,9 +158,7 @@ export function renderReachText(r: ReachResult, snapshot: Snapshot): string {
 }
 
 export function reachJson(r: ReachResult, snapshot: Snapshot): Record<string, unknown> {
-  return {
-    schemaVersion: REACH_SCHEMA_VERSION,
-    snapshot: snapshotJson(snapshot),
+  return jsonDocument(REACH_SCHEMA_VERSION, snapshot, {
     source: { ...r.source, text: sourceText(r.source), resolved: r.start },
     destination: { ...r.destination, text: destinationText(r.destination), resolved: r.target },
     verdict: r.verdict,
@@ -174,7 +172,7 @@ export function reachJson(r: ReachResult, snapshot: Snapshot): Record<string, un
     unknown: r.unknown,
     questions: r.questions,
     notes: [...r.resolution, ...r.rulesetNotes],
-  };
+  });
 }
 
 function shortRule(r: RuleRef | null): string {
@@ -261,13 +259,11 @@ export function exposureJson(e: Exposure, snapshot: Snapshot): Record<string, un
     cells: r.cells.map((c) => ({ verdict: c.verdict, expect: c.expect, decidedBy: ref(c.decidedBy), unknown: c.unknown })),
     flags: r.flags.map((f) => ({ ...f, decidedBy: ref(f.decidedBy) })),
   }));
-  return {
-    schemaVersion: REACH_SCHEMA_VERSION,
-    snapshot: snapshotJson(snapshot),
+  return jsonDocument(REACH_SCHEMA_VERSION, snapshot, {
     sources: e.sources,
     rows,
     rules,
     hostFirewalls: e.hostFirewalls,
     skipped: e.skipped,
-  };
+  });
 }
