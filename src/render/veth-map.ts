@@ -83,13 +83,14 @@ export function renderVethMapText(io: OutputMedium, map: VethMap, snapshot: Snap
 }
 
 export function vethMapJson(map: VethMap, snapshot: Snapshot): unknown {
+  const { interfaces, hostLinksKnown, hostVethsComplete, hostVethsIncomplete, hostVeths, hostInterfaces, notes } = map;
   return jsonDocument(VETH_MAP_SCHEMA_VERSION, snapshot, {
-    interfaces: map.interfaces,
-    hostLinksKnown: map.hostLinksKnown,
-    hostVethsComplete: map.hostVethsComplete,
-    hostVethsIncomplete: map.hostVethsIncomplete,
-    hostVeths: map.hostVeths,
-    hostInterfaces: map.hostInterfaces,
-    notes: map.notes,
+    interfaces,
+    hostLinksKnown,
+    hostVethsComplete,
+    hostVethsIncomplete,
+    hostVeths,
+    hostInterfaces,
+    notes,
   });
 }
