@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { pingEngine, type Log, sleep } from './engine.js';
+import { type EngineEndpoint, pingEngine, type Log, sleep } from './engine.js';
 import { GENERATION_ENV, GENERATIONS, type Generation, type GenerationId } from './lab-spec.js';
 import { must, run } from './run.js';
 
@@ -336,35 +336,18 @@ export async function hostUp(gen: Generation, log: Log): Promise<HostUpResult> {
     mkdirSync(p.dataRoot, { recursive: true });
     // Its own (empty) config file: the system's /etc/docker/daemon.json is the 20.10 engine's.
     writeFileSync(p.config, '{}\n');
-    const args = [
-      '--config-file',
-      p.config,
-      '--data-root',
-      p.dataRoot,
-      '--exec-root',
-      p.execRoot,
-      '-H',
-      `unix://${gen.socket}`,
-      '--pidfile',
-      p.pidfile,
-      '--cgroup-parent',
-      p.cgroupParent,
-      '--userland-proxy-path',
-      path.join(p.bin, 'docker-proxy'),
+    const args = dockerdArgs(p, gen.socket, [
       ...(gen.bip ? ['--bip', gen.bip] : []),
       ...(gen.addressPool ? ['--default-address-pool', gen.addressPool] : []),
-    ];
+    ]);
     log(`starting dockerd ${gen.id} in ${ns} (log: ${p.log})`);
-    const exited = spawnDetached(['nsenter', `--net=/run/netns/${ns}`, '--', path.join(p.bin, 'dockerd'), ...args], childEnv(gen), p.log);
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      await sleep(500);
-      if ((await pingEngine(ep, 2000)).ok) break;
-      const code = exited();
-      if (code !== undefined) throw new Error(`dockerd ${gen.id} exited with ${code} before answering; see ${p.log}:\n${logTail(p.log)}`);
-      if (Date.now() > deadline)
-        throw new Error(`dockerd ${gen.id} did not answer on ${gen.socket} within 90 s; see ${p.log}:\n${logTail(p.log)}`);
-    }
+    await startDockerd(
+      `dockerd ${gen.id}`,
+      ['nsenter', `--net=/run/netns/${ns}`, '--', path.join(p.bin, 'dockerd'), ...args],
+      childEnv(gen),
+      p.log,
+      ep,
+    );
     made.push(`dockerd ${gen.id} (pid ${readPid(p.pidfile) ?? '?'}) on ${gen.socket}`);
   }
   const serverVersion = (await must(['docker', 'version', '--format', '{{.Server.Version}}'], { env: hostEnv(gen) })).trim();
@@ -539,6 +522,41 @@ export function cgroupDirs(parent: string): string[] {
     : readdirSync('/sys/fs/cgroup').map((c) => path.join('/sys/fs/cgroup', c));
   for (const root of roots) if (existsSync(path.join(root, parent))) walk(path.join(root, parent));
   return out;
+}
+
+/** dockerd's flags for a lab engine laid out as `p` (hostPaths) says, answering on `socket`, then `extra` (--bip, pools). */
+export function dockerdArgs(p: ReturnType<typeof hostPaths>, socket: string, extra: string[]): string[] {
+  return [
+    '--config-file',
+    p.config,
+    '--data-root',
+    p.dataRoot,
+    '--exec-root',
+    p.execRoot,
+    '-H',
+    `unix://${socket}`,
+    '--pidfile',
+    p.pidfile,
+    '--cgroup-parent',
+    p.cgroupParent,
+    '--userland-proxy-path',
+    path.join(p.bin, 'docker-proxy'),
+    ...extra,
+  ];
+}
+
+/** Starts dockerd (`argv`: its nsenter prefix, the program and its flags) detached, and waits up to 90 s for it to answer on `ep`. */
+export async function startDockerd(who: string, argv: string[], env: NodeJS.ProcessEnv, log: string, ep: EngineEndpoint): Promise<void> {
+  const exited = spawnDetached(argv, env, log);
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    await sleep(300);
+    if ((await pingEngine(ep, 2000)).ok) return;
+    const code = exited();
+    if (code !== undefined) throw new Error(`${who} exited with ${code} before answering; see ${log}:\n${logTail(log)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${who} did not answer on ${ep.socketPath ?? ep.text} within 90 s; see ${log}:\n${logTail(log)}`);
+  }
 }
 
 export function spawnDetached(argv: string[], env: NodeJS.ProcessEnv, log: string): () => number | string | undefined {

@@ -341,3 +341,8 @@ export const CONTAINERS: readonly ContainerSpec[] = [
 
 /** Containers whose absence means the lab is not up (the optional ones depend on the kernel/engine). */
 export const CORE_CONTAINERS: readonly string[] = CONTAINERS.filter((c) => !c.needs).map((c) => c.name);
+
+/** `docker network create` of an attachable overlay labelled `label` (the lab's or the swarm lab's); `extra` before its name. */
+export function overlayCreateArgs(name: string, subnet: string, label: string, extra: readonly string[] = []): string[] {
+  return ['network', 'create', '--driver', 'overlay', '--attachable', '--subnet', subnet, '--label', label, ...extra, name];
+}

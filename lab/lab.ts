@@ -32,6 +32,7 @@ import {
   type ContainerSpec,
   type Generation,
   type Optional,
+  overlayCreateArgs,
 } from './lab-spec.js';
 import { failure, lines, must, run } from './run.js';
 
@@ -382,21 +383,7 @@ async function setUpOverlay(report: LabReport, state: LabState, log: Log): Promi
     }
   }
   try {
-    await must([
-      'docker',
-      'network',
-      'create',
-      '--driver',
-      'overlay',
-      '--attachable',
-      '--subnet',
-      NET.overlay.subnet,
-      '--gateway',
-      NET.overlay.gateway,
-      '--label',
-      LABEL_ARG,
-      NET.overlay.name,
-    ]);
+    await must(['docker', ...overlayCreateArgs(NET.overlay.name, NET.overlay.subnet, LABEL_ARG, ['--gateway', NET.overlay.gateway])]);
     report.created.push({ what: `network ${NET.overlay.name}`, detail: `attachable overlay, ${NET.overlay.subnet}` });
     return true;
   } catch (err) {

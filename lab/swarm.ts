@@ -7,17 +7,17 @@ import { ensureImage, pingEngine, sleep, type Log } from './engine.js';
 import {
   cgroupDirs,
   cmdline,
+  dockerdArgs,
   exited,
   fetchEngine,
   hostEnv,
   hostPaths,
-  logTail,
   mountsUnder,
   readPid,
   removeEmptyRoots,
-  spawnDetached,
+  startDockerd,
 } from './hosts.js';
-import { GENERATIONS, LAB_IMAGE } from './lab-spec.js';
+import { GENERATIONS, LAB_IMAGE, overlayCreateArgs } from './lab-spec.js';
 import { lines, must, run } from './run.js';
 import {
   SWARM_ENCRYPTED_CONTAINERS,
@@ -152,43 +152,12 @@ async function makeNode(node: SwarmNode, report: SwarmReport, log: Log): Promise
     writeFileSync(p.uts, '');
     await must(['unshare', `--uts=${p.uts}`, 'hostname', node.name]);
   }
-  const args = [
-    '--config-file',
-    p.config,
-    '--data-root',
-    p.dataRoot,
-    '--exec-root',
-    p.execRoot,
-    '-H',
-    `unix://${p.socket}`,
-    '--pidfile',
-    p.pidfile,
-    '--cgroup-parent',
-    p.cgroupParent,
-    '--userland-proxy-path',
-    path.join(p.bin, 'docker-proxy'),
-    '--bip',
-    node.bip,
-    '--default-address-pool',
-    SWARM_NODE_POOL,
-  ];
+  const args = dockerdArgs(p, p.socket, ['--bip', node.bip, '--default-address-pool', SWARM_NODE_POOL]);
   log(`starting dockerd in ${node.netns} (log: ${p.log})`);
   const env = { ...process.env, ...hostEnv(GEN) };
   delete env.DOCKER_HOST;
-  const done = spawnDetached(
-    ['nsenter', `--net=/run/netns/${node.netns}`, `--uts=${p.uts}`, '--', path.join(p.bin, 'dockerd'), ...args],
-    env,
-    p.log,
-  );
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    await sleep(300);
-    if ((await pingEngine(ep, 2000)).ok) break;
-    const code = done();
-    if (code !== undefined)
-      throw new Error(`dockerd of ${node.name} exited with ${code} before answering; see ${p.log}:\n${logTail(p.log)}`);
-    if (Date.now() > deadline) throw new Error(`dockerd of ${node.name} did not answer within 90 s; see ${p.log}:\n${logTail(p.log)}`);
-  }
+  const argv = ['nsenter', `--net=/run/netns/${node.netns}`, `--uts=${p.uts}`, '--', path.join(p.bin, 'dockerd'), ...args];
+  await startDockerd(`dockerd of ${node.name}`, argv, env, p.log, ep);
   report.made.push(`${node.name}: dockerd (pid ${readPid(p.pidfile) ?? '?'}) on ${p.socket}`);
 }
 
@@ -239,19 +208,7 @@ async function makeWorkloads(nodes: readonly SwarmNode[], report: SwarmReport, l
     [SWARM_NET.encrypted, ['--opt', 'encrypted']],
   ] as const) {
     if (networks.includes(net.name)) continue;
-    await docker(manager, [
-      'network',
-      'create',
-      '--driver',
-      'overlay',
-      '--attachable',
-      '--subnet',
-      net.subnet,
-      '--label',
-      LABEL_ARG,
-      ...extra,
-      net.name,
-    ]);
+    await docker(manager, overlayCreateArgs(net.name, net.subnet, LABEL_ARG, extra));
     report.made.push(`network ${net.name} (overlay ${net.subnet}${extra.length ? ', encrypted' : ''})`);
   }
   const place = async (node: SwarmNode, name: string, network: string) => {

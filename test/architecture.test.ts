@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { repoPath } from './repo-path.js';
 
 /** Modules that reach the system: only gather/, snapshot/ (loading and saving files) and cli/ may import them. */
@@ -66,4 +67,38 @@ test('exit codes are named (EXIT in model/errors.ts): no command returns a bare 
     for (const [i, line] of (await readFile(file, 'utf8')).split('\n').entries())
       if (/\breturn [0-2];|\? [0-2] : [0-2];/.test(line)) problems.push(`${relative(dir, file)}:${i + 1}: ${line.trim()}`);
   assert.deepEqual(problems, []);
+});
+
+/** scripts/code-size.mjs, the size rule `node scripts/long-functions.mjs` lists by hand. */
+interface CodeSize {
+  FILE_LIMIT: number;
+  FUNCTION_LIMIT: number;
+  MARKER: string;
+  longFile(text: string): number | null;
+  longFunctions(file: string, text: string): { line: number; name: string; lines: number }[];
+  sizeProblems(dir: string): string[];
+}
+const codeSize = (): Promise<CodeSize> => import(pathToFileURL(repoPath('scripts/code-size.mjs')).href) as Promise<CodeSize>;
+
+test('no file in src/ over 400 lines, no function over 80 lines without a "Long on purpose:" comment saying why', async () => {
+  const { sizeProblems } = await codeSize();
+  assert.deepEqual(
+    sizeProblems(repoPath('src')).map((p) => relative(repoPath('.'), p)),
+    [],
+  );
+});
+
+test('the size rule itself can fail: a long file, a long function, and the marker that excuses one', async () => {
+  const { FILE_LIMIT, FUNCTION_LIMIT, MARKER, longFile, longFunctions } = await codeSize();
+  assert.equal(longFile('x\n'.repeat(FILE_LIMIT)), null);
+  assert.equal(longFile('x\n'.repeat(FILE_LIMIT + 1)), FILE_LIMIT + 1);
+  const body = (n: number) => `${'  x();\n'.repeat(n - 2)}`;
+  const long = `function f() {\n${body(FUNCTION_LIMIT + 1)}}\n`;
+  assert.deepEqual(longFunctions('a.ts', long), [{ line: 1, name: 'f', lines: FUNCTION_LIMIT + 1 }]);
+  assert.deepEqual(longFunctions('a.ts', `function f() {\n${body(FUNCTION_LIMIT)}}\n`), []);
+  assert.deepEqual(longFunctions('a.ts', `// ${MARKER} a table read top to bottom.\n${long}`), []);
+  assert.deepEqual(longFunctions('a.ts', `// long, but no reason given\n${long}`).length, 1);
+  const arrow = `export const g = () => {\n${body(FUNCTION_LIMIT + 1)}};\n`;
+  assert.deepEqual(longFunctions('a.ts', arrow)[0]?.name, 'g');
+  assert.deepEqual(longFunctions('a.ts', `/** ${MARKER} why. */\n${arrow}`), []);
 });

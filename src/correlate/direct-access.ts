@@ -4,7 +4,7 @@ import type { PortMapping } from '../model/port-path.js';
 import { familyOf } from '../util/address.js';
 import type { RuleRef } from './reach/hooks.js';
 import type { HostView } from './reach/host-view.js';
-import type { Expect, Verdict } from './reach/path.js';
+import type { Expect, Verdict } from './reach/path-result.js';
 import { reach } from './reach/reach.js';
 
 export interface DirectAccess {

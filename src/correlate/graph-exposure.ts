@@ -1,7 +1,7 @@
 // graph --exposure: each published port and container address in the picture coloured by who can reach
 // it, from reach's walk of every pair (correlate/reach/exposure.ts): a client beyond the uplink, the host
 // itself, a container on each Docker network. An answer reach cannot give stays unknown.
-import type { Verdict } from './reach/path.js';
+import type { Verdict } from './reach/path-result.js';
 import type { Exposure, ExposureRow } from './reach/exposure.js';
 import type { GraphExposure, GraphNode, HostGraph } from './graph-builder.js';
 

@@ -89,9 +89,24 @@ export interface InspectReport {
    * port (not through a host port): the reach evaluator's verdict; null when not evaluated.
    */
   directAccess: DirectAccess[] | null;
-  /** Sections that could not be filled, each with the reason, in one line. */
-  notes: string[];
+  /** Sections that could not be filled, each with the reason, as codes with their facts (render/inspect.ts words them). */
+  notes: InspectNote[];
 }
+
+/** What inspect could not fill, and why. */
+export type InspectNote =
+  /** Not running: no network namespace; networks and ports are as configured. */
+  | { code: 'not-running' }
+  /** resolv.conf was not read: the read error, or null when it is not in the data. */
+  | { code: 'dns-unknown'; error: string | null }
+  /** The main process's sockets were not read: the read error, or null when they are not in the data. */
+  | { code: 'sockets-unknown'; error: string | null }
+  /** No uplink: `routesUnknown` says why the routes are unknown; null when they are known and hold no default route. */
+  | { code: 'uplink-unknown'; routesUnknown: string | null }
+  /** The container list is not the whole list: neighbours and namespace sharers are those the data names. */
+  | { code: 'containers-incomplete'; reason: string }
+  /** The container is not in the engine's list: its publications are unknown; `source`: where it is known from. */
+  | { code: 'publications-unknown'; container: string; source: string | null };
 
 export type InspectPort = (PortMapping & { exposedOnly: false }) | ExposedPort;
 
@@ -299,7 +314,7 @@ export function correlateInspect(input: InspectInputs): InspectReport {
   const owner = ownerContainer?.name ?? (ownerRef !== null ? ownerRef.slice(0, 12) : null);
   const kind = modeKind(c, rows);
   const uplink = uplinkOf(lookupIn(model.routes), links);
-  const notes: string[] = [];
+  const notes: InspectNote[] = [];
   const netns = rows.find((r) => r.netns)?.netns ?? model.containerNet.get(c.name)?.netns ?? null;
 
   const behaviours = networkBehaviours(model);
@@ -307,26 +322,24 @@ export function correlateInspect(input: InspectInputs): InspectReport {
 
   const sharedWith = sharing.followersOf(c).map((o) => o.name);
 
-  if (!c.running) notes.push('not running: no network namespace to read; networks and ports are as configured');
+  if (!c.running) notes.push({ code: 'not-running' });
   let dns: DnsReport | null = null;
   if (input.resolv) dns = dnsOf(input.resolv, c);
-  else if (c.running)
-    notes.push(`DNS unknown: ${input.filesErrors.find((e) => e.includes('resolv.conf')) ?? 'resolv.conf not in the data'}`);
+  else if (c.running) notes.push({ code: 'dns-unknown', error: input.filesErrors.find((e) => e.includes('resolv.conf')) ?? null });
   let listening: Listener[] | null = null;
   if (input.sockets) listening = listenersOf(input.sockets);
   else if (c.running)
-    notes.push(
-      `listening sockets unknown: ${input.filesErrors.find((e) => e.includes('/fd') || e.includes('/net/')) ?? 'not in the data'}`,
-    );
-  if (!uplink) notes.push(`uplink unknown (${model.routes.known ? 'no default route' : model.routes.reason}): MTU not compared`);
-  if (!model.containers.complete.known)
-    notes.push(`neighbours and namespace sharers as far as the data names them: ${model.containers.complete.reason}`);
+    notes.push({ code: 'sockets-unknown', error: input.filesErrors.find((e) => e.includes('/fd') || e.includes('/net/')) ?? null });
+  if (!uplink) notes.push({ code: 'uplink-unknown', routesUnknown: model.routes.known ? null : model.routes.reason });
+  if (!model.containers.complete.known) notes.push({ code: 'containers-incomplete', reason: model.containers.complete.reason });
 
   const portHolder = kind === 'container' ? (ownerContainer ?? c) : c;
   if (!publicationsKnown(model, portHolder))
-    notes.push(
-      `published ports unknown: ${portHolder.name} is known from ${model.containers.sourceOf.get(containerKey(portHolder)) ?? 'other files'}, not the engine's list; only DNAT rules to its address are shown`,
-    );
+    notes.push({
+      code: 'publications-unknown',
+      container: portHolder.name,
+      source: model.containers.sourceOf.get(containerKey(portHolder)) ?? null,
+    });
   const ports = portsOf(portHolder, input.nat);
   return {
     container: {

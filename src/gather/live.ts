@@ -160,6 +160,48 @@ function containerId(raw: unknown): string {
   return typeof id === 'string' ? id : '';
 }
 
+/** What the engine answered, as facts; what it did not, as missing facts with the call and its reason. */
+function recordEngine(snapshot: Snapshot, engine: Awaited<ReturnType<typeof fetchEngineRaw>>): void {
+  snapshot.facts.set(
+    FACT.containers,
+    apiFact(FACT.containers, 'GET /containers/json?all=1 + GET /containers/{id}/json', engine.containers, engine.durations.containers),
+  );
+  if (Object.keys(engine.pids).length > 0) {
+    snapshot.facts.set(FACT.containerPids, {
+      path: FACT.containerPids,
+      text: JSON.stringify(engine.pids),
+      origin: { kind: 'file', what: 'init_process_pid of <runc root>/<id>/state.json' },
+    });
+  }
+  if (engine.networks !== null)
+    snapshot.facts.set(
+      FACT.networks,
+      apiFact(FACT.networks, 'GET /networks + GET /networks/{id}', engine.networks, engine.durations.networks),
+    );
+  if (engine.info !== null) snapshot.facts.set(FACT.engineInfo, apiFact(FACT.engineInfo, 'GET /info', engine.info, engine.durations.info));
+  if (engine.version !== null)
+    snapshot.facts.set(FACT.engineVersion, apiFact(FACT.engineVersion, 'GET /version', engine.version, engine.durations.info));
+  for (const [group, err] of Object.entries(engine.failed) as [EngineFactGroup, NonNullable<(typeof engine.failed)[EngineFactGroup]>][]) {
+    snapshot.missing.push({ path: ENGINE_FACT_PATHS[group], what: err.call, reason: err.message, cause: engineCause(err) });
+  }
+  for (const { id, error } of engine.inspectFailed) {
+    snapshot.missing.push({
+      path: FACT.containers,
+      what: error.call,
+      reason: `${error.message}; container ${id.slice(0, 12)} is described by its list entry instead`,
+      cause: engineCause(error),
+    });
+  }
+  for (const id of engine.vanished) {
+    snapshot.missing.push({
+      path: FACT.containers,
+      what: `GET /containers/${id.slice(0, 12)}/json`,
+      reason: `container ${id.slice(0, 12)} was removed while docknet was listing containers`,
+      cause: 'failed',
+    });
+  }
+}
+
 /** Reads the fact groups asked for from `host` (liveHost(env) for this machine). */
 export async function gatherLive(groups: Iterable<FactGroup>, host: HostAccess, options: GatherOptions = {}): Promise<Snapshot> {
   const detail = options.detail ?? 'inspect';
@@ -199,45 +241,7 @@ export async function gatherLive(groups: Iterable<FactGroup>, host: HostAccess, 
       runtimeRoots: host.runtimeRoots,
       ...(want.has('container-net') ? { onContainer: containerNetReader(snapshot, host.procRoot, options.filesOf) } : {}),
     });
-    snapshot.facts.set(
-      FACT.containers,
-      apiFact(FACT.containers, 'GET /containers/json?all=1 + GET /containers/{id}/json', engine.containers, engine.durations.containers),
-    );
-    if (Object.keys(engine.pids).length > 0) {
-      snapshot.facts.set(FACT.containerPids, {
-        path: FACT.containerPids,
-        text: JSON.stringify(engine.pids),
-        origin: { kind: 'file', what: 'init_process_pid of <runc root>/<id>/state.json' },
-      });
-    }
-    if (engine.networks !== null)
-      snapshot.facts.set(
-        FACT.networks,
-        apiFact(FACT.networks, 'GET /networks + GET /networks/{id}', engine.networks, engine.durations.networks),
-      );
-    if (engine.info !== null)
-      snapshot.facts.set(FACT.engineInfo, apiFact(FACT.engineInfo, 'GET /info', engine.info, engine.durations.info));
-    if (engine.version !== null)
-      snapshot.facts.set(FACT.engineVersion, apiFact(FACT.engineVersion, 'GET /version', engine.version, engine.durations.info));
-    for (const [group, err] of Object.entries(engine.failed) as [EngineFactGroup, NonNullable<(typeof engine.failed)[EngineFactGroup]>][]) {
-      snapshot.missing.push({ path: ENGINE_FACT_PATHS[group], what: err.call, reason: err.message, cause: engineCause(err) });
-    }
-    for (const { id, error } of engine.inspectFailed) {
-      snapshot.missing.push({
-        path: FACT.containers,
-        what: error.call,
-        reason: `${error.message}; container ${id.slice(0, 12)} is described by its list entry instead`,
-        cause: engineCause(error),
-      });
-    }
-    for (const id of engine.vanished) {
-      snapshot.missing.push({
-        path: FACT.containers,
-        what: `GET /containers/${id.slice(0, 12)}/json`,
-        reason: `container ${id.slice(0, 12)} was removed while docknet was listing containers`,
-        cause: 'failed',
-      });
-    }
+    recordEngine(snapshot, engine);
   }
   await hostWork;
   return snapshot;

@@ -144,31 +144,8 @@ function readKernelFeatures(procRoot: string): { text: string; what: string } {
   };
 }
 
-/** Reads every overlay fact of this node into the snapshot. Never throws for the engine: what failed is missing, with why. */
-export async function gatherOverlay(
-  snapshot: Snapshot,
-  host: HostAccess,
-  docker: Docker = new Docker(dockerOptions(host.env)),
-): Promise<void> {
-  const endpoint = engineEndpoint(host.env);
-  const kernel = readKernelFeatures(host.procRoot);
-  snapshot.facts.set(FACT.kernelFeatures, { path: FACT.kernelFeatures, text: kernel.text, origin: { kind: 'file', what: kernel.what } });
-  const xfrm = Promise.all([
-    gatherHostCommand(snapshot, { path: FACT.xfrmState, tool: 'ip (iproute2)', command: ['ip', 'xfrm', 'state'] }, host.run),
-    gatherHostCommand(snapshot, { path: FACT.xfrmPolicy, tool: 'ip (iproute2)', command: ['ip', 'xfrm', 'policy'] }, host.run),
-  ]).then(() => {
-    const f = snapshot.facts.get(FACT.xfrmState);
-    if (f) snapshot.facts.set(FACT.xfrmState, { ...f, text: redactXfrmKeys(f.text) });
-  });
-
-  let t = performance.now();
-  let info: Json | null = null;
-  try {
-    info = (await docker.info()) as Json;
-  } catch (err) {
-    // The engine-info group records /info itself; here it only decides whether to ask a manager's calls.
-    if (!(engineError(err, endpoint, 'GET /info') instanceof EngineError)) throw err;
-  }
+/** The swarm's nodes, services and tasks: a manager's answers; on another node, missing with why. */
+function gatherManagerFacts(snapshot: Snapshot, docker: Docker, info: Json | null, endpoint: string): Promise<void[]> {
   const swarm = (info?.Swarm ?? {}) as Json;
   const manager = swarm.ControlAvailable === true;
   const managerCalls: [string, string, () => Promise<unknown>][] = [
@@ -176,7 +153,7 @@ export async function gatherOverlay(
     [FACT.swarmServices, 'GET /services', () => docker.listServices()],
     [FACT.swarmTasks, 'GET /tasks', () => docker.listTasks()],
   ];
-  const managerWork = Promise.all(
+  return Promise.all(
     managerCalls.map(async ([p, what, call]) => {
       if (!manager) {
         const state = String(swarm.LocalNodeState ?? 'unknown');
@@ -199,21 +176,20 @@ export async function gatherOverlay(
       }
     }),
   );
+}
 
-  let list: Json[];
-  try {
-    list = (await docker.listNetworks({ filters: { driver: ['overlay'] } })) as unknown as Json[];
-    apiFact(snapshot, FACT.overlayNetworks, 'GET /networks?filters={"driver":["overlay"]}', list, t);
-  } catch (err) {
-    missingApi(snapshot, FACT.overlayNetworks, 'GET /networks?filters={"driver":["overlay"]}', err, endpoint);
-    await Promise.all([managerWork, xfrm]);
-    return;
-  }
+/** Each overlay network inspected verbose (its peers and services); a failed inspect is missing, with a null value. */
+async function inspectNetworks(
+  snapshot: Snapshot,
+  docker: Docker,
+  list: Json[],
+  endpoint: string,
+): Promise<{ id: string; value: Json | null }[]> {
   const inspects: { id: string; value: Json | null }[] = [];
   for (const n of list) {
     const id = String(n.Id ?? '');
     if (!/^[0-9a-z]+$/.test(id)) continue;
-    t = performance.now();
+    const t = performance.now();
     const what = `GET /networks/${id}?verbose=true`;
     try {
       // dockerode passes the options as the query string; its typings only know the callback form.
@@ -226,6 +202,80 @@ export async function gatherOverlay(
       inspects.push({ id, value: null });
     }
   }
+  return inspects;
+}
+
+/** One overlay network's namespace on this node: whether it is there, and its links, fdb and neighbours read inside it. */
+async function gatherSandbox(snapshot: Snapshot, host: HostAccess, execRoot: string, id: string): Promise<void> {
+  const file = overlayNamespacePath(execRoot, id);
+  const state = namespaceFile(file);
+  snapshot.facts.set(FACT.overlaySandbox(id), {
+    path: FACT.overlaySandbox(id),
+    text: JSON.stringify({ path: file, present: state !== 'absent', ...(state === 'not-mounted-here' ? { mountedHere: false } : {}) }),
+    origin: { kind: 'file', what: `statfs ${file}` },
+  });
+  const specs = [
+    { path: FACT.overlayLinks(id), tool: 'ip (iproute2)', argv: ['ip', '-j', '-d', 'link', 'show'] },
+    { path: FACT.overlayFdb(id), tool: 'bridge (iproute2)', argv: ['bridge', '-j', 'fdb', 'show'] },
+    { path: FACT.overlayNeigh(id), tool: 'ip (iproute2)', argv: ['ip', '-j', 'neigh', 'show'] },
+  ];
+  if (state !== 'namespace') {
+    const reason =
+      state === 'absent'
+        ? // No namespace: Docker makes it only on a node with a task or container on the network.
+          `${file} does not exist: this node has no namespace for the overlay (no local task or container on it)`
+        : `${file} is not a mounted namespace in docknet's mount namespace (dockerd mounted it in another one); ` +
+          `run docknet in dockerd's mount namespace: nsenter --mount=/proc/<dockerd pid>/ns/mnt -- docknet ...`;
+    for (const s of specs)
+      snapshot.missing.push({
+        path: s.path,
+        what: `nsenter --net=${file} -- ${s.argv.join(' ')}`,
+        reason,
+        cause: state === 'absent' ? 'not-in-data' : 'failed',
+      });
+    return;
+  }
+  for (const s of specs)
+    await gatherHostCommand(snapshot, { path: s.path, tool: s.tool, command: ['nsenter', `--net=${file}`, '--', ...s.argv] }, host.run);
+}
+
+/** Reads every overlay fact of this node into the snapshot. Never throws for the engine: what failed is missing, with why. */
+export async function gatherOverlay(
+  snapshot: Snapshot,
+  host: HostAccess,
+  docker: Docker = new Docker(dockerOptions(host.env)),
+): Promise<void> {
+  const endpoint = engineEndpoint(host.env);
+  const kernel = readKernelFeatures(host.procRoot);
+  snapshot.facts.set(FACT.kernelFeatures, { path: FACT.kernelFeatures, text: kernel.text, origin: { kind: 'file', what: kernel.what } });
+  const xfrm = Promise.all([
+    gatherHostCommand(snapshot, { path: FACT.xfrmState, tool: 'ip (iproute2)', command: ['ip', 'xfrm', 'state'] }, host.run),
+    gatherHostCommand(snapshot, { path: FACT.xfrmPolicy, tool: 'ip (iproute2)', command: ['ip', 'xfrm', 'policy'] }, host.run),
+  ]).then(() => {
+    const f = snapshot.facts.get(FACT.xfrmState);
+    if (f) snapshot.facts.set(FACT.xfrmState, { ...f, text: redactXfrmKeys(f.text) });
+  });
+
+  const t = performance.now();
+  let info: Json | null = null;
+  try {
+    info = (await docker.info()) as Json;
+  } catch (err) {
+    // The engine-info group records /info itself; here it only decides whether to ask a manager's calls.
+    if (!(engineError(err, endpoint, 'GET /info') instanceof EngineError)) throw err;
+  }
+  const managerWork = gatherManagerFacts(snapshot, docker, info, endpoint);
+
+  let list: Json[];
+  try {
+    list = (await docker.listNetworks({ filters: { driver: ['overlay'] } })) as unknown as Json[];
+    apiFact(snapshot, FACT.overlayNetworks, 'GET /networks?filters={"driver":["overlay"]}', list, t);
+  } catch (err) {
+    missingApi(snapshot, FACT.overlayNetworks, 'GET /networks?filters={"driver":["overlay"]}', err, endpoint);
+    await Promise.all([managerWork, xfrm]);
+    return;
+  }
+  const inspects = await inspectNetworks(snapshot, docker, list, endpoint);
   const local = inspects.flatMap((n) => Object.keys((n.value?.Containers ?? {}) as Json).filter((c) => /^[0-9a-f]{64}$/.test(c)));
   const execRoot = await findExecRoot(docker, host, local);
   snapshot.facts.set(FACT.overlayExecRoot, {
@@ -233,39 +283,6 @@ export async function gatherOverlay(
     text: JSON.stringify(execRoot),
     origin: { kind: 'file', what: execRoot.how },
   });
-  await Promise.all(
-    inspects.map(async ({ id }) => {
-      const file = overlayNamespacePath(execRoot.path, id);
-      const state = namespaceFile(file);
-      snapshot.facts.set(FACT.overlaySandbox(id), {
-        path: FACT.overlaySandbox(id),
-        text: JSON.stringify({ path: file, present: state !== 'absent', ...(state === 'not-mounted-here' ? { mountedHere: false } : {}) }),
-        origin: { kind: 'file', what: `statfs ${file}` },
-      });
-      const specs = [
-        { path: FACT.overlayLinks(id), tool: 'ip (iproute2)', argv: ['ip', '-j', '-d', 'link', 'show'] },
-        { path: FACT.overlayFdb(id), tool: 'bridge (iproute2)', argv: ['bridge', '-j', 'fdb', 'show'] },
-        { path: FACT.overlayNeigh(id), tool: 'ip (iproute2)', argv: ['ip', '-j', 'neigh', 'show'] },
-      ];
-      if (state !== 'namespace') {
-        const reason =
-          state === 'absent'
-            ? // No namespace: Docker makes it only on a node with a task or container on the network.
-              `${file} does not exist: this node has no namespace for the overlay (no local task or container on it)`
-            : `${file} is not a mounted namespace in docknet's mount namespace (dockerd mounted it in another one); ` +
-              `run docknet in dockerd's mount namespace: nsenter --mount=/proc/<dockerd pid>/ns/mnt -- docknet ...`;
-        for (const s of specs)
-          snapshot.missing.push({
-            path: s.path,
-            what: `nsenter --net=${file} -- ${s.argv.join(' ')}`,
-            reason,
-            cause: state === 'absent' ? 'not-in-data' : 'failed',
-          });
-        return;
-      }
-      for (const s of specs)
-        await gatherHostCommand(snapshot, { path: s.path, tool: s.tool, command: ['nsenter', `--net=${file}`, '--', ...s.argv] }, host.run);
-    }),
-  );
+  await Promise.all(inspects.map(({ id }) => gatherSandbox(snapshot, host, execRoot.path, id)));
   await Promise.all([managerWork, xfrm]);
 }

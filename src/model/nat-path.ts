@@ -1,7 +1,7 @@
 // The structure of a port path and of a NAT anomaly: the hops a connection takes and why it goes (or
 // does not go) through DNAT, as codes with their facts. render/nat-words.ts words them; JSON shows both.
 import type { PortRange } from './nat-rule.js';
-import type { NatAnomaly, PortPath } from './port-path.js';
+import type { NatAnomaly, PathVia, PortPath } from './port-path.js';
 
 /** A NAT table as a path names it: `ip nat` (nft), `nat`, `ip6tables nat`, `nat (legacy)`. */
 export interface TableName {
@@ -103,6 +103,45 @@ export type AnomalyReason =
   | { code: 'sandbox-address'; sandbox: string; network: string | null }
   /** Stale: no container has the target address; unknownAddresses: containers whose addresses are unknown (so unconfirmed). */
   | { code: 'no-holder'; unknownAddresses: string[] };
+
+/** A note on one mapping, as a code with its facts; render/nat-words.ts words it. */
+export type MappingNote =
+  /** A host port range for a container port range of another size: the engine picks one host port; `assumed` is taken. */
+  | { code: 'host-port-range'; hostPorts: string; key: string; assumed: number }
+  /** The host veth inferred: the one veth on the bridge with no known owner, and the one container whose interfaces are unknown. */
+  | { code: 'probable-host-veth'; veth: string; bridge: string; container: string }
+  /** The container's addresses are not in the data: the DNAT rule's target is taken as its address. */
+  | { code: 'address-from-rule'; container: string; containerIp: string | null }
+  /** The listing (iptables-nft rules read from nft -j) does not show the rule's DNAT target: matched by its host port alone. */
+  | { code: 'dnat-target-not-shown'; chain: string; number: number }
+  /** The publications are not in the data: the mapping is read from the DNAT rule and the container's own address. */
+  | { code: 'from-rule'; container: string }
+  /** The same with no container holding the target: `containerList` whether the list is known (but names none). */
+  | { code: 'from-rule-no-container'; containerList: boolean; target: string | null }
+  /** The network is nat-unprotected: every port of the container address is open, by this filter rule. */
+  | {
+      code: 'nat-unprotected';
+      network: string | null;
+      containerIp: string;
+      rule: { table: string; chain: string; number: number; text: string };
+    }
+  /** No host port mapped (hostPort 0): `via` tells what the network does with it; `openedBy` the filter rule of a routed one. */
+  | {
+      code: 'no-host-port';
+      hostIp: string;
+      protocol: string;
+      own: string;
+      via: PathVia;
+      openedBy: { table: string; chain: string; number: number } | null;
+    }
+  /** The DNAT rule exists but the host's own connection to a loopback address does not reach it: docker-proxy serves it. */
+  | { code: 'dnat-not-reached'; chain: string; number: number; exclusion: OutputExclusion; hostIp: string }
+  /** No IPv6 DNAT rule, as expected (IPv6 NAT off or no IPv6 address): docker-proxy forwards [::] to the IPv4 address. */
+  | { code: 'no-ipv6-rule-expected' }
+  /** No ip6tables facts: [::] is docker-proxy's unless Docker writes IPv6 NAT rules. */
+  | { code: 'no-ip6tables-facts' }
+  /** An --internal network: no DNAT rule is expected. */
+  | { code: 'internal-network'; network: string | null };
 
 /** The sentences of paths and anomalies (render/nat-words.ts), handed to correlators that quote them. */
 export interface NatWords {

@@ -1,6 +1,6 @@
 // The way from a published host port to a container, as docknet reports it: the Engine's publication,
 // the DNAT rule the kernel holds, the docker-proxy process that may serve it instead, and what is wrong.
-import type { AnomalyReason, PathHop, PathReason, RuleMatch } from './nat-path.js';
+import type { AnomalyReason, MappingNote, PathHop, PathReason, RuleMatch } from './nat-path.js';
 import type { NatRule } from './nat-rule.js';
 
 /** A docker-proxy process, read from its command line (`-proto tcp -host-ip 0.0.0.0 -host-port 49154 ...`). */
@@ -111,7 +111,7 @@ export interface PortMapping {
   /** Containers sharing this container's network namespace (`--network container:<this>`): served by the same port. */
   followers: string[];
   paths: PortPath[];
-  notes: string[];
+  notes: MappingNote[];
 }
 
 export type AnomalyKind = 'stale-rule' | 'missing-rule' | 'foreign-rule' | 'ingress';

@@ -6,7 +6,7 @@ import type { Fact } from '../model/fact.js';
 import type { EngineVersion } from '../parse/engine-version.js';
 import { colours } from './colour.js';
 import { escapeText } from './escape.js';
-import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
+import { jsonDocument, snapshotNotice } from './snapshot-notice.js';
 
 export const DOCTOR_SCHEMA_VERSION = 1;
 const ORDER: Severity[] = ['error', 'warning', 'info'];
@@ -93,12 +93,10 @@ export function renderDoctorText(
 }
 
 export function doctorJson(outcomes: CheckOutcome[], snapshot: Snapshot, engine: Fact<EngineVersion>): unknown {
-  return {
-    schemaVersion: DOCTOR_SCHEMA_VERSION,
-    snapshot: snapshotJson(snapshot),
+  return jsonDocument(DOCTOR_SCHEMA_VERSION, snapshot, {
     engine: engine.known ? { known: true, ...engine.value, from: engine.from } : { known: false, reason: engine.reason },
     summary: summarize(outcomes),
     checks: outcomes,
     findings: outcomes.flatMap((o) => o.findings),
-  };
+  });
 }

@@ -3,7 +3,7 @@ import { coverage } from '../correlate/explain.js';
 import type { ExplainedLine, Listing, Notebook } from '../correlate/explain-types.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { escapeText } from './escape.js';
-import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
+import { jsonDocument, snapshotNotice } from './snapshot-notice.js';
 
 export const EXPLAIN_SCHEMA_VERSION = 1;
 
@@ -96,13 +96,11 @@ export function renderExplainText(nb: Notebook, snapshot: Snapshot): string {
 }
 
 export function explainJson(nb: Notebook, snapshot: Snapshot): unknown {
-  return {
-    schemaVersion: EXPLAIN_SCHEMA_VERSION,
-    snapshot: snapshotJson(snapshot),
+  return jsonDocument(EXPLAIN_SCHEMA_VERSION, snapshot, {
     engineVersion: nb.engineVersion,
     firewallBackend: nb.firewallBackend,
     sections: nb.sections,
     listings: nb.listings.map((l) => ({ ...l, ...coverage(l) })),
     unexplained: nb.unexplained,
-  };
+  });
 }

@@ -1,15 +1,15 @@
 // Renders `docknet inspect`: one container's network story in sections, top to bottom.
 import type { OutputMedium } from './medium.js';
-import type { InspectReport } from '../correlate/inspect.js';
+import type { InspectNote, InspectReport } from '../correlate/inspect.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { colours } from './colour.js';
 import { escapeText } from './escape.js';
 import { mappingPathLines } from './nat.js';
 import { mappingJson } from './nat-words.js';
 import { directAccessLine } from './reach.js';
-import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
+import { jsonDocument, snapshotNotice } from './snapshot-notice.js';
 
-export const INSPECT_SCHEMA_VERSION = 1;
+export const INSPECT_SCHEMA_VERSION = 2;
 
 function section(io: OutputMedium, title: string, lines: string[]): string {
   if (lines.length === 0) return '';
@@ -106,11 +106,34 @@ export function renderInspectText(io: OutputMedium, r: InspectReport, snapshot: 
       r.listening.length ? r.listening.map((l) => `${l.protocol} ${l.ip.includes(':') ? `[${l.ip}]` : l.ip}:${l.port}`) : ['nothing'],
     );
   }
-  if (r.notes.length) out += section(io, 'Notes', r.notes.map(escapeText));
+  if (r.notes.length)
+    out += section(
+      io,
+      'Notes',
+      r.notes.map((n) => escapeText(inspectNoteText(n))),
+    );
   return out;
+}
+
+/** An inspect note in words. */
+export function inspectNoteText(n: InspectNote): string {
+  switch (n.code) {
+    case 'not-running':
+      return 'not running: no network namespace to read; networks and ports are as configured';
+    case 'dns-unknown':
+      return `DNS unknown: ${n.error ?? 'resolv.conf not in the data'}`;
+    case 'sockets-unknown':
+      return `listening sockets unknown: ${n.error ?? 'not in the data'}`;
+    case 'uplink-unknown':
+      return `uplink unknown (${n.routesUnknown ?? 'no default route'}): MTU not compared`;
+    case 'containers-incomplete':
+      return `neighbours and namespace sharers as far as the data names them: ${n.reason}`;
+    case 'publications-unknown':
+      return `published ports unknown: ${n.container} is known from ${n.source ?? 'other files'}, not the engine's list; only DNAT rules to its address are shown`;
+  }
 }
 
 export function inspectJson(r: InspectReport, snapshot: Snapshot): unknown {
   const ports = r.ports.map((p) => (p.exposedOnly ? p : mappingJson(p)));
-  return { schemaVersion: INSPECT_SCHEMA_VERSION, snapshot: snapshotJson(snapshot), ...r, ports };
+  return jsonDocument(INSPECT_SCHEMA_VERSION, snapshot, { ...r, ports, notes: r.notes.map((n) => ({ ...n, text: inspectNoteText(n) })) });
 }

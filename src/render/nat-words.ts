@@ -2,7 +2,7 @@
 // the one place their sentences are written (but for the table names, rule matches and loopback
 // exclusions correlation's own notes share: correlate/nat/path-words.ts), for nat's text and pipe forms, JSON's `text`, and the
 // commands whose correlators quote them (doctor's findings, explain's notebook, graph's details).
-import type { AnomalyReason, Counters, NatWords, PathHop, PathReason, RuleMatch } from '../model/nat-path.js';
+import type { AnomalyReason, Counters, MappingNote, NatWords, PathHop, PathReason, RuleMatch } from '../model/nat-path.js';
 import type { NatAnomaly, PortMapping, PortPath, RuleRef } from '../model/port-path.js';
 import { hostAddress } from '../model/port-path.js';
 import { exclusionWords, matchHost, tableLabel } from '../correlate/nat/path-words.js';
@@ -145,6 +145,43 @@ export function anomalyText(a: NatAnomaly): string {
 export const natWords: NatWords = { path: pathText, anomaly: anomalyText };
 
 /** A mapping as JSON: its paths with their text beside their structure. */
+/** A mapping's note in words. */
+export function mappingNoteText(n: MappingNote): string {
+  switch (n.code) {
+    case 'host-port-range':
+      return `host port range ${n.hostPorts} for ${n.key}: the engine picks one; ${n.assumed} assumed`;
+    case 'probable-host-veth':
+      return `host veth probably ${n.veth} (inference, not confirmed): the one veth on ${n.bridge} with no known owner, and ${n.container} the one container whose interfaces are unknown`;
+    case 'address-from-rule':
+      return `${n.container}'s addresses are not in the data: ${n.containerIp} is the DNAT rule's target`;
+    case 'dnat-target-not-shown':
+      return `${n.chain} rule ${n.number}'s DNAT target is not shown by this listing (iptables-nft rules read from nft -j): matched by its host port alone`;
+    case 'from-rule':
+      return `${n.container}'s publications are not in the data: this mapping is read from the DNAT rule and ${n.container}'s own address`;
+    case 'from-rule-no-container':
+      return `publications are not in the data (${n.containerList ? 'no container names' : 'no container list'}): this mapping is read from the DNAT rule; which container holds ${n.target ?? 'its target'} is unknown`;
+    case 'nat-unprotected':
+      return `${n.network} is nat-unprotected: besides this publication, every port of ${n.containerIp} is open to clients that route to it (${n.rule.table} ${n.rule.chain} rule ${n.rule.number}: ${n.rule.text.replace(/^\[\d+:\d+\]\s*/, '')})`;
+    case 'no-host-port': {
+      const at = hostAddress(n.hostIp, 0, n.protocol);
+      if (n.via === 'unknown')
+        return `${at}: no host port is mapped for ${n.own}; Docker lists a routed network's IPv4 publications so, and the network's gateway mode is not in the data`;
+      if (n.via !== 'routed') return `${at}: no host port is mapped for ${n.own}; nothing on this host forwards a host port to it`;
+      return `${at} is how Docker lists an IPv4 publication on a routed network: no host port and no DNAT; the container's own address ${n.own} is the published one${
+        n.openedBy ? `, opened by ${n.openedBy.table} ${n.openedBy.chain} rule ${n.openedBy.number}` : ''
+      }`;
+    }
+    case 'dnat-not-reached':
+      return `${n.chain} rule ${n.number} exists but is not reached from this host (${exclusionWords(n.exclusion)}): docker-proxy serves ${n.hostIp}`;
+    case 'no-ipv6-rule-expected':
+      return "no IPv6 DNAT rule, as expected (Docker's IPv6 NAT is off or the container has no IPv6 address): docker-proxy forwards [::] to the IPv4 address";
+    case 'no-ip6tables-facts':
+      return 'no ip6tables facts: [::] is served by docker-proxy unless Docker writes IPv6 NAT rules';
+    case 'internal-network':
+      return `${n.network} is an --internal network: no DNAT rule is expected`;
+  }
+}
+
 export function mappingJson(m: PortMapping): unknown {
   const paths = m.paths.map(({ address, from, via, ...structure }) => ({
     address,
@@ -153,7 +190,7 @@ export function mappingJson(m: PortMapping): unknown {
     text: pathText({ address, from, via, ...structure }),
     ...structure,
   }));
-  return { ...m, paths };
+  return { ...m, paths, notes: m.notes.map((n) => ({ ...n, text: mappingNoteText(n) })) };
 }
 
 /** An anomaly as JSON: its text beside its reason. */

@@ -6,13 +6,13 @@ import type { OutputMedium } from './medium.js';
 import { hostAddress, type NatAnomaly, type NatReport, type PortMapping } from '../model/port-path.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { escapeText } from './escape.js';
-import { anomalyJson, anomalyText, mappingJson, pathText } from './nat-words.js';
+import { anomalyJson, anomalyText, mappingJson, mappingNoteText, pathText } from './nat-words.js';
 import { Footnotes } from './footnotes.js';
 import { paragraph } from './wrap.js';
-import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
+import { jsonDocument, snapshotNotice } from './snapshot-notice.js';
 import { renderTable, type Cell } from './table.js';
 
-export const NAT_SCHEMA_VERSION = 1;
+export const NAT_SCHEMA_VERSION = 2;
 
 function to(m: PortMapping): string | null {
   return m.containerIp ? hostAddress(m.containerIp, m.containerPort, m.protocol).replace(/\/\w+$/, '') : `?:${m.containerPort}`;
@@ -37,7 +37,7 @@ function missingRules(report: NatReport): Map<string, NatAnomaly> {
 }
 
 function mappingNotes(m: PortMapping, missing: Map<string, NatAnomaly>): string[] {
-  const notes = [...m.notes];
+  const notes = m.notes.map(mappingNoteText);
   if (m.followers.length) notes.push(`also serves ${m.followers.join(', ')} (--network container:${m.container}: same namespace)`);
   const rule = missing.get(`${m.hostIp}|${m.hostPort}|${m.protocol}`);
   if (rule) notes.push(`missing DNAT rule: ${anomalyText(rule)}`);
@@ -112,7 +112,7 @@ export function mappingPathLines(m: PortMapping): string[] {
     );
   if (m.hairpin && m.rule)
     lines.push(`    hairpin: ${escapeText(m.hairpin.chain)} ${m.hairpin.number}: ${escapeText(m.hairpin.text.trim())}`);
-  for (const n of m.notes) lines.push(`    note: ${escapeText(n)}`);
+  for (const n of m.notes) lines.push(`    note: ${escapeText(mappingNoteText(n))}`);
   return lines;
 }
 
@@ -138,9 +138,7 @@ export function renderNatPathsText(report: NatReport, snapshot: Snapshot, direct
 }
 
 export function natJson(report: NatReport, snapshot: Snapshot): unknown {
-  return {
-    schemaVersion: NAT_SCHEMA_VERSION,
-    snapshot: snapshotJson(snapshot),
+  return jsonDocument(NAT_SCHEMA_VERSION, snapshot, {
     available: report.available,
     reason: report.reason,
     backend: report.backend,
@@ -149,5 +147,5 @@ export function natJson(report: NatReport, snapshot: Snapshot): unknown {
     anomalies: report.anomalies.map(anomalyJson),
     notes: report.notes,
     otherNetnsProxies: report.otherNetnsProxies,
-  };
+  });
 }

@@ -4,7 +4,8 @@
 import type { AcrossDecider, AcrossHop } from '../correlate/overlay/across-path.js';
 import type { AcrossResult } from '../correlate/overlay/reach-across.js';
 import { escapeText } from './escape.js';
-import { endpoint, listenerText, packetText, ruleText, stepLine } from './reach.js';
+import { listenerText, stepLine } from './reach.js';
+import { endpoint, packetText, ruleText } from './reach-words.js';
 
 /** JSON schema of reach across nodes; `kind: "across-nodes"` tells it from the single-host form. */
 export const REACH_ACROSS_SCHEMA_VERSION = 1;

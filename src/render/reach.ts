@@ -3,26 +3,18 @@
 import type { DirectAccess } from '../correlate/direct-access.js';
 import type { RuleRef, Step } from '../correlate/reach/hooks.js';
 import type { DestinationArg, SourceArg } from '../correlate/reach/endpoints.js';
-import type { Hop, Listener, PacketView } from '../correlate/reach/path.js';
+import type { Hop, Listener } from '../correlate/reach/path-result.js';
 import type { Exposure, ExposureFlag, ExposureRow, ExposureSource, HostFirewall } from '../correlate/reach/exposure.js';
 import type { ReachResult } from '../correlate/reach/reach.js';
-import type { Advice } from '../correlate/reach/advice.js';
-import { shellLine } from '../util/shell-quote.js';
+import { adviceLines } from './reach-advice.js';
+import { chainName, endpoint, packetText, ruleText } from './reach-words.js';
 import type { OutputMedium } from './medium.js';
 import { renderTable } from './table.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { escapeText } from './escape.js';
-import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
+import { jsonDocument, snapshotNotice } from './snapshot-notice.js';
 
 export const REACH_SCHEMA_VERSION = 1;
-
-export function endpoint(ip: string, port: number): string {
-  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
-}
-
-export function packetText(p: PacketView): string {
-  return `${endpoint(p.src, p.sport)} -> ${endpoint(p.dst, p.dport)}/${p.protocol}`;
-}
 
 export function sourceText(s: SourceArg): string {
   if (s.kind === 'outside') return s.ip ? `outside:${s.ip}` : 'outside';
@@ -33,27 +25,6 @@ export function sourceText(s: SourceArg): string {
 export function destinationText(d: DestinationArg): string {
   const where = d.kind === 'host' ? 'host' : d.kind === 'ip' ? (d.ip.includes(':') ? `[${d.ip}]` : d.ip) : d.ref;
   return `${where}:${d.port}/${d.protocol}`;
-}
-
-/** `iptables filter FORWARD`, `nft inet firewalld filter_FORWARD`. */
-function chainName(r: RuleRef): string {
-  return r.kind === 'iptables'
-    ? `${r.family === 'ip6' ? 'ip6tables' : 'iptables'} ${r.table} ${r.chain}`
-    : `nft ${r.family} ${r.table} ${r.chain}`;
-}
-
-function counters(r: RuleRef): string {
-  return r.packets === null ? '' : ` [${r.packets} packets, ${r.bytes ?? '?'} bytes]`;
-}
-
-/** A rule by its place only: `iptables filter DOCKER-USER rule 1`, `iptables filter FORWARD policy`. */
-function ruleName(r: RuleRef): string {
-  return r.number === 0 ? `${chainName(r)} policy` : `${chainName(r)} rule ${r.number}`;
-}
-
-export function ruleText(r: RuleRef): string {
-  if (r.number === 0) return `${chainName(r)} ${r.text}`;
-  return `${chainName(r)} rule ${r.number}: ${escapeText(r.text.replace(/^\[\d+:\d+\]\s+/, ''))}${counters(r)}`;
 }
 
 const ACTION_WORDS: Readonly<Record<Step['action'], string>> = {
@@ -151,98 +122,6 @@ export function directAccessLine(d: DirectAccess): string {
   return `${d.address}: ${d.verdict}: ${EXPECT_WORDS[d.expect]}${why}`;
 }
 
-function socketText(s: { ip: string; port: number; protocol: string }): string {
-  return `${endpoint(s.ip, s.port)}/${s.protocol}`;
-}
-
-function dockerUserLines(command: string[] | null): string[] {
-  return command ? ["  or make an exception before Docker's rules, in DOCKER-USER:", `    ${shellLine(command)}`] : [];
-}
-
-/** A suggestion in words, then the command that would carry it out where there is one (never run by docknet). */
-export function adviceLines(a: Advice): string[] {
-  switch (a.code) {
-    case 'listens-on-loopback':
-      return [
-        `${a.container} listens on ${socketText(a.socket)} only: inside a container, 127.0.0.1 is the container's own. Make the service listen on 0.0.0.0 (all addresses) in ${a.container}.`,
-      ];
-    case 'nothing-listens': {
-      const where = a.container ?? 'this host';
-      const same = a.listening.filter((s) => s.protocol === a.protocol);
-      const ports = same.length ? ` It listens on: ${same.map(socketText).join(', ')}.` : '';
-      return [
-        `Nothing in ${where} listens on port ${a.port}/${a.protocol}: start the service there, or connect to a port it listens on.${ports}`,
-      ];
-    }
-    case 'published-elsewhere':
-      return [
-        `Port ${a.port}/${a.protocol} of ${a.container} is published on ${a.hostIps.join(', ')} only: connect there, or publish it on this address too (docker run -p <address>:${a.port}:<container port>).`,
-      ];
-    case 'docker-direct-access': {
-      const mode = 'com.docker.network.bridge.gateway_mode_ipv4=nat-unprotected (or routed)';
-      const network =
-        a.network === null
-          ? ''
-          : a.network === 'bridge'
-            ? `, or run ${a.container ?? 'it'} on a network of your own created with -o ${mode}`
-            : `, or create ${a.network} with -o ${mode} to allow direct access`;
-      const join = a.from
-        ? ` Or connect ${a.from} to ${a.network ?? "the container's network"}: docker network connect ${a.network ?? '<network>'} ${a.from}.`
-        : '';
-      return [
-        `Docker (28+) drops packets to a container address from beyond its bridge (${ruleName(a.rule)}). Publish the port (docker run -p HOSTPORT:PORT) and connect to the host's address${network}.${join}`,
-      ];
-    }
-    case 'docker-isolation':
-      return [
-        a.internal
-          ? `${a.network ?? 'The network'} is --internal: Docker isolates it from everything beyond it (${ruleName(a.rule)}). ${
-              a.from
-                ? `Containers on it reach each other: docker network connect ${a.network ?? '<network>'} ${a.from}.`
-                : `Connect ${a.container ?? 'the container'} to a network that is not internal as well, and publish the port there.`
-            }`
-          : `Docker isolates its networks from each other (${ruleName(a.rule)}). Put both containers on one network: docker network connect ${a.network ?? '<network>'} ${a.from ?? '<source container>'}.`,
-        ...dockerUserLines(a.dockerUser),
-      ];
-    case 'docker-unpublished':
-      return [
-        `Docker drops what no publication opened (${ruleName(a.rule)}): publish ${a.port}/${a.protocol}${a.container ? ` of ${a.container}` : ''} (docker run -p HOSTPORT:${a.port}/${a.protocol}).`,
-        ...dockerUserLines(a.dockerUser),
-      ];
-    case 'docker-icc':
-      return [
-        `${a.network} was created with enable_icc=false: Docker drops traffic between its containers (${ruleName(a.rule)}). Put the two on another network together, or recreate ${a.network} without -o com.docker.network.bridge.enable_icc=false.`,
-        ...dockerUserLines(a.dockerUser),
-      ];
-    case 'docker-rule':
-      return [
-        `Docker's own rule decides (${ruleName(a.rule)}); Docker rewrites its chains, so do not edit them.`,
-        ...dockerUserLines(a.dockerUser),
-      ];
-    case 'allow-before': {
-      const flow = `${packetText(a.packet)}${a.reply ? ' (the reply)' : ''}`;
-      const lines = [`A rule before ${ruleName(a.rule)} that accepts ${flow} would let it through, if that is intended:`];
-      if (a.command) lines.push(`  ${shellLine(a.command)}`);
-      else
-        lines.push(
-          '  (an nftables rule: insert it before that rule with nft insert rule ... position <its handle>; nft -a list ruleset shows the handles)',
-        );
-      if (a.ufw) lines.push(`  or, as ufw manages its own chains: ${shellLine(a.ufw)}`);
-      return lines;
-    }
-    case 'enable-forwarding':
-      return [`The host does not forward packets: sysctl -w ${a.sysctl}=1 (Docker sets it when it starts; something turned it off).`];
-    case 'loopback-from-outside':
-      return [
-        `A loopback address from ${a.iface} is dropped${a.rule ? ` (${ruleName(a.rule)}, Docker's)` : ' by routing'}: a port published on 127.0.0.1 serves this host only. Publish it on the host's address to serve the network (docker run -p <host address>:PORT:PORT).`,
-      ];
-    case 'no-gateway':
-      return [
-        `${a.container} has no route beyond ${a.network ?? 'its networks'} (an --internal network has no gateway): connect it to a network that is not internal to reach beyond.`,
-      ];
-  }
-}
-
 export function renderReachText(r: ReachResult, snapshot: Snapshot): string {
   const out: string[] = [];
   const notice = snapshotNotice(snapshot);
@@ -279,9 +158,7 @@ export function renderReachText(r: ReachResult, snapshot: Snapshot): string {
 }
 
 export function reachJson(r: ReachResult, snapshot: Snapshot): Record<string, unknown> {
-  return {
-    schemaVersion: REACH_SCHEMA_VERSION,
-    snapshot: snapshotJson(snapshot),
+  return jsonDocument(REACH_SCHEMA_VERSION, snapshot, {
     source: { ...r.source, text: sourceText(r.source), resolved: r.start },
     destination: { ...r.destination, text: destinationText(r.destination), resolved: r.target },
     verdict: r.verdict,
@@ -295,7 +172,7 @@ export function reachJson(r: ReachResult, snapshot: Snapshot): Record<string, un
     unknown: r.unknown,
     questions: r.questions,
     notes: [...r.resolution, ...r.rulesetNotes],
-  };
+  });
 }
 
 function shortRule(r: RuleRef | null): string {
@@ -382,13 +259,11 @@ export function exposureJson(e: Exposure, snapshot: Snapshot): Record<string, un
     cells: r.cells.map((c) => ({ verdict: c.verdict, expect: c.expect, decidedBy: ref(c.decidedBy), unknown: c.unknown })),
     flags: r.flags.map((f) => ({ ...f, decidedBy: ref(f.decidedBy) })),
   }));
-  return {
-    schemaVersion: REACH_SCHEMA_VERSION,
-    snapshot: snapshotJson(snapshot),
+  return jsonDocument(REACH_SCHEMA_VERSION, snapshot, {
     sources: e.sources,
     rows,
     rules,
     hostFirewalls: e.hostFirewalls,
     skipped: e.skipped,
-  };
+  });
 }

@@ -15,3 +15,12 @@ export function snapshotNotice(s: Snapshot): string | null {
 export function snapshotJson(s: Snapshot): { source: string; location: string | null; takenAt: string | null; hostname: string | null } {
   return { source: s.source.kind, location: s.source.location, takenAt: s.takenAt, hostname: s.hostname };
 }
+
+/** A command's JSON document: its schema version and the snapshot it describes, then its own fields. */
+export function jsonDocument<T extends object>(
+  schemaVersion: number,
+  snapshot: Snapshot,
+  body: T,
+): { schemaVersion: number; snapshot: ReturnType<typeof snapshotJson> } & T {
+  return { schemaVersion, snapshot: snapshotJson(snapshot), ...body };
+}

@@ -5,7 +5,7 @@ import type { Snapshot } from '../snapshot/snapshot.js';
 import { escapeText } from './escape.js';
 import { Footnotes } from './footnotes.js';
 import { paragraph } from './wrap.js';
-import { snapshotJson, snapshotNotice } from './snapshot-notice.js';
+import { jsonDocument, snapshotNotice } from './snapshot-notice.js';
 import { renderTable, type Cell } from './table.js';
 
 export const VETH_MAP_SCHEMA_VERSION = 1;
@@ -83,15 +83,14 @@ export function renderVethMapText(io: OutputMedium, map: VethMap, snapshot: Snap
 }
 
 export function vethMapJson(map: VethMap, snapshot: Snapshot): unknown {
-  return {
-    schemaVersion: VETH_MAP_SCHEMA_VERSION,
-    snapshot: snapshotJson(snapshot),
-    interfaces: map.interfaces,
-    hostLinksKnown: map.hostLinksKnown,
-    hostVethsComplete: map.hostVethsComplete,
-    hostVethsIncomplete: map.hostVethsIncomplete,
-    hostVeths: map.hostVeths,
-    hostInterfaces: map.hostInterfaces,
-    notes: map.notes,
-  };
+  const { interfaces, hostLinksKnown, hostVethsComplete, hostVethsIncomplete, hostVeths, hostInterfaces, notes } = map;
+  return jsonDocument(VETH_MAP_SCHEMA_VERSION, snapshot, {
+    interfaces,
+    hostLinksKnown,
+    hostVethsComplete,
+    hostVethsIncomplete,
+    hostVeths,
+    hostInterfaces,
+    notes,
+  });
 }

@@ -25,7 +25,7 @@ test('nat --json on the seed keeps the contract: schemaVersion, mappings and ano
   const r = await runCli(['nat', '--from', seed, '--json']);
   assert.equal(r.code, 0, r.stderr);
   const j = r.json();
-  assert.equal(j.schemaVersion, 1);
+  assert.equal(j.schemaVersion, 2);
   assert.equal(j.available, true);
   assert.deepEqual(j.anomalies, []);
   for (const m of j.mappings) {
@@ -44,6 +44,8 @@ test('nat --json on the seed keeps the contract: schemaVersion, mappings and ano
     ]) {
       assert.ok(k in m, `mapping has ${k}`);
     }
+    // schemaVersion 2: each note is its code and facts, with its sentence beside them.
+    for (const n of m.notes) assert.ok(typeof n.code === 'string' && typeof n.text === 'string', `note ${JSON.stringify(n)}`);
   }
   const m = j.mappings.find((x: { hostPort: number; hostIp: string }) => x.hostPort === 49155);
   assert.deepEqual(

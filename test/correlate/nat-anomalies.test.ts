@@ -7,7 +7,7 @@ import { correlateNat } from '../../src/correlate/nat.js';
 import { buildHostModel } from '../../src/parse/host-model.js';
 import { emptySnapshot, FACT, type Snapshot } from '../../src/snapshot/snapshot.js';
 import { repoPath } from '../repo-path.js';
-import { anomalyText, pathText } from '../../src/render/nat-words.js';
+import { anomalyText, mappingNoteText, pathText } from '../../src/render/nat-words.js';
 import type { NatAnomaly, PortPath } from '../../src/model/port-path.js';
 const pt = (p: PortPath | undefined): string | undefined => (p ? pathText(p) : undefined);
 const at = (a: NatAnomaly | undefined): string | undefined => (a ? anomalyText(a) : undefined);
@@ -393,7 +393,8 @@ test('a publication on an --internal network is no missing rule: Docker writes n
   );
   const m = r.mappings.find((x) => x.hostPort === 18160);
   assert.equal(m?.container, 'db');
-  assert.ok(m?.notes.includes('backend is an --internal network: no DNAT rule is expected'), m?.notes.join(' | '));
+  const notes = m?.notes.map(mappingNoteText) ?? [];
+  assert.ok(notes.includes('backend is an --internal network: no DNAT rule is expected'), notes.join(' | '));
   assert.match(pt(m?.paths[0]) ?? '', /Docker publishes no port of a container on an --internal network/);
   // The same publication on a network that is not internal is a missing rule.
   const plain = correlateNat(

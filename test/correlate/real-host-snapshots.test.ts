@@ -10,7 +10,7 @@ import { correlateVethMap } from '../../src/correlate/veth-map.js';
 import { correlateNat } from '../../src/correlate/nat.js';
 import { repoPath } from '../repo-path.js';
 import { runCli } from '../cli-helper.js';
-import { pathText } from '../../src/render/nat-words.js';
+import { mappingNoteText, pathText } from '../../src/render/nat-words.js';
 import type { PortPath } from '../../src/model/port-path.js';
 const pt = (p: PortPath | undefined): string | undefined => (p ? pathText(p) : undefined);
 
@@ -151,7 +151,10 @@ test('docker-node1: 32768 -> demo 172.17.0.2:80 by DOCKER rule 2 (1 pkt, 60 byte
     pt(demo?.paths[0]),
     '0.0.0.0:32768/tcp -> nat PREROUTING -> DOCKER: DNAT to 172.17.0.2:80 (pkts 1, bytes 60) -> demo 172.17.0.2:80',
   );
-  assert.match(demo?.notes.join('\n') ?? '', /demo's addresses are not in the data: 172\.17\.0\.2 is the DNAT rule's target/);
+  assert.match(
+    demo?.notes.map(mappingNoteText).join('\n') ?? '',
+    /demo's addresses are not in the data: 172\.17\.0\.2 is the DNAT rule's target/,
+  );
 });
 
 test('docker-node1: no `ip` output, so no veth, bridge or probable veth is named', async () => {

@@ -123,7 +123,7 @@ interface Mapping {
   via: string;
   rule: RuleJson | null;
   openedBy: RuleJson | null;
-  notes: string[];
+  notes: { code: string; text: string }[];
 }
 interface Inspect {
   mode: { description: string };
@@ -333,7 +333,7 @@ test('nat-unprotected gateway mode: every port of the address open from beyond t
   const v4 = nat.mappings.find((m) => m.hostIp === '0.0.0.0');
   assert.equal(v4?.via, 'dnat');
   assert.equal(
-    v4?.notes.some((n) => /is nat-unprotected: besides this publication, every port/.test(n)),
+    v4?.notes.some((n) => n.code === 'nat-unprotected' && /is nat-unprotected: besides this publication, every port/.test(n.text)),
     Boolean(open),
   );
   assert.equal((await reach(`${ctr.ip}:${UNPUBLISHED_PORT}`)).expect, unpublished);

@@ -56,7 +56,7 @@ function report(): InspectReport {
     listening: [{ protocol: 'tcp', ip: '::', port: 8080 }],
     uplink: { name: 'ens33', mtu: 1450 },
     directAccess: null,
-    notes: ['sockets of other processes in the container are not read'],
+    notes: [{ code: 'containers-incomplete', reason: 'docker/ps.txt was taken at another moment' }],
   };
 }
 
@@ -94,7 +94,7 @@ Listening (sockets of its main process, pid 4242)
   tcp [::]:8080
 
 Notes
-  sockets of other processes in the container are not read
+  neighbours and namespace sharers as far as the data names them: docker/ps.txt was taken at another moment
 `;
 
 test('piped: identity, then each section in order, every line of it indented', () => {
@@ -183,15 +183,23 @@ test('a container: follower says whose ports it is reached on', () => {
   assert.match(renderInspectText(PIPED(), r, liveSnapshot()), /\nPorts \(published on web\)\n/);
 });
 
-test('JSON: schemaVersion 1, the snapshot, and every field of the report as correlated', () => {
+test('JSON: schemaVersion 2, the snapshot, and every field of the report as correlated', () => {
   const r = report();
   assert.deepEqual(JSON.parse(JSON.stringify(inspectJson(r, liveSnapshot()))), {
-    schemaVersion: 1,
+    schemaVersion: 2,
     snapshot: { source: 'live', location: null, takenAt: null, hostname: null },
     ...JSON.parse(JSON.stringify(r)),
     // A published port's paths carry their sentence beside their hops and reason.
     ports: JSON.parse(
       JSON.stringify(r.ports.map((p) => (p.exposedOnly ? p : { ...p, paths: p.paths.map((x) => ({ ...x, text: pathText(x) })) }))),
     ),
+    // A note is its code and facts, with its sentence beside them (schemaVersion 2; 1 had the sentence only).
+    notes: [
+      {
+        code: 'containers-incomplete',
+        reason: 'docker/ps.txt was taken at another moment',
+        text: 'neighbours and namespace sharers as far as the data names them: docker/ps.txt was taken at another moment',
+      },
+    ],
   });
 });

@@ -16,7 +16,7 @@ import {
   TTY_COLOUR,
   TTY_NO_COLOUR,
 } from './values.js';
-import { anomalyText, pathText } from '../../src/render/nat-words.js';
+import { anomalyText, mappingNoteText, pathText } from '../../src/render/nat-words.js';
 
 function anomaly(over: Partial<NatAnomaly>): NatAnomaly {
   return {
@@ -81,7 +81,7 @@ function report(): NatReport {
             reason: { code: 'no-ipv6-rule', ipv6Known: false },
           },
         ],
-        notes: ['no ip6tables facts: [::] is served by docker-proxy unless Docker writes IPv6 NAT rules'],
+        notes: [{ code: 'no-ip6tables-facts' }],
       }),
     ],
     anomalies: [
@@ -187,14 +187,14 @@ test('one port as paths: each path, the rule with where it was read, the hairpin
     target: 'MASQUERADE',
     text: '-A POSTROUTING -s 172.17.0.2/32 -d 172.17.0.2/32 -p tcp -m tcp --dport 8080 -j MASQUERADE',
   });
-  web.notes = ['counters read from iptables-save -c'];
+  web.notes = [{ code: 'host-port-range', hostPorts: '49154-49160', key: '8080/tcp', assumed: 49154 }];
   const out = renderNatPathsText({ ...r, mappings: [web], anomalies: [] }, liveSnapshot());
   assert.equal(
     out,
     `0.0.0.0:49154/tcp -> nat PREROUTING -> DOCKER: DNAT to 172.17.0.2:8080 (pkts 6, bytes 312) -> docker0 -> veth1f00e42 -> web 172.17.0.2:8080
     rule: DOCKER 2 of nat (host/iptables-save.txt): -A DOCKER ! -i docker0 -p tcp -m tcp --dport 49154 -j DNAT --to-destination 172.17.0.2:8080
     hairpin: POSTROUTING 3: -A POSTROUTING -s 172.17.0.2/32 -d 172.17.0.2/32 -p tcp -m tcp --dport 8080 -j MASQUERADE
-    note: counters read from iptables-save -c
+    note: host port range 49154-49160 for 8080/tcp: the engine picks one; 49154 assumed
 
 Also reached through this port:
   sidecar (shares web's network namespace: --network container:web)
@@ -205,17 +205,25 @@ Sources:
   );
 });
 
-test('JSON: schemaVersion 1, the snapshot, and the report as correlated', () => {
+test('JSON: schemaVersion 2, the snapshot, and the report as correlated', () => {
   const r = report();
   assert.deepEqual(JSON.parse(JSON.stringify(natJson(r, liveSnapshot()))), {
-    schemaVersion: 1,
+    schemaVersion: 2,
     snapshot: { source: 'live', location: null, takenAt: null, hostname: null },
     available: true,
     reason: null,
     backend: 'nf_tables',
     publications: { known: true, reason: null },
-    // Each path and anomaly as correlated (its hops and reason, with their facts), and its sentence beside them.
-    mappings: JSON.parse(JSON.stringify(r.mappings.map((m) => ({ ...m, paths: m.paths.map((p) => ({ ...p, text: pathText(p) })) })))),
+    // Each path, note and anomaly as correlated (its hops, reason or code, with their facts), and its sentence beside them.
+    mappings: JSON.parse(
+      JSON.stringify(
+        r.mappings.map((m) => ({
+          ...m,
+          paths: m.paths.map((p) => ({ ...p, text: pathText(p) })),
+          notes: m.notes.map((n) => ({ ...n, text: mappingNoteText(n) })),
+        })),
+      ),
+    ),
     anomalies: JSON.parse(JSON.stringify(r.anomalies.map((a) => ({ ...a, text: anomalyText(a) })))),
     notes: r.notes,
     otherNetnsProxies: null,

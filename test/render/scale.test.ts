@@ -121,7 +121,7 @@ test('nat with a missing-rule anomaly and a distinct note for every mapping: sti
     ...s,
     nat: {
       ...s.nat,
-      mappings: s.nat.mappings.map((m, i) => ({ ...m, notes: [`note ${i}`] })),
+      mappings: s.nat.mappings.map((m, i) => ({ ...m, notes: [{ code: 'internal-network' as const, network: `net${i}` }] })),
       anomalies: s.nat.mappings.map((m) => ({
         kind: 'missing-rule' as const,
         reason: { code: 'missing-rule' as const },

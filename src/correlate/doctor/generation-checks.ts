@@ -1,7 +1,15 @@
 // Doctor's check of which Docker generation wrote the firewall rules: 28's DOCKER-FORWARD layout and
 // raw-table drops are Docker's own, and a layout that does not fit the running engine is said.
-import { DOCKER_CHAINS, DOCKER_FEATURES, generationWord, hasFeature, isDockerChain } from '../../model/docker-generation.js';
-import type { NatRule, NatTable } from '../../model/nat-rule.js';
+import {
+  DOCKER_CHAINS,
+  DOCKER_FEATURES,
+  generationWord,
+  hasFeature,
+  isDirectAccessDrop,
+  isDockerChain,
+} from '../../model/docker-generation.js';
+import type { FwRule, FwTable } from '../../model/firewall.js';
+import type { NatTable } from '../../model/nat-rule.js';
 import { engineRelease } from '../network-modes.js';
 import { finding, type Check, type DoctorInputs } from './inputs.js';
 
@@ -11,16 +19,15 @@ function iptablesTables(i: DoctorInputs, name: string): { table: NatTable; from:
   );
 }
 
-/** raw PREROUTING `-d <container> ! -i <bridge> -j DROP`, and `-d 127.0.0.1 ! -i lo --dport P -j DROP` for loopback-bound ports. */
-function isDirectAccessDrop(r: NatRule): boolean {
-  return (
-    r.chain === 'PREROUTING' &&
-    r.target === 'DROP' &&
-    r.destination !== null &&
-    !r.destinationNegated &&
-    r.inInterface !== null &&
-    r.inNegated
-  );
+/** The IPv4 raw tables of iptables in the firewall model, for Docker's direct-access drops (model/docker-generation.ts). */
+function rawTables(i: DoctorInputs): FwTable[] {
+  const fw = i.model.firewall.ipv4;
+  return fw.known ? fw.value.tables.filter((t) => t.kind === 'iptables' && t.family === 'ip' && t.name === 'raw') : [];
+}
+
+/** A rule as iptables-save prints it, with its counters where they were read (the model keeps them apart). */
+function savedText(r: FwRule): string {
+  return r.packets !== null && r.bytes !== null ? `[${r.packets}:${r.bytes}] ${r.text}` : r.text;
 }
 
 export const dockerRules: Check = {
@@ -38,9 +45,11 @@ export const dockerRules: Check = {
     const release = engineRelease(i.model);
     if (!release) return [];
     const filter = iptablesTables(i, 'filter');
-    const raw = iptablesTables(i, 'raw');
+    const raw = rawTables(i);
     const chains = [...new Set(filter.flatMap((s) => s.table.chains.map((c) => c.name)).filter(isDockerChain))];
-    const drops = raw.flatMap((s) => s.table.rules.filter(isDirectAccessDrop).map((r) => ({ r, from: s.from })));
+    const drops = raw.flatMap((t) =>
+      [...t.chains.values()].flatMap((c) => c.rules.filter((r) => isDirectAccessDrop(t.name, r)).map((r) => ({ r, from: t.from }))),
+    );
     const from = filter[0]?.from ?? 'iptables-save';
     const newLayout = chains.includes('DOCKER-FORWARD');
     const engineNew = hasFeature(release, 'forwardChains');
@@ -53,7 +62,7 @@ export const dockerRules: Check = {
         ? [
             {
               source: raw[0]?.from ?? from,
-              text: `raw PREROUTING direct-access drops: ${drops.length}${drops[0] ? ` (first: ${drops[0].r.text})` : ''}`,
+              text: `raw PREROUTING direct-access drops: ${drops.length}${drops[0] ? ` (first: ${savedText(drops[0].r)})` : ''}`,
             },
           ]
         : []),

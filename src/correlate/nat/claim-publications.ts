@@ -1,6 +1,7 @@
 // Phase one of correlateNat: every publication of every running container with its own namespace
 // claims its DNAT rule and docker-proxy and becomes a mapping.
 import { containerKey } from '../../model/engine.js';
+import type { MappingNote } from '../../model/nat-path.js';
 import type { DockerProxy, PortMapping } from '../../model/port-path.js';
 import { bareAddress as bare } from '../../util/address.js';
 import { followersOf, hairpinFor, knownIps, proxyFor, proxyRef, rulesForPort, type Ctx } from './context.js';
@@ -52,14 +53,10 @@ function claimPublication(ctx: Ctx, found: Found, p: Publication): void {
     containerIpFrom,
     followers: followersOf(ctx, p.container),
     paths: [],
-    notes: [p.note, leg.note].filter((n): n is string => n !== null),
+    notes: [p.note, leg.note].filter((n): n is MappingNote => n !== null),
   };
-  if (containerIpFrom === 'rule')
-    m.notes.push(`${p.container.name}'s addresses are not in the data: ${containerIp} is the DNAT rule's target`);
-  if (blind)
-    m.notes.push(
-      `${blind.rule.chain} rule ${blind.rule.number}'s DNAT target is not shown by this listing (iptables-nft rules read from nft -j): matched by its host port alone`,
-    );
+  if (containerIpFrom === 'rule') m.notes.push({ code: 'address-from-rule', container: p.container.name, containerIp });
+  if (blind) m.notes.push({ code: 'dnat-target-not-shown', chain: blind.rule.chain, number: blind.rule.number });
   found.ruleOf.set(m, match?.rc ?? blind);
   found.mappings.push(m);
 }

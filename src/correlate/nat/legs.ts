@@ -2,6 +2,7 @@
 // one it probably is), the interface inside.
 import { containerKey, type ContainerInfo } from '../../model/engine.js';
 import { lookupIn } from '../../model/fact.js';
+import type { MappingNote } from '../../model/nat-path.js';
 import type { PortMapping } from '../../model/port-path.js';
 import { bareAddress as bare, inPrefix as inNet } from '../../util/address.js';
 import type { Ctx } from './context.js';
@@ -12,7 +13,7 @@ export interface Leg {
   hostVeth: string | null;
   probableHostVeth: string | null;
   interface: string | null;
-  note: string | null;
+  note: MappingNote | null;
 }
 
 function bridgeByAddress(ctx: Ctx, ip: string): { bridge: string | null; network: string | null } {
@@ -50,7 +51,7 @@ export function legOf(ctx: Ctx, c: ContainerInfo | null, ip: string | null): Leg
     const unknownInside = ctx.unknownInside;
     if (unowned.length === 1 && unknownInside.length === 1 && unknownInside[0] === c) {
       leg.probableHostVeth = (unowned[0] as (typeof unowned)[number]).name;
-      leg.note = `host veth probably ${leg.probableHostVeth} (inference, not confirmed): the one veth on ${leg.bridge} with no known owner, and ${c.name} the one container whose interfaces are unknown`;
+      leg.note = { code: 'probable-host-veth', veth: leg.probableHostVeth, bridge: leg.bridge, container: c.name };
     }
   }
   return leg;

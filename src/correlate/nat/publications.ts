@@ -2,6 +2,7 @@
 // read from NetworkSettings.Ports, HostConfig.PortBindings, `docker port` or `docker ps`.
 import { containerKey, type ContainerInfo } from '../../model/engine.js';
 import type { HostModel } from '../../model/host.js';
+import type { MappingNote } from '../../model/nat-path.js';
 import type { PublishedBy } from '../../model/port-path.js';
 import { normaliseHostIp } from '../../util/address.js';
 import { netnsOwnerRef } from '../find-container.js';
@@ -13,7 +14,7 @@ export interface Publication {
   protocol: string;
   containerPort: number;
   publishedBy: PublishedBy;
-  note: string | null;
+  note: MappingNote | null;
   /** The engine maps no host port (NetworkSettings.Ports HostPort ""): hostPort is 0. */
   unmapped: boolean;
 }
@@ -55,9 +56,9 @@ export function publicationsOf(model: HostModel, c: ContainerInfo): Publication[
       }
       const hr = range(b.hostPort);
       if (!hr) continue;
-      const pairs: [number, number, string | null][] = [];
+      const pairs: [number, number, MappingNote | null][] = [];
       if (hr.to - hr.from === cr.to - cr.from) for (let i = 0; i <= hr.to - hr.from; i += 1) pairs.push([hr.from + i, cr.from + i, null]);
-      else pairs.push([hr.from, cr.from, `host port range ${b.hostPort} for ${key}: the engine picks one; ${hr.from} assumed`]);
+      else pairs.push([hr.from, cr.from, { code: 'host-port-range', hostPorts: b.hostPort, key, assumed: hr.from }]);
       for (const [hostPort, containerPort, note] of pairs) {
         const k = `${hostIp}|${hostPort}|${protocol}`;
         if (seen.has(k)) continue;

@@ -2,7 +2,7 @@
 // by Docker, rules read as mappings when the publications are not in the data, and stale rules.
 import { containerKey, type ContainerInfo } from '../../model/engine.js';
 import { publicationsKnown } from '../../model/host.js';
-import type { AnomalyReason, RuleMatch } from '../../model/nat-path.js';
+import type { AnomalyReason, MappingNote, RuleMatch } from '../../model/nat-path.js';
 import type { NatAnomaly, PortMapping, RuleRef } from '../../model/port-path.js';
 import { bareAddress as bare } from '../../util/address.js';
 import { naturalCompare } from '../../util/natural-compare.js';
@@ -136,9 +136,9 @@ function ruleMapping(ctx: Ctx, found: Found, u: Unclaimed, c: ContainerInfo | nu
   const protocol = r.protocol ?? 'tcp';
   const leg = legOf(ctx, c, to);
   const row = c ? (ctx.rowsOf.get(containerKey(c)) ?? []).find((x) => bare(x.ipv4) === to || bare(x.ipv6) === to) : undefined;
-  const why = c
-    ? `${c.name}'s publications are not in the data: this mapping is read from the DNAT rule and ${c.name}'s own address`
-    : `publications are not in the data (${ctx.model.containers.complete.known ? 'no container names' : 'no container list'}): this mapping is read from the DNAT rule; which container holds ${to ?? 'its target'} is unknown`;
+  const why: MappingNote = c
+    ? { code: 'from-rule', container: c.name }
+    : { code: 'from-rule-no-container', containerList: ctx.model.containers.complete.known, target: to };
   const m: PortMapping = {
     hostIp,
     hostPort: hostPort ?? 0,

@@ -6,7 +6,8 @@ import type { Evidence, Finding } from '../../model/finding.js';
 import type { ControlPeer, OverlayNetwork, VxlanDevice } from '../../model/overlay.js';
 import type { NodeOverlayFacts, OverlayOnNode } from '../../parse/overlay-facts.js';
 import { inPrefix } from '../../util/address.js';
-import { checkEncryption, checkIpvs, checkMtu, checkAddresses, checkPorts, type NodeAddress } from './checks.js';
+import { checkAddresses, checkEncryption, checkIpvs, checkMtu, type NodeAddress } from './checks.js';
+import { checkPorts } from './port-checks.js';
 
 /** A remote endpoint as this node's kernel would reach it: neighbour (IP -> MAC), then fdb (MAC -> VTEP). */
 export interface RemoteEntry {

@@ -5,7 +5,8 @@
 import { DocknetError } from '../../model/errors.js';
 import type { Protocol, Question } from '../reach/packet.js';
 import { NeedsAnswer } from '../reach/packet.js';
-import { CLIENT_PORT, type Expect, type PacketView, type Verdict } from '../reach/path.js';
+import { CLIENT_PORT } from '../reach/path.js';
+import type { Expect, PacketView, Verdict } from '../reach/path-result.js';
 import { correlateOverlay } from './overlay.js';
 import { type AcrossNode, type EndRef, findTask, noSharedOverlay, sharedOverlays, type TaskEnd } from './across-ends.js';
 import { type AcrossDecider, type AcrossLeg, type Side, VXLAN_SOURCE_PORT, walkAcross } from './across-path.js';

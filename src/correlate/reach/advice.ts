@@ -7,7 +7,7 @@ import { isDirectAccessDrop, isDockerChain } from '../../model/docker-generation
 import { familyOf, isLoopback, isWildcard, normaliseHostIp, sameAddress } from '../../util/address.js';
 import type { RuleRef } from './hooks.js';
 import type { HostView } from './host-view.js';
-import type { Hop, PacketView, PathResult, Start, Target } from './path.js';
+import type { Hop, PacketView, PathResult, Start, Target } from './path-result.js';
 
 export type Advice =
   /** The container has a socket on the port, bound to its own loopback only: the service must listen on all addresses. */
@@ -74,35 +74,19 @@ function modelRule(host: HostView, ref: RuleRef, family: IpFamily): FwRule | nul
   return table?.chains.get(ref.chain)?.rules.find((r) => r.number === ref.number) ?? null;
 }
 
-/** `iptables -I DOCKER-USER 1 ... -j ACCEPT` for the flow as FORWARD sees it. */
-function dockerUserAccept(family: RuleRef['family'], p: PacketView): string[] {
+/**
+ * An iptables command for exactly this flow (a reply's: by its source port, conntrack ESTABLISHED): `table`
+ * null leaves iptables' default (filter), `where` places it (`-I CHAIN N`, `-A CHAIN`).
+ */
+function iptablesFor(
+  family: RuleRef['family'],
+  p: PacketView,
+  o: { table: string | null; where: string[]; reply: boolean; target: 'ACCEPT' | 'RETURN' },
+): string[] {
   const tool = family === 'ip6' ? 'ip6tables' : 'iptables';
-  return [
-    tool,
-    '-I',
-    'DOCKER-USER',
-    '1',
-    '-s',
-    p.src,
-    '-d',
-    p.dst,
-    '-p',
-    p.protocol,
-    '-m',
-    p.protocol,
-    '--dport',
-    String(p.dport),
-    '-j',
-    'ACCEPT',
-  ];
-}
-
-function iptablesInsert(rule: RuleRef, p: PacketView, reply: boolean): string[] {
-  const tool = rule.family === 'ip6' ? 'ip6tables' : 'iptables';
-  const where = rule.number === 0 ? ['-A', rule.chain] : ['-I', rule.chain, String(rule.number)];
-  const ports = reply ? ['--sport', String(p.sport), '-m', 'conntrack', '--ctstate', 'ESTABLISHED'] : ['--dport', String(p.dport)];
-  const target = rule.chain === 'DOCKER-USER' ? 'RETURN' : 'ACCEPT';
-  return [tool, '-t', rule.table, ...where, '-s', p.src, '-d', p.dst, '-p', p.protocol, '-m', p.protocol, ...ports, '-j', target];
+  const table = o.table === null ? [] : ['-t', o.table];
+  const ports = o.reply ? ['--sport', String(p.sport), '-m', 'conntrack', '--ctstate', 'ESTABLISHED'] : ['--dport', String(p.dport)];
+  return [tool, ...table, ...o.where, '-s', p.src, '-d', p.dst, '-p', p.protocol, '-m', p.protocol, ...ports, '-j', o.target];
 }
 
 /** ufw's own words for the same allowance, when ufw's chains decided (its rules are rewritten by ufw itself). */
@@ -126,7 +110,10 @@ function ruleAdvice(host: HostView, start: Start, target: Target, r: PathResult,
       return { code: 'loopback-from-outside', iface: enter?.kind === 'enter' ? (enter.iface ?? '') : '', rule };
     return { code: 'docker-direct-access', rule, container, network, from: start.kind === 'container' ? start.at.container.name : null };
   }
-  const dockerUser = hook.hook === 'forward' && !onReply && rule.kind === 'iptables' ? dockerUserAccept(rule.family, hook.packet) : null;
+  const dockerUser =
+    hook.hook === 'forward' && !onReply && rule.kind === 'iptables'
+      ? iptablesFor(rule.family, hook.packet, { table: null, where: ['-I', 'DOCKER-USER', '1'], reply: false, target: 'ACCEPT' })
+      : null;
   // enable_icc=false is a FORWARD rule of Docker's own in 20.10 (in FORWARD itself) and 28 (DOCKER-FORWARD): told by the network.
   const icc =
     start.kind === 'container' &&
@@ -152,7 +139,15 @@ function ruleAdvice(host: HostView, start: Start, target: Target, r: PathResult,
     hook: hook.hook,
     reply: onReply,
     packet: hook.packet,
-    command: rule.kind === 'iptables' ? iptablesInsert(rule, hook.packet, onReply) : null,
+    command:
+      rule.kind === 'iptables'
+        ? iptablesFor(rule.family, hook.packet, {
+            table: rule.table,
+            where: rule.number === 0 ? ['-A', rule.chain] : ['-I', rule.chain, String(rule.number)],
+            reply: onReply,
+            target: rule.chain === 'DOCKER-USER' ? 'RETURN' : 'ACCEPT',
+          })
+        : null,
     ufw: ufwAllow(rule, hook.hook, hook.packet, onReply),
   };
 }

@@ -5,7 +5,7 @@ import { bareAddress, familyOf, inPrefix, isValidIp } from '../../util/address.j
 import { findContainer, matchContainer, netnsOwnerRef } from '../find-container.js';
 import type { ContainerAt, HostView } from './host-view.js';
 import type { Protocol } from './packet.js';
-import type { Start, Target } from './path.js';
+import type { Start, Target } from './path-result.js';
 
 export type SourceArg =
   | { kind: 'outside'; ip: string | null }

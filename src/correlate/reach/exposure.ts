@@ -10,7 +10,7 @@ import type { DestinationArg, SourceArg } from './endpoints.js';
 import type { RuleRef } from './hooks.js';
 import type { HostView } from './host-view.js';
 import type { Protocol } from './packet.js';
-import type { Expect, Verdict } from './path.js';
+import type { Expect, Verdict } from './path-result.js';
 import { reach } from './reach.js';
 
 export interface ExposureSource {

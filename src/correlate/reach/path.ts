@@ -1,263 +1,20 @@
 // A connection's first packet walked through the host, hook by hook in kernel order: where it enters,
 // raw/mangle/nat/filter, the routing decision and forwarding, the bridge or veth it leaves by, and
 // whether a socket listens there. Pure over the host view; questions it cannot answer are raised
-// (packet.ts) and answered by the caller, which evaluates each answer (reach.ts).
-import type { Hook, IpFamily } from '../../model/firewall.js';
-import type { DockerProxy, ListeningSocket } from '../../model/port-path.js';
+// (packet.ts) and answered by the caller, which evaluates each answer (reach.ts). What it returns:
+// path-result.ts; the walk's state and shared steps: walk-state.ts; where it ends: deliver.ts.
+import type { IpFamily } from '../../model/firewall.js';
 import type { Route } from '../../model/route.js';
-import { familyOf, inPrefix, isLoopback, isWildcard, normaliseHostIp, sameAddress } from '../../util/address.js';
-import { type HookResult, type RuleRef, type Step, walkHook } from './hooks.js';
+import { familyOf, inPrefix, isLoopback } from '../../util/address.js';
+import { deliverContainer, deliverHost, deliverOut } from './deliver.js';
+import type { RuleRef } from './hooks.js';
 import type { ContainerAt, HostView } from './host-view.js';
-import { type Assumptions, assume, type Packet, type Protocol } from './packet.js';
-
-export type Verdict = 'delivered' | 'no-listener' | 'rejected' | 'dropped' | 'no-route' | 'forwarding-off' | 'unknown';
-export type Expect = 'connect' | 'refused' | 'timeout' | 'unreachable' | 'unknown';
-
-/** Where the packet starts, resolved against the host. */
-export type Start = { kind: 'outside'; ip: string; iface: string } | { kind: 'host' } | { kind: 'container'; at: ContainerAt };
-
-export interface Target {
-  ip: string;
-  port: number;
-  protocol: Protocol;
-}
-
-/** What the packet meets where it is delivered; `client`: a reply, which the connection's own socket takes. */
-export type Listener =
-  | { state: 'listening'; socket: ListeningSocket }
-  | { state: 'not-listening' }
-  | { state: 'unknown'; why: string }
-  | { state: 'client' };
-
-export type Hop =
-  | { kind: 'enter'; from: Start['kind']; iface: string | null; container: string | null; packet: PacketView }
-  | { kind: 'hook'; hook: Hook; steps: Step[]; verdict: HookResult['verdict']; loopback: boolean; packet: PacketView; reply: boolean }
-  | { kind: 'nat'; rewrite: HookResult['rewrites'][number] }
-  | { kind: 'route'; dst: string; local: boolean; route: Route | null; out: string | null }
-  | { kind: 'forwarding'; sysctl: string; value: string | null; assumed: boolean }
-  | { kind: 'martian'; iface: string; dst: string; routeLocalnet: boolean; assumed: boolean }
-  | { kind: 'bridged'; bridge: string; iptables: boolean; sysctl: string; value: string | null; assumed: boolean }
-  | { kind: 'deliver-container'; container: string; bridge: string | null; ip: string; port: number; listener: Listener; from: Endpoint }
-  | {
-      kind: 'deliver-host';
-      ip: string;
-      port: number;
-      listener: Listener;
-      proxy: DockerProxy | null;
-      proxied: PathResult | null;
-      from: Endpoint;
-    }
-  | { kind: 'leave'; iface: string; gateway: string | null; packet: PacketView };
-
-/** An address and port. */
-export interface Endpoint {
-  ip: string;
-  port: number;
-}
-
-export interface PacketView {
-  protocol: Protocol;
-  src: string;
-  sport: number;
-  dst: string;
-  dport: number;
-}
-
-export interface PathResult {
-  verdict: Verdict;
-  expect: Expect;
-  decidedBy: RuleRef | null;
-  rejectWith: string | null;
-  hops: Hop[];
-  /** When the verdict is unknown: why, in the facts' words. */
-  unknown: string | null;
-}
-
-/** A reply's walk: the packet that answers a connection, conntrack ESTABLISHED, from where it was delivered. */
-export interface ReplyStart {
-  /** The address and port that took the connection: the reply's source. */
-  src: string;
-  sport: number;
-  /** Whether the connection was DNATed or SNATed on its way (conntrack's DNAT and SNAT states hold for its replies too). */
-  dnat: boolean;
-  snat: boolean;
-  /** What conntrack gives back where the request was rewritten (packet.ts Packet.unnat). */
-  unnat: Packet['unnat'];
-}
-
-/** A fact the walk needs and cannot have: the verdict is unknown, whatever else is assumed. */
-class CannotTell extends Error {}
+import type { Assumptions, Packet } from './packet.js';
+import type { PathResult, ReplyStart, Start, Target } from './path-result.js';
+import { CannotTell, end, hook, isLocal, type Run, routeOf, stopped, sysctl, view } from './walk-state.js';
 
 /** The client's own port: a connection's source port, a reply's destination port. */
 export const CLIENT_PORT = 40000;
-
-function view(p: Packet): PacketView {
-  return { protocol: p.protocol, src: p.src, sport: p.sport, dst: p.dst, dport: p.dport };
-}
-
-interface Run {
-  host: HostView;
-  a: Assumptions;
-  hops: Hop[];
-  packet: Packet;
-  depth: number;
-  /** Set when this walk is a reply's. */
-  reply: ReplyStart | null;
-}
-
-function ruleset(r: Run) {
-  const fw = r.host.firewall(r.packet.family);
-  if (!fw.known) throw new CannotTell(`the ${r.packet.family === 'ipv4' ? 'IPv4' : 'IPv6'} firewall rules are unknown: ${fw.reason}`);
-  return fw.value;
-}
-
-/** Walks one hook; a drop or reject ends the path with that rule. */
-function hook(r: Run, h: Hook, loopback = false): HookResult {
-  const packet = r.packet;
-  const rs = ruleset(r);
-  const seen = view(packet);
-  const ctstate = packet.ctstate;
-  // A packet looping back through lo was NATed on the way out: nat chains do not see it again.
-  if (loopback) packet.ctstate = 'ESTABLISHED';
-  const res = walkHook(
-    rs,
-    h,
-    packet,
-    { addrtype: (ip) => addrtype(r.host, ip), primaryAddress: (i, f) => r.host.primaryAddress(i, f) },
-    r.a,
-  );
-  packet.ctstate = ctstate;
-  r.hops.push({ kind: 'hook', hook: h, steps: res.steps, verdict: res.verdict, loopback, packet: seen, reply: r.reply !== null });
-  for (const w of res.rewrites) r.hops.push({ kind: 'nat', rewrite: w });
-  return res;
-}
-
-function addrtype(host: HostView, ip: string): string[] | { unknown: string } {
-  const local = host.isLocal(ip);
-  if (typeof local === 'string') return { unknown: local };
-  if (local) return ['LOCAL', 'UNICAST'];
-  if (/^2(2[4-9]|3\d)\./.test(ip) || /^ff/i.test(ip)) return ['MULTICAST'];
-  if (ip === '255.255.255.255') return ['BROADCAST'];
-  return ['UNICAST'];
-}
-
-function isLocal(r: Run, ip: string): boolean {
-  const local = r.host.isLocal(ip);
-  if (typeof local === 'string') throw new CannotTell(local);
-  return local;
-}
-
-function routeOf(r: Run, ip: string): Route | null {
-  const route = r.host.route(ip);
-  if (typeof route === 'string') throw new CannotTell(route);
-  return route;
-}
-
-function end(r: Run, verdict: Verdict, expect: Expect, decidedBy: RuleRef | null = null, rejectWith: string | null = null): PathResult {
-  return { verdict, expect, decidedBy, rejectWith, hops: r.hops, unknown: null };
-}
-
-/** What a client sees for a REJECT: `tcp-reset` and the default port-unreachable read as refused; the others as unreachable. */
-function rejectExpect(w: string | null): Expect {
-  return w === null || w === 'tcp-reset' || /port-unreach/.test(w) ? 'refused' : 'unreachable';
-}
-
-function stopped(r: Run, res: HookResult): PathResult | null {
-  if (res.verdict === 'drop') return end(r, 'dropped', 'timeout', res.decidedBy);
-  if (res.verdict === 'reject') return end(r, 'rejected', rejectExpect(res.rejectWith), res.decidedBy, res.rejectWith);
-  return null;
-}
-
-/** A sysctl the walk depends on: its value, or an answer assumed for it (either is evaluated). */
-function sysctl(r: Run, name: string, meaning: string): { value: string | null; assumed: boolean } {
-  const s = r.host.sysctl(name);
-  if ('value' in s) return { value: s.value, assumed: false };
-  const on = assume(r.a, { key: `sysctl:${name}`, why: `${s.unknown} (${meaning})` });
-  return { value: on ? '1' : '0', assumed: true };
-}
-
-export function listenerIn(sockets: ListeningSocket[], t: Target, v6only: (s: ListeningSocket) => boolean = () => false): Listener {
-  const s = sockets.find(
-    (x) =>
-      x.protocol === t.protocol &&
-      x.port === t.port &&
-      (sameAddress(x.ip, t.ip) || (isWildcard(x.ip) && (familyOf(x.ip) === familyOf(t.ip) || (x.ip === '::' && !v6only(x))))),
-  );
-  return s ? { state: 'listening', socket: s } : { state: 'not-listening' };
-}
-
-function delivered(r: Run, listener: Listener, decidedBy: RuleRef | null): PathResult {
-  if (listener.state === 'listening' || listener.state === 'client') return end(r, 'delivered', 'connect', decidedBy);
-  if (listener.state === 'not-listening') return end(r, 'no-listener', 'refused', decidedBy);
-  return { ...end(r, 'delivered', 'unknown', decidedBy), unknown: listener.why };
-}
-
-function deliverContainer(r: Run, at: ContainerAt, decidedBy: RuleRef | null): PathResult {
-  const t: Target = { ip: r.packet.dst, port: r.packet.dport, protocol: r.packet.protocol };
-  const sockets = r.host.containerListening(at.container.name);
-  const listener: Listener = r.reply
-    ? { state: 'client' }
-    : sockets.known
-      ? listenerIn(sockets.value, t)
-      : { state: 'unknown', why: sockets.reason };
-  const from = { ip: r.packet.src, port: r.packet.sport };
-  r.hops.push({ kind: 'deliver-container', container: at.container.name, bridge: at.bridge, ip: t.ip, port: t.port, listener, from });
-  return delivered(r, listener, decidedBy);
-}
-
-function proxyFor(proxies: DockerProxy[] | null, t: Target): DockerProxy | null {
-  return (
-    proxies?.find(
-      (p) =>
-        p.proto === t.protocol &&
-        p.hostPort === t.port &&
-        (sameAddress(normaliseHostIp(p.hostIp), t.ip) || isWildcard(normaliseHostIp(p.hostIp))),
-    ) ?? null
-  );
-}
-
-function deliverHost(r: Run, decidedBy: RuleRef | null): PathResult {
-  const t: Target = { ip: r.packet.dst, port: r.packet.dport, protocol: r.packet.protocol };
-  const sockets = r.host.hostListening;
-  // Docker binds a publication's IPv4 and IPv6 sides apart: its docker-proxy on :: is IPV6_V6ONLY and takes no IPv4 connection.
-  const v6only = (s: ListeningSocket) =>
-    (r.host.dockerProxies ?? []).some((p) => p.proto === s.protocol && p.hostPort === s.port && normaliseHostIp(p.hostIp) === '::');
-  const listener: Listener = r.reply
-    ? { state: 'client' }
-    : sockets
-      ? listenerIn(sockets, t, v6only)
-      : { state: 'unknown', why: "the host's socket tables are not in the data" };
-  const proxy = listener.state === 'listening' ? proxyFor(r.host.dockerProxies, t) : null;
-  // docker-proxy accepts the connection itself, then opens its own to the container: that second leg is shown, not the verdict.
-  const proxied =
-    proxy && r.depth === 0 && !r.reply
-      ? walkFrom(r.host, { kind: 'host' }, { ip: proxy.containerIp, port: proxy.containerPort, protocol: t.protocol }, r.a, 1)
-      : null;
-  r.hops.push({ kind: 'deliver-host', ip: t.ip, port: t.port, listener, proxy, proxied, from: { ip: r.packet.src, port: r.packet.sport } });
-  return delivered(r, listener, decidedBy);
-}
-
-/** The packet leaves by `out`: to a container on a Docker bridge, or beyond the host. */
-function deliverOut(r: Run, route: Route | null, decidedBy: RuleRef | null): PathResult {
-  const out = r.packet.out;
-  const bridgeNetwork = r.host.networks.find((n) => n.bridgeName !== null && n.bridgeName === out);
-  const at = r.host.containerAt(r.packet.dst);
-  if (bridgeNetwork || (at !== null && typeof at !== 'string' && at.bridge === out)) {
-    if (typeof at === 'string') throw new CannotTell(at);
-    if (at === null) {
-      r.hops.push({ kind: 'leave', iface: out ?? '', gateway: null, packet: view(r.packet) });
-      return end(r, 'no-route', 'unreachable', decidedBy);
-    }
-    return deliverContainer(r, at, decidedBy);
-  }
-  r.hops.push({ kind: 'leave', iface: out ?? '', gateway: route?.gateway ?? null, packet: view(r.packet) });
-  // A reply that leaves towards its client has passed this host: the client took the connection from there.
-  if (r.reply) return end(r, 'delivered', 'connect', decidedBy);
-  return {
-    ...end(r, 'delivered', 'unknown', decidedBy),
-    unknown: `${r.packet.dst} is beyond this host: whether it answers is not a fact of this host`,
-  };
-}
 
 function forwardingSysctl(f: IpFamily): string {
   return f === 'ipv4' ? 'net.ipv4.ip_forward' : 'net.ipv6.conf.all.forwarding';
@@ -383,7 +140,8 @@ export function walkFrom(host: HostView, start: Start, t: Target, a: Assumptions
     snat: reply?.snat ?? false,
     unnat: reply?.unnat ?? null,
   };
-  const r: Run = { host, a, hops: [], packet, depth, reply };
+  const walk = (s: Start, t2: Target, d: number) => walkFrom(host, s, t2, a, d);
+  const r: Run = { host, a, hops: [], packet, depth, reply, walk };
   try {
     if (start.kind === 'outside') {
       Object.assign(packet, { src: start.ip, in: start.iface });

@@ -7,7 +7,8 @@ import { type DestinationArg, resolveDestination, resolveSource, type SourceArg 
 import type { RuleRef } from './hooks.js';
 import type { HostView } from './host-view.js';
 import { NeedsAnswer, type Question } from './packet.js';
-import { type PathResult, type Start, type Target, walkFrom } from './path.js';
+import { walkFrom } from './path.js';
+import type { PathResult, Start, Target } from './path-result.js';
 import { combined, replyOf, type Walk } from './reply.js';
 import { type Advice, adviceFor } from './advice.js';
 

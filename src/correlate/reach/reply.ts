@@ -4,7 +4,8 @@
 // the client waiting, whatever the request's path said.
 import type { HostView } from './host-view.js';
 import type { Assumptions } from './packet.js';
-import { type Hop, type PathResult, type Start, type Target, walkFrom } from './path.js';
+import { walkFrom } from './path.js';
+import type { Hop, PathResult, Start, Target } from './path-result.js';
 
 /** The request's walk and, when it was delivered to a listening socket, its reply's. */
 export interface Walk {
