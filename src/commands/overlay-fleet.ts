@@ -1,22 +1,25 @@
-// The fleet `docknet overlay` reads until #16's --host/--context land: one saved snapshot per node given
-// with repeated --from, or this host alone. Kept in one place so it can give way to the fleet loader.
+// The fleet `docknet overlay` reads: the hosts of --host/--context, a fleet archive, one saved snapshot
+// per node given with repeated --from, or this host alone.
 import { basename } from 'node:path';
 import { liveHost } from '../gather/host-access.js';
 import { gatherLive, type FactGroup } from '../gather/live.js';
 import { DocknetError } from '../model/errors.js';
 import type { Fleet, FleetMember } from '../snapshot/fleet.js';
 import { loadSnapshot } from '../snapshot/load.js';
+import { hostSources, loadFleet } from './hosts.js';
 import type { IO } from './io.js';
 
 /** What overlay reads of each node: its engine's /info, links and routes, rules, and the overlay facts. */
 export const OVERLAY_GROUPS: FactGroup[] = ['engine-info', 'links', 'routes', 'nat', 'overlay'];
 
+export interface OverlayFleetFlags {
+  from: readonly string[];
+  host?: readonly string[];
+  context?: readonly string[];
+}
+
 /** Each --from is a node, labelled by the hostname it was saved on (else its file name); a snapshot that cannot be read keeps its error. */
-export async function loadOverlayFleet(froms: readonly string[], io: Pick<IO, 'env' | 'cwd'>): Promise<Fleet> {
-  if (!froms.length) {
-    const snapshot = await gatherLive(OVERLAY_GROUPS, liveHost(io.env), { detail: 'list' });
-    return [{ host: snapshot.hostname ?? 'this host', snapshot }];
-  }
+async function loadFroms(froms: readonly string[], io: Pick<IO, 'cwd'>): Promise<Fleet> {
   const members: FleetMember[] = [];
   const used = new Set<string>();
   for (const from of froms) {
@@ -34,4 +37,18 @@ export async function loadOverlayFleet(froms: readonly string[], io: Pick<IO, 'e
     members.push(member);
   }
   return members;
+}
+
+export async function loadOverlayFleet(flags: OverlayFleetFlags, io: Pick<IO, 'env' | 'cwd'>): Promise<Fleet> {
+  const sources = await hostSources({ host: flags.host, context: flags.context, from: flags.from.length === 1 ? flags.from[0] : null }, io);
+  if (sources) {
+    try {
+      return await loadFleet(sources, OVERLAY_GROUPS);
+    } finally {
+      await sources.close();
+    }
+  }
+  if (flags.from.length) return loadFroms(flags.from, io);
+  const snapshot = await gatherLive(OVERLAY_GROUPS, liveHost(io.env), { detail: 'list' });
+  return [{ host: snapshot.hostname ?? 'this host', snapshot }];
 }
