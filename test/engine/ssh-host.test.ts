@@ -1,0 +1,79 @@
+// Engine test of the ssh transport (Docker 28 only): an sshd started inside the Docker 28 lab host's
+// namespace on 127.0.0.1:2222, and docknet, run in that same namespace, reading that host through it.
+// veth-map over ssh equals the local veth-map of the same engine; a refused port and a refused key
+// each get their own error while a good host still reports; one ssh connection per host per run.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { GENERATION } from '../../lab/lab-spec.js';
+import { hostHeading } from '../../src/render/fleet.js';
+import { requireCapability } from '../capability.js';
+import { runDocknet, withLab } from './harness.js';
+import { SSHD, startSshd } from './ssh-sshd.js';
+
+const PORT = 2222;
+
+function inside(netns: string): boolean {
+  try {
+    return statSync(`/run/netns/${netns}`).ino === statSync('/proc/self/ns/net').ino;
+  } catch {
+    return false;
+  }
+}
+
+function accepted(log: string): number {
+  return log.split('\n').filter((l) => /Accepted publickey for root from 127\.0\.0\.1/.test(l)).length;
+}
+
+test('veth-map --host ssh://root@127.0.0.1:2222/<socket> equals the local veth-map; bad hosts get their own errors; one connection per host', async (t) => {
+  if (GENERATION.id !== '28' || !GENERATION.netns) {
+    t.skip('the ssh transport test runs on the Docker 28 lab host (npm run test:engine -- --engine 28)');
+    return;
+  }
+  if (!(await withLab(t))) return;
+  const netns = GENERATION.netns;
+  if (!(await requireCapability(t, "Debian's sshd (openssh-server)", () => (existsSync(SSHD) ? null : `${SSHD} is not installed`)))) return;
+  // 127.0.0.1 must be the lab host's own loopback: this process and sshd both in its namespace.
+  assert.ok(inside(netns), `this test must run inside ${netns}`);
+  const sshd = await startSshd(t, `/run/netns/${netns}`, PORT);
+  const tmp = await mkdtemp(join(tmpdir(), 'docknet-ssh-test-'));
+  t.after(() => rm(tmp, { recursive: true, force: true }));
+  const env = { DOCKNET_SSH_CONFIG: sshd.clientConfig, TMPDIR: tmp };
+  const url = `ssh://root@127.0.0.1:${PORT}${GENERATION.socket}`;
+
+  const local = await runDocknet(['veth-map']);
+  assert.equal(local.exitCode, 0, local.stderr);
+  const remote = await runDocknet(['veth-map', '--host', url], { env });
+  assert.equal(remote.exitCode, 0, remote.stderr);
+  assert.equal(remote.stdout, `${hostHeading(url)}${local.stdout}`);
+  assert.equal(accepted(await sshd.log()), 1, 'one ssh connection for the whole run');
+
+  const localJson = await runDocknet(['veth-map', '--json']);
+  const remoteJson = await runDocknet(['veth-map', '--json', '--host', url], { env });
+  assert.equal(remoteJson.exitCode, 0, remoteJson.stderr);
+  const fleet = JSON.parse(remoteJson.stdout);
+  assert.equal(fleet.kind, 'docknet-fleet');
+  // The one difference two runs have: when each was taken.
+  const untimed = (j: { snapshot: { takenAt?: string } }) => ({ ...j, snapshot: { ...j.snapshot, takenAt: 'T' } });
+  assert.deepEqual(untimed(fleet.hosts[url]), untimed(JSON.parse(localJson.stdout)));
+  assert.equal(accepted(await sshd.log()), 2);
+
+  const refusedPort = `ssh://root@127.0.0.1:${PORT + 1}${GENERATION.socket}`;
+  const refusedKey = `ssh://daemon@127.0.0.1:${PORT}${GENERATION.socket}`;
+  const mixed = await runDocknet(['veth-map', '--host', refusedPort, '--host', refusedKey, '--host', url], { env });
+  assert.equal(mixed.exitCode, 1, mixed.stderr);
+  const sections = mixed.stdout.split(/^(?==== host )/m);
+  assert.equal(sections.length, 3, mixed.stdout);
+  assert.match(sections[0] ?? '', /could not be read: cannot connect over ssh: .*Connection refused/);
+  assert.match(sections[1] ?? '', /could not be read: cannot connect over ssh: .*Permission denied \(publickey\)/);
+  assert.equal(sections[2], `${hostHeading(url)}${local.stdout}`);
+  assert.equal(accepted(await sshd.log()), 3);
+  // Every master was closed (ssh -O exit) and its private directory removed.
+  assert.deepEqual(
+    readdirSync(tmp).filter((e) => e.startsWith('docknet-ssh-')),
+    [],
+  );
+});
