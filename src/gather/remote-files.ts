@@ -81,7 +81,12 @@ function failed(answer: Answer & { ok: false }, path: string): Error {
   return Object.assign(new Error(`${answer.code}: ${answer.message ?? WORDS[answer.code] ?? 'i/o error'}, ${path}`), { code: answer.code });
 }
 
-/** A HostFs answering from `answers`; a request not answered yet is added to `misses` and fails as EAGAIN. */
+/**
+ * A HostFs answering from `answers`. A request not answered yet is added to `misses` and fails as ENOENT:
+ * readers skip a file that is gone and read on, so one round finds every file it can (a reader that
+ * stopped at the first miss, as the docker-proxy scan stops at an unreadable file, would cost a round per
+ * file); the round's result is thrown away, and the reader runs again once the misses are fetched.
+ */
 export function answeringFs(answers: ReadonlyMap<string, Answer>, misses: Set<string> | null): HostFs {
   const get = (kind: ReadKind, path: string): Buffer => {
     const key = `${kind}:${path}`;
@@ -89,7 +94,9 @@ export function answeringFs(answers: ReadonlyMap<string, Answer>, misses: Set<st
     if (a?.ok) return a.data;
     if (a) throw failed(a, path);
     if (misses) misses.add(key);
-    throw Object.assign(new Error(`EAGAIN: not read yet, ${path}`), { code: misses ? 'EAGAIN' : 'EIO' });
+    throw Object.assign(new Error(misses ? `ENOENT: not read yet, ${path}` : `EIO: not read after many rounds, ${path}`), {
+      code: misses ? 'ENOENT' : 'EIO',
+    });
   };
   return {
     readText: (p) => get('f', p).toString('utf8'),

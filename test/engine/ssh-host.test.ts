@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { GENERATION } from '../../lab/lab-spec.js';
+import { C, GENERATION } from '../../lab/lab-spec.js';
 import { hostHeading } from '../../src/render/fleet.js';
 import { requireCapability } from '../capability.js';
 import { runDocknet, withLab } from './harness.js';
@@ -71,6 +71,25 @@ test('veth-map --host ssh://root@127.0.0.1:2222/<socket> equals the local veth-m
   assert.match(sections[1] ?? '', /could not be read: cannot connect over ssh: .*Permission denied \(publickey\)/);
   assert.equal(sections[2], `${hostHeading(url)}${local.stdout}`);
   assert.equal(accepted(await sshd.log()), 3);
+
+  // The other commands read the same facts through the same seam: their output over ssh is the local one.
+  for (const args of [['nat'], ['doctor'], ['inspect', C.web]]) {
+    const here = await runDocknet(args);
+    const there = await runDocknet([...args, '--host', url], { env });
+    assert.equal(there.stdout, `${hostHeading(url)}${here.stdout}`, args.join(' '));
+    assert.equal(there.exitCode, here.exitCode, args.join(' '));
+  }
+  // A fleet archive saved over ssh reads back as the same host.
+  const archive = join(tmp, 'fleet');
+  const saved = await runDocknet(['snapshot', 'save', '--host', url, archive], { env });
+  assert.equal(saved.exitCode, 0, saved.stderr + saved.stdout);
+  const fromArchive = await runDocknet(['veth-map', '--json', '--from', archive]);
+  assert.equal(fromArchive.exitCode, 0, fromArchive.stderr);
+  // Everything but the snapshot's description (saved, where, when) is the live answer.
+  const { snapshot: _saved, ...answer } = JSON.parse(fromArchive.stdout).hosts[url];
+  const { snapshot: _live, ...liveAnswer } = JSON.parse(localJson.stdout);
+  assert.deepEqual(answer, liveAnswer);
+  assert.equal(accepted(await sshd.log()), 7);
   // Every master was closed (ssh -O exit) and its private directory removed.
   assert.deepEqual(
     readdirSync(tmp).filter((e) => e.startsWith('docknet-ssh-')),

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { execa } from 'execa';
 import { BatchedReads } from '../../src/gather/batched-reads.js';
 import { ownNetns } from '../../src/gather/container-side.js';
+import { readDockerProxies } from '../../src/gather/docker-proxy.js';
 import { readHostSettings } from '../../src/gather/host-files.js';
 import { localFs } from '../../src/gather/host-fs.js';
 import { batchCommandLine, chunkRequests, splitBatch, type Answer } from '../../src/gather/remote-files.js';
@@ -114,4 +115,12 @@ test('BatchedReads: gather readers give what node:fs gives, in a few batches how
   // Both readers together: the listing of conf/, then every interface's file, then nothing more.
   assert.ok(reads.batches <= 3, `${reads.batches} batches`);
   assert.ok(Object.keys(local.sysctl).length > 4);
+});
+
+test('BatchedReads: a reader that stops at the first unreadable file (the docker-proxy scan) still costs a few batches, not one per file', async () => {
+  const reads = new BatchedReads(fetch);
+  const got = await reads.readFiles((fs) => readDockerProxies('/proc', fs));
+  const here = readDockerProxies('/proc', localFs);
+  assert.equal(got.ok, here.ok);
+  assert.ok(reads.batches <= 4, `${reads.batches} batches`);
 });
