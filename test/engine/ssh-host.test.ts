@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { C, GENERATION } from '../../lab/lab-spec.js';
+import { SAVE_ONLY_COMMANDS } from '../../src/gather/all.js';
+import { HOST_COMMANDS } from '../../src/gather/live.js';
+import { READ_SCRIPT } from '../../src/gather/remote-files.js';
 import { hostHeading } from '../../src/render/fleet.js';
+import { shellLine } from '../../src/util/shell-quote.js';
 import { requireCapability } from '../capability.js';
 import { runDocknet, withLab } from './harness.js';
 import { SSHD, startSshd } from './ssh-sshd.js';
@@ -90,6 +94,25 @@ test('veth-map --host ssh://root@127.0.0.1:2222/<socket> equals the local veth-m
   const { snapshot: _live, ...liveAnswer } = JSON.parse(localJson.stdout);
   assert.deepEqual(answer, liveAnswer);
   assert.equal(accepted(await sshd.log()), 7);
+  // Only the fixed read-only commands ran on the host: the local run's, the batched read script, dial-stdio.
+  const allowed = new Set(
+    [
+      ['true'],
+      ...Object.values(HOST_COMMANDS).flatMap((specs) => specs.map((s) => s.command)),
+      ...SAVE_ONLY_COMMANDS.map((s) => s.command),
+      ['iptables-legacy-save', '-c'],
+      ['ip6tables-legacy-save', '-c'],
+      ['ip', 'xfrm', 'state'],
+      ['ip', 'xfrm', 'policy'],
+    ].map((argv) => (argv[0] === 'true' ? 'true' : shellLine(['env', 'LC_ALL=C', 'LANG=C', ...argv]))),
+  );
+  allowed.add(shellLine(['docker', '--host', `unix://${GENERATION.socket}`, 'system', 'dial-stdio']));
+  const readScript = `${shellLine(['sh', '-c', READ_SCRIPT, 'docknet-read'])} `;
+  const overlayTool = /^env LC_ALL=C LANG=C nsenter '?--net=[\w/.-]+'? -- (ip -j -d link show|bridge -j fdb show|ip -j neigh show)$/;
+  const ran = await sshd.commands();
+  assert.ok(ran.length > 10, `${ran.length} commands`);
+  const other = ran.filter((c) => !allowed.has(c) && !c.startsWith(readScript) && !overlayTool.test(c));
+  assert.deepEqual(other, []);
   // Every master was closed (ssh -O exit) and its private directory removed.
   assert.deepEqual(
     readdirSync(tmp).filter((e) => e.startsWith('docknet-ssh-')),

@@ -19,6 +19,17 @@ export interface Sshd {
   clientConfig: string;
   /** sshd's log so far (LogLevel VERBOSE: a line per connection and per accepted key). */
   log(): Promise<string>;
+  /** Every command a client asked this sshd to run, as it asked (logged by a ForceCommand that then runs it). */
+  commands(): Promise<string[]>;
+}
+
+/** Logs the command a client asked for (base64, one a line, since a command may hold newlines), then runs it as sshd would. */
+function loggingShell(logFile: string): string {
+  return `#!/bin/sh
+printf '%s' "$SSH_ORIGINAL_COMMAND" | base64 -w0 >>'${logFile}'
+echo >>'${logFile}'
+exec /bin/sh -c "$SSH_ORIGINAL_COMMAND"
+`;
 }
 
 /** Starts sshd in `netnsPath` (nsenter --net=); its privilege separation directory /run/sshd is made when absent and removed after. */
@@ -57,6 +68,9 @@ export async function startSshd(t: TestContext, netnsPath: string, port: number)
     'LogLevel VERBOSE',
     'Subsystem sftp internal-sftp',
   ];
+  const commandLog = join(dir, 'commands.log');
+  await writeFile(join(dir, 'log-command.sh'), loggingShell(commandLog), { mode: 0o755 });
+  config.push(`ForceCommand /bin/sh ${join(dir, 'log-command.sh')}`);
   await writeFile(join(dir, 'sshd_config'), `${config.join('\n')}\n`);
   const client = [
     'Host *',
@@ -82,5 +96,10 @@ export async function startSshd(t: TestContext, netnsPath: string, port: number)
     if (child.exitCode !== null) throw new Error(`sshd did not start: ${text}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { port, dir, clientConfig: join(dir, 'ssh_config'), log: () => readFile(log, 'utf8') };
+  const commands = async () =>
+    (await readFile(commandLog, 'utf8').catch(() => ''))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => Buffer.from(l, 'base64').toString('utf8'));
+  return { port, dir, clientConfig: join(dir, 'ssh_config'), log: () => readFile(log, 'utf8'), commands };
 }
