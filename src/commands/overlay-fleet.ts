@@ -18,6 +18,10 @@ export interface OverlayFleetFlags {
   context?: readonly string[];
 }
 
+function isFroms(given: OverlayFleetFlags | readonly string[]): given is readonly string[] {
+  return Array.isArray(given);
+}
+
 /** Each --from is a node, labelled by the hostname it was saved on (else its file name); a snapshot that cannot be read keeps its error. */
 async function loadFroms(froms: readonly string[], io: Pick<IO, 'cwd'>): Promise<Fleet> {
   const members: FleetMember[] = [];
@@ -39,7 +43,9 @@ async function loadFroms(froms: readonly string[], io: Pick<IO, 'cwd'>): Promise
   return members;
 }
 
-export async function loadOverlayFleet(flags: OverlayFleetFlags, io: Pick<IO, 'env' | 'cwd'>): Promise<Fleet> {
+/** `froms` alone (repeated --from, as reach across nodes gives them) or with --host/--context. */
+export async function loadOverlayFleet(given: OverlayFleetFlags | readonly string[], io: Pick<IO, 'env' | 'cwd'>): Promise<Fleet> {
+  const flags: OverlayFleetFlags = isFroms(given) ? { from: given } : given;
   const sources = await hostSources({ host: flags.host, context: flags.context, from: flags.from.length === 1 ? flags.from[0] : null }, io);
   if (sources) {
     try {
