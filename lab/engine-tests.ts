@@ -15,8 +15,12 @@ const LAB = fileURLToPath(new URL('./lab.js', import.meta.url));
 
 /** The swarm tests' file: run on Docker 28 only, with the swarm lab this runner brings up (lab/swarm.ts). */
 export const SWARM_TEST = 'swarm-overlay.test.js';
+/** The ssh transport's test: its sshd runs in the Docker 28 lab host's namespace, so on 28 only. */
+export const SSH_TEST = 'ssh-host.test.js';
+/** The files that run on Docker 28 only. */
+const ONLY_ON_28 = [SWARM_TEST, SSH_TEST];
 
-/** Every test file that needs an engine: test/engine/*, and the *-engine tests beside the units they cover (the swarm's on 28 only). */
+/** Every test file that needs an engine: test/engine/*, and the *-engine tests beside the units they cover (the swarm's and ssh's on 28 only). */
 export function engineTestFiles(root = path.join(DIST, 'test'), generation: Generation['id'] = '28'): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
@@ -27,7 +31,7 @@ export function engineTestFiles(root = path.join(DIST, 'test'), generation: Gene
     }
   };
   walk(root);
-  return out.filter((f) => generation === '28' || path.basename(f) !== SWARM_TEST).sort();
+  return out.filter((f) => generation === '28' || !ONLY_ON_28.includes(path.basename(f))).sort();
 }
 
 function spawnInherit(argv: string[], env: NodeJS.ProcessEnv, onChild?: (pid: number) => void): Promise<number> {

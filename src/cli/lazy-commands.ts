@@ -12,7 +12,7 @@ import type * as Nat from '../commands/nat.js';
 import type * as Overlay from '../commands/overlay.js';
 import type * as OverlayFleet from '../commands/overlay-fleet.js';
 import type * as Snapshot from '../commands/snapshot.js';
-import type * as Source from '../commands/source.js';
+import type * as PerHost from '../commands/per-host.js';
 import type * as VethMap from '../commands/veth-map.js';
 
 export const runVethMap: typeof VethMap.runVethMap = async (...a) => (await import('../commands/veth-map.js')).runVethMap(...a);
@@ -32,6 +32,6 @@ export const runSnapshotSave: typeof Snapshot.runSnapshotSave = async (...a) =>
   (await import('../commands/snapshot.js')).runSnapshotSave(...a);
 export const runSnapshotImport: typeof Snapshot.runSnapshotImport = async (...a) =>
   (await import('../commands/snapshot.js')).runSnapshotImport(...a);
-/** The provider is made when the command's options are read; what it reads with is loaded when it is called. */
-export const snapshotProvider: typeof Source.snapshotProvider = (from, io) => async (groups, options) =>
-  (await import('../commands/source.js')).snapshotProvider(from, io)(groups, options);
+export const runForHosts: typeof PerHost.runForHosts = async (...a) => (await import('../commands/per-host.js')).runForHosts(...a);
+/** Pure and small (no imports): not worth loading lazily. */
+export { hostFileName } from '../commands/host-file-name.js';

@@ -15,7 +15,8 @@ import {
   runSnapshotImport,
   runSnapshotSave,
   runVethMap,
-  snapshotProvider,
+  runForHosts,
+  hostFileName,
 } from './lazy-commands.js';
 import { DESTINATION_FORMS, SOURCE_FORMS } from '../commands/reach-forms.js';
 import { escapeText } from '../render/escape.js';
@@ -44,6 +45,22 @@ function usageError(io: IO, message: string, help: string): number {
   io.err(`docknet: ${escapeText(message)}\nRun '${help}' for usage.\n`);
   return EXIT.usage;
 }
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** --host and --context, on every command that reads a host. */
+function withHosts(c: Command): Command {
+  return c
+    .option(
+      '--host <url>',
+      'read this engine instead: unix:///path.sock, tcp://HOST:PORT or ssh://[user@]host[:port][/socket-path]; repeat for several hosts',
+      collect,
+      [],
+    )
+    .option('--context <name>', 'read the engine of this Docker context (as `docker context ls` lists them); repeatable', collect, []);
+}
+
+type HostOpts = { host: string[]; context: string[]; from?: string };
 
 async function reportError(io: IO, err: unknown, help: string): Promise<number> {
   // Loaded here, not at start: the Engine API client is no part of --version or --help.
@@ -90,43 +107,41 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     'analyse a saved snapshot (directory, .tar.gz, or pasted transcript) instead of the live host',
   );
 
-  program
-    .command('veth-map')
+  withHosts(program.command('veth-map'))
     .description('pair every container interface with its host veth, and every host veth with its owner')
     .argument('[target...]', 'container names, id prefixes, or host veth names to show')
     .option('--json', 'print JSON (schemaVersion 1)')
     .option('--all', 'include stopped containers')
     .addOption(from)
-    .action(async (targets: string[], o: { json?: boolean; all?: boolean; from?: string }) => {
-      code = await runVethMap({ targets, json: Boolean(o.json), all: Boolean(o.all) }, io, snapshotProvider(o.from, io));
+    .action(async (targets: string[], o: HostOpts & { json?: boolean; all?: boolean }) => {
+      code = await runForHosts(o, Boolean(o.json), io, (hio, snap) =>
+        runVethMap({ targets, json: Boolean(o.json), all: Boolean(o.all) }, hio, snap),
+      );
     });
 
-  program
-    .command('inspect')
+  withHosts(program.command('inspect'))
     .description('the whole network story of one container: mode, interfaces and their host side, ports, neighbours, DNS')
     .argument('<container>', 'a container name, id, or unambiguous id prefix')
     .option('--json', 'print JSON (schemaVersion 1)')
     .addOption(
       new Option('--from <snapshot>', 'analyse a saved snapshot (directory, .tar.gz, or pasted transcript) instead of the live host'),
     )
-    .action(async (target: string, o: { json?: boolean; from?: string }) => {
-      code = await runInspect({ target, json: Boolean(o.json) }, io, snapshotProvider(o.from, io));
+    .action(async (target: string, o: HostOpts & { json?: boolean }) => {
+      code = await runForHosts(o, Boolean(o.json), io, (hio, snap) => runInspect({ target, json: Boolean(o.json) }, hio, snap));
     });
 
-  program
-    .command('nat')
+  withHosts(program.command('nat'))
     .description('where each published host port goes: DNAT rule, docker-proxy, bridge, veth, container; stale, missing and foreign rules')
     .option('--port <port>', 'one port: PORT[/PROTO] or HOSTIP:PORT[/PROTO], e.g. 49154, 5353/udp, 127.0.0.1:8081')
     .option('--json', 'print JSON (schemaVersion 1)')
     .addOption(
       new Option('--from <snapshot>', 'analyse a saved snapshot (directory, .tar.gz, or pasted transcript) instead of the live host'),
     )
-    .action(async (o: { port?: string; json?: boolean; from?: string }) => {
-      code = await runNat({ port: o.port ?? null, json: Boolean(o.json) }, io, snapshotProvider(o.from, io));
+    .action(async (o: HostOpts & { port?: string; json?: boolean }) => {
+      code = await runForHosts(o, Boolean(o.json), io, (hio, snap) => runNat({ port: o.port ?? null, json: Boolean(o.json) }, hio, snap));
     });
 
-  program
-    .command('graph')
+  withHosts(program.command('graph'))
     .description('a picture of the host as the kernel wires it: interfaces, bridges, veth pairs, containers, published ports')
     .argument('[container...]', 'draw only these containers and what connects them')
     .option('--format <format>', 'svg (default), dot or mermaid; chosen from --out when it ends in .svg, .dot/.gv or .mmd')
@@ -136,54 +151,54 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .option('--json', 'print the graph as JSON (schemaVersion 1)')
     .addOption(from)
     .action(
-      async (
-        containers: string[],
-        o: { format?: string; out?: string; group: boolean; exposure?: boolean; json?: boolean; from?: string },
-      ) => {
-        code = await runGraph(
-          {
-            format: o.format ?? null,
-            out: o.out ?? null,
-            containers,
-            json: Boolean(o.json),
-            group: o.group,
-            exposure: Boolean(o.exposure),
-          },
-          io,
-          snapshotProvider(o.from, io),
+      async (containers: string[], o: HostOpts & { format?: string; out?: string; group: boolean; exposure?: boolean; json?: boolean }) => {
+        code = await runForHosts(o, Boolean(o.json), io, (hio, snap, host) =>
+          runGraph(
+            {
+              format: o.format ?? null,
+              out: o.out ? hostFileName(o.out, host) : null,
+              containers,
+              json: Boolean(o.json),
+              group: o.group,
+              exposure: Boolean(o.exposure),
+            },
+            hio,
+            snap,
+          ),
         );
       },
     );
 
-  program
-    .command('explain')
+  withHosts(program.command('explain'))
     .description('the notebook of this host: a sentence for every interface, network, mode, veth pair and rule line')
     .option('--markdown', 'Markdown on a terminal too (the default when piped; plain text on a terminal)')
     .option('--json', 'print JSON (schemaVersion 1)')
     .addOption(from)
-    .action(async (o: { markdown?: boolean; json?: boolean; from?: string }) => {
-      code = await runExplain({ json: Boolean(o.json), markdown: Boolean(o.markdown) }, io, snapshotProvider(o.from, io));
+    .action(async (o: HostOpts & { markdown?: boolean; json?: boolean }) => {
+      code = await runForHosts(o, Boolean(o.json), io, (hio, snap) =>
+        runExplain({ json: Boolean(o.json), markdown: Boolean(o.markdown) }, hio, snap),
+      );
     });
 
-  program
-    .command('report')
+  withHosts(program.command('report'))
     .description('one self-contained HTML file: the picture, veth map, NAT paths, findings and explanations, offline')
     .option('--html <file>', 'the HTML file to write')
     .option('--no-group', 'draw every container in the picture, even past 40')
     .addOption(from)
-    .action(async (o: { html?: string; group: boolean; from?: string }) => {
-      code = await runReport({ html: o.html ?? null, group: o.group }, io, snapshotProvider(o.from, io));
+    .action(async (o: HostOpts & { html?: string; group: boolean }) => {
+      code = await runForHosts(o, false, io, (hio, snap, host) =>
+        runReport({ html: o.html ? hostFileName(o.html, host) : null, group: o.group }, hio, snap),
+      );
     });
 
   const snapshot = program.command('snapshot').description("save this host's network facts, to analyse them anywhere with --from");
-  snapshot
-    .command('save')
+  withHosts(snapshot.command('save'))
     .description('gather every fact docknet reads into a directory, or one .tar.gz when the path ends so (secrets redacted)')
     .argument('<path>', 'a new directory, or a file ending in .tar.gz or .tgz')
     .option('--force', 'replace the snapshot already at <path>')
     .option('--no-redact', 'keep environment values and secret-looking labels and arguments')
-    .action(async (path: string, o: { force?: boolean; redact: boolean }) => {
-      code = await runSnapshotSave({ path, force: Boolean(o.force), redact: o.redact }, io);
+    .action(async (path: string, o: { force?: boolean; redact: boolean; host: string[]; context: string[] }) => {
+      code = await runSnapshotSave({ path, force: Boolean(o.force), redact: o.redact, host: o.host, context: o.context }, io);
     });
   snapshot
     .command('import')
@@ -196,8 +211,7 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
       code = await runSnapshotImport({ transcript, path, force: Boolean(o.force), json: Boolean(o.json) }, io);
     });
 
-  program
-    .command('reach')
+  withHosts(program.command('reach'))
     .description("whether <source> can reach <destination>, the packet's walk through every rule, and the rule that decides")
     .argument('[source]', `${SOURCE_FORMS}; across nodes (several --from): [NODE/]TASK`)
     .argument('[destination]', `${DESTINATION_FORMS}; across nodes: [NODE/]TASK:PORT`)
@@ -206,51 +220,57 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .option(
       '--from <snapshot>',
       'analyse a saved snapshot (directory, .tar.gz, or pasted transcript) instead of the live host; repeat it, one per swarm node, to reach from a task on one node to a task on another',
-      (v: string, prev: string[]) => [...prev, v],
+      collect,
       [],
     )
     .action(
-      async (source: string | undefined, destination: string | undefined, o: { json?: boolean; exposure?: boolean; from: string[] }) => {
-        if (o.from.length > 1) {
-          if (o.exposure) throw new UsageError('--exposure reads one host: give one --from');
+      async (
+        source: string | undefined,
+        destination: string | undefined,
+        o: Omit<HostOpts, 'from'> & { from: string[]; json?: boolean; exposure?: boolean },
+      ) => {
+        const nodes = o.from.length + o.host.length + o.context.length;
+        if (nodes > 1 && !o.exposure) {
+          // Several nodes and two ends: the walk from a task on one node to a task on another.
           if (source === undefined || destination === undefined)
             throw new UsageError('reach across nodes takes a source [NODE/]TASK and a destination [NODE/]TASK:PORT[/tcp|udp]');
-          code = await runReachAcross({ source, destination, json: Boolean(o.json) }, io, () => loadOverlayFleet(o.from, io));
+          code = await runReachAcross({ source, destination, json: Boolean(o.json) }, io, () => loadOverlayFleet(o, io, 'reach-across'));
           return;
         }
-        code = await runReach(
-          { source: source ?? null, destination: destination ?? null, json: Boolean(o.json), exposure: Boolean(o.exposure) },
-          io,
-          snapshotProvider(o.from[0], io),
+        if (o.from.length > 1) throw new UsageError('--exposure reads one snapshot: give one --from (or --host for each host)');
+        code = await runForHosts({ ...o, from: o.from[0] }, Boolean(o.json), io, (hio, snap) =>
+          runReach(
+            { source: source ?? null, destination: destination ?? null, json: Boolean(o.json), exposure: Boolean(o.exposure) },
+            hio,
+            snap,
+          ),
         );
       },
     );
 
-  program
-    .command('doctor')
+  withHosts(program.command('doctor'))
     .description("find what is wrong with this host's Docker networking, with evidence and a fix (exit 1 on any error finding)")
     .option('--json', 'print JSON (schemaVersion 1)')
     .option('--all', 'print every finding, not the first 5 of each kind')
     .addOption(
       new Option('--from <snapshot>', 'analyse a saved snapshot (directory, .tar.gz, or pasted transcript) instead of the live host'),
     )
-    .action(async (o: { json?: boolean; all?: boolean; from?: string }) => {
-      code = await runDoctor({ json: Boolean(o.json), all: Boolean(o.all) }, io, snapshotProvider(o.from, io));
+    .action(async (o: HostOpts & { json?: boolean; all?: boolean }) => {
+      code = await runForHosts(o, Boolean(o.json), io, (hio, snap) => runDoctor({ json: Boolean(o.json), all: Boolean(o.all) }, hio, snap));
     });
 
-  program
-    .command('overlay')
+  withHosts(program.command('overlay'))
     .description('swarm overlays on each node: VXLAN, fdb and neighbours against the control plane, with findings (exit 1 on an error)')
     .argument('[network]', 'one overlay, by name or id')
     .option('--json', 'print JSON (schemaVersion 1)')
     .option(
       '--from <snapshot>',
-      'a saved snapshot of one node; repeat it for every node of the swarm',
+      'a saved snapshot of one node (repeat it for every node of the swarm), or a fleet archive',
       (v: string, prev: string[]) => [...prev, v],
       [],
     )
-    .action(async (network: string | undefined, o: { json?: boolean; from: string[] }) => {
-      code = await runOverlay({ network: network ?? null, json: Boolean(o.json) }, io, () => loadOverlayFleet(o.from, io));
+    .action(async (network: string | undefined, o: { json?: boolean; from: string[]; host: string[]; context: string[] }) => {
+      code = await runOverlay({ network: network ?? null, json: Boolean(o.json) }, io, () => loadOverlayFleet(o, io));
     });
 
   // `docknet help nosuch` is a usage error, as `docknet nosuch` is (commander would print the general help).

@@ -8,6 +8,7 @@ import { EXIT, UsageError } from '../model/errors.js';
 import { gatherAll, type GatherAllResult } from '../gather/all.js';
 import { engineAnswerHint } from '../gather/engine-api.js';
 import { liveHost } from '../gather/host-access.js';
+import { runFleetSave } from './snapshot-fleet.js';
 import { redactSnapshot } from '../gather/redact.js';
 import { escapeText } from '../render/escape.js';
 import type { TranscriptImport } from '../parse/transcript.js';
@@ -24,6 +25,9 @@ export interface SnapshotSaveOptions {
   force: boolean;
   /** false with --no-redact. */
   redact: boolean;
+  /** --host and --context: several hosts are saved as one fleet archive (commands/snapshot-fleet.ts). */
+  host?: readonly string[];
+  context?: readonly string[];
 }
 
 export interface SnapshotSaveDeps {
@@ -71,6 +75,7 @@ function report(r: SaveResult, summary: RedactionSummary | null): string {
 
 export async function runSnapshotSave(opts: SnapshotSaveOptions, io: IO, deps: SnapshotSaveDeps = defaultDeps(io)): Promise<number> {
   if (opts.path.trim() === '') throw new UsageError('snapshot save needs a path: a directory, or a file ending in .tar.gz');
+  if (opts.host?.length || opts.context?.length) return runFleetSave(opts, io);
   // Before gathering: a refusal should not cost the time of reading the whole host.
   await checkSaveTarget(opts.path, opts.force, io.cwd);
   const { snapshot, engineError } = await deps.gather();

@@ -47,7 +47,11 @@ export async function gatherAll(host: HostAccess): Promise<GatherAllResult> {
   const extra = emptySnapshot({ kind: 'live', location: null });
   const [facts] = await Promise.all([
     gatherLive(HOST_GROUPS, host),
-    ...SAVE_ONLY_COMMANDS.map((spec) => gatherHostCommand(extra, spec, host.run)),
+    ...SAVE_ONLY_COMMANDS.map((spec) =>
+      host.hostFactsUnknown === undefined
+        ? gatherHostCommand(extra, spec, host.run)
+        : extra.missing.push({ path: spec.path, what: spec.command.join(' '), reason: host.hostFactsUnknown, cause: 'failed' }),
+    ),
   ]);
   merge(facts, extra);
   const engine = await engineWork;

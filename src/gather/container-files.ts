@@ -1,6 +1,6 @@
 // Reads one container's DNS config and its main process's sockets through /proc/<pid>: file reads
 // only, no exec, so it works on images with no tools at all.
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { localFs, type HostFs } from './host-fs.js';
 import { errorCode, isGone, readFailure } from './read-error.js';
 
 export interface ContainerFilesRaw {
@@ -22,9 +22,9 @@ function describe(err: unknown, path: string): string {
   return f.cause === 'needs-root' ? `reading ${path} needs root` : `${path}: ${errorCode(err) ?? (err as Error).message}`;
 }
 
-function read(path: string, errors: string[]): string | null {
+function read(fs: HostFs, path: string, errors: string[]): string | null {
   try {
-    return readFileSync(path, 'utf8');
+    return fs.readText(path);
   } catch (err) {
     errors.push(describe(err, path));
     return null;
@@ -32,22 +32,22 @@ function read(path: string, errors: string[]): string | null {
 }
 
 /** The roots are parameters so that tests can point them at a tree of their own. */
-export function readContainerFiles(pid: number, procRoot: string): ContainerFilesRaw {
+export function readContainerFiles(pid: number, procRoot: string, fs: HostFs = localFs): ContainerFilesRaw {
   const errors: string[] = [];
   const base = `${procRoot}/${pid}`;
   const raw: ContainerFilesRaw = {
     pid,
-    resolvConf: read(`${base}/root/etc/resolv.conf`, errors),
+    resolvConf: read(fs, `${base}/root/etc/resolv.conf`, errors),
     socketInodes: [],
     netTables: {},
     errors,
   };
   try {
     const inodes: number[] = [];
-    for (const fd of readdirSync(`${base}/fd`)) {
+    for (const fd of fs.readdir(`${base}/fd`)) {
       let target: string;
       try {
-        target = readlinkSync(`${base}/fd/${fd}`);
+        target = fs.readlink(`${base}/fd/${fd}`);
       } catch (err) {
         // An fd closed between the listing and the readlink held nothing; anything else is unknown.
         if (isGone(err)) continue;
@@ -62,6 +62,6 @@ export function readContainerFiles(pid: number, procRoot: string): ContainerFile
       `listing ${base}/fd: ${readFailure(err, `${base}/fd`).cause === 'needs-root' ? 'needs root (permission denied)' : (errorCode(err) ?? (err as Error).message)}`,
     );
   }
-  for (const table of ['tcp', 'tcp6', 'udp', 'udp6']) raw.netTables[table] = read(`${base}/net/${table}`, errors);
+  for (const table of ['tcp', 'tcp6', 'udp', 'udp6']) raw.netTables[table] = read(fs, `${base}/net/${table}`, errors);
   return raw;
 }

@@ -1,5 +1,5 @@
 // Reads a running container's interfaces through /proc/<pid>: file reads only, no process, no exec.
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { localFs, type HostFs } from './host-fs.js';
 import type { ContainerNetFacts, ContainerIface } from '../model/container-net.js';
 import { isGone, readFailure, type ReadFailure } from './read-error.js';
 
@@ -7,9 +7,9 @@ type Read = { ok: true; text: string } | { ok: false; err: unknown };
 
 // Synchronous on purpose: sysfs and /proc files are tiny and answer at once, and thousands of
 // promise-based reads (open, fstat, read, close through the thread pool) cost ten times more.
-function readTrim(path: string): Read {
+function readTrim(fs: HostFs, path: string): Read {
   try {
-    return { ok: true, text: readFileSync(path, 'utf8').trim() };
+    return { ok: true, text: fs.readText(path).trim() };
   } catch (err) {
     return { ok: false, err };
   }
@@ -38,18 +38,18 @@ function fail(facts: ContainerNetFacts, f: ReadFailure): ContainerNetFacts {
 }
 
 /** The namespace of the gathering process (the host's), or why it could not be read. */
-export function ownNetns(procRoot: string): { netns: string } | { netns: null; failure: ReadFailure } {
+export function ownNetns(procRoot: string, fs: HostFs = localFs): { netns: string } | { netns: null; failure: ReadFailure } {
   const path = `${procRoot}/self/ns/net`;
   try {
-    return { netns: readlinkSync(path) };
+    return { netns: fs.readlink(path) };
   } catch (err) {
     return { netns: null, failure: readFailure(err, path) };
   }
 }
 
 /** The host's own network namespace, for telling host-mode containers apart. */
-export function readOwnNetns(procRoot: string): string | null {
-  return ownNetns(procRoot).netns;
+export function readOwnNetns(procRoot: string, fs: HostFs = localFs): string | null {
+  return ownNetns(procRoot, fs).netns;
 }
 
 /**
@@ -58,11 +58,11 @@ export function readOwnNetns(procRoot: string): string | null {
  * names and ifindexes when /sys is not mounted. A read refused for want of root is recorded as
  * such, with its path: never as an absent interface or an empty listing.
  */
-export function readContainerNet(pid: number, hostNetns: string | null, procRoot: string): ContainerNetFacts {
+export function readContainerNet(pid: number, hostNetns: string | null, procRoot: string, fs: HostFs = localFs): ContainerNetFacts {
   const facts: ContainerNetFacts = { pid, netns: null, via: null, interfaces: [], error: null };
   const nsPath = `${procRoot}/${pid}/ns/net`;
   try {
-    facts.netns = readlinkSync(nsPath);
+    facts.netns = fs.readlink(nsPath);
   } catch (err) {
     return fail(facts, failure(err, nsPath));
   }
@@ -72,7 +72,7 @@ export function readContainerNet(pid: number, hostNetns: string | null, procRoot
   let names: string[] | null = null;
   let sysfsFailure: ReadFailure | null = null;
   try {
-    names = readdirSync(sysNet).sort();
+    names = fs.readdir(sysNet).sort();
   } catch (err) {
     const f = failure(err, sysNet);
     if (f.cause === 'needs-root') return fail(facts, f);
@@ -88,7 +88,7 @@ export function readContainerNet(pid: number, hostNetns: string | null, procRoot
       .map((name): ContainerIface => {
         const dir = `${sysNet}/${name}`;
         const [ifindex, iflink, mac, mtu] = ['ifindex', 'iflink', 'address', 'mtu'].map((f) => {
-          const r = readTrim(`${dir}/${f}`);
+          const r = readTrim(fs, `${dir}/${f}`);
           if (r.ok) return r.text;
           // An interface removed mid-read has no value; any other failure is recorded.
           if (!isGone(r.err)) refused ??= readFailure(r.err, `${dir}/${f}`);
@@ -108,7 +108,7 @@ export function readContainerNet(pid: number, hostNetns: string | null, procRoot
     return refused ? fail(facts, refused) : facts;
   }
   const igmpPath = `${procRoot}/${pid}/net/igmp`;
-  const igmp = readTrim(igmpPath);
+  const igmp = readTrim(fs, igmpPath);
   if (!igmp.ok) {
     if (isGone(igmp.err) && sysfsFailure) return fail(facts, sysfsFailure);
     return fail(facts, isGone(igmp.err) ? failure(igmp.err, `${procRoot}/${pid}`) : readFailure(igmp.err, igmpPath));

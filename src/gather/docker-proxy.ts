@@ -1,7 +1,7 @@
 // Finds the userland proxy processes (docker-proxy) by reading /proc: file reads, no `ps`. Each
 // process's network namespace is recorded: another engine's proxies (rootless Docker, an engine in
 // another namespace) are in this /proc too, and are not this host's.
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { localFs, type HostFs } from './host-fs.js';
 import type { UnknownCause } from '../model/fact.js';
 import { isGone, readFailure } from './read-error.js';
 
@@ -22,10 +22,11 @@ export type DockerProxyRead = { ok: true; processes: DockerProxyProcess[] } | { 
 const PROCESS_NAME = 'docker-proxy';
 
 /** Every process whose name (/proc/<pid>/comm) is docker-proxy, by pid. */
-export function readDockerProxies(procRoot: string): DockerProxyRead {
+export function readDockerProxies(procRoot: string, fs: HostFs = localFs): DockerProxyRead {
   let pids: number[];
   try {
-    pids = readdirSync(procRoot)
+    pids = fs
+      .readdir(procRoot)
       .filter((n) => /^\d+$/.test(n))
       .map(Number)
       .sort((a, b) => a - b);
@@ -44,10 +45,10 @@ export function readDockerProxies(procRoot: string): DockerProxyRead {
     let cmdline: string;
     let path = `${procRoot}/${pid}/comm`;
     try {
-      comm = readFileSync(path, 'utf8').trim();
+      comm = fs.readText(path).trim();
       if (comm !== PROCESS_NAME) continue;
       path = `${procRoot}/${pid}/cmdline`;
-      cmdline = readFileSync(path, 'utf8');
+      cmdline = fs.readText(path);
     } catch (err) {
       // The process ended between listing /proc and reading it: it is no longer part of the host.
       if (isGone(err)) continue;
@@ -59,7 +60,7 @@ export function readDockerProxies(procRoot: string): DockerProxyRead {
     const argv = cmdline.split('\0');
     if (argv.at(-1) === '') argv.pop();
     try {
-      processes.push({ pid, cmdline: argv, netns: readlinkSync(`${procRoot}/${pid}/ns/net`) });
+      processes.push({ pid, cmdline: argv, netns: fs.readlink(`${procRoot}/${pid}/ns/net`) });
     } catch (err) {
       // Ended meanwhile (or a /proc without namespace links): recorded without one, as older snapshots are.
       if (isGone(err)) processes.push({ pid, cmdline: argv });

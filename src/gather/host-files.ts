@@ -1,5 +1,5 @@
 // Reads the host's kernel settings docknet doctor looks at: sysctls and loaded modules, as files.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { localFs, type HostFs } from './host-fs.js';
 import { isGone, readFailure } from './read-error.js';
 
 /** sysctl name -> its /proc/sys file. */
@@ -26,24 +26,24 @@ export interface HostSettingsRaw {
 }
 
 /** The roots are parameters so that tests can point them at a tree of their own. */
-export function readHostSettings(procRoot: string, sysRoot: string): HostSettingsRaw {
+export function readHostSettings(procRoot: string, sysRoot: string, fs: HostFs = localFs): HostSettingsRaw {
   const sysctl: Record<string, string | null> = {};
   const modules: Record<string, boolean> = {};
   const unreadable: Record<string, string> = {};
   for (const [name, path] of Object.entries(SYSCTLS)) {
     const file = `${procRoot}${path.slice('/proc'.length)}`;
     try {
-      sysctl[name] = readFileSync(file, 'utf8').trim();
+      sysctl[name] = fs.readText(file).trim();
     } catch (err) {
       if (isGone(err)) sysctl[name] = null;
       else unreadable[name] = readFailure(err, file).reason;
     }
   }
-  readPerInterface(procRoot, 'route_localnet', sysctl, unreadable);
+  readPerInterface(fs, procRoot, 'route_localnet', sysctl, unreadable);
   for (const name of MODULES) {
     const dir = `${sysRoot}/module/${name}`;
     try {
-      statSync(dir);
+      fs.stat(dir);
       modules[name] = true;
     } catch (err) {
       if (isGone(err)) modules[name] = false;
@@ -58,11 +58,17 @@ export function readHostSettings(procRoot: string, sysRoot: string): HostSetting
  * packet to 127.0.0.0/8 arriving on an interface is routed (Docker sets it for its loopback DNAT) or
  * dropped as a martian.
  */
-function readPerInterface(procRoot: string, key: string, sysctl: Record<string, string | null>, unreadable: Record<string, string>): void {
+function readPerInterface(
+  fs: HostFs,
+  procRoot: string,
+  key: string,
+  sysctl: Record<string, string | null>,
+  unreadable: Record<string, string>,
+): void {
   const dir = `${procRoot}/sys/net/ipv4/conf`;
   let names: string[];
   try {
-    names = readdirSync(dir);
+    names = fs.readdir(dir);
   } catch (err) {
     // No such directory (no IPv4, or a test's root without it): the settings stay unknown by their absence.
     if (!isGone(err)) unreadable[`net.ipv4.conf.all.${key}`] = readFailure(err, dir).reason;
@@ -72,7 +78,7 @@ function readPerInterface(procRoot: string, key: string, sysctl: Record<string, 
     const name = `net.ipv4.conf.${iface}.${key}`;
     const file = `${dir}/${iface}/${key}`;
     try {
-      sysctl[name] = readFileSync(file, 'utf8').trim();
+      sysctl[name] = fs.readText(file).trim();
     } catch (err) {
       // An interface removed while it was read has no setting any more.
       if (!isGone(err)) unreadable[name] = readFailure(err, file).reason;

@@ -2,7 +2,8 @@
 // /proc reads. The only module that decides what to read from the system.
 import { hostname, release } from 'node:os';
 import { FACT, emptySnapshot, type Fact, type Snapshot } from '../snapshot/snapshot.js';
-import { engineCause, fetchEngineRaw, type EngineFactGroup } from './engine-api.js';
+import Docker from 'dockerode';
+import { engineCause, fetchEngineRaw, type EngineFactGroup, type EngineRaw } from './engine-api.js';
 import type { CommandRunner, HostAccess } from './host-access.js';
 import { commandFailureOf } from './run-command.js';
 import { ownNetns, readContainerNet } from './container-side.js';
@@ -98,14 +99,10 @@ export async function gatherHostCommand(snapshot: Snapshot, spec: HostCommandSpe
   });
 }
 
-/** Returns the per-container reader, to be called as each container's inspect arrives. */
-function containerNetReader(
-  snapshot: Snapshot,
-  procRoot: string,
-  filesOf: GatherOptions['filesOf'],
-): (raw: unknown, knownPid: number | null) => void {
-  const ownRead = ownNetns(procRoot);
-  const own = ownRead.netns;
+/** The host's own namespace as a fact, or why it is unknown; the namespace itself for telling host-mode containers apart. */
+async function readHostNetns(snapshot: Snapshot, host: HostAccess): Promise<string | null> {
+  const procRoot = host.procRoot;
+  const ownRead = await host.readFiles((fs) => ownNetns(procRoot, fs));
   if (ownRead.netns !== null)
     snapshot.facts.set(FACT.hostNetns, {
       path: FACT.hostNetns,
@@ -119,33 +116,52 @@ function containerNetReader(
       reason: ownRead.failure.reason,
       cause: ownRead.failure.cause,
     });
+  return ownRead.netns;
+}
+
+/** Returns the per-container reader, to be called as each container's inspect arrives; its reads land in `pending`. */
+function containerNetReader(
+  snapshot: Snapshot,
+  host: HostAccess,
+  own: string | null,
+  filesOf: GatherOptions['filesOf'],
+  pending: Promise<void>[],
+): (raw: unknown, knownPid: number | null) => void {
+  const procRoot = host.procRoot;
   return (c, knownPid) => {
     const name = containerName(c);
     const pid = knownPid ?? containerPid(c);
     if (!name || pid <= 0) return;
     const started = performance.now();
-    const facts = readContainerNet(pid, own, procRoot);
-    const path = FACT.containerNet(name);
-    snapshot.facts.set(path, {
-      path,
-      text: JSON.stringify(facts),
-      origin: {
-        kind: 'file',
-        what: `${procRoot}/${pid}/ns/net, ${procRoot}/${pid}/root/sys/class/net/*`,
-        durationMs: Math.round(performance.now() - started),
-      },
-    });
-    if (filesOf?.(name, containerId(c))) {
-      const filesPath = FACT.containerFiles(name);
-      snapshot.facts.set(filesPath, {
-        path: filesPath,
-        text: JSON.stringify(readContainerFiles(pid, procRoot)),
-        origin: {
-          kind: 'file',
-          what: `${procRoot}/${pid}/root/etc/resolv.conf, ${procRoot}/${pid}/fd, ${procRoot}/${pid}/net/{tcp,tcp6,udp,udp6}`,
-        },
-      });
-    }
+    const withFiles = Boolean(filesOf?.(name, containerId(c)));
+    const read = host.readFiles((fs) => ({
+      net: readContainerNet(pid, own, procRoot, fs),
+      files: withFiles ? readContainerFiles(pid, procRoot, fs) : null,
+    }));
+    pending.push(
+      read.then(({ net, files }) => {
+        const path = FACT.containerNet(name);
+        snapshot.facts.set(path, {
+          path,
+          text: JSON.stringify(net),
+          origin: {
+            kind: 'file',
+            what: `${procRoot}/${pid}/ns/net, ${procRoot}/${pid}/root/sys/class/net/*`,
+            durationMs: Math.round(performance.now() - started),
+          },
+        });
+        if (files === null) return;
+        const filesPath = FACT.containerFiles(name);
+        snapshot.facts.set(filesPath, {
+          path: filesPath,
+          text: JSON.stringify(files),
+          origin: {
+            kind: 'file',
+            what: `${procRoot}/${pid}/root/etc/resolv.conf, ${procRoot}/${pid}/fd, ${procRoot}/${pid}/net/{tcp,tcp6,udp,udp6}`,
+          },
+        });
+      }),
+    );
   };
 }
 
@@ -160,8 +176,86 @@ function containerId(raw: unknown): string {
   return typeof id === 'string' ? id : '';
 }
 
-/** What the engine answered, as facts; what it did not, as missing facts with the call and its reason. */
-function recordEngine(snapshot: Snapshot, engine: Awaited<ReturnType<typeof fetchEngineRaw>>): void {
+/** Every host fact asked for, unknown for one reason: a host whose kernel docknet cannot read (an engine over tcp). */
+function hostFactsUnknown(snapshot: Snapshot, want: Set<FactGroup>, specs: HostCommandSpec[], reason: string): void {
+  for (const spec of specs) snapshot.missing.push({ path: spec.path, what: spec.command.join(' '), reason, cause: 'failed' });
+  const files: [FactGroup, string][] = [
+    ['settings', FACT.hostSettings],
+    ['container-net', FACT.hostNetns],
+    ['nat', FACT.dockerProxy],
+  ];
+  for (const [group, path] of files) if (want.has(group)) snapshot.missing.push({ path, what: 'host files', reason, cause: 'failed' });
+}
+
+/** The host side: the fixed commands, the settings files, the nat group's /proc reads and the overlays. */
+function gatherHostSide(snapshot: Snapshot, want: Set<FactGroup>, host: HostAccess): Promise<unknown> {
+  const hostSpecs = [...want].flatMap((g) =>
+    g === 'engine' || g === 'engine-info' || g === 'container-net' || g === 'settings' || g === 'overlay' ? [] : HOST_COMMANDS[g],
+  );
+  if (host.hostFactsUnknown !== undefined) {
+    hostFactsUnknown(snapshot, want, hostSpecs, host.hostFactsUnknown);
+    return Promise.resolve();
+  }
+  const settings = want.has('settings')
+    ? host
+        .readFiles((fs) => readHostSettings(host.procRoot, host.sysRoot, fs))
+        .then((raw) =>
+          snapshot.facts.set(FACT.hostSettings, {
+            path: FACT.hostSettings,
+            text: JSON.stringify(raw),
+            origin: {
+              kind: 'file',
+              what: `${Object.values(SYSCTLS)
+                .map((f) => `${host.procRoot}${f.slice('/proc'.length)}`)
+                .join(', ')}, ${host.sysRoot}/module/br_netfilter`,
+            },
+          }),
+        )
+    : null;
+  const commands = Promise.all(hostSpecs.map((spec) => gatherHostCommand(snapshot, spec, host.run)));
+  // docker-proxy and socket tables (/proc reads) overlap the commands; legacy rules wait for iptables-save.
+  const natWork = want.has('nat') ? gatherNatExtras(snapshot, host, commands) : commands;
+  return Promise.all([settings, natWork, want.has('overlay') ? gatherOverlay(snapshot, host) : null]);
+}
+
+/** Reads the fact groups asked for from `host` (liveHost(env) for this machine). */
+export async function gatherLive(groups: Iterable<FactGroup>, host: HostAccess, options: GatherOptions = {}): Promise<Snapshot> {
+  const want = new Set(groups);
+  const snapshot = emptySnapshot({ kind: 'live', location: null });
+  snapshot.takenAt = new Date().toISOString();
+  snapshot.hostname = host.identity ? host.identity.hostname : hostname();
+  snapshot.kernel = host.identity ? host.identity.kernel : release();
+  const hostWork = gatherHostSide(snapshot, want, host);
+  if (ENGINE_GROUPS.some((g) => want.has(g))) await gatherEngine(snapshot, want, host, options);
+  await hostWork;
+  return snapshot;
+}
+
+/** The Engine API's facts, with each running container's /proc reads as its inspect arrives. */
+async function gatherEngine(snapshot: Snapshot, want: Set<FactGroup>, host: HostAccess, options: GatherOptions): Promise<void> {
+  const reads: Promise<void>[] = [];
+  let onContainer: ((raw: unknown, pid: number | null) => void) | undefined;
+  if (want.has('container-net') && host.hostFactsUnknown === undefined) {
+    const own = await readHostNetns(snapshot, host);
+    onContainer = containerNetReader(snapshot, host, own, options.filesOf, reads);
+  }
+  const fetchOptions = {
+    withInfo: want.has('engine-info'),
+    // The engine's generation decides what a gateway-mode option means (correlate/network-modes.ts).
+    withVersion: want.has('engine'),
+    detail: options.detail ?? 'inspect',
+    env: host.env,
+    runtimeRoots: host.runtimeRoots,
+    ...(onContainer ? { onContainer } : {}),
+  };
+  const engine = host.engine
+    ? await fetchEngineRaw(fetchOptions, new Docker(host.engine.options), host.engine.endpoint)
+    : await fetchEngineRaw(fetchOptions);
+  await Promise.all(reads);
+  recordEngine(snapshot, engine);
+}
+
+function recordEngine(snapshot: Snapshot, engine: EngineRaw): void {
   snapshot.facts.set(
     FACT.containers,
     apiFact(FACT.containers, 'GET /containers/json?all=1 + GET /containers/{id}/json', engine.containers, engine.durations.containers),
@@ -200,49 +294,4 @@ function recordEngine(snapshot: Snapshot, engine: Awaited<ReturnType<typeof fetc
       cause: 'failed',
     });
   }
-}
-
-/** Reads the fact groups asked for from `host` (liveHost(env) for this machine). */
-export async function gatherLive(groups: Iterable<FactGroup>, host: HostAccess, options: GatherOptions = {}): Promise<Snapshot> {
-  const detail = options.detail ?? 'inspect';
-  const want = new Set(groups);
-  const snapshot = emptySnapshot({ kind: 'live', location: null });
-  snapshot.takenAt = new Date().toISOString();
-  snapshot.hostname = hostname();
-  snapshot.kernel = release();
-
-  const hostSpecs = [...want].flatMap((g) =>
-    g === 'engine' || g === 'engine-info' || g === 'container-net' || g === 'settings' || g === 'overlay' ? [] : HOST_COMMANDS[g],
-  );
-  if (want.has('settings')) {
-    snapshot.facts.set(FACT.hostSettings, {
-      path: FACT.hostSettings,
-      text: JSON.stringify(readHostSettings(host.procRoot, host.sysRoot)),
-      origin: {
-        kind: 'file',
-        what: `${Object.values(SYSCTLS)
-          .map((f) => `${host.procRoot}${f.slice('/proc'.length)}`)
-          .join(', ')}, ${host.sysRoot}/module/br_netfilter`,
-      },
-    });
-  }
-  const commands = Promise.all(hostSpecs.map((spec) => gatherHostCommand(snapshot, spec, host.run)));
-  // docker-proxy and socket tables (/proc reads) overlap the commands; legacy rules wait for iptables-save.
-  const natWork = want.has('nat') ? gatherNatExtras(snapshot, host, commands) : commands;
-  const hostWork = want.has('overlay') ? Promise.all([natWork, gatherOverlay(snapshot, host)]) : natWork;
-
-  if (ENGINE_GROUPS.some((g) => want.has(g))) {
-    const engine = await fetchEngineRaw({
-      withInfo: want.has('engine-info'),
-      // The engine's generation decides what a gateway-mode option means (correlate/network-modes.ts).
-      withVersion: want.has('engine'),
-      detail,
-      env: host.env,
-      runtimeRoots: host.runtimeRoots,
-      ...(want.has('container-net') ? { onContainer: containerNetReader(snapshot, host.procRoot, options.filesOf) } : {}),
-    });
-    recordEngine(snapshot, engine);
-  }
-  await hostWork;
-  return snapshot;
 }

@@ -12,9 +12,14 @@ import { commandFailureOf } from './run-command.js';
 // iptables-nft appends this when x_tables (legacy) tables exist beside its own.
 const LEGACY_PRESENT = /\b(ip6?tables)-legacy tables present/;
 
-function readProcFacts(snapshot: Snapshot, procRoot: string): void {
+async function readProcFacts(snapshot: Snapshot, host: HostAccess): Promise<void> {
+  const procRoot = host.procRoot;
   const started = performance.now();
-  const read = readDockerProxies(procRoot);
+  const { read, own, tables } = await host.readFiles((fs) => ({
+    read: readDockerProxies(procRoot, fs),
+    own: readOwnNetns(procRoot, fs),
+    tables: readHostSocketTables(procRoot, fs),
+  }));
   const what = `${procRoot}/<pid>/comm, ${procRoot}/<pid>/cmdline, ${procRoot}/<pid>/ns/net of every docker-proxy process`;
   if (read.ok) {
     snapshot.facts.set(FACT.dockerProxy, {
@@ -23,7 +28,6 @@ function readProcFacts(snapshot: Snapshot, procRoot: string): void {
       origin: { kind: 'file', what, durationMs: Math.round(performance.now() - started) },
     });
     // The processes' namespaces mean something only beside this host's own (also read with the engine's facts).
-    const own = readOwnNetns(procRoot);
     if (own && !snapshot.facts.has(FACT.hostNetns))
       snapshot.facts.set(FACT.hostNetns, {
         path: FACT.hostNetns,
@@ -33,7 +37,6 @@ function readProcFacts(snapshot: Snapshot, procRoot: string): void {
   } else {
     snapshot.missing.push({ path: FACT.dockerProxy, what, reason: read.reason, cause: read.cause });
   }
-  const tables = readHostSocketTables(procRoot);
   for (const t of SOCKET_TABLES) {
     const v = tables[t];
     const path = FACT.hostSockets(t);
@@ -77,8 +80,7 @@ async function legacyRules(
 
 /** Reads /proc now, then, once the group's commands are done, the legacy tables they point at. */
 export async function gatherNatExtras(snapshot: Snapshot, host: HostAccess, commandsDone: Promise<unknown>): Promise<void> {
-  readProcFacts(snapshot, host.procRoot);
-  await commandsDone;
+  await Promise.all([readProcFacts(snapshot, host), commandsDone]);
   await Promise.all([
     legacyRules(snapshot, host, FACT.iptablesSave, 'iptables-legacy-save', FACT.iptablesLegacySave),
     legacyRules(snapshot, host, FACT.ip6tablesSave, 'ip6tables-legacy-save', FACT.ip6tablesLegacySave),

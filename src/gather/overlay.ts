@@ -2,7 +2,6 @@
 // with ?verbose=true, and /nodes, /services, /tasks on a manager), and each overlay's kernel side by
 // running ip and bridge inside Docker's own overlay namespace (`<exec-root>/netns/1-<id[:10]>`, never a
 // user container's) with nsenter --net; the node's xfrm state and policies; IPVS and the kernel's options.
-import { existsSync, readdirSync, readFileSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Docker from 'dockerode';
@@ -10,6 +9,7 @@ import { FACT, type Snapshot } from '../snapshot/snapshot.js';
 import { dockerOptions, EngineError, engineCause, engineEndpoint, engineError } from './engine-api.js';
 import type { HostAccess } from './host-access.js';
 import { gatherHostCommand } from './live.js';
+import { exists, localFs, type HostFs } from './host-fs.js';
 import { readFailure } from './read-error.js';
 
 /** Docker's default exec root, where it keeps its namespaces when dockerd is not given --exec-root. */
@@ -53,17 +53,42 @@ const NSFS_MAGIC = 0x6e736673;
  * shell that unshared its mounts before the overlay was made, with / not shared) sees only the empty file,
  * and nsenter fails with "Invalid argument".
  */
-export function namespaceFile(file: string): 'absent' | 'namespace' | 'not-mounted-here' {
+export function namespaceFile(file: string, fs: HostFs = localFs): 'absent' | 'namespace' | 'not-mounted-here' {
   try {
-    return statfsSync(file).type === NSFS_MAGIC ? 'namespace' : 'not-mounted-here';
+    return fs.fsType(file) === NSFS_MAGIC ? 'namespace' : 'not-mounted-here';
   } catch {
-    return existsSync(file) ? 'not-mounted-here' : 'absent';
+    return exists(fs, file) ? 'not-mounted-here' : 'absent';
   }
 }
 
 interface ExecRoot {
   path: string;
   how: string;
+}
+
+/** The exec root of the dockerd whose -H names `socket`, read from /proc; null when no such process is seen. */
+function dockerdExecRoot(fs: HostFs, procRoot: string, socket: string): ExecRoot | null {
+  try {
+    for (const pid of fs.readdir(procRoot).filter((e) => /^\d+$/.test(e))) {
+      let argv: string[];
+      try {
+        argv = fs.readText(`${procRoot}/${pid}/cmdline`).split('\0');
+      } catch {
+        continue;
+      }
+      if (!argv[0]?.endsWith('dockerd')) continue;
+      const at = argv.findIndex((a) => a === '--exec-root' || a.startsWith('--exec-root='));
+      const hosts = argv.filter((a, i) => argv[i - 1] === '-H' || argv[i - 1] === '--host' || a.startsWith('--host='));
+      const names = hosts.some((h) => h.endsWith(socket)) || (hosts.length === 0 && socket === '/var/run/docker.sock');
+      if (!names) continue;
+      if (at < 0) return { path: DEFAULT_EXEC_ROOT, how: `dockerd ${pid} has no --exec-root: Docker's default` };
+      const value = argv[at]!.includes('=') ? argv[at]!.split('=')[1]! : argv[at + 1]!;
+      return { path: value, how: `--exec-root of dockerd ${pid} (${argv.slice(0, 1).join(' ')} -H ${socket})` };
+    }
+  } catch {
+    // no /proc to read
+  }
+  return null;
 }
 
 /**
@@ -89,38 +114,20 @@ async function findExecRoot(docker: Docker, host: HostAccess, overlayContainers:
     }
   }
   const socket = host.env.DOCKER_HOST?.startsWith('unix://') ? host.env.DOCKER_HOST.slice('unix://'.length) : '/var/run/docker.sock';
-  try {
-    for (const pid of readdirSync(host.procRoot).filter((e) => /^\d+$/.test(e))) {
-      let argv: string[];
-      try {
-        argv = readFileSync(`${host.procRoot}/${pid}/cmdline`, 'utf8').split('\0');
-      } catch {
-        continue;
-      }
-      if (!argv[0]?.endsWith('dockerd')) continue;
-      const at = argv.findIndex((a) => a === '--exec-root' || a.startsWith('--exec-root='));
-      const hosts = argv.filter((a, i) => argv[i - 1] === '-H' || argv[i - 1] === '--host' || a.startsWith('--host='));
-      const names = hosts.some((h) => h.endsWith(socket)) || (hosts.length === 0 && socket === '/var/run/docker.sock');
-      if (!names) continue;
-      if (at < 0) return { path: DEFAULT_EXEC_ROOT, how: `dockerd ${pid} has no --exec-root: Docker's default` };
-      const value = argv[at]!.includes('=') ? argv[at]!.split('=')[1]! : argv[at + 1]!;
-      return { path: value, how: `--exec-root of dockerd ${pid} (${argv.slice(0, 1).join(' ')} -H ${socket})` };
-    }
-  } catch {
-    // no /proc to read
-  }
+  const found = await host.readFiles((fs) => dockerdExecRoot(fs, host.procRoot, socket));
+  if (found) return found;
   return { path: DEFAULT_EXEC_ROOT, how: "no container's SandboxKey and no dockerd process to read: Docker's default" };
 }
 
-function readKernelFeatures(procRoot: string): { text: string; what: string } {
+function readKernelFeatures(procRoot: string, fs: HostFs): { text: string; what: string } {
   const ipvsFile = `${procRoot}/net/ip_vs`;
-  const ipvs = existsSync(ipvsFile)
+  const ipvs = exists(fs, ipvsFile)
     ? { present: true, evidence: `${ipvsFile} exists` }
     : { present: false, evidence: `${ipvsFile} does not exist (no IPVS in this kernel or its namespace)` };
   let config: Record<string, string> | null = null;
   let configNote: string | null = null;
   try {
-    const text = gunzipSync(readFileSync(`${procRoot}/config.gz`)).toString('utf8');
+    const text = gunzipSync(fs.readBytes(`${procRoot}/config.gz`)).toString('utf8');
     config = {};
     for (const name of KERNEL_OPTIONS) {
       const set = new RegExp(`^${name}=(\\S+)$`, 'm').exec(text);
@@ -131,7 +138,8 @@ function readKernelFeatures(procRoot: string): { text: string; what: string } {
   }
   let modules: string[] | null = null;
   try {
-    const loaded = readFileSync(`${procRoot}/modules`, 'utf8')
+    const loaded = fs
+      .readText(`${procRoot}/modules`)
       .split('\n')
       .map((l) => l.split(' ')[0] ?? '');
     modules = MODULES.filter((m) => loaded.includes(m));
@@ -208,7 +216,7 @@ async function inspectNetworks(
 /** One overlay network's namespace on this node: whether it is there, and its links, fdb and neighbours read inside it. */
 async function gatherSandbox(snapshot: Snapshot, host: HostAccess, execRoot: string, id: string): Promise<void> {
   const file = overlayNamespacePath(execRoot, id);
-  const state = namespaceFile(file);
+  const state = await host.readFiles((fs) => namespaceFile(file, fs));
   snapshot.facts.set(FACT.overlaySandbox(id), {
     path: FACT.overlaySandbox(id),
     text: JSON.stringify({ path: file, present: state !== 'absent', ...(state === 'not-mounted-here' ? { mountedHere: false } : {}) }),
@@ -243,10 +251,10 @@ async function gatherSandbox(snapshot: Snapshot, host: HostAccess, execRoot: str
 export async function gatherOverlay(
   snapshot: Snapshot,
   host: HostAccess,
-  docker: Docker = new Docker(dockerOptions(host.env)),
+  docker: Docker = new Docker(host.engine?.options ?? dockerOptions(host.env)),
 ): Promise<void> {
-  const endpoint = engineEndpoint(host.env);
-  const kernel = readKernelFeatures(host.procRoot);
+  const endpoint = host.engine?.endpoint ?? engineEndpoint(host.env);
+  const kernel = await host.readFiles((fs) => readKernelFeatures(host.procRoot, fs));
   snapshot.facts.set(FACT.kernelFeatures, { path: FACT.kernelFeatures, text: kernel.text, origin: { kind: 'file', what: kernel.what } });
   const xfrm = Promise.all([
     gatherHostCommand(snapshot, { path: FACT.xfrmState, tool: 'ip (iproute2)', command: ['ip', 'xfrm', 'state'] }, host.run),

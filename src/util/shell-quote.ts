@@ -7,3 +7,11 @@ export function shellArg(arg: string): string {
 export function shellLine(argv: readonly string[]): string {
   return argv.map(shellArg).join(' ');
 }
+
+/**
+ * The one string ssh hands the remote login shell: `sh -c SCRIPT NAME ARGS...`, every word quoted, so
+ * the arguments reach the script as $1... whatever they hold.
+ */
+export function shellScript(script: string, name: string, args: readonly string[]): string {
+  return shellLine(['sh', '-c', script, name, ...args]);
+}

@@ -2,6 +2,7 @@
 // a unix socket answering with the snapshot's Engine JSON, a /proc and /sys tree in a temporary
 // directory holding the snapshot's container and host files, and a command runner answering each
 // command with the output the snapshot recorded for it. Races are made by changing these between reads.
+import { localFs } from '../../src/gather/host-fs.js';
 import type { TestContext } from 'node:test';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -178,6 +179,7 @@ export async function replayHost(t: TestContext, snapshotDir: string): Promise<R
     procRoot,
     sysRoot,
     run,
+    readFiles: async (read) => read(localFs),
     runtimeRoots: [join(dir, 'runc')],
   };
   return replay;
