@@ -237,7 +237,7 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
           code = await runReachAcross({ source, destination, json: Boolean(o.json) }, io, () => loadOverlayFleet(o, io, 'reach-across'));
           return;
         }
-        if (o.from.length > 1) throw new UsageError('--exposure reads one snapshot: give one --from (or --host for each host)');
+        if (o.from.length > 1) throw new UsageError('--exposure reads one host: give one --from (or --host for each host, one section each)');
         code = await runForHosts({ ...o, from: o.from[0] }, Boolean(o.json), io, (hio, snap) =>
           runReach(
             { source: source ?? null, destination: destination ?? null, json: Boolean(o.json), exposure: Boolean(o.exposure) },
