@@ -5,7 +5,7 @@ import type { AcrossDecider, AcrossHop } from '../correlate/overlay/across-path.
 import type { AcrossResult } from '../correlate/overlay/reach-across.js';
 import { escapeText } from './escape.js';
 import { listenerText, stepLine } from './reach.js';
-import { endpoint, packetText, ruleText } from './reach-words.js';
+import { endpoint, numberedHops, packetText, ruleText, verdictLine } from './reach-words.js';
 
 /** JSON schema of reach across nodes; `kind: "across-nodes"` tells it from the single-host form. */
 export const REACH_ACROSS_SCHEMA_VERSION = 1;
@@ -56,36 +56,24 @@ export function deciderText(d: AcrossDecider): string {
   return d.fact ? d.fact : `${d.node}: nothing listens`;
 }
 
-const EXPECT_WORDS: Readonly<Record<AcrossResult['expect'], string>> = {
-  connect: 'a client connects',
-  refused: 'a client is refused',
-  timeout: 'a client times out',
-  unreachable: 'a client gets "unreachable"',
-  unknown: 'what a client sees cannot be told',
-};
-
 export function renderReachAcrossText(r: AcrossResult): string {
   const out: string[] = [];
   const d = r.destination;
-  out.push(
+  // Node, task and network names are the engine's, so untrusted: escaped as every renderer does.
+  const header = [
     `reach ${r.source.node}/${r.source.task} -> ${d.node}/${d.task}:${d.port}/${d.protocol} (${endpoint(d.ip, d.port)}/${d.protocol})`,
     `  on overlay ${r.network.name} (VNI ${r.network.vni ?? '?'}${r.network.encrypted ? ', encrypted' : ''}): ${r.source.task} is ${r.source.ip} on ${r.source.node}, ${d.task} is ${d.ip} on ${d.node}`,
-  );
-  if (r.otherNetworks.length) out.push(`  also shared, not walked: ${r.otherNetworks.join(', ')}`);
+  ];
+  if (r.otherNetworks.length) header.push(`  also shared, not walked: ${r.otherNetworks.join(', ')}`);
+  out.push(...header.map(escapeText));
   out.push('');
-  const numbered = (hops: readonly AcrossHop[], from: number) =>
-    hops.forEach((h, i) => {
-      const [first, ...rest] = hopLines(h);
-      out.push(`${String(from + i + 1).padStart(3)}. ${escapeText(first ?? '')}`);
-      for (const l of rest) out.push(`     ${escapeText(l)}`);
-    });
-  numbered(r.hops, 0);
+  out.push(...numberedHops(r.hops, 0, hopLines));
   if (r.reply) {
     out.push('', 'the reply (its own VXLAN packet, from the other node to port 4789 again):');
-    numbered(r.reply.hops, r.hops.length);
+    out.push(...numberedHops(r.reply.hops, r.hops.length, hopLines));
   }
   out.push('');
-  out.push(`verdict: ${r.verdict}${r.decidedOnReply ? ' on the way back (the request got through)' : ''}: ${EXPECT_WORDS[r.expect]}`);
+  out.push(verdictLine(r.verdict, r.decidedOnReply, r.expect));
   if (r.decidedBy) out.push(`decided by: ${escapeText(deciderText(r.decidedBy))}`);
   if (r.rejectWith) out.push(`rejected with: ${r.rejectWith}`);
   if (r.unknown) out.push(`${r.verdict === 'unknown' ? 'unknown' : 'not known'}: ${escapeText(r.unknown)}`);

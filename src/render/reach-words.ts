@@ -1,6 +1,6 @@
 // The words reach's renderers share: an address and port, a packet, a rule by its chain and place.
 import type { RuleRef } from '../correlate/reach/hooks.js';
-import type { PacketView } from '../correlate/reach/path-result.js';
+import type { Expect, PacketView, Verdict } from '../correlate/reach/path-result.js';
 import { escapeText } from './escape.js';
 
 export function endpoint(ip: string, port: number): string {
@@ -30,4 +30,26 @@ export function ruleName(r: RuleRef): string {
 export function ruleText(r: RuleRef): string {
   if (r.number === 0) return `${chainName(r)} ${r.text}`;
   return `${chainName(r)} rule ${r.number}: ${escapeText(r.text.replace(/^\[\d+:\d+\]\s+/, ''))}${counters(r)}`;
+}
+
+/** What a client of the walked connection sees, for each expectation. */
+export const EXPECT_WORDS: Readonly<Record<Expect, string>> = {
+  connect: 'a client connects',
+  refused: 'a client is refused',
+  timeout: 'a client times out',
+  unreachable: 'a client gets "unreachable"',
+  unknown: 'what a client sees cannot be told',
+};
+
+/** `verdict: dropped on the way back (the request got through): a client times out`. */
+export function verdictLine(verdict: Verdict, decidedOnReply: boolean, expect: Expect): string {
+  return `verdict: ${verdict}${decidedOnReply ? ' on the way back (the request got through)' : ''}: ${EXPECT_WORDS[expect]}`;
+}
+
+/** Hops numbered on from `from` (a reply goes on from its request's count): each hop's first line numbered, the rest indented. */
+export function numberedHops<H>(hops: readonly H[], from: number, linesOf: (h: H) => string[]): string[] {
+  return hops.flatMap((h, i) => {
+    const [first, ...rest] = linesOf(h);
+    return [`${String(from + i + 1).padStart(3)}. ${escapeText(first ?? '')}`, ...rest.map((l) => `     ${escapeText(l)}`)];
+  });
 }

@@ -7,7 +7,7 @@ import type { Hop, Listener } from '../correlate/reach/path-result.js';
 import type { Exposure, ExposureFlag, ExposureRow, ExposureSource, HostFirewall } from '../correlate/reach/exposure.js';
 import type { ReachResult } from '../correlate/reach/reach.js';
 import { adviceLines } from './reach-advice.js';
-import { chainName, endpoint, packetText, ruleText } from './reach-words.js';
+import { chainName, EXPECT_WORDS, endpoint, numberedHops, packetText, ruleText, verdictLine } from './reach-words.js';
 import type { OutputMedium } from './medium.js';
 import { renderTable } from './table.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -108,14 +108,6 @@ function hopLines(h: Hop): string[] {
   }
 }
 
-const EXPECT_WORDS: Readonly<Record<ReachResult['expect'], string>> = {
-  connect: 'a client connects',
-  refused: 'a client is refused',
-  timeout: 'a client times out',
-  unreachable: 'a client gets "unreachable"',
-  unknown: 'what a client sees cannot be told',
-};
-
 /** One direct-access verdict in a line: `10.228.0.2:8080/tcp: dropped: a client times out (iptables raw PREROUTING rule 2: ...)`. */
 export function directAccessLine(d: DirectAccess): string {
   const why = d.decidedBy ? ` (${ruleText(d.decidedBy)})` : d.unknown ? ` (${escapeText(d.unknown)})` : '';
@@ -130,19 +122,13 @@ export function renderReachText(r: ReachResult, snapshot: Snapshot): string {
   out.push(`reach ${escapeText(sourceText(r.source))} -> ${escapeText(destinationText(r.destination))}${to}`);
   for (const n of r.resolution) out.push(`  ${escapeText(n)}`);
   out.push('');
-  const numbered = (hops: readonly Hop[], from: number) =>
-    hops.forEach((h, i) => {
-      const [first, ...rest] = hopLines(h);
-      out.push(`${String(from + i + 1).padStart(3)}. ${escapeText(first ?? '')}`);
-      for (const l of rest) out.push(`     ${escapeText(l)}`);
-    });
-  numbered(r.hops, 0);
+  out.push(...numberedHops(r.hops, 0, hopLines));
   if (r.reply) {
     out.push('', 'the reply (conntrack ESTABLISHED: nat chains do not see it; conntrack undoes the NAT):');
-    numbered(r.reply.hops, r.hops.length);
+    out.push(...numberedHops(r.reply.hops, r.hops.length, hopLines));
   }
   if (r.hops.length) out.push('');
-  out.push(`verdict: ${r.verdict}${r.decidedOnReply ? ' on the way back (the request got through)' : ''}: ${EXPECT_WORDS[r.expect]}`);
+  out.push(verdictLine(r.verdict, r.decidedOnReply, r.expect));
   if (r.decidedBy) out.push(`decided by: ${ruleText(r.decidedBy)}`);
   if (r.rejectWith) out.push(`rejected with: ${r.rejectWith}`);
   for (const a of r.advice) {

@@ -3,8 +3,8 @@
 // cannot be told, every answer is walked and the verdict stands only when all agree, as single-host
 // reach does; otherwise it is unknown, naming what would decide.
 import { DocknetError } from '../../model/errors.js';
+import { type Forked, forkAnswers, MAX_WALKS } from '../reach/fork.js';
 import type { Protocol, Question } from '../reach/packet.js';
-import { NeedsAnswer } from '../reach/packet.js';
 import { CLIENT_PORT } from '../reach/path.js';
 import type { Expect, PacketView, Verdict } from '../reach/path-result.js';
 import { correlateOverlay } from './overlay.js';
@@ -53,8 +53,6 @@ interface Walked {
   result: AcrossLeg;
 }
 
-const MAX_WALKS = 64;
-
 function side(end: TaskEnd, at: { on: Side['on']; ip: string }, addr: string | null): Side {
   return { node: end.node, addr, on: at.on, task: end.container, ip: at.ip };
 }
@@ -76,21 +74,8 @@ function sameDecider(a: AcrossDecider | null, b: AcrossDecider | null): boolean 
 }
 
 /** Every combination of answers to the questions the walks raise, up to MAX_WALKS. */
-function walkAll(from: Side, to: Side, inner: PacketView) {
-  const questions = new Map<string, Question>();
-  const walked: Walked[] = [];
-  const queue: Map<string, boolean>[] = [new Map()];
-  while (queue.length > 0 && walked.length + queue.length <= MAX_WALKS) {
-    const answers = queue.shift() as Map<string, boolean>;
-    try {
-      walked.push(walkBoth(from, to, inner, answers));
-    } catch (e) {
-      if (!(e instanceof NeedsAnswer)) throw e;
-      questions.set(e.question.key, e.question);
-      queue.push(new Map([...answers, [e.question.key, true]]), new Map([...answers, [e.question.key, false]]));
-    }
-  }
-  return { walked, questions, exhausted: queue.length > 0 };
+function walkAll(from: Side, to: Side, inner: PacketView): Forked<Walked> {
+  return forkAnswers((answers) => walkBoth(from, to, inner, answers));
 }
 
 /** Resolves both ends on the fleet (usage errors for names it cannot place), then walks. */

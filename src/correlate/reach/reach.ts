@@ -6,7 +6,8 @@ import { familyOf } from '../../util/address.js';
 import { type DestinationArg, resolveDestination, resolveSource, type SourceArg } from './endpoints.js';
 import type { RuleRef } from './hooks.js';
 import type { HostView } from './host-view.js';
-import { NeedsAnswer, type Question } from './packet.js';
+import { type Forked, forkAnswers, MAX_WALKS } from './fork.js';
+import type { Question } from './packet.js';
 import { walkFrom } from './path.js';
 import type { PathResult, Start, Target } from './path-result.js';
 import { combined, replyOf, type Walk } from './reply.js';
@@ -33,9 +34,6 @@ export interface ReachResult extends PathResult {
   rulesetNotes: string[];
 }
 
-/** Walks with every combination of answers up to this many walks; past it the verdict is unknown. */
-const MAX_WALKS = 64;
-
 interface Walked {
   answers: Map<string, boolean>;
   walk: Walk;
@@ -43,24 +41,12 @@ interface Walked {
   result: PathResult;
 }
 
-function walkAll(host: HostView, start: Start, target: Target): { walked: Walked[]; questions: Map<string, Question>; exhausted: boolean } {
-  const questions = new Map<string, Question>();
-  const walked: Walked[] = [];
-  const queue: Map<string, boolean>[] = [new Map()];
-  while (queue.length > 0 && walked.length + queue.length <= MAX_WALKS) {
-    const answers = queue.shift() as Map<string, boolean>;
-    try {
-      const request = walkFrom(host, start, target, answers);
-      const walk = { request, reply: replyOf(host, request, answers) };
-      walked.push({ answers, walk, result: combined(walk) });
-    } catch (e) {
-      if (!(e instanceof NeedsAnswer)) throw e;
-      questions.set(e.question.key, e.question);
-      // "Passes" / "matches" first: the walk shown is the one where what cannot be told lets the packet on.
-      queue.push(new Map([...answers, [e.question.key, true]]), new Map([...answers, [e.question.key, false]]));
-    }
-  }
-  return { walked, questions, exhausted: queue.length > 0 };
+function walkAll(host: HostView, start: Start, target: Target): Forked<Walked> {
+  return forkAnswers((answers) => {
+    const request = walkFrom(host, start, target, answers);
+    const walk = { request, reply: replyOf(host, request, answers) };
+    return { answers, walk, result: combined(walk) };
+  });
 }
 
 function sameRule(a: RuleRef | null, b: RuleRef | null): boolean {
