@@ -300,10 +300,22 @@ export interface BridgeSubnet {
   prefix: RegExp;
 }
 
+/**
+ * The bridge's own IPv4 address. An engine started on a docker0 that already has its address (a dockerd
+ * restarted on the same machine) reports the default bridge's subnet without its Gateway.
+ */
+async function bridgeAddress(bridge: string): Promise<string> {
+  const [link] = JSON.parse(await must(['ip', '-j', '-4', 'addr', 'show', 'dev', bridge])) as { addr_info?: { local?: string }[] }[];
+  const local = link?.addr_info?.[0]?.local;
+  if (!local) throw new Error(`docker network inspect bridge gives no gateway, and ${bridge} has no IPv4 address`);
+  return local;
+}
+
 /** The default bridge's IPv4 subnet, as the engine reports it (`docker network inspect bridge`). */
 export async function defaultBridge(): Promise<BridgeSubnet> {
   const [net] = JSON.parse(await must(['docker', 'network', 'inspect', 'bridge'])) as {
     IPAM: { Config: { Subnet?: string; Gateway?: string }[] };
+    Options?: Record<string, string>;
   }[];
   const cfg = net?.IPAM.Config.find((c) => c.Subnet && !c.Subnet.includes(':'));
   if (!cfg?.Subnet) throw new Error('docker network inspect bridge: no IPv4 subnet');
@@ -315,7 +327,7 @@ export async function defaultBridge(): Promise<BridgeSubnet> {
   const fixed = octets.slice(0, Math.floor(Number(bits) / 8));
   return {
     subnet: cfg.Subnet,
-    gateway: cfg.Gateway ?? '',
+    gateway: cfg.Gateway ?? (await bridgeAddress(net?.Options?.['com.docker.network.bridge.name'] ?? 'docker0')),
     unused,
     prefix: new RegExp(`^${fixed.map((o) => `${o}\\.`).join('')}`),
   };
