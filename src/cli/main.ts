@@ -123,9 +123,7 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .description('the whole network story of one container: mode, interfaces and their host side, ports, neighbours, DNS')
     .argument('<container>', 'a container name, id, or unambiguous id prefix')
     .option('--json', 'print JSON (schemaVersion 1)')
-    .addOption(
-      new Option('--from <snapshot>', 'analyse a saved snapshot (directory, .tar.gz, or pasted transcript) instead of the live host'),
-    )
+    .addOption(from)
     .action(async (target: string, o: HostOpts & { json?: boolean }) => {
       code = await runForHosts(o, Boolean(o.json), io, (hio, snap) => runInspect({ target, json: Boolean(o.json) }, hio, snap));
     });
@@ -134,9 +132,7 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .description('where each published host port goes: DNAT rule, docker-proxy, bridge, veth, container; stale, missing and foreign rules')
     .option('--port <port>', 'one port: PORT[/PROTO] or HOSTIP:PORT[/PROTO], e.g. 49154, 5353/udp, 127.0.0.1:8081')
     .option('--json', 'print JSON (schemaVersion 1)')
-    .addOption(
-      new Option('--from <snapshot>', 'analyse a saved snapshot (directory, .tar.gz, or pasted transcript) instead of the live host'),
-    )
+    .addOption(from)
     .action(async (o: HostOpts & { port?: string; json?: boolean }) => {
       code = await runForHosts(o, Boolean(o.json), io, (hio, snap) => runNat({ port: o.port ?? null, json: Boolean(o.json) }, hio, snap));
     });
@@ -237,7 +233,8 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
           code = await runReachAcross({ source, destination, json: Boolean(o.json) }, io, () => loadOverlayFleet(o, io, 'reach-across'));
           return;
         }
-        if (o.from.length > 1) throw new UsageError('--exposure reads one host: give one --from (or --host for each host, one section each)');
+        if (o.from.length > 1)
+          throw new UsageError('--exposure reads one host: give one --from (or --host for each host, one section each)');
         code = await runForHosts({ ...o, from: o.from[0] }, Boolean(o.json), io, (hio, snap) =>
           runReach(
             { source: source ?? null, destination: destination ?? null, json: Boolean(o.json), exposure: Boolean(o.exposure) },
@@ -252,9 +249,7 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
     .description("find what is wrong with this host's Docker networking, with evidence and a fix (exit 1 on any error finding)")
     .option('--json', 'print JSON (schemaVersion 1)')
     .option('--all', 'print every finding, not the first 5 of each kind')
-    .addOption(
-      new Option('--from <snapshot>', 'analyse a saved snapshot (directory, .tar.gz, or pasted transcript) instead of the live host'),
-    )
+    .addOption(from)
     .action(async (o: HostOpts & { json?: boolean; all?: boolean }) => {
       code = await runForHosts(o, Boolean(o.json), io, (hio, snap) => runDoctor({ json: Boolean(o.json), all: Boolean(o.all) }, hio, snap));
     });

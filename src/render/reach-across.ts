@@ -5,7 +5,7 @@ import type { AcrossDecider, AcrossHop } from '../correlate/overlay/across-path.
 import type { AcrossResult } from '../correlate/overlay/reach-across.js';
 import { escapeText } from './escape.js';
 import { listenerText, stepLine } from './reach.js';
-import { endpoint, numberedHops, packetText, ruleText, verdictLine } from './reach-words.js';
+import { endpoint, numberedHops, packetText, ruleText, verdictJson, verdictLine } from './reach-words.js';
 
 /** JSON schema of reach across nodes; `kind: "across-nodes"` tells it from the single-host form. */
 export const REACH_ACROSS_SCHEMA_VERSION = 1;
@@ -91,13 +91,7 @@ export function reachAcrossJson(r: AcrossResult): Record<string, unknown> {
     otherNetworks: r.otherNetworks,
     source: r.source,
     destination: r.destination,
-    verdict: r.verdict,
-    expect: r.expect,
-    decidedBy: r.decidedBy,
-    rejectWith: r.rejectWith,
-    hops: r.hops,
-    reply: r.reply && { verdict: r.reply.verdict, decidedBy: r.reply.decidedBy, rejectWith: r.reply.rejectWith, hops: r.reply.hops },
-    decidedOnReply: r.decidedOnReply,
+    ...verdictJson(r),
     unknown: r.unknown,
     questions: r.questions,
     notes: r.notes,

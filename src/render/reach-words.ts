@@ -53,3 +53,26 @@ export function numberedHops<H>(hops: readonly H[], from: number, linesOf: (h: H
     return [`${String(from + i + 1).padStart(3)}. ${escapeText(first ?? '')}`, ...rest.map((l) => `     ${escapeText(l)}`)];
   });
 }
+
+interface Walked<H, D> {
+  verdict: Verdict;
+  expect: Expect;
+  decidedBy: D;
+  rejectWith: string | null;
+  hops: readonly H[];
+  reply: { verdict: Verdict; decidedBy: D; rejectWith: string | null; hops: readonly H[] } | null;
+  decidedOnReply: boolean;
+}
+
+/** The verdict's fields of a reach JSON document, in their order: the single-host one and the cross-node one alike. */
+export function verdictJson<H, D>(r: Walked<H, D>): Walked<H, D> {
+  return {
+    verdict: r.verdict,
+    expect: r.expect,
+    decidedBy: r.decidedBy,
+    rejectWith: r.rejectWith,
+    hops: r.hops,
+    reply: r.reply && { verdict: r.reply.verdict, decidedBy: r.reply.decidedBy, rejectWith: r.reply.rejectWith, hops: r.reply.hops },
+    decidedOnReply: r.decidedOnReply,
+  };
+}

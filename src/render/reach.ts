@@ -7,7 +7,7 @@ import type { Hop, Listener } from '../correlate/reach/path-result.js';
 import type { Exposure, ExposureFlag, ExposureRow, ExposureSource, HostFirewall } from '../correlate/reach/exposure.js';
 import type { ReachResult } from '../correlate/reach/reach.js';
 import { adviceLines } from './reach-advice.js';
-import { chainName, EXPECT_WORDS, endpoint, numberedHops, packetText, ruleText, verdictLine } from './reach-words.js';
+import { chainName, EXPECT_WORDS, endpoint, numberedHops, packetText, ruleText, verdictJson, verdictLine } from './reach-words.js';
 import type { OutputMedium } from './medium.js';
 import { renderTable } from './table.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
@@ -147,13 +147,7 @@ export function reachJson(r: ReachResult, snapshot: Snapshot): Record<string, un
   return jsonDocument(REACH_SCHEMA_VERSION, snapshot, {
     source: { ...r.source, text: sourceText(r.source), resolved: r.start },
     destination: { ...r.destination, text: destinationText(r.destination), resolved: r.target },
-    verdict: r.verdict,
-    expect: r.expect,
-    decidedBy: r.decidedBy,
-    rejectWith: r.rejectWith,
-    hops: r.hops,
-    reply: r.reply && { verdict: r.reply.verdict, decidedBy: r.reply.decidedBy, rejectWith: r.reply.rejectWith, hops: r.reply.hops },
-    decidedOnReply: r.decidedOnReply,
+    ...verdictJson(r),
     advice: r.advice.map((a) => ({ ...a, text: adviceLines(a).join('\n') })),
     unknown: r.unknown,
     questions: r.questions,

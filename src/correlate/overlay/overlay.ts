@@ -49,14 +49,8 @@ export interface NetworkOnNode {
   agreement: 'agree' | 'differ' | 'unknown' | 'no-namespace';
 }
 
-export interface OverlayView {
-  id: string;
-  name: string;
-  vni: number | null;
-  encrypted: boolean;
-  attachable: boolean;
-  ingress: boolean;
-  subnets: string[];
+/** An overlay across the fleet: the network as its engines report it, and what each node holds of it. */
+export interface OverlayView extends Pick<OverlayNetwork, 'id' | 'name' | 'vni' | 'encrypted' | 'attachable' | 'ingress' | 'subnets'> {
   nodes: NetworkOnNode[];
 }
 
