@@ -13,6 +13,7 @@ import type { HostModel } from '../model/host.js';
 import { buildHostModel } from '../parse/host-model.js';
 import { doctorJson, renderDoctorText, summarize } from '../render/doctor.js';
 import { natWords } from '../render/nat-words.js';
+import { vethWords } from '../render/veth-words.js';
 import { FACT, factText, type Snapshot } from '../snapshot/snapshot.js';
 import type { SnapshotProvider } from './source.js';
 
@@ -56,6 +57,7 @@ export function doctorOutcomes(snapshot: Snapshot, model: HostModel, vethMap: Ve
     vethMap,
     nat: hasNatFacts ? correlateNat(model, vethMap) : null,
     natWords,
+    vethWords,
     settings: hostSettingsFact(snapshot).fact,
     engineInfo: info,
     backends: backendsOf(snapshot),

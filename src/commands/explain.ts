@@ -8,6 +8,7 @@ import { buildHostModel } from '../parse/host-model.js';
 import { engineVersionFact } from '../parse/engine-version.js';
 import { explainJson, renderExplainMarkdown, renderExplainText } from '../render/explain.js';
 import { natWords } from '../render/nat-words.js';
+import { vethWords } from '../render/veth-words.js';
 import type { SnapshotProvider } from './source.js';
 
 export interface ExplainOptions {
@@ -22,7 +23,15 @@ export async function runExplain(opts: ExplainOptions, io: IO, snapshotOf: Snaps
   const map = correlateVethMap(model);
   const nat = correlateNat(model, map);
   const version = engineVersionFact(snapshot);
-  const notebook = explainHost({ snapshot, model, map, nat, natWords, engineVersion: version.known ? version.value.version : null });
+  const notebook = explainHost({
+    snapshot,
+    model,
+    map,
+    nat,
+    natWords,
+    vethWords,
+    engineVersion: version.known ? version.value.version : null,
+  });
   if (opts.json) io.out(`${JSON.stringify(explainJson(notebook, snapshot), null, 2)}\n`);
   else io.out(io.isTTY && !opts.markdown ? renderExplainText(notebook, snapshot) : renderExplainMarkdown(notebook, snapshot));
   return EXIT.ok;

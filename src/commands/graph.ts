@@ -1,6 +1,7 @@
 // docknet graph: a picture of the host as the kernel wires it (SVG, DOT or Mermaid), or its graph as JSON.
 import type { IO } from './io.js';
 import { natWords } from '../render/nat-words.js';
+import { vethWords } from '../render/veth-words.js';
 import { EXIT, UsageError } from '../model/errors.js';
 import { buildHostGraph } from '../correlate/graph.js';
 import { applyExposure } from '../correlate/graph-exposure.js';
@@ -64,6 +65,7 @@ export async function runGraph(opts: GraphOptions, io: IO, snapshotOf: SnapshotP
     containers: opts.containers.map((c) => findContainer(model.containers.all, c, model.containers.complete).name),
     group: opts.group,
     natWords,
+    vethWords,
   });
   const graph = opts.exposure
     ? applyExposure(drawn, exposure(hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model))))

@@ -9,6 +9,7 @@ import { buildHostModel } from '../parse/host-model.js';
 import { engineVersionFact } from '../parse/engine-version.js';
 import { renderGraphSvg } from '../render/graph-svg.js';
 import { natWords } from '../render/nat-words.js';
+import { vethWords } from '../render/veth-words.js';
 import { renderReportHtml } from '../render/report-html.js';
 import { docknetVersion } from '../version.js';
 import { DOCTOR_GROUPS, doctorOutcomes } from './doctor.js';
@@ -27,7 +28,7 @@ export async function runReport(opts: ReportOptions, io: IO, snapshotOf: Snapsho
   const model = buildHostModel(snapshot);
   const map = correlateVethMap(model);
   const nat = correlateNat(model, map);
-  const graph = buildHostGraph(model, map, nat, { containers: [], group: opts.group, natWords });
+  const graph = buildHostGraph(model, map, nat, { containers: [], group: opts.group, natWords, vethWords });
   const version = engineVersionFact(snapshot);
   const engineVersion = version.known ? version.value.version : null;
   const html = renderReportHtml({
@@ -37,7 +38,7 @@ export async function runReport(opts: ReportOptions, io: IO, snapshotOf: Snapsho
     map,
     nat,
     outcomes: doctorOutcomes(snapshot, model, map),
-    notebook: explainHost({ snapshot, model, map, nat, natWords, engineVersion }),
+    notebook: explainHost({ snapshot, model, map, nat, natWords, vethWords, engineVersion }),
     engineVersion,
     docknetVersion: docknetVersion(),
   });

@@ -1,6 +1,7 @@
 // One sentence for each line of an `ip addr` listing (the host's, or one pasted from inside a container):
 // what the interface is on this host, what each flag, address and lifetime says.
 import type { IpAddrLine } from '../parse/ip-addr-lines.js';
+import type { VethWords } from '../model/veth-notes.js';
 import { isPromptLine } from '../parse/listing-text.js';
 import { PROMPT_SENTENCE } from './explain-listings.js';
 import type { ExplainedLine } from './explain-types.js';
@@ -36,7 +37,7 @@ function macMaker(mac: string): string | null {
   return null;
 }
 
-function headerSentence(l: IpAddrLine, side: ListingSide, map: VethMap): string {
+function headerSentence(l: IpAddrLine, side: ListingSide, map: VethMap, vethWords: VethWords): string {
   const name = l.link ?? '?';
   const words = l.words ?? [];
   const val = (k: string) => {
@@ -66,7 +67,9 @@ function headerSentence(l: IpAddrLine, side: ListingSide, map: VethMap): string 
       ? `it is ${veth.owner}'s${veth.ownerInterface ? ` ${veth.ownerInterface}` : ''}`
       : veth.ownerStatus === 'none'
         ? 'no container or sandbox owns it (a leftover)'
-        : (veth.note ?? 'its owner is not in the data');
+        : veth.note
+          ? vethWords.hostVeth(veth.note)
+          : 'its owner is not in the data';
     return `Interface ${l.ifindex}, ${name}: the host end of a veth pair; "@if${peer ?? '?'}" is the ifindex of the other end, in another network namespace; ${owner}. ${tail}`;
   }
   const role = map.hostInterfaces.find((h) => h.name === name)?.role;
@@ -131,12 +134,18 @@ function lifetimeSentence(l: IpAddrLine): string {
   return `The address above is leased: still valid for ${l.valid}, preferred for ${l.preferred} (then renewed or dropped).`;
 }
 
-export function explainIpAddrLines(file: string, lines: IpAddrLine[], side: ListingSide, map: VethMap): ExplainedLine[] {
+export function explainIpAddrLines(
+  file: string,
+  lines: IpAddrLine[],
+  side: ListingSide,
+  map: VethMap,
+  vethWords: VethWords,
+): ExplainedLine[] {
   return lines.map((l): ExplainedLine => {
     const base = { file, line: l.line, text: l.text };
     switch (l.kind) {
       case 'header':
-        return { ...base, explanation: headerSentence(l, side, map) };
+        return { ...base, explanation: headerSentence(l, side, map, vethWords) };
       case 'link-layer':
         return { ...base, explanation: linkLayerSentence(l) };
       case 'inet':

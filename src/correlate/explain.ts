@@ -6,6 +6,7 @@ import type { HostModel } from '../model/host.js';
 import type { NetworkInfo } from '../model/engine.js';
 import type { NatWords } from '../model/nat-path.js';
 import type { NatReport } from '../model/port-path.js';
+import type { VethWords } from '../model/veth-notes.js';
 import { ipAddrLines } from '../parse/ip-addr-lines.js';
 import { FACT, factText, type Snapshot } from '../snapshot/snapshot.js';
 import { bareAddress } from '../util/address.js';
@@ -29,6 +30,7 @@ export interface ExplainInputs {
   nat: NatReport;
   /** The sentences of nat's paths (render/nat-words.ts), which the ports section quotes. */
   natWords: NatWords;
+  vethWords: VethWords;
   /** The engine version, when the data holds it. */
   engineVersion: string | null;
 }
@@ -154,6 +156,10 @@ function containerItems(i: ExplainInputs): NoteItem[] {
     });
 }
 
+function capitalised(s: string): string {
+  return `${s.charAt(0).toUpperCase()}${s.slice(1)}`;
+}
+
 function vethItems(i: ExplainInputs): NoteItem[] {
   return i.map.hostVeths.map((v): NoteItem => {
     const bridge = v.bridge ? `a port of bridge ${v.bridge}` : 'on no bridge';
@@ -169,7 +175,7 @@ function vethItems(i: ExplainInputs): NoteItem[] {
     return {
       subject: v.name,
       container: v.owner ?? undefined,
-      text: `${v.name}${v.ifindex !== null ? ` (ifindex ${v.ifindex})` : ''}: the host end of a veth pair, ${bridge}; ${end}; ${owner}. What enters one end leaves the other.${v.note ? ` ${v.note.charAt(0).toUpperCase()}${v.note.slice(1)}.` : ''}`,
+      text: `${v.name}${v.ifindex !== null ? ` (ifindex ${v.ifindex})` : ''}: the host end of a veth pair, ${bridge}; ${end}; ${owner}. What enters one end leaves the other.${v.note ? ` ${capitalised(i.vethWords.hostVeth(v.note))}.` : ''}`,
     };
   });
 }
@@ -192,7 +198,7 @@ function listings(i: ExplainInputs, ctx: RuleContext): Listing[] {
       file: FACT.ipAddrText,
       command: 'ip addr',
       where: 'the host',
-      lines: explainIpAddrLines(FACT.ipAddrText, ipAddrLines(hostIp), { kind: 'host' }, i.map),
+      lines: explainIpAddrLines(FACT.ipAddrText, ipAddrLines(hostIp), { kind: 'host' }, i.map, i.vethWords),
     });
   for (const c of [...i.model.containers.all].sort((a, b) => naturalCompare(a.name, b.name))) {
     const path = FACT.containerIpAddr(c.name);
@@ -202,7 +208,7 @@ function listings(i: ExplainInputs, ctx: RuleContext): Listing[] {
       file: path,
       command: 'ip addr',
       where: `inside ${c.name}`,
-      lines: explainIpAddrLines(path, ipAddrLines(text), { kind: 'container', name: c.name }, i.map),
+      lines: explainIpAddrLines(path, ipAddrLines(text), { kind: 'container', name: c.name }, i.map, i.vethWords),
     });
   }
   const save = factText(s, FACT.iptablesSave);

@@ -1,5 +1,6 @@
 // The host graph's vocabulary (nodes, edges, clusters: pure data) and the builder that keeps ids unique.
 import type { NatWords } from '../model/nat-path.js';
+import type { VethWords } from '../model/veth-notes.js';
 import { naturalCompare } from '../util/natural-compare.js';
 
 export type GraphNodeKind =
@@ -114,6 +115,8 @@ export interface GraphOptions {
   group: boolean;
   /** The sentences of nat's paths and anomalies (render/nat-words.ts), for the ports' details. */
   natWords: NatWords;
+  /** The sentences of veth-map's notes (render/veth-words.ts), for the veths' details. */
+  vethWords: VethWords;
 }
 
 export const HOST_CLUSTER = 'host';

@@ -3,6 +3,7 @@
 import { lookupIn } from '../model/fact.js';
 import type { HostModel } from '../model/host.js';
 import type { NatReport } from '../model/port-path.js';
+import type { VethWords } from '../model/veth-notes.js';
 import { naturalCompare } from '../util/natural-compare.js';
 import {
   GraphBuilder,
@@ -58,7 +59,7 @@ function ownerLabel(v: HostVethRow): string {
   return 'owner: unknown';
 }
 
-function vethNode(g: GraphBuilder, v: HostVethRow): GraphNode {
+function vethNode(g: GraphBuilder, v: HostVethRow, words: VethWords): GraphNode {
   const head = `${v.name}${v.peerIfindex !== null ? `@if${v.peerIfindex}` : ''}${v.ifindex !== null ? ` (${v.ifindex})` : ''}`;
   const ns = v.linkNetnsId !== null ? [`link-netnsid ${v.linkNetnsId}`] : [];
   return g.node({
@@ -66,7 +67,7 @@ function vethNode(g: GraphBuilder, v: HostVethRow): GraphNode {
     kind: 'host-veth',
     label: [head, ...ns, ownerLabel(v)],
     unknown: v.ownerStatus === 'unknown' && v.owner === null,
-    detail: v.note,
+    detail: v.note ? words.hostVeth(v.note) : null,
   });
 }
 
@@ -198,13 +199,13 @@ function containerNodes(g: GraphBuilder, rows: InterfaceRow[], map: VethMap, inl
   }
 }
 
-function interfaceEdges(g: GraphBuilder, rows: InterfaceRow[], map: VethMap): void {
+function interfaceEdges(g: GraphBuilder, rows: InterfaceRow[], map: VethMap, words: VethWords): void {
   for (const r of rows) {
     if (r.interface === null || r.sharesNetnsWith !== null) continue;
     const from = nodeId.iface(r.container, r.interface);
     if (r.hostVeth) {
       const v = map.hostVeths.find((x) => x.name === r.hostVeth);
-      if (v) vethNode(g, v);
+      if (v) vethNode(g, v, words);
       else g.node({ id: nodeId.veth(r.hostVeth), kind: 'host-veth', label: [`${r.hostVeth} (${r.hostIfindex ?? '?'})`] });
       g.edge({
         kind: 'veth-pair',
@@ -231,12 +232,12 @@ function interfaceEdges(g: GraphBuilder, rows: InterfaceRow[], map: VethMap): vo
   }
 }
 
-function vethEdges(g: GraphBuilder, map: VethMap, shown: Set<string>, all: boolean): void {
+function vethEdges(g: GraphBuilder, map: VethMap, shown: Set<string>, all: boolean, words: VethWords): void {
   for (const v of map.hostVeths) {
     const ownerShown = v.owner !== null && shown.has(v.owner);
     // With containers named, a veth is drawn when it is theirs; otherwise every veth (owned or not) is.
     if (!all && !ownerShown) continue;
-    vethNode(g, v);
+    vethNode(g, v, words);
     if (v.bridge) g.edge({ kind: 'bridge-port', from: nodeId.veth(v.name), to: nodeId.bridge(v.bridge), label: ['port of'] });
     if (v.ownerKind === 'ingress-sbox' && v.owner) {
       g.cluster({ id: nodeId.netns(v.owner), kind: 'netns', label: [v.owner, 'swarm ingress sandbox'], containers: [] });
@@ -245,7 +246,7 @@ function vethEdges(g: GraphBuilder, map: VethMap, shown: Set<string>, all: boole
         kind: 'sandbox',
         label: [v.owner, v.ownerInterface ?? 'eth1', 'by elimination (inference)'],
         cluster: nodeId.netns(v.owner),
-        detail: v.note,
+        detail: v.note ? words.hostVeth(v.note) : null,
       });
       g.edge({ kind: 'veth-pair', from: sb.id, to: nodeId.veth(v.name), label: ['veth pair (by elimination)'], inferred: true });
     }
@@ -320,13 +321,19 @@ export function buildHostGraph(model: HostModel, map: VethMap, nat: NatReport, o
   const grouping = opts.group && all ? groupContainers(g, rows, nat) : null;
   if (grouping === null) {
     containerNodes(g, rows, map, containerClusters(g, rows));
-    interfaceEdges(g, rows, map);
-    vethEdges(g, map, shown, all);
+    interfaceEdges(g, rows, map, opts.vethWords);
+    vethEdges(g, map, shown, all, opts.vethWords);
     addPortPaths(g, nat, opts.natWords, shown, all);
     probableOwners(g, nat, shown);
   } else {
     // Grouped: the veths no container owns are still drawn one by one (they are findings).
-    vethEdges(g, { ...map, hostVeths: map.hostVeths.filter((v) => v.owner === null || v.ownerKind === 'ingress-sbox') }, new Set(), true);
+    vethEdges(
+      g,
+      { ...map, hostVeths: map.hostVeths.filter((v) => v.owner === null || v.ownerKind === 'ingress-sbox') },
+      new Set(),
+      true,
+      opts.vethWords,
+    );
   }
   otherBridgePorts(g, model);
   masqueradeEdges(g, model, map);

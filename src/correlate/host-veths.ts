@@ -1,6 +1,7 @@
 // Host veths and who owns them: a container, a Docker sandbox by elimination, none (proven), or unknown.
 import type { ContainerInfo } from '../model/engine.js';
 import { lookupIn } from '../model/fact.js';
+import type { NoteBridge } from '../model/veth-notes.js';
 import { naturalCompare } from '../util/natural-compare.js';
 import { netnsOwnerRef } from './find-container.js';
 import type { HostVethRow, InterfaceRow } from './veth-map.js';
@@ -25,12 +26,11 @@ export function hostVethRows(ctx: Context, rows: InterfaceRow[]): HostVethRow[] 
     const sharers = owner?.netns ? ctx.sharedNamespaces.get(owner.netns) : undefined;
     if (owner && sharers) {
       row.ownerStatus = 'owned';
-      row.note = `in use by the network namespace ${sharers.join(', ')} share; which of them owns it is not in the data`;
+      row.note = { code: 'shared-namespace', sharers };
     } else if (owner) {
       row.owner = owner.container;
       row.ownerKind = owner.networkMode === 'unknown' ? 'namespace' : 'container';
-      if (row.ownerKind === 'namespace')
-        row.note = `in the network namespace ${owner.container} was read in; whether ${owner.container} owns it or shares another container's (--network container:) is not in the data`;
+      if (row.ownerKind === 'namespace') row.note = { code: 'namespace-read-in', container: owner.container };
       row.ownerInterface = owner.interface;
       row.ownerStatus = 'owned';
     } else explainUnowned(ctx, row, unread);
@@ -68,40 +68,26 @@ export function explainUnowned(ctx: Context, row: HostVethRow, unread: Container
   if (!list.known || unread.length > 0) {
     row.ownerUnknown = true;
     const names = unread.map((c) => c.name).sort(naturalCompare);
-    const why = [
-      names.length ? `the interfaces of ${names.join(', ')} are unknown` : null,
-      list.known ? null : `the container list is unknown: ${list.reason}`,
-    ];
-    row.note = `owner not in the data: ${why.filter(Boolean).join('; ')}`;
-    if (names.length === 1)
-      row.note += ` (inference, not confirmed: probably ${names[0]}'s, the one container whose interfaces are unknown)`;
+    row.note = { code: 'owner-not-in-data', unread: names, containerListUnknown: list.known ? null : list.reason };
     return;
   }
   if (bridge && row.bridgeDocker !== false && !ctx.model.networks.known) {
     // Docker's own sandboxes (ingress-sbox, lb-<network>) hold veths with no container; only the network list names them.
     row.ownerUnknown = true;
-    row.note = `${bridgeWords(ctx, bridge)}; no container's interface points back at it, and whether a Docker sandbox (ingress-sbox, a load balancer) owns it is unknown: ${ctx.model.networks.reason}`;
+    row.note = { code: 'sandbox-unknown', bridge: noteBridge(ctx, bridge), networksUnknown: ctx.model.networks.reason };
     return;
   }
   row.ownerStatus = 'none';
-  if (!bridge) row.note = 'belongs to no container and is on no bridge';
-  else if (row.bridgeDocker === true)
-    row.note = `${bridgeWords(ctx, bridge)}, but no container's interface points back at it (leftover from a removed container, or a special Docker namespace)`;
-  else if (row.bridgeDocker === false)
-    row.note = `${row.bridgeInferred ? "probably not Docker's" : "not Docker's"}: enslaved to ${bridge}, ${bridgeWords(ctx, bridge)} (another tool's, e.g. libvirt or a CNI plugin)`;
-  else row.note = `${bridgeWords(ctx, bridge)}; no container's interface points back at it`;
+  if (!bridge) row.note = { code: 'no-owner-no-bridge' };
+  else if (row.bridgeDocker === true) row.note = { code: 'leftover-on-docker-bridge', bridge: noteBridge(ctx, bridge) };
+  else if (row.bridgeDocker === false) row.note = { code: 'foreign-bridge', bridge: noteBridge(ctx, bridge) };
+  else row.note = { code: 'no-owner', bridge: noteBridge(ctx, bridge) };
 }
 
-/** The bridge in words: Docker's or not, and whether that is known or read from its name. */
-export function bridgeWords(ctx: Context, bridge: string): string {
+/** The bridge as a note names it: Docker's or not, and whether that is known or read from its name. */
+export function noteBridge(ctx: Context, bridge: string): NoteBridge {
   const id = ctx.bridgeIdentity(bridge);
-  if (id.docker === true)
-    return `on Docker bridge ${bridge}${id.inferred ? " (Docker's by its name: the data holds no network list)" : ''}`;
-  if (id.docker === false)
-    return id.inferred
-      ? `which is ${id.foreign}'s by its name (inference: the data holds no Docker network list)`
-      : 'which no Docker network uses';
-  return `on bridge ${bridge}, which cannot be told as Docker's or not (the data holds no Docker network list)`;
+  return { bridge, docker: id.docker, inferred: id.inferred, foreign: id.foreign };
 }
 
 /**
@@ -111,15 +97,13 @@ export function bridgeWords(ctx: Context, bridge: string): string {
 export function bridgePortRows(ctx: Context): HostVethRow[] {
   const out: HostVethRow[] = [];
   const listed = new Set(lookupIn(ctx.model.hostLinks).map((l) => l.name));
-  const why = ctx.model.hostLinks.known
-    ? `the \`ip\` listing (${ctx.model.hostLinks.from}) does not hold it`
-    : "no `ip` listing of the host's links";
+  const linksFrom = ctx.model.hostLinks.known ? ctx.model.hostLinks.from : null;
   for (const b of lookupIn(ctx.model.bridges)) {
     for (const port of b.interfaces) {
       if (!/^veth/.test(port) || listed.has(port)) continue;
       const row = blankVethRow(ctx, port, b.name);
       row.ownerUnknown = true;
-      row.note = `a port of ${b.name} (from brctl show); owner unknown: ${why}, so no ifindex to pair it by`;
+      row.note = { code: 'bridge-port-unlisted', bridge: b.name, linksFrom };
       out.push(row);
     }
   }
@@ -144,11 +128,19 @@ export function attributeSandboxVeths(ctx: Context, rows: HostVethRow[]): void {
       row.owner = sbox.key;
       row.ownerKind = sbox.key === 'ingress-sbox' ? 'ingress-sbox' : null;
       row.ownerStatus = 'owned';
-      row.note = `attributed by elimination: the one veth on ${net.bridgeName} with no container, and ${sbox.key} (${sbox.name}, ${sbox.ipv4 ?? 'no IPv4'}, MAC ${sbox.mac ?? '?'}) the one endpoint of '${net.name}' that is no container`;
+      row.note = {
+        code: 'sandbox-by-elimination',
+        bridge: net.bridgeName,
+        sandbox: sbox.key,
+        name: sbox.name,
+        ipv4: sbox.ipv4 ?? null,
+        mac: sbox.mac ?? null,
+        network: net.name,
+      };
     } else {
       for (const row of unowned) {
         row.ownerStatus = 'unknown';
-        row.note = `on ${net.bridgeName}: one of ${sandboxes.map((m) => m.key).join(', ')} (Docker sandboxes with no container), not told apart without entering their namespaces`;
+        row.note = { code: 'sandboxes-ambiguous', bridge: net.bridgeName, sandboxes: sandboxes.map((m) => m.key) };
       }
     }
   }

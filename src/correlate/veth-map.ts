@@ -1,6 +1,7 @@
 import { containerKey, type ContainerInfo } from '../model/engine.js';
 import { lookupIn } from '../model/fact.js';
 import type { HostModel } from '../model/host.js';
+import type { HostVethNote } from '../model/veth-notes.js';
 import { bridgeIdentities } from './docker-bridges.js';
 import { naturalCompare } from '../util/natural-compare.js';
 import { netnsOwnerRef, netnsSharing } from './find-container.js';
@@ -67,7 +68,8 @@ export interface HostVethRow {
   bridgeDocker: boolean | null;
   /** True when bridgeDocker rests on the bridge's name alone. */
   bridgeInferred: boolean;
-  note: string | null;
+  /** Why its owner is what it is: a code with its facts (render/veth-words.ts words it). */
+  note: HostVethNote | null;
 }
 
 export interface VethMap {

@@ -1,6 +1,7 @@
 // The one-file HTML report: the picture (inline SVG), veth map, NAT paths, findings and the notebook, with
 // a filter box and links from the picture to each container's section. Offline: no request of any kind.
 import type { Notebook } from '../correlate/explain-types.js';
+import { hostVethNoteText } from './veth-words.js';
 import { anomalyText, pathText } from './nat-words.js';
 import type { HostGraph } from '../correlate/graph.js';
 import type { VethMap } from '../correlate/veth-map.js';
@@ -88,7 +89,7 @@ function vethSection(map: VethMap): string {
       v.linkNetnsId,
       v.bridge,
       v.owner ? `${v.owner}${v.ownerInterface ? ` ${v.ownerInterface}` : ''}` : `owner ${v.ownerStatus}`,
-      v.note,
+      v.note ? hostVethNoteText(v.note) : null,
     ],
   }));
   return `${table('veth-map', ['container', 'mode', 'inside', 'ifindex', 'host peer', 'bridge', 'network', 'IPv4', 'note'], rows)}

@@ -1,5 +1,6 @@
 // Renders a veth map: a table of container interfaces, a table of host veths, then the notes.
 import type { OutputMedium } from './medium.js';
+import { hostVethNoteJson, hostVethNoteText } from './veth-words.js';
 import type { HostVethRow, InterfaceRow, VethMap } from '../correlate/veth-map.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { escapeText } from './escape.js';
@@ -8,7 +9,8 @@ import { paragraph } from './wrap.js';
 import { jsonDocument, snapshotNotice } from './snapshot-notice.js';
 import { renderTable, type Cell } from './table.js';
 
-export const VETH_MAP_SCHEMA_VERSION = 1;
+/** 2: a host veth's note is { code, ...facts, text } (1 gave the text alone). */
+export const VETH_MAP_SCHEMA_VERSION = 2;
 
 function inside(r: InterfaceRow): string | null {
   if (!r.interface) return null;
@@ -60,7 +62,7 @@ export function renderVethMapText(io: OutputMedium, map: VethMap, snapshot: Snap
     v.owner
       ? `${v.owner}${v.ownerInterface ? ` ${v.ownerInterface}` : ''}${v.ownerKind === 'ingress-sbox' ? ' (swarm ingress sandbox)' : ''}`
       : null,
-    notes.mark(v.note),
+    notes.mark(v.note ? hostVethNoteText(v.note) : null),
   ]);
   out += vethRows.length
     ? renderTable(io, ['HOST VETH', 'IFINDEX', 'NETNSID', 'BRIDGE', 'OWNER', 'NOTE'], vethRows)
@@ -89,7 +91,7 @@ export function vethMapJson(map: VethMap, snapshot: Snapshot): unknown {
     hostLinksKnown,
     hostVethsComplete,
     hostVethsIncomplete,
-    hostVeths,
+    hostVeths: hostVeths.map((v) => ({ ...v, note: hostVethNoteJson(v.note) })),
     hostInterfaces,
     notes,
   });

@@ -16,7 +16,7 @@ test('a host veth name is a reverse lookup', async () => {
   const r = await runCli(['veth-map', '--json', '--from', seed, 'veth1f00e42']);
   assert.equal(r.code, 0, r.stderr);
   const json = r.json();
-  assert.equal(json.schemaVersion, 1);
+  assert.equal(json.schemaVersion, 2);
   assert.deepEqual(
     json.interfaces.map((i: { container: string }) => i.container),
     ['tomcat01'],

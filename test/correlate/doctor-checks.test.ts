@@ -11,6 +11,7 @@ import type { ContainerInfo, NetworkInfo } from '../../src/model/engine.js';
 import type { Link } from '../../src/model/link.js';
 import { prefixesOverlap } from '../../src/util/address.js';
 import { natWords } from '../../src/render/nat-words.js';
+import { vethWords } from '../../src/render/veth-words.js';
 
 const link = (ifindex: number, name: string, extra: Partial<Link> = {}): Link => ({
   ifindex,
@@ -97,6 +98,7 @@ function inputs(over: Over = {}, parts: ModelParts = {}): DoctorInputs {
   return {
     model,
     natWords,
+    vethWords,
     vethMap: {
       interfaces: [],
       hostVeths: [],

@@ -15,13 +15,22 @@ import { buildHostModel } from '../../src/parse/host-model.js';
 import { loadSnapshotDir } from '../../src/snapshot/load.js';
 import { repoPath } from '../repo-path.js';
 import { natWords } from '../../src/render/nat-words.js';
+import { vethWords } from '../../src/render/veth-words.js';
 
 async function notebookOf(dir: string): Promise<Notebook> {
   const snapshot = await loadSnapshotDir(repoPath(dir));
   const model = buildHostModel(snapshot);
   const map = correlateVethMap(model);
   const v = engineVersionFact(snapshot);
-  return explainHost({ snapshot, model, map, nat: correlateNat(model, map), natWords, engineVersion: v.known ? v.value.version : null });
+  return explainHost({
+    snapshot,
+    model,
+    map,
+    nat: correlateNat(model, map),
+    natWords,
+    vethWords,
+    engineVersion: v.known ? v.value.version : null,
+  });
 }
 
 /** The seed's own paste, prompt lines cut (test/fixtures/seed keeps them: first and last line). */

@@ -10,12 +10,13 @@ import { scaleHost } from '../property/scale-host.js';
 import { repoPath } from '../repo-path.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import { natWords } from '../../src/render/nat-words.js';
+import { vethWords } from '../../src/render/veth-words.js';
 
 function graphOf(snapshot: Snapshot, containers: string[] = [], group = true) {
   const model = buildHostModel(snapshot);
   const map = correlateVethMap(model);
   const nat = correlateNat(model, map);
-  return { graph: buildHostGraph(model, map, nat, { containers, group, natWords }), map, nat };
+  return { graph: buildHostGraph(model, map, nat, { containers, group, natWords, vethWords }), map, nat };
 }
 
 const node = (g: HostGraph, id: string) => g.nodes.find((n) => n.id === id);

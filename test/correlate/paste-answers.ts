@@ -46,7 +46,7 @@ interface VethMapJson {
     owner: string | null;
     ownerInterface: string | null;
     ownerUnknown: boolean;
-    note: string | null;
+    note: { code: string; text: string } | null;
   }[];
   hostInterfaces?: { name: string; role: string; master?: string | null; bridge?: string | null }[];
 }
@@ -93,7 +93,7 @@ export function docknetAnswers(vethMap: VethMapJson, nat: NatJson): DocknetAnswe
   for (const v of vethMap.hostVeths ?? []) {
     if (v.owner && v.ownerInterface) addPair({ container: v.owner, interface: v.ownerInterface, hostVeth: v.name });
     if (v.bridge) addPort(bridgePorts, v.bridge, v.name);
-    if (NOT_DOCKER.test(v.note ?? '')) notDocker.push(v.name);
+    if (NOT_DOCKER.test(v.note?.text ?? '')) notDocker.push(v.name);
     if (!v.owner && !v.ownerUnknown) vethsWithNoOwner.push(v.name);
   }
   const dockerBridges: string[] = [];

@@ -2,6 +2,7 @@
 // with a SOURCE.md): the real load -> parse -> correlate code asserts the correlation each one allows,
 // and says "not in the data" where it does not.
 import { test } from 'node:test';
+import { hostVethNoteText } from '../../src/render/veth-words.js';
 import assert from 'node:assert/strict';
 import { loadSnapshot } from '../../src/snapshot/load.js';
 import { lookupIn } from '../../src/model/fact.js';
@@ -69,8 +70,8 @@ test("leo-ubuntu-20: veth75e137d (link-netnsid 1) has no confirmed owner; goofy_
   assert.ok(veth);
   assert.deepEqual([veth.ifindex, veth.peerIfindex, veth.linkNetnsId, veth.bridge], [11, 10, 1, 'docker0']);
   assert.equal(veth.owner, null);
-  assert.match(veth.note ?? '', /owner not in the data: the interfaces of goofy_aryabhata are unknown/);
-  assert.match(veth.note ?? '', /inference, not confirmed: probably goofy_aryabhata's/);
+  assert.match(veth.note ? hostVethNoteText(veth.note) : '', /owner not in the data: the interfaces of goofy_aryabhata are unknown/);
+  assert.match(veth.note ? hostVethNoteText(veth.note) : '', /inference, not confirmed: probably goofy_aryabhata's/);
   const busybox = map.interfaces.filter((r) => r.container === 'goofy_aryabhata');
   assert.equal(busybox.length, 1);
   assert.equal(busybox[0]?.interface, null);
@@ -193,7 +194,10 @@ test('docker 1.11.2 host: vethc16e6c8 (link-netnsid 1) is not given to test2, on
   const veth = map.hostVeths.find((v) => v.name === 'vethc16e6c8');
   assert.ok(veth);
   assert.deepEqual([veth.ifindex, veth.peerIfindex, veth.linkNetnsId, veth.bridge, veth.owner], [31, 30, 1, 'docker0', null]);
-  assert.match(veth.note ?? '', /owner not in the data: the interfaces of test2 are unknown \(inference, not confirmed: probably test2's/);
+  assert.match(
+    veth.note ? hostVethNoteText(veth.note) : '',
+    /owner not in the data: the interfaces of test2 are unknown \(inference, not confirmed: probably test2's/,
+  );
   const test2 = map.interfaces.find((r) => r.container === 'test2');
   assert.equal(test2?.hostVeth, null);
   assert.equal(test2?.interface, null);

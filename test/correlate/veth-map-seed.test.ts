@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { hostVethNoteText } from '../../src/render/veth-words.js';
 import { loadSnapshotDir } from '../../src/snapshot/load.js';
 import { buildHostModel } from '../../src/parse/host-model.js';
 import { correlateVethMap } from '../../src/correlate/veth-map.js';
@@ -38,8 +39,8 @@ test('seed: vethd4ac7ba is on docker0 and its owner is said to be missing from t
   assert.equal(veth.linkNetnsId, 1);
   assert.equal(veth.bridge, 'docker0');
   assert.equal(veth.owner, null);
-  assert.match(veth.note ?? '', /owner not in the data: the interfaces of tomcat-tml are unknown/);
-  assert.match(veth.note ?? '', /inference, not confirmed: probably tomcat-tml's/);
+  assert.match(veth.note ? hostVethNoteText(veth.note) : '', /owner not in the data: the interfaces of tomcat-tml are unknown/);
+  assert.match(veth.note ? hostVethNoteText(veth.note) : '', /inference, not confirmed: probably tomcat-tml's/);
   assert.deepEqual(
     map.hostVeths.map((v) => v.name),
     ['veth1f00e42', 'vethd4ac7ba'],

@@ -3,6 +3,7 @@
 // commands; and the races of a live host (a container removed, stopped or restarted between two
 // reads) are forced here, deterministically, rather than hoped for.
 import { test } from 'node:test';
+import { hostVethNoteText } from '../../src/render/veth-words.js';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -134,7 +135,7 @@ test('a container removed between the list and its inspect: said as missing, the
   const veth = map.hostVeths.find((v) => v.ifindex === 1614);
   assert.ok(veth, 'the veth of tomcat01 (ifindex 1614) is in the host listing');
   assert.equal(veth.owner, gone.Id);
-  assert.match(veth.note ?? '', /^attributed by elimination: /);
+  assert.match(veth.note ? hostVethNoteText(veth.note) : '', /^attributed by elimination: /);
   // The container that shared its namespace says whose it was, not a pair.
   const sidecar = map.interfaces.find((r) => r.container === 'lab-sidecar');
   assert.equal(sidecar?.hostVeth, null);

@@ -92,6 +92,8 @@ class Collector {
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const arr = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
+/** A note in a JSON document: { code, ...facts, text }. */
+const obj = (v: unknown): Json => (v !== null && typeof v === 'object' ? (v as Json) : {});
 const addr = (ip: string, port: unknown, proto: unknown) =>
   `${ip.includes(':') ? `[${ip}]` : ip}:${String(port)}${proto ? `/${String(proto)}` : ''}`;
 
@@ -236,13 +238,13 @@ export function vethMapAnswers(json: unknown): DefiniteAnswers {
       continue;
     }
     if (v.ownerUnknown === true) continue;
-    const left = leftoverOf(str(v.note));
+    const left = leftoverOf(str(obj(v.note).text));
     if (!left) continue;
     c.say('veth owner', `${q}owner`, left.owned);
     c.say('veth leftover', `${q}a leftover`, left.leftover);
     if (left.bridge && left.docker !== null)
       c.say("Docker's bridge", `host interface ${left.bridge}: is Docker's bridge`, left.docker ? 'yes' : 'no');
-    if (!left.bridge && /on no bridge/.test(String(v.note))) c.say('host veth bridge', `${q}bridge`, 'none');
+    if (!left.bridge && /on no bridge/.test(String(obj(v.note).text))) c.say('host veth bridge', `${q}bridge`, 'none');
   }
   if (linksKnown)
     c.completeList(

@@ -47,7 +47,9 @@ export function inUseOf(vethMap: unknown, nat: unknown, inspects: unknown[]): In
   for (const v of arr(vm.hostVeths)) {
     const owner = str(v.owner);
     if (owner) put(u.links, str(v.name), `veth of ${v.ownerKind === 'container' ? 'container' : 'Docker sandbox'} ${owner}`);
-    const probably = /probably (\S+?)'s, the one container whose interfaces are unknown/.exec(String(v.note ?? ''));
+    const probably = /probably (\S+?)'s, the one container whose interfaces are unknown/.exec(
+      String(((v.note ?? {}) as { text?: unknown }).text ?? ''),
+    );
     if (probably) put(u.links, str(v.name), `probably the veth of running container ${probably[1]} (the full snapshot's inference)`);
   }
   for (const r of arr(vm.interfaces)) {

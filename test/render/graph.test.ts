@@ -108,13 +108,14 @@ test('300 containers: SVG (WebAssembly start included) in under 3 s of CPU, grou
   const { correlateNat } = await import('../../src/correlate/nat.js');
   const { buildHostGraph } = await import('../../src/correlate/graph.js');
   const { natWords } = await import('../../src/render/nat-words.js');
+  const { vethWords } = await import('../../src/render/veth-words.js');
   const model = buildHostModel(scaleHost(300, 1200).snapshot);
   const map = correlateVethMap(model);
   const nat = correlateNat(model, map);
   for (const group of [true, false]) {
     // CPU time, not wall time: the machine is shared, and a loaded one stretches the wall clock.
     const start = process.cpuUsage();
-    const svg = await renderGraphSvg(buildHostGraph(model, map, nat, { containers: [], group, natWords }));
+    const svg = await renderGraphSvg(buildHostGraph(model, map, nat, { containers: [], group, natWords, vethWords }));
     const used = process.cpuUsage(start);
     const seconds = (used.user + used.system) / 1e6;
     assert.ok(parseGraphvizSvg(svg).nodes.length > (group ? 5 : 600));

@@ -95,7 +95,10 @@ test('veth-map with a distinct note on every row and a role to wrap on every hos
     vethMap: {
       ...s.vethMap,
       interfaces: s.vethMap.interfaces.map((r, i) => ({ ...r, note: `note ${i}: interfaces inside unknown for ${r.container}` })),
-      hostVeths: s.vethMap.hostVeths.map((v, i) => ({ ...v, note: `veth note ${i}` })),
+      hostVeths: s.vethMap.hostVeths.map((v, i) => ({
+        ...v,
+        note: { code: 'owner-not-in-data' as const, unread: [`c${i}`, `d${i}`], containerListUnknown: null },
+      })),
       hostInterfaces: s.vethMap.hostVeths.map((v, i) => ({
         name: `${v.name}-x`,
         ifindex: i,

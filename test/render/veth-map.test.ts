@@ -55,7 +55,7 @@ function map(): VethMap {
         ownerInterface: null,
         ownerUnknown: true,
         ownerStatus: 'unknown',
-        note: 'owner not in the data: the interfaces of db are unknown',
+        note: { code: 'owner-not-in-data', unread: ['db', 'web'], containerListUnknown: null },
       }),
     ],
     hostLinksKnown: true,
@@ -79,7 +79,7 @@ docker0          5         172.17.0.1/16   Docker's bridge of network bridge
 
 Notes:
   [1] ${UNKNOWN_INSIDE}
-  [2] owner not in the data: the interfaces of db are unknown
+  [2] owner not in the data: the interfaces of db, web are unknown
 
 Sources:
   host links from host/ip-addr.json
@@ -195,22 +195,33 @@ test('macvlan rows name their parent; the ingress sandbox is said as such', () =
   assert.match(out, /^veth1f00e42@if10 +11 +0 +docker_gwbridge +ingress-sbox eth1 \(swarm ingress sandbox\) +-$/m);
 });
 
-test('JSON: schemaVersion 1, the snapshot it describes, and the map as correlated, names kept exactly', () => {
+test('JSON: schemaVersion 2, the snapshot it describes, and the map as correlated (host veth notes as code, facts and text), names kept exactly', () => {
   const m = map();
   const first = m.interfaces[0];
   if (first) first.container = 'evil\u001b[2Jname';
   const json = JSON.parse(JSON.stringify(vethMapJson(m, savedSnapshot())));
   assert.deepEqual(json, {
-    schemaVersion: 1,
+    schemaVersion: 2,
     snapshot: { source: 'saved', location: 'snaps/host-a.tar.gz', takenAt: '2026-11-28T10:00:00.000Z', hostname: 'host-a' },
     interfaces: m.interfaces,
     hostLinksKnown: true,
     hostVethsComplete: true,
     hostVethsIncomplete: null,
-    hostVeths: m.hostVeths,
+    hostVeths: m.hostVeths.map((v) => ({
+      ...v,
+      note: v.note ? { ...v.note, text: 'owner not in the data: the interfaces of db, web are unknown' } : null,
+    })),
     hostInterfaces: m.hostInterfaces,
     notes: m.notes,
   });
+  assert.deepEqual(json.hostVeths.map((v: { note: unknown }) => v.note).filter(Boolean), [
+    {
+      code: 'owner-not-in-data',
+      unread: ['db', 'web'],
+      containerListUnknown: null,
+      text: 'owner not in the data: the interfaces of db, web are unknown',
+    },
+  ]);
   assert.equal(json.interfaces[0]?.container, 'evil\u001b[2Jname');
   assert.match(renderVethMapText(TTY_NO_COLOUR(), m, liveSnapshot()), /^evil\\x1b\[2Jname /m);
   assert.match(renderVethMapText(PIPED(), m, liveSnapshot()), /^evil\\x1b\[2Jname\t/m);

@@ -5,6 +5,7 @@ import type { HostModel } from '../../model/host.js';
 import type { HostSettings } from '../../model/host-settings.js';
 import type { NatWords } from '../../model/nat-path.js';
 import type { NatReport } from '../../model/port-path.js';
+import type { VethWords } from '../../model/veth-notes.js';
 import type { VethMap } from '../veth-map.js';
 
 export type { HostSettings };
@@ -16,6 +17,7 @@ export interface DoctorInputs {
   nat: NatReport | null;
   /** The sentences of nat's anomalies (render/nat-words.ts), which the NAT findings quote. */
   natWords: NatWords;
+  vethWords: VethWords;
   settings: Fact<HostSettings>;
   /** GET /info of the engine. */
   engineInfo: Fact<Record<string, unknown>>;

@@ -62,7 +62,7 @@ function vethEvidence(i: DoctorInputs, v: HostVethRow) {
       source: linksSource(i),
       text: `${index}: ${v.name}@if${v.peerIfindex ?? '?'}${v.bridge ? ` master ${v.bridge}` : ''}${v.linkNetnsId !== null ? ` link-netnsid ${v.linkNetnsId}` : ''}`,
     },
-    ...(v.note ? [{ source: 'docknet veth-map', text: v.note }] : []),
+    ...(v.note ? [{ source: 'docknet veth-map', text: i.vethWords.hostVeth(v.note) }] : []),
   ];
 }
 
