@@ -22,6 +22,7 @@ export const runDoctor: typeof Doctor.runDoctor = async (...a) => (await import(
 export const runReach: typeof Reach.runReach = async (...a) => (await import('../commands/reach.js')).runReach(...a);
 export const runReachAcross: typeof ReachAcross.runReachAcross = async (...a) =>
   (await import('../commands/reach-across.js')).runReachAcross(...a);
+export const nodesNamed: typeof ReachAcross.nodesNamed = async (...a) => (await import('../commands/reach-across.js')).nodesNamed(...a);
 export const runGraph: typeof Graph.runGraph = async (...a) => (await import('../commands/graph.js')).runGraph(...a);
 export const runExplain: typeof Explain.runExplain = async (...a) => (await import('../commands/explain.js')).runExplain(...a);
 export const runOverlay: typeof Overlay.runOverlay = async (...a) => (await import('../commands/overlay.js')).runOverlay(...a);

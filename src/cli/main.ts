@@ -11,6 +11,7 @@ import {
   loadOverlayFleet,
   runReach,
   runReachAcross,
+  nodesNamed,
   runReport,
   runSnapshotImport,
   runSnapshotSave,
@@ -209,7 +210,7 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
 
   withHosts(program.command('reach'))
     .description("whether <source> can reach <destination>, the packet's walk through every rule, and the rule that decides")
-    .argument('[source]', `${SOURCE_FORMS}; across nodes (several --from): [NODE/]TASK`)
+    .argument('[source]', `${SOURCE_FORMS}; across nodes (several --from, --host or --context, or a fleet archive): [NODE/]TASK`)
     .argument('[destination]', `${DESTINATION_FORMS}; across nodes: [NODE/]TASK:PORT`)
     .option('--exposure', 'who can reach every published port and container address: outside, the host, each Docker network')
     .option('--json', 'print JSON (schemaVersion 1)')
@@ -225,8 +226,7 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
         destination: string | undefined,
         o: Omit<HostOpts, 'from'> & { from: string[]; json?: boolean; exposure?: boolean },
       ) => {
-        const nodes = o.from.length + o.host.length + o.context.length;
-        if (nodes > 1 && !o.exposure) {
+        if (!o.exposure && (await nodesNamed(o, io)) > 1) {
           // Several nodes and two ends: the walk from a task on one node to a task on another.
           if (source === undefined || destination === undefined)
             throw new UsageError('reach across nodes takes a source [NODE/]TASK and a destination [NODE/]TASK:PORT[/tcp|udp]');

@@ -7,6 +7,7 @@ import { containerSocketsOf } from '../parse/container-sockets.js';
 import { readNodeOverlayFacts } from '../parse/overlay-facts.js';
 import { reachAcrossJson, renderReachAcrossText } from '../render/reach-across.js';
 import { isRead } from '../snapshot/fleet.js';
+import { readFleetManifest } from '../snapshot/fleet-archive.js';
 import type { IO } from './io.js';
 import type { FleetProvider } from './overlay.js';
 import { parseDestination } from './reach.js';
@@ -28,6 +29,19 @@ export function parseAcrossEnds(o: ReachAcrossOptions) {
       `invalid destination '${o.destination}': reach across nodes takes [NODE/]TASK:PORT[/tcp|udp], a task or container by name`,
     );
   return { source, destination: { node, name: d.ref, port: d.port, protocol: d.protocol } };
+}
+
+/**
+ * How many nodes the flags name: each --from, --host and --context, and each host of a fleet archive
+ * given as the one --from. Two or more, with two ends, is reach across nodes.
+ */
+export async function nodesNamed(
+  flags: { from: readonly string[]; host: readonly string[]; context: readonly string[] },
+  io: Pick<IO, 'cwd'>,
+): Promise<number> {
+  const named = flags.from.length + flags.host.length + flags.context.length;
+  if (named !== 1 || flags.from[0] === undefined) return named;
+  return (await readFleetManifest(flags.from[0], io.cwd))?.hosts.length ?? 1;
 }
 
 export async function runReachAcross(opts: ReachAcrossOptions, io: IO, fleetOf: FleetProvider): Promise<number> {
