@@ -1,5 +1,6 @@
 // docknet doctor: every check over the host's facts; findings by severity, each with evidence and a fix.
-import type { IO } from './io.js';
+import type { CommandIO } from './io.js';
+import { type CommandOutput, jsonOutput, textOutput } from './output.js';
 import { EXIT } from '../model/errors.js';
 import { runChecks } from '../correlate/doctor/checks.js';
 import { correlateNat } from '../correlate/nat.js';
@@ -65,17 +66,15 @@ export function doctorOutcomes(snapshot: Snapshot, model: HostModel, vethMap: Ve
   });
 }
 
-export async function runDoctor(opts: DoctorOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
+export async function runDoctor(opts: DoctorOptions, io: CommandIO, snapshotOf: SnapshotProvider): Promise<CommandOutput> {
   const snapshot = await snapshotOf([...DOCTOR_GROUPS]);
   const model = buildHostModel(snapshot);
   const vethMap = correlateVethMap(model);
   const outcomes = doctorOutcomes(snapshot, model, vethMap);
   const engine = engineVersionFact(snapshot);
-  io.out(
-    opts.json
-      ? `${JSON.stringify(doctorJson(outcomes, snapshot, engine), null, 2)}\n`
-      : renderDoctorText(io, outcomes, snapshot, engine, opts.all),
-  );
   // Documented: 1 when any error-level finding, else 0.
-  return summarize(outcomes).error > 0 ? EXIT.failure : EXIT.ok;
+  const code = summarize(outcomes).error > 0 ? EXIT.failure : EXIT.ok;
+  return opts.json
+    ? jsonOutput(doctorJson(outcomes, snapshot, engine), code)
+    : textOutput(renderDoctorText(io, outcomes, snapshot, engine, opts.all), code);
 }

@@ -1,6 +1,6 @@
 // docknet explain: the notebook of this host, a sentence for every interface, network, mode, veth and rule line.
-import type { IO } from './io.js';
-import { EXIT } from '../model/errors.js';
+import type { CommandIO } from './io.js';
+import { type CommandOutput, jsonOutput, textOutput } from './output.js';
 import { explainHost } from '../correlate/explain.js';
 import { correlateNat } from '../correlate/nat.js';
 import { correlateVethMap } from '../correlate/veth-map.js';
@@ -17,7 +17,7 @@ export interface ExplainOptions {
   markdown: boolean;
 }
 
-export async function runExplain(opts: ExplainOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
+export async function runExplain(opts: ExplainOptions, io: CommandIO, snapshotOf: SnapshotProvider): Promise<CommandOutput> {
   const snapshot = await snapshotOf(['engine', 'engine-info', 'container-net', 'links', 'routes', 'nat']);
   const model = buildHostModel(snapshot);
   const map = correlateVethMap(model);
@@ -32,7 +32,6 @@ export async function runExplain(opts: ExplainOptions, io: IO, snapshotOf: Snaps
     vethWords,
     engineVersion: version.known ? version.value.version : null,
   });
-  if (opts.json) io.out(`${JSON.stringify(explainJson(notebook, snapshot), null, 2)}\n`);
-  else io.out(io.isTTY && !opts.markdown ? renderExplainText(notebook, snapshot) : renderExplainMarkdown(notebook, snapshot));
-  return EXIT.ok;
+  if (opts.json) return jsonOutput(explainJson(notebook, snapshot));
+  return textOutput(io.isTTY && !opts.markdown ? renderExplainText(notebook, snapshot) : renderExplainMarkdown(notebook, snapshot));
 }

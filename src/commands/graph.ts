@@ -1,8 +1,9 @@
 // docknet graph: a picture of the host as the kernel wires it (SVG, DOT or Mermaid), or its graph as JSON.
-import type { IO } from './io.js';
+import type { CommandIO } from './io.js';
+import { type CommandOutput, jsonOutput, outputText, textOutput } from './output.js';
 import { natWords } from '../render/nat-words.js';
 import { vethWords } from '../render/veth-words.js';
-import { EXIT, UsageError } from '../model/errors.js';
+import { UsageError } from '../model/errors.js';
 import { buildHostGraph } from '../correlate/graph.js';
 import { applyExposure } from '../correlate/graph-exposure.js';
 import { exposure } from '../correlate/reach/exposure.js';
@@ -51,7 +52,7 @@ export function graphFormat(format: string | null, out: string | null): GraphFor
   return BY_EXTENSION.find(([re]) => out !== null && re.test(out))?.[1] ?? 'svg';
 }
 
-export async function runGraph(opts: GraphOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
+export async function runGraph(opts: GraphOptions, io: CommandIO, snapshotOf: SnapshotProvider): Promise<CommandOutput> {
   const format = graphFormat(opts.format, opts.out);
   // --exposure walks every pair as reach does: it needs the settings and every container's sockets too.
   const snapshot = opts.exposure
@@ -70,16 +71,12 @@ export async function runGraph(opts: GraphOptions, io: IO, snapshotOf: SnapshotP
   const graph = opts.exposure
     ? applyExposure(drawn, exposure(hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model))))
     : drawn;
-  let text: string;
-  if (opts.json) text = `${JSON.stringify(graphJson(graph, snapshot), null, 2)}\n`;
-  else if (format === 'dot') text = renderGraphDot(graph);
-  else if (format === 'mermaid') text = renderGraphMermaid(graph);
-  else text = await renderGraphSvg(graph);
-  if (opts.out === null) {
-    io.out(text);
-    return EXIT.ok;
-  }
-  await writeOutputFile(io, opts.out, text);
-  io.out(`Wrote ${opts.out} (${opts.json ? 'json' : format}: ${graph.nodes.length} nodes, ${graph.edges.length} edges).\n`);
-  return EXIT.ok;
+  let drawing: CommandOutput;
+  if (opts.json) drawing = jsonOutput(graphJson(graph, snapshot));
+  else if (format === 'dot') drawing = textOutput(renderGraphDot(graph));
+  else if (format === 'mermaid') drawing = textOutput(renderGraphMermaid(graph));
+  else drawing = textOutput(await renderGraphSvg(graph));
+  if (opts.out === null) return drawing;
+  await writeOutputFile(io, opts.out, outputText(drawing));
+  return textOutput(`Wrote ${opts.out} (${opts.json ? 'json' : format}: ${graph.nodes.length} nodes, ${graph.edges.length} edges).\n`);
 }

@@ -1,6 +1,6 @@
 // docknet inspect <container>: the whole network story of one container.
-import type { IO } from './io.js';
-import { EXIT } from '../model/errors.js';
+import type { CommandIO } from './io.js';
+import { type CommandOutput, jsonOutput, textOutput } from './output.js';
 import { correlateInspect } from '../correlate/inspect.js';
 import { findContainer } from '../correlate/find-container.js';
 import { correlateVethMap } from '../correlate/veth-map.js';
@@ -19,7 +19,7 @@ export interface InspectOptions {
   json: boolean;
 }
 
-export async function runInspect(opts: InspectOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
+export async function runInspect(opts: InspectOptions, io: CommandIO, snapshotOf: SnapshotProvider): Promise<CommandOutput> {
   const target = opts.target;
   const snapshot = await snapshotOf(['engine', 'container-net', 'links', 'routes', 'routes6', 'nat', 'settings'], {
     detail: 'inspect',
@@ -40,6 +40,5 @@ export async function runInspect(opts: InspectOptions, io: IO, snapshotOf: Snaps
     filesErrors: files?.errors ?? [],
     view: hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model)),
   });
-  io.out(opts.json ? `${JSON.stringify(inspectJson(report, snapshot), null, 2)}\n` : renderInspectText(io, report, snapshot));
-  return EXIT.ok;
+  return opts.json ? jsonOutput(inspectJson(report, snapshot)) : textOutput(renderInspectText(io, report, snapshot));
 }

@@ -9,3 +9,6 @@ export interface IO extends OutputMedium {
   /** The working directory relative paths (--from, snapshot save) are read from. */
   cwd: string;
 }
+
+/** What a command run once per host is given: no stdout, since it returns its output (commands/output.ts). */
+export type CommandIO = Omit<IO, 'out'>;

@@ -1,5 +1,6 @@
 // docknet nat: where each published host port goes, rule by rule, and what does not add up.
-import type { IO } from './io.js';
+import type { CommandIO } from './io.js';
+import { type CommandOutput, jsonOutput, textOutput } from './output.js';
 import { EXIT, UsageError } from '../model/errors.js';
 import { correlateNat } from '../correlate/nat.js';
 import { hostAddress, type NatReport } from '../model/port-path.js';
@@ -136,7 +137,7 @@ function notPublishedHint(model: HostModel, report: NatReport, q: PortQuery, sel
   return lines.join('\n');
 }
 
-export async function runNat(opts: NatOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
+export async function runNat(opts: NatOptions, io: CommandIO, snapshotOf: SnapshotProvider): Promise<CommandOutput> {
   const query = opts.port === null ? null : parsePortQuery(opts.port);
   // One port's paths include whether its container addresses are reached directly (reach: routes, settings, the containers' sockets).
   const snapshot =
@@ -145,10 +146,7 @@ export async function runNat(opts: NatOptions, io: IO, snapshotOf: SnapshotProvi
       : await snapshotOf(['engine', 'container-net', 'links', 'routes', 'routes6', 'nat', 'settings'], { filesOf: () => true });
   const model = buildHostModel(snapshot);
   const report = correlateNat(model);
-  if (query === null) {
-    io.out(opts.json ? `${JSON.stringify(natJson(report, snapshot), null, 2)}\n` : renderNatText(io, report, snapshot));
-    return EXIT.ok;
-  }
+  if (query === null) return opts.json ? jsonOutput(natJson(report, snapshot)) : textOutput(renderNatText(io, report, snapshot));
   const selected = selectPort(report, query);
   if (selected.mappings.length === 0) {
     // Several facts to say, one per line: written here rather than squeezed into one error hint.
@@ -159,13 +157,10 @@ export async function runNat(opts: NatOptions, io: IO, snapshotOf: SnapshotProvi
         .map((l) => `  ${escapeText(l)}\n`)
         .join('')}`,
     );
-    return EXIT.failure;
+    return textOutput('', EXIT.failure);
   }
   const direct = directAccessOf(hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model)), selected.mappings);
-  io.out(
-    opts.json
-      ? `${JSON.stringify({ ...(natJson(selected, snapshot) as object), directAccess: direct }, null, 2)}\n`
-      : renderNatPathsText(selected, snapshot, direct),
-  );
-  return EXIT.ok;
+  return opts.json
+    ? jsonOutput({ ...(natJson(selected, snapshot) as object), directAccess: direct })
+    : textOutput(renderNatPathsText(selected, snapshot, direct));
 }

@@ -4,13 +4,14 @@ import { hostView } from '../correlate/reach/host-view.js';
 import type { Protocol } from '../correlate/reach/packet.js';
 import { exposure } from '../correlate/reach/exposure.js';
 import { reach } from '../correlate/reach/reach.js';
-import { EXIT, UsageError } from '../model/errors.js';
+import { UsageError } from '../model/errors.js';
 import { hostSettingsFact } from '../parse/host-settings.js';
 import { buildHostModel } from '../parse/host-model.js';
 import { containerSocketsOf } from '../parse/container-sockets.js';
 import { exposureJson, reachJson, renderExposureText, renderReachText } from '../render/reach.js';
 import { isValidIp } from '../util/address.js';
-import type { IO } from './io.js';
+import type { CommandIO } from './io.js';
+import { type CommandOutput, jsonOutput, textOutput } from './output.js';
 import { DESTINATION_FORMS, SOURCE_FORMS } from './reach-forms.js';
 import type { SnapshotProvider } from './source.js';
 
@@ -70,7 +71,7 @@ export function parseDestination(input: string): DestinationArg {
   return { kind: 'container', ref: where, port, protocol };
 }
 
-export async function runReach(opts: ReachOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
+export async function runReach(opts: ReachOptions, io: CommandIO, snapshotOf: SnapshotProvider): Promise<CommandOutput> {
   if (opts.exposure && (opts.source !== null || opts.destination !== null))
     throw new UsageError('--exposure takes no source or destination: it walks every published port and container address');
   if (!opts.exposure && (opts.source === null || opts.destination === null))
@@ -83,10 +84,8 @@ export async function runReach(opts: ReachOptions, io: IO, snapshotOf: SnapshotP
   const view = hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model));
   if (source === null || destination === null) {
     const e = exposure(view);
-    io.out(opts.json ? `${JSON.stringify(exposureJson(e, snapshot), null, 2)}\n` : renderExposureText(io, e, snapshot));
-    return EXIT.ok;
+    return opts.json ? jsonOutput(exposureJson(e, snapshot)) : textOutput(renderExposureText(io, e, snapshot));
   }
   const result = reach(view, source, destination);
-  io.out(opts.json ? `${JSON.stringify(reachJson(result, snapshot), null, 2)}\n` : renderReachText(result, snapshot));
-  return EXIT.ok;
+  return opts.json ? jsonOutput(reachJson(result, snapshot)) : textOutput(renderReachText(result, snapshot));
 }

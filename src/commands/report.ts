@@ -1,6 +1,7 @@
 // docknet report --html FILE: one self-contained HTML file (picture, veth map, NAT paths, findings, notebook).
-import type { IO } from './io.js';
-import { EXIT, UsageError } from '../model/errors.js';
+import type { CommandIO } from './io.js';
+import { type CommandOutput, textOutput } from './output.js';
+import { UsageError } from '../model/errors.js';
 import { explainHost } from '../correlate/explain.js';
 import { buildHostGraph } from '../correlate/graph.js';
 import { correlateNat } from '../correlate/nat.js';
@@ -22,7 +23,7 @@ export interface ReportOptions {
   group: boolean;
 }
 
-export async function runReport(opts: ReportOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
+export async function runReport(opts: ReportOptions, io: CommandIO, snapshotOf: SnapshotProvider): Promise<CommandOutput> {
   if (!opts.html) throw new UsageError('report needs --html FILE: the file to write the report to');
   const snapshot = await snapshotOf([...DOCTOR_GROUPS]);
   const model = buildHostModel(snapshot);
@@ -43,6 +44,7 @@ export async function runReport(opts: ReportOptions, io: IO, snapshotOf: Snapsho
     docknetVersion: docknetVersion(),
   });
   await writeOutputFile(io, opts.html, html);
-  io.out(`Wrote ${opts.html} (${Math.round(Buffer.byteLength(html) / 1024)} KiB, self-contained: open it in any browser, offline).\n`);
-  return EXIT.ok;
+  return textOutput(
+    `Wrote ${opts.html} (${Math.round(Buffer.byteLength(html) / 1024)} KiB, self-contained: open it in any browser, offline).\n`,
+  );
 }

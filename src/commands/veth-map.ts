@@ -1,6 +1,7 @@
 // docknet veth-map: which host veth is each container's, and which container owns each veth.
-import type { IO } from './io.js';
-import { DocknetError, EXIT } from '../model/errors.js';
+import type { CommandIO } from './io.js';
+import { type CommandOutput, jsonOutput, textOutput } from './output.js';
+import { DocknetError } from '../model/errors.js';
 import { correlateVethMap, type VethMap } from '../correlate/veth-map.js';
 import { buildHostModel } from '../parse/host-model.js';
 import { renderVethMapText, vethMapJson } from '../render/veth-map.js';
@@ -44,11 +45,9 @@ function filterMap(map: VethMap, containers: ContainerInfo[], targets: string[],
   return { ...map, interfaces, hostVeths };
 }
 
-export async function runVethMap(opts: VethMapOptions, io: IO, snapshotOf: SnapshotProvider): Promise<number> {
+export async function runVethMap(opts: VethMapOptions, io: CommandIO, snapshotOf: SnapshotProvider): Promise<CommandOutput> {
   const snapshot = await snapshotOf(['engine', 'container-net', 'links', 'routes']);
   const model = buildHostModel(snapshot);
   const map = filterMap(correlateVethMap(model), model.containers.all, opts.targets, opts.all);
-  if (opts.json) io.out(`${JSON.stringify(vethMapJson(map, snapshot), null, 2)}\n`);
-  else io.out(renderVethMapText(io, map, snapshot));
-  return EXIT.ok;
+  return opts.json ? jsonOutput(vethMapJson(map, snapshot)) : textOutput(renderVethMapText(io, map, snapshot));
 }

@@ -4,14 +4,20 @@ import { escapeText } from './escape.js';
 
 export const FLEET_JSON_KIND = 'docknet-fleet';
 
-export type HostOutput = { host: string; text: string } | { host: string; error: { message: string; hint: string | null } };
+type HostError = { host: string; error: { message: string; hint: string | null } };
+
+/** One host's part of a fleet's text: what it printed, or why it could not be read. */
+export type HostText = { host: string; text: string } | HostError;
+
+/** One host's part of a fleet's JSON: its document as a value, words it printed instead (a file written), or its error. */
+export type HostDocument = { host: string; json: unknown } | { host: string; text: string } | HostError;
 
 export function hostHeading(host: string): string {
   return `=== host ${escapeText(host)} ===\n`;
 }
 
 /** Each host's section in the order given, a blank line between them. */
-export function renderFleetText(outputs: readonly HostOutput[]): string {
+export function renderFleetText(outputs: readonly HostText[]): string {
   return outputs
     .map((o) => {
       const body =
@@ -23,19 +29,9 @@ export function renderFleetText(outputs: readonly HostOutput[]): string {
     .join('\n');
 }
 
-/** Each host's JSON as its command printed it for one host, parsed; a host that could not be read is {"error": ...}. */
-export function fleetJson(outputs: readonly HostOutput[]): unknown {
+/** Each host's document as its command gives it for one host; words are {"output": ...}, a host that could not be read {"error": ...}. */
+export function fleetJson(outputs: readonly HostDocument[]): unknown {
   const hosts: Record<string, unknown> = {};
-  for (const o of outputs) {
-    if ('error' in o) hosts[o.host] = { error: o.error };
-    else {
-      try {
-        hosts[o.host] = JSON.parse(o.text);
-      } catch {
-        // Not JSON (a command that printed words, e.g. a file written): kept as it was printed.
-        hosts[o.host] = { output: o.text };
-      }
-    }
-  }
+  for (const o of outputs) hosts[o.host] = 'error' in o ? { error: o.error } : 'json' in o ? o.json : { output: o.text };
   return { schemaVersion: 1, kind: FLEET_JSON_KIND, hosts };
 }

@@ -7,6 +7,7 @@ import { memoryIO } from '../../src/cli/io.js';
 import { runDoctor } from '../../src/commands/doctor.js';
 import { runInspect } from '../../src/commands/inspect.js';
 import { runNat } from '../../src/commands/nat.js';
+import { type CommandOutput, outputText } from '../../src/commands/output.js';
 import type { SnapshotProvider } from '../../src/commands/source.js';
 import { runVethMap } from '../../src/commands/veth-map.js';
 import { buildHostModel } from '../../src/parse/host-model.js';
@@ -70,12 +71,13 @@ export async function runOn(snapshot: Snapshot, argv: string[]): Promise<Command
   try {
     const [cmd, ...rest] = argv;
     const args = rest.filter((a) => !a.startsWith('--'));
-    if (cmd === 'veth-map') await runVethMap({ targets: args, json, all: argv.includes('--all') }, io, served(snapshot));
-    else if (cmd === 'nat') await runNat({ port: null, json }, io, served(snapshot));
-    else if (cmd === 'inspect') await runInspect({ target: args[0] ?? '', json }, io, served(snapshot));
-    else if (cmd === 'doctor') await runDoctor({ json, all: true }, io, served(snapshot));
+    let output: CommandOutput;
+    if (cmd === 'veth-map') output = await runVethMap({ targets: args, json, all: argv.includes('--all') }, io, served(snapshot));
+    else if (cmd === 'nat') output = await runNat({ port: null, json }, io, served(snapshot));
+    else if (cmd === 'inspect') output = await runInspect({ target: args[0] ?? '', json }, io, served(snapshot));
+    else if (cmd === 'doctor') output = await runDoctor({ json, all: true }, io, served(snapshot));
     else throw new Error(`no such command in the property test: ${cmd}`);
-    return { argv, stdout: io.stdout, refused: null, crashed: null };
+    return { argv, stdout: outputText(output), refused: null, crashed: null };
   } catch (err) {
     if (err instanceof DocknetError || err instanceof UsageError) return { argv, stdout: '', refused: err.message, crashed: null };
     const e = err as Error;

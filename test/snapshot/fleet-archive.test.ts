@@ -1,8 +1,8 @@
 // Fleet archives and several hosts in one output: two saved hosts and one that could not be read are
 // written as a fleet archive, read back as the same fleet, and every command prints one section per host
-// (JSON keyed by host) whose body is exactly that host's output alone.
+// whose body is exactly that host's output alone; with --json, each host's own document keyed by host.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -61,7 +61,7 @@ test('a fleet archive reads back as the same fleet: labels, order, every fact, a
   assert.equal(await readFleetManifest(SEED), null);
 });
 
-test('every command on a fleet archive: a section per host, each the single host output; JSON keyed by host; exit 1 for the host that failed', async (t) => {
+test('every command on a fleet archive: a section per host, each the single host output; exit 1 for the host that failed', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'docknet-fleet-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const out = await writeFleet(dir);
@@ -81,23 +81,59 @@ test('every command on a fleet archive: a section per host, each the single host
       /^=== host tcp:\/\/down:2375 ===\ndocknet: tcp:\/\/down:2375 could not be read: cannot reach the Docker engine/,
     );
   }
+});
+
+const DOWN_ERROR = { error: { message: 'cannot reach the Docker engine at tcp://down:2375', hint: 'Next: start it' } };
+
+test("fleet JSON is each host's own document nested under hosts, byte for byte, for every --json command; a host that fails keeps its error", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'docknet-fleet-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const out = await writeFleet(dir);
+  const members: [string, string][] = [
+    ['ssh://root@seed:22', SEED],
+    ['lab-28', LAB],
+  ];
+  // The one difference: where each snapshot was loaded from, which the documents name.
+  const relocated = (text: string) => members.reduce((t, [host, from], i) => t.replaceAll(join(out, memberDir(i, host)), from), text);
   for (const args of [
     ['veth-map', '--json'],
     ['nat', '--json'],
+    ['nat', '--port', '49154', '--json'],
     ['doctor', '--json'],
+    ['explain', '--json'],
+    ['reach', '--exposure', '--json'],
+    ['graph', '--json'],
+    ['inspect', 'tomcat01', '--json'],
+    ['inspect', 'lab-web', '--json'],
   ]) {
-    const fleet = (await runCli([...args, '--from', out])).json();
-    assert.equal(fleet.schemaVersion, 1);
-    assert.equal(fleet.kind, 'docknet-fleet');
-    assert.deepEqual(Object.keys(fleet.hosts), ['ssh://root@seed:22', 'lab-28', 'tcp://down:2375']);
-    const relocated = (host: string, i: number, from: string) =>
-      JSON.parse(JSON.stringify(fleet.hosts[host]).replaceAll(join(out, memberDir(i, host)), from));
-    assert.deepEqual(relocated('ssh://root@seed:22', 0, SEED), (await runCli([...args, '--from', SEED])).json());
-    assert.deepEqual(relocated('lab-28', 1, LAB), (await runCli([...args, '--from', LAB])).json());
-    assert.deepEqual(fleet.hosts['tcp://down:2375'], {
-      error: { message: 'cannot reach the Docker engine at tcp://down:2375', hint: 'Next: start it' },
-    });
+    const fleet = await runCli([...args, '--from', out]);
+    const hosts: Record<string, unknown> = {};
+    const codes: number[] = [];
+    for (const [host, from] of members) {
+      const one = await runCli([...args, '--from', from]);
+      codes.push(one.code);
+      // A host whose command failed (inspect of a container it lacks) has its error where its document would be.
+      if (one.stdout === '') {
+        const message = /^docknet: (.*)$/m.exec(one.stderr)?.[1];
+        assert.deepEqual((fleet.json().hosts[host] as { error: { message: string } }).error.message, message, args.join(' '));
+        hosts[host] = fleet.json().hosts[host];
+      } else hosts[host] = one.json();
+    }
+    hosts['tcp://down:2375'] = DOWN_ERROR;
+    assert.equal(
+      relocated(fleet.stdout),
+      `${JSON.stringify({ schemaVersion: 1, kind: 'docknet-fleet', hosts }, null, 2)}\n`,
+      args.join(' '),
+    );
+    assert.equal(fleet.code, Math.max(1, ...codes), args.join(' '));
   }
+  assert.ok('error' in (await runCli(['inspect', 'lab-web', '--json', '--from', out])).json().hosts['ssh://root@seed:22']);
+  // Words instead of a document (the file graph --out wrote) are kept as they were printed; the file is the host's document.
+  const file = join(dir, 'g.json');
+  const wrote = (await runCli(['graph', '--json', '--out', file, '--from', out])).json().hosts;
+  assert.match(wrote['lab-28'].output, /^Wrote .*g\.lab-28\.json \(json: \d+ nodes, \d+ edges\)\.\n$/);
+  assert.equal(relocated(readFileSync(join(dir, 'g.lab-28.json'), 'utf8')), (await runCli(['graph', '--json', '--from', LAB])).stdout);
+  assert.deepEqual(wrote['tcp://down:2375'], DOWN_ERROR);
 });
 
 test('one host and no --host: the output is the single-host one, with no heading', async () => {
