@@ -54,8 +54,12 @@ export class BatchedReads {
         try {
           value = job.read(answeringFs(this.answers, last ? null : own));
         } catch (err) {
-          job.reject(err);
-          continue;
+          // A reader that lets a read's error escape may have thrown for a file not fetched yet: it runs
+          // again once that file is (as it would read it locally); with nothing missed, the error is its own.
+          if (own.size === 0) {
+            job.reject(err);
+            continue;
+          }
         }
         if (own.size === 0) job.resolve(value);
         else {

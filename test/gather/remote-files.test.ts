@@ -124,3 +124,17 @@ test('BatchedReads: a reader that stops at the first unreadable file (the docker
   assert.equal(got.ok, here.ok);
   assert.ok(reads.batches <= 4, `${reads.batches} batches`);
 });
+
+test('BatchedReads: a reader that lets a read error escape gets the file once fetched, and a file that is not there fails as node:fs says', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'docknet-batch-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'name'), 'node-1\n');
+  const reads = new BatchedReads(fetch);
+  // No try/catch: the first round's "not read yet" is not this reader's answer.
+  assert.equal(await reads.readFiles((fs) => fs.readText(join(dir, 'name'))), 'node-1\n');
+  await assert.rejects(
+    reads.readFiles((fs) => fs.readText(join(dir, 'gone'))),
+    (err: NodeJS.ErrnoException) => err.code === 'ENOENT' && /no such file or directory/.test(err.message),
+  );
+  assert.equal(reads.batches, 2);
+});
