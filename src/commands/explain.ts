@@ -7,6 +7,7 @@ import { correlateVethMap } from '../correlate/veth-map.js';
 import { buildHostModel } from '../parse/host-model.js';
 import { engineVersionFact } from '../parse/engine-version.js';
 import { explainJson, renderExplainMarkdown, renderExplainText } from '../render/explain.js';
+import { modeDescription } from '../render/container-mode-words.js';
 import { natWords } from '../render/nat-words.js';
 import { vethWords } from '../render/veth-words.js';
 import type { SnapshotProvider } from './source.js';
@@ -30,6 +31,7 @@ export async function runExplain(opts: ExplainOptions, io: CommandIO, snapshotOf
     nat,
     natWords,
     vethWords,
+    modeWords: modeDescription,
     engineVersion: version.known ? version.value.version : null,
   });
   if (opts.json) return jsonOutput(explainJson(notebook, snapshot));

@@ -9,6 +9,7 @@ import { correlateVethMap } from '../correlate/veth-map.js';
 import { buildHostModel } from '../parse/host-model.js';
 import { engineVersionFact } from '../parse/engine-version.js';
 import { renderGraphSvg } from '../render/graph-svg.js';
+import { modeDescription } from '../render/container-mode-words.js';
 import { natWords } from '../render/nat-words.js';
 import { vethWords } from '../render/veth-words.js';
 import { renderReportHtml } from '../render/report-html.js';
@@ -39,7 +40,7 @@ export async function runReport(opts: ReportOptions, io: CommandIO, snapshotOf: 
     map,
     nat,
     outcomes: doctorOutcomes(snapshot, model, map),
-    notebook: explainHost({ snapshot, model, map, nat, natWords, vethWords, engineVersion }),
+    notebook: explainHost({ snapshot, model, map, nat, natWords, vethWords, modeWords: modeDescription, engineVersion }),
     engineVersion,
     docknetVersion: docknetVersion(),
   });

@@ -17,7 +17,7 @@ import { explainIptablesListText, explainIptablesSave } from './explain-listings
 import { explainRule, type RuleContext } from './explain-rules.js';
 import type { ExplainedLine, Listing, Notebook, NoteItem, NoteSection } from './explain-types.js';
 import { netnsSharing } from './find-container.js';
-import { describeMode, modeKind } from './inspect.js';
+import { containerMode, modeKind, type ContainerMode } from './inspect.js';
 import { networkBehaviours } from './network-modes.js';
 import type { VethMap } from './veth-map.js';
 
@@ -31,6 +31,8 @@ export interface ExplainInputs {
   /** The sentences of nat's paths (render/nat-words.ts), which the ports section quotes. */
   natWords: NatWords;
   vethWords: VethWords;
+  /** A container's network mode in words (render/container-mode-words.ts modeDescription), which the containers section quotes. */
+  modeWords: (mode: ContainerMode) => string;
   /** The engine version, when the data holds it. */
   engineVersion: string | null;
 }
@@ -152,7 +154,11 @@ function containerItems(i: ExplainInputs): NoteItem[] {
       const kind = c.networkMode === 'unknown' ? 'unknown' : modeKind(c, rows);
       const owner = kind === 'container' ? (sharing.ownerOf(c)?.name ?? null) : null;
       const state = c.running ? '' : ` (${c.state === 'unknown' ? 'state unknown' : c.state}: no namespace to read)`;
-      return { subject: c.name, container: c.name, text: `${c.name}${state}: ${describeMode(kind, c, rows, owner, behaviours)}` };
+      return {
+        subject: c.name,
+        container: c.name,
+        text: `${c.name}${state}: ${i.modeWords(containerMode(kind, rows, owner, behaviours))}`,
+      };
     });
 }
 

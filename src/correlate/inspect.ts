@@ -12,7 +12,7 @@ import type { InterfaceRow, VethMap } from './veth-map.js';
 import { containerPorts } from './container-ports.js';
 import { netnsOwnerRef, netnsSharing } from './find-container.js';
 import type { NatReport, PortMapping } from '../model/port-path.js';
-import { networkBehaviours, type NetworkBehaviour } from './network-modes.js';
+import { isPlainNat, networkBehaviours, type NetworkBehaviour } from './network-modes.js';
 import { directAccessOf, type DirectAccess } from './direct-access.js';
 import type { HostView } from './reach/host-view.js';
 
@@ -68,7 +68,8 @@ export interface InspectReport {
     created: string | null;
     startedAt: string | null;
   };
-  mode: { kind: string; owner: string | null; description: string };
+  /** The network mode with its facts; render/container-mode-words.ts words it (JSON: `kind`, `owner`, `description`). */
+  mode: ContainerMode;
   interfaces: InspectInterface[];
   /**
    * Published ports with their NAT path (the nat mapping fields), plus exposed-only ports; a
@@ -142,51 +143,48 @@ export function modeKind(c: ContainerInfo, rows: InterfaceRow[]): string {
   return modes.includes('overlay') ? 'overlay' : (modes[0] ?? 'bridge');
 }
 
-/** The bridge mode in words: plain NAT, or what each network's gateway mode, --internal and enable_icc make of it. */
-function describeBridge(rows: InterfaceRow[], behaviours: Map<string, NetworkBehaviour>): string {
-  const bridges = [...new Set(rows.map((r) => r.bridge).filter(Boolean))].join(', ');
-  const head = `bridge: its own network namespace, joined to the host by a veth pair on bridge ${bridges || '(unknown)'}`;
+/** How the container is networked, as its words need it (render/container-mode-words.ts). */
+export interface ContainerMode {
+  /** bridge, host, none, container, macvlan, ipvlan, overlay, unknown, or another driver's name. */
+  kind: string;
+  /** `container`: the namespace's owner (its name, or its id's first 12 characters); null when unknown or another mode. */
+  owner: string | null;
+  /** bridge: the bridges its interfaces are on, in their order. */
+  bridges: string[];
+  /** macvlan, ipvlan: the parent interface; null when not in the data. */
+  parent: string | null;
+  /** bridge: its networks that do more than plain NAT (gateway mode, --internal, enable_icc=false), in their order. */
+  special: NetworkBehaviour[];
+  /** bridge: whether NAT applies on at least one of its interfaces (or a network's behaviour is not in the data). */
+  nat: boolean;
+  /** How many interfaces it has (with more than one, the words say which network does what). */
+  interfaces: number;
+}
+
+/** The mode with its facts: for a bridge, what each network's gateway mode, --internal and enable_icc make of it. */
+export function containerMode(
+  kind: string,
+  rows: InterfaceRow[],
+  owner: string | null,
+  behaviours: Map<string, NetworkBehaviour>,
+): ContainerMode {
+  const bridges = [...new Set(rows.map((r) => r.bridge).filter((b): b is string => Boolean(b)))];
   const special = [...new Set(rows.map((r) => r.network).filter((n): n is string => Boolean(n)))]
     .map((n) => behaviours.get(n))
-    .filter((b): b is NetworkBehaviour => Boolean(b?.summary));
+    .filter((b): b is NetworkBehaviour => b !== undefined && !isPlainNat(b));
   const nat = rows.some((r) => {
     const b = r.network ? behaviours.get(r.network) : undefined;
     return !b || (!b.internal && b.ipv4.mode !== 'routed') || b.ipv4.basis === 'ignored';
   });
-  const natWords = 'the bridge is its gateway, and published ports reach it through NAT (DNAT) rules';
-  if (!special.length) return `${head}; ${natWords}.`;
-  const own = special.map((b) => (special.length > 1 || rows.length > 1 ? `on ${b.network}: ${b.summary}` : b.summary)).join(' ');
-  return `${head}${nat && rows.length > 1 ? `; where NAT applies, ${natWords}` : nat ? `; ${natWords}` : ''}. ${own}`;
-}
-
-export function describeMode(
-  kind: string,
-  c: ContainerInfo,
-  rows: InterfaceRow[],
-  owner: string | null,
-  behaviours: Map<string, NetworkBehaviour>,
-): string {
-  switch (kind) {
-    case 'bridge':
-      return describeBridge(rows, behaviours);
-    case 'host':
-      return "host: it runs in the host's network namespace, so it has the host's IPs and ports: no veth, no bridge, no NAT. A port it listens on is a host port, and -p is ignored.";
-    case 'none':
-      return 'none: its own network namespace with loopback only: no veth, no IP but 127.0.0.1, no way in or out. Isolated on purpose.';
-    case 'container':
-      return `container:${owner ?? '?'}: it shares ${owner ?? 'another container'}'s network namespace: the same interfaces, IP, ports and veth. The two reach each other on localhost, and ports are published on ${owner ?? 'the owner'}, not on this container.`;
-    case 'macvlan':
-    case 'ipvlan': {
-      const parent = rows.find((r) => r.parent)?.parent ?? 'its parent interface';
-      return `${kind}: its own ${kind === 'macvlan' ? 'MAC and ' : ''}IP directly on host interface ${parent}, as if it were another machine on that network: no veth, no bridge, no NAT. The host itself cannot reach it through ${parent} (the kernel isolates ${kind} children from their parent): a classic surprise; a ${kind} sub-interface on the host is the usual fix.`;
-    }
-    case 'overlay':
-      return "overlay: eth0 on the overlay network lives in a VXLAN network namespace of Docker's that spans swarm nodes (its peer is not on the host); traffic leaving the node goes through eth1, a veth on docker_gwbridge, with NAT.";
-    case 'unknown':
-      return 'unknown: the data does not say which network mode (it holds no `docker inspect` of this container).';
-    default:
-      return `${kind}: a network of the ${kind} driver.`;
-  }
+  return {
+    kind,
+    owner: kind === 'container' ? owner : null,
+    bridges,
+    parent: rows.find((r) => r.parent)?.parent ?? null,
+    special,
+    nat,
+    interfaces: rows.length,
+  };
 }
 
 function inetAddress(link: Link | undefined): string | null {
@@ -356,7 +354,7 @@ export function correlateInspect(input: InspectInputs): InspectReport {
       created: c.created,
       startedAt: c.startedAt,
     },
-    mode: { kind, owner: kind === 'container' ? owner : null, description: describeMode(kind, c, rows, owner, behaviours) },
+    mode: containerMode(kind, rows, owner, behaviours),
     interfaces,
     ports,
     portsKnown: publicationsKnown(model, portHolder),

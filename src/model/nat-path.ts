@@ -1,5 +1,6 @@
 // The structure of a port path and of a NAT anomaly: the hops a connection takes and why it goes (or
 // does not go) through DNAT, as codes with their facts. render/nat-words.ts words them; JSON shows both.
+import type { FamilyGateway } from './network-behaviour.js';
 import type { PortRange } from './nat-rule.js';
 import type { NatAnomaly, PathVia, PortPath } from './port-path.js';
 
@@ -70,8 +71,8 @@ export type PathReason =
   | { code: 'internal-network'; network: string }
   /** A DNAT rule Docker should have written is not there. */
   | { code: 'missing-rule' }
-  /** No host port is mapped (HostPort empty) and the network is not routed; gatewayMode null: not in the data. */
-  | { code: 'no-host-port'; own: string; network: string | null; gatewayMode: string | null }
+  /** No host port is mapped (HostPort empty) and the network is not routed; gateway: its IPv4 gateway mode, null when not in the data (JSON: `gatewayMode`, in words). */
+  | { code: 'no-host-port'; own: string; network: string | null; gateway: FamilyGateway | null }
   /** No host port because the network is routed: the container's own address is the published one. */
   | { code: 'routed'; network: string | null }
   /** The NAT rules were not read. */

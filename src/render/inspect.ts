@@ -3,13 +3,16 @@ import type { OutputMedium } from './medium.js';
 import type { InspectNote, InspectReport } from '../correlate/inspect.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { colours } from './colour.js';
+import { modeDescription, modeJson } from './container-mode-words.js';
 import { escapeText } from './escape.js';
 import { mappingPathLines } from './nat.js';
 import { mappingJson } from './nat-words.js';
+import { behaviourJson } from './network-words.js';
 import { directAccessLine } from './reach.js';
 import { jsonDocument, snapshotNotice } from './snapshot-notice.js';
 
-export const INSPECT_SCHEMA_VERSION = 2;
+/** 3: each `networkBehaviour` carries codes beside its words (`rules[].kind`; `ipv4`/`ipv6` `optionName`, `feature`, `release`). */
+export const INSPECT_SCHEMA_VERSION = 3;
 
 function section(io: OutputMedium, title: string, lines: string[]): string {
   if (lines.length === 0) return '';
@@ -77,7 +80,7 @@ export function renderInspectText(io: OutputMedium, r: InspectReport, snapshot: 
   const notice = snapshotNotice(snapshot);
   if (notice) out += `${escapeText(notice)}\n\n`;
   out += headerText(r);
-  out += section(io, 'Network mode', [escapeText(r.mode.description)]);
+  out += section(io, 'Network mode', [escapeText(modeDescription(r.mode))]);
   out += section(io, 'Interfaces', r.interfaces.flatMap(interfaceLines));
   out += section(io, r.mode.kind === 'container' ? `Ports (published on ${r.mode.owner})` : 'Ports', portLines(r));
   if (r.directAccess?.length)
@@ -135,5 +138,12 @@ export function inspectNoteText(n: InspectNote): string {
 
 export function inspectJson(r: InspectReport, snapshot: Snapshot): unknown {
   const ports = r.ports.map((p) => (p.exposedOnly ? p : mappingJson(p)));
-  return jsonDocument(INSPECT_SCHEMA_VERSION, snapshot, { ...r, ports, notes: r.notes.map((n) => ({ ...n, text: inspectNoteText(n) })) });
+  const interfaces = r.interfaces.map((i) => ({ ...i, networkBehaviour: i.networkBehaviour ? behaviourJson(i.networkBehaviour) : null }));
+  return jsonDocument(INSPECT_SCHEMA_VERSION, snapshot, {
+    ...r,
+    mode: modeJson(r.mode),
+    interfaces,
+    ports,
+    notes: r.notes.map((n) => ({ ...n, text: inspectNoteText(n) })),
+  });
 }

@@ -6,6 +6,7 @@ import type { AnomalyReason, Counters, MappingNote, NatWords, PathHop, PathReaso
 import type { NatAnomaly, PortMapping, PortPath, RuleRef } from '../model/port-path.js';
 import { hostAddress } from '../model/port-path.js';
 import { exclusionWords, matchHost, tableLabel } from '../correlate/nat/path-words.js';
+import { gatewayText } from './network-words.js';
 
 function countersWords(c: Counters | null): string {
   if (c === null) return 'no counters';
@@ -61,8 +62,8 @@ function reasonWords(r: PathReason): string {
     case 'missing-rule':
       return 'no DNAT rule (missing)';
     case 'no-host-port':
-      return r.gatewayMode !== null
-        ? `${r.network}'s IPv4 gateway mode is ${r.gatewayMode}`
+      return r.gateway !== null
+        ? `${r.network}'s IPv4 gateway mode is ${gatewayText(r.gateway)}`
         : `${r.network ?? 'its network'}'s gateway mode is not in the data`;
     case 'routed':
       return `no host port: ${r.network} is routed`;
@@ -182,6 +183,13 @@ export function mappingNoteText(n: MappingNote): string {
   }
 }
 
+/** A path's reason as JSON: `no-host-port`'s gateway mode in words (`gatewayMode`), as schemaVersion 2 has it. */
+function reasonJson(r: PathReason | null): unknown {
+  if (r?.code !== 'no-host-port') return r;
+  const { gateway, ...rest } = r;
+  return { ...rest, gatewayMode: gateway ? gatewayText(gateway) : null };
+}
+
 export function mappingJson(m: PortMapping): unknown {
   const paths = m.paths.map(({ address, from, via, ...structure }) => ({
     address,
@@ -189,6 +197,7 @@ export function mappingJson(m: PortMapping): unknown {
     via,
     text: pathText({ address, from, via, ...structure }),
     ...structure,
+    reason: reasonJson(structure.reason),
   }));
   return { ...m, paths, notes: m.notes.map((n) => ({ ...n, text: mappingNoteText(n) })) };
 }

@@ -14,6 +14,7 @@ import { engineVersionFact } from '../../src/parse/engine-version.js';
 import { buildHostModel } from '../../src/parse/host-model.js';
 import { loadSnapshotDir } from '../../src/snapshot/load.js';
 import { repoPath } from '../repo-path.js';
+import { modeDescription } from '../../src/render/container-mode-words.js';
 import { natWords } from '../../src/render/nat-words.js';
 import { vethWords } from '../../src/render/veth-words.js';
 
@@ -29,6 +30,7 @@ async function notebookOf(dir: string): Promise<Notebook> {
     nat: correlateNat(model, map),
     natWords,
     vethWords,
+    modeWords: modeDescription,
     engineVersion: v.known ? v.value.version : null,
   });
 }

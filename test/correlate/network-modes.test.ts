@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadSnapshot } from '../../src/snapshot/load.js';
 import { buildHostModel } from '../../src/parse/host-model.js';
-import { networkBehaviours } from '../../src/correlate/network-modes.js';
+import { isPlainNat, networkBehaviours } from '../../src/correlate/network-modes.js';
+import { gatewayText } from '../../src/render/network-words.js';
 import { correlateNat } from '../../src/correlate/nat.js';
 import { main } from '../../src/cli/main.js';
 import { memoryIO } from '../../src/cli/io.js';
@@ -85,7 +86,16 @@ test('Docker 28.5: the routed, nat-unprotected, internal and icc=false networks,
   const drop = filter.find((r) => r.text === `-A DOCKER-FORWARD -i ${cbr} -o ${cbr} -j DROP`);
   assert.ok(drop, '28.5 drops icc=false traffic in DOCKER-FORWARD');
   assert.deepEqual([noicc?.icc, noicc?.rules.map((r) => [r.rule.chain, r.rule.number])], [false, [[drop.chain, drop.number]]]);
-  assert.equal(b.get('docknet-lab-net')?.summary, null, 'a plain bridge is plain NAT');
+  const plain = b.get('docknet-lab-net');
+  assert.ok(plain && isPlainNat(plain), 'a plain bridge is plain NAT');
+  assert.deepEqual(
+    [routed, nunp, internal, noicc].map((x) => x && isPlainNat(x)),
+    [false, false, false, false],
+  );
+  assert.deepEqual(
+    [routed, nunp, internal, noicc].map((x) => x?.rules.map((r) => r.kind)),
+    [['routed'], ['nat-unprotected'], internal?.rules.map(() => 'internal'), ['icc']],
+  );
 });
 
 test('Docker 26.1 keeps the gateway-mode options and ignores them: NAT, as its own rules show', async () => {
@@ -104,7 +114,8 @@ test('Docker 26.1 keeps the gateway-mode options and ignores them: NAT, as its o
     const g = b.get(name);
     assert.deepEqual([g?.ipv4.mode, g?.ipv4.basis], ['nat', 'ignored']);
     // routed came with 27.0.0, nat-unprotected with 28.0.0.
-    assert.match(g?.ipv4.text ?? '', /is set, but Docker 26\.1 predates .*(27|28)\.0\.0, and ignores it/);
+    assert.deepEqual([g?.ipv4.release?.major, g?.ipv4.release?.minor], [26, 1]);
+    assert.match(g ? gatewayText(g.ipv4) : '', /is set, but Docker 26\.1 predates .*(27|28)\.0\.0, and ignores it/);
   }
   const cbr = bridgeOf('26', 'docknet-lab-noicc');
   const drop = rules('26', 'filter').find((r) => r.text === `-A FORWARD -i ${cbr} -o ${cbr} -j DROP`);

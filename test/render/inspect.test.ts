@@ -23,7 +23,7 @@ function report(): InspectReport {
       created: '2026-11-28T09:00:00Z',
       startedAt: '2026-11-28T09:00:01Z',
     },
-    mode: { kind: 'bridge', owner: null, description: 'bridge: its own namespace, a veth to the docker0 bridge' },
+    mode: { kind: 'bridge', owner: null, bridges: ['docker0'], parent: null, special: [], nat: true, interfaces: 1 },
     interfaces: [
       {
         ...interfaceRow({}),
@@ -65,7 +65,7 @@ network namespace net:[4026532281], sandbox /var/run/docker/netns/1c2d3e4f5a6b
 created 2026-11-28T09:00:00Z, started 2026-11-28T09:00:01Z
 
 Network mode
-  bridge: its own namespace, a veth to the docker0 bridge
+  bridge: its own network namespace, joined to the host by a veth pair on bridge docker0; the bridge is its gateway, and published ports reach it through NAT (DNAT) rules.
 
 Interfaces
   eth0@if11 (ifindex 10)  mac 02:42:ac:11:00:02  mtu 1500
@@ -147,7 +147,7 @@ test('unknown is said as unknown, none as none; NAT rules unavailable is said in
 web (aaaaaaaaaaaa)  image nginx:1.27  exited
 
 Network mode
-  bridge: its own namespace, a veth to the docker0 bridge
+  bridge: its own network namespace, joined to the host by a veth pair on bridge docker0; the bridge is its gateway, and published ports reach it through NAT (DNAT) rules.
 
 Interfaces
   interfaces inside unknown: no container-side data
@@ -179,16 +179,23 @@ Listening (sockets of its main process)
 
 test('a container: follower says whose ports it is reached on', () => {
   const r = report();
-  r.mode = { kind: 'container', owner: 'web', description: 'shares the network namespace of web' };
+  r.mode = { kind: 'container', owner: 'web', bridges: [], parent: null, special: [], nat: false, interfaces: 0 };
   assert.match(renderInspectText(PIPED(), r, liveSnapshot()), /\nPorts \(published on web\)\n/);
 });
 
-test('JSON: schemaVersion 2, the snapshot, and every field of the report as correlated', () => {
+test('JSON: schemaVersion 3, the snapshot, and every field of the report as correlated', () => {
   const r = report();
   assert.deepEqual(JSON.parse(JSON.stringify(inspectJson(r, liveSnapshot()))), {
-    schemaVersion: 2,
+    schemaVersion: 3,
     snapshot: { source: 'live', location: null, takenAt: null, hostname: null },
     ...JSON.parse(JSON.stringify(r)),
+    // The mode as words (schemaVersion 2's kind, owner and description), not its facts.
+    mode: {
+      kind: 'bridge',
+      owner: null,
+      description:
+        'bridge: its own network namespace, joined to the host by a veth pair on bridge docker0; the bridge is its gateway, and published ports reach it through NAT (DNAT) rules.',
+    },
     // A published port's paths carry their sentence beside their hops and reason.
     ports: JSON.parse(
       JSON.stringify(r.ports.map((p) => (p.exposedOnly ? p : { ...p, paths: p.paths.map((x) => ({ ...x, text: pathText(x) })) }))),

@@ -8,17 +8,14 @@ import type { Ctx } from './context.js';
 import type { Found } from './found.js';
 import { onInternalNetwork } from './legs.js';
 import { buildPaths, outputExclusion } from './paths.js';
-import { networkBehaviours } from '../network-modes.js';
+import { appliedMode, networkBehaviours } from '../network-modes.js';
 
 export function pathsAndMissingRules(ctx: Ctx, found: Found): void {
   const nat = ctx.model.portFacts.nat;
   const behaviours = networkBehaviours(ctx.model);
   for (const m of found.mappings) {
     const b = m.network ? behaviours.get(m.network) : undefined;
-    const open =
-      b?.ipv4.mode === 'nat-unprotected' && b.ipv4.basis !== 'ignored'
-        ? b.rules.find((r) => r.what.startsWith('nat-unprotected'))
-        : undefined;
+    const open = b && appliedMode(b, 'nat-unprotected') ? b.rules.find((r) => r.kind === 'nat-unprotected') : undefined;
     if (b && open !== undefined && m.containerIp && familyOf(m.containerIp) === 'ipv4')
       m.notes.push({
         code: 'nat-unprotected',

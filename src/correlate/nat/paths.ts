@@ -5,7 +5,7 @@ import type { Counters, OutputExclusion, PathHop, PathReason, TableName } from '
 import type { NatTable } from '../../model/nat-rule.js';
 import { hostAddress, type PortMapping, type PortPath, type RuleRef } from '../../model/port-path.js';
 import { familyOf, inPrefix as inNet, isLoopback, isWildcard as isAnyAddress } from '../../util/address.js';
-import { networkBehaviours } from '../network-modes.js';
+import { appliedMode, networkBehaviours } from '../network-modes.js';
 import { destinationAllows, hookPath, outputChainName } from './chain-graph.js';
 import type { Ctx } from './context.js';
 import { onInternalNetwork } from './legs.js';
@@ -94,10 +94,10 @@ function viaProxy(ctx: Ctx, m: PortMapping, addr: string, from: PortPath['from']
 function unmappedPath(ctx: Ctx, m: PortMapping, address: string): PortPath {
   const b = m.network ? networkBehaviours(ctx.model).get(m.network) : undefined;
   const own = m.containerIp ? hostAddress(m.containerIp, m.containerPort, m.protocol) : `?:${m.containerPort}/${m.protocol}`;
-  const routed = b?.ipv4.mode === 'routed' && b.ipv4.basis !== 'ignored';
+  const routed = b !== undefined && appliedMode(b, 'routed');
   if (!routed) {
     // Without the network's options, whether the address is routed cannot be told: unknown, not none.
-    const reason: PathReason = { code: 'no-host-port', own, network: b ? b.network : m.network, gatewayMode: b ? b.ipv4.text : null };
+    const reason: PathReason = { code: 'no-host-port', own, network: b ? b.network : m.network, gateway: b ? b.ipv4 : null };
     return { address, from: 'outside', via: b ? 'none' : 'unknown', hops: [], reason };
   }
   const subnet = lookupIn(ctx.model.networks)
