@@ -22,8 +22,8 @@ export interface InspectInterface extends InterfaceRow {
   /** The bridge's own address (the containers' gateway on bridge networks). */
   bridgeAddress: string | null;
   hostVethMtu: number | null;
-  /** Set when this interface's MTU is larger than the uplink's: big packets will be dropped or fragmented. */
-  mtuWarning: string | null;
+  /** Set when this interface's MTU is larger than the uplink's: big packets will be dropped or fragmented (render/inspect.ts words it). */
+  mtuOverUplink: { mtu: number; uplink: string; uplinkMtu: number } | null;
   /** Its bridge network's gateway modes, --internal and enable_icc, with the rules that do them; null off bridge networks or without the network list. */
   networkBehaviour: NetworkBehaviour | null;
 }
@@ -285,17 +285,15 @@ function interfacesOf(
     const hostVeth = links.find((l) => l.name === r.hostVeth);
     const bridge = links.find((l) => l.name === r.bridge);
     const ep = c.endpoints.find((e) => e.network === r.network) ?? ownerContainer?.endpoints.find((e) => e.network === r.network);
-    const mtuWarning =
-      r.mtu !== null && uplink?.mtu != null && r.mtu > uplink.mtu
-        ? `MTU ${r.mtu} is larger than the uplink ${uplink.name}'s ${uplink.mtu}: packets over ${uplink.mtu} bytes leaving the host are dropped or fragmented (set the network's com.docker.network.driver.mtu, or the daemon's "mtu")`
-        : null;
+    const mtuOverUplink =
+      r.mtu !== null && uplink?.mtu != null && r.mtu > uplink.mtu ? { mtu: r.mtu, uplink: uplink.name, uplinkMtu: uplink.mtu } : null;
     return {
       ...r,
       gateway: ep?.gateway ?? net?.subnets[0]?.gateway ?? null,
       subnet: net?.subnets[0]?.subnet ?? null,
       bridgeAddress: inetAddress(bridge),
       hostVethMtu: hostVeth?.mtu ?? null,
-      mtuWarning,
+      mtuOverUplink,
       networkBehaviour: (r.mode === 'bridge' && r.network ? behaviours.get(r.network) : undefined) ?? null,
     };
   });

@@ -24,6 +24,11 @@ const v = (x: string | number | null | undefined, unknown = 'unknown') =>
 
 type Interface = InspectReport['interfaces'][number];
 
+/** An MTU larger than the uplink's, and what it does. */
+export function mtuWarningText(o: NonNullable<Interface['mtuOverUplink']>): string {
+  return `MTU ${o.mtu} is larger than the uplink ${o.uplink}'s ${o.uplinkMtu}: packets over ${o.uplinkMtu} bytes leaving the host are dropped or fragmented (set the network's com.docker.network.driver.mtu, or the daemon's "mtu")`;
+}
+
 /** The name, id, image and state, its namespace and when it started. */
 function headerText(r: InspectReport): string {
   const c = r.container;
@@ -47,7 +52,7 @@ function interfaceLines(i: Interface): string[] {
     );
   else if (i.parent) lines.push(`  host side: parent interface ${escapeText(i.parent)} (no veth)`);
   if (i.note && !i.note.startsWith('shares ')) lines.push(`  ${escapeText(i.note)}`);
-  if (i.mtuWarning) lines.push(`  ! ${escapeText(i.mtuWarning)}`);
+  if (i.mtuOverUplink) lines.push(`  ! ${escapeText(mtuWarningText(i.mtuOverUplink))}`);
   return lines;
 }
 
@@ -138,7 +143,11 @@ export function inspectNoteText(n: InspectNote): string {
 
 export function inspectJson(r: InspectReport, snapshot: Snapshot): unknown {
   const ports = r.ports.map((p) => (p.exposedOnly ? p : mappingJson(p)));
-  const interfaces = r.interfaces.map((i) => ({ ...i, networkBehaviour: i.networkBehaviour ? behaviourJson(i.networkBehaviour) : null }));
+  const interfaces = r.interfaces.map((i) => ({
+    ...i,
+    mtuWarning: i.mtuOverUplink ? mtuWarningText(i.mtuOverUplink) : null,
+    networkBehaviour: i.networkBehaviour ? behaviourJson(i.networkBehaviour) : null,
+  }));
   return jsonDocument(INSPECT_SCHEMA_VERSION, snapshot, {
     ...r,
     mode: modeJson(r.mode),

@@ -31,7 +31,7 @@ function report(): InspectReport {
         subnet: '172.17.0.0/16',
         bridgeAddress: '172.17.0.1/16',
         hostVethMtu: 1500,
-        mtuWarning: 'mtu 1500 is above the uplink ens33 mtu 1450',
+        mtuOverUplink: { mtu: 1500, uplink: 'ens33', uplinkMtu: 1450 },
         networkBehaviour: null,
       },
     ],
@@ -72,7 +72,7 @@ Interfaces
     ipv4 172.17.0.2/16  gateway 172.17.0.1
     network bridge (bridge), subnet 172.17.0.0/16
     host side: veth1f00e42 (ifindex 11, mtu 1500) on bridge docker0 (172.17.0.1/16)
-    ! mtu 1500 is above the uplink ens33 mtu 1450
+    ! MTU 1500 is larger than the uplink ens33's 1450: packets over 1450 bytes leaving the host are dropped or fragmented (set the network's com.docker.network.driver.mtu, or the daemon's "mtu")
 
 Ports
   0.0.0.0:49154/tcp -> nat PREROUTING -> DOCKER: DNAT to 172.17.0.2:8080 (pkts 6, bytes 312) -> docker0 -> veth1f00e42 -> web 172.17.0.2:8080
@@ -129,7 +129,7 @@ test('unknown is said as unknown, none as none; NAT rules unavailable is said in
       subnet: null,
       bridgeAddress: null,
       hostVethMtu: null,
-      mtuWarning: null,
+      mtuOverUplink: null,
       networkBehaviour: null,
     },
   ];
@@ -165,7 +165,7 @@ Listening (sockets of its main process)
     subnet: null,
     bridgeAddress: null,
     hostVethMtu: null,
-    mtuWarning: null,
+    mtuOverUplink: null,
     networkBehaviour: null,
   };
   r.interfaces = [iface];
@@ -196,6 +196,16 @@ test('JSON: schemaVersion 3, the snapshot, and every field of the report as corr
       description:
         'bridge: its own network namespace, joined to the host by a veth pair on bridge docker0; the bridge is its gateway, and published ports reach it through NAT (DNAT) rules.',
     },
+    // An MTU over the uplink's is its facts, with its sentence beside them.
+    interfaces: JSON.parse(
+      JSON.stringify(
+        r.interfaces.map((i) => ({
+          ...i,
+          mtuWarning:
+            "MTU 1500 is larger than the uplink ens33's 1450: packets over 1450 bytes leaving the host are dropped or fragmented (set the network's com.docker.network.driver.mtu, or the daemon's \"mtu\")",
+        })),
+      ),
+    ),
     // A published port's paths carry their sentence beside their hops and reason.
     ports: JSON.parse(
       JSON.stringify(r.ports.map((p) => (p.exposedOnly ? p : { ...p, paths: p.paths.map((x) => ({ ...x, text: pathText(x) })) }))),
