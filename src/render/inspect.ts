@@ -8,8 +8,10 @@ import { mappingPathLines } from './nat.js';
 import { mappingJson } from './nat-words.js';
 import { directAccessLine } from './reach.js';
 import { jsonDocument, snapshotNotice } from './snapshot-notice.js';
+import { interfaceNotesJson, interfaceNotesText } from './veth-words.js';
 
-export const INSPECT_SCHEMA_VERSION = 2;
+/** 3: each interface's `notes` are { code, ...facts, text }, its `note` the sentence of all (veth-map's). */
+export const INSPECT_SCHEMA_VERSION = 3;
 
 function section(io: OutputMedium, title: string, lines: string[]): string {
   if (lines.length === 0) return '';
@@ -32,7 +34,8 @@ function headerText(r: InspectReport): string {
 
 /** One interface: its addresses and network, then its host side. */
 function interfaceLines(i: Interface): string[] {
-  if (!i.interface) return [i.note ? escapeText(i.note) : 'no interface'];
+  const said = interfaceNotesText(i.notes);
+  if (!i.interface) return [said ? escapeText(said) : 'no interface'];
   const lines = [
     `${escapeText(i.interface)}${i.peerIfindex !== null && i.peerIfindex !== i.ifindex ? `@if${i.peerIfindex}` : ''} (ifindex ${v(i.ifindex)})  mac ${v(i.mac)}  mtu ${v(i.mtu)}`,
     `  ipv4 ${v(i.ipv4, i.network ? 'none' : 'unknown')}${i.ipv6 ? `  ipv6 ${escapeText(i.ipv6)}` : ''}  gateway ${v(i.gateway, i.network ? 'none' : 'unknown')}`,
@@ -43,7 +46,9 @@ function interfaceLines(i: Interface): string[] {
       `  host side: ${escapeText(i.hostVeth)} (ifindex ${v(i.hostIfindex)}, mtu ${v(i.hostVethMtu)})${i.bridge ? ` on bridge ${escapeText(i.bridge)}${i.bridgeAddress ? ` (${escapeText(i.bridgeAddress)})` : ''}` : ''}`,
     );
   else if (i.parent) lines.push(`  host side: parent interface ${escapeText(i.parent)} (no veth)`);
-  if (i.note && !i.note.startsWith('shares ')) lines.push(`  ${escapeText(i.note)}`);
+  // The mode section says whose namespace it shares; the interface says the rest.
+  const own = interfaceNotesText(i.notes.filter((n) => n.code !== 'shares-namespace' && n.code !== 'undeclared-sharing'));
+  if (own) lines.push(`  ${escapeText(own)}`);
   if (i.mtuWarning) lines.push(`  ! ${escapeText(i.mtuWarning)}`);
   return lines;
 }
@@ -135,5 +140,10 @@ export function inspectNoteText(n: InspectNote): string {
 
 export function inspectJson(r: InspectReport, snapshot: Snapshot): unknown {
   const ports = r.ports.map((p) => (p.exposedOnly ? p : mappingJson(p)));
-  return jsonDocument(INSPECT_SCHEMA_VERSION, snapshot, { ...r, ports, notes: r.notes.map((n) => ({ ...n, text: inspectNoteText(n) })) });
+  return jsonDocument(INSPECT_SCHEMA_VERSION, snapshot, {
+    ...r,
+    interfaces: r.interfaces.map((i) => ({ ...i, ...interfaceNotesJson(i.notes) })),
+    ports,
+    notes: r.notes.map((n) => ({ ...n, text: inspectNoteText(n) })),
+  });
 }

@@ -6,6 +6,7 @@ import type { InspectReport } from '../../src/correlate/inspect.js';
 import { inspectJson, renderInspectText } from '../../src/render/inspect.js';
 import { hasAnsi, interfaceRow, liveSnapshot, mapping, PIPED, savedSnapshot, stripAnsi, TTY_COLOUR, TTY_NO_COLOUR } from './values.js';
 import { pathText } from '../../src/render/nat-words.js';
+import { interfaceNoteText, interfaceNotesText } from '../../src/render/veth-words.js';
 
 function report(): InspectReport {
   return {
@@ -124,7 +125,7 @@ test('unknown is said as unknown, none as none; NAT rules unavailable is said in
   };
   r.interfaces = [
     {
-      ...interfaceRow({ interface: null, note: 'interfaces inside unknown: no container-side data' }),
+      ...interfaceRow({ interface: null, notes: [{ code: 'interfaces-unknown', error: null, scope: 'snapshot' }] }),
       gateway: null,
       subnet: null,
       bridgeAddress: null,
@@ -150,7 +151,7 @@ Network mode
   bridge: its own namespace, a veth to the docker0 bridge
 
 Interfaces
-  interfaces inside unknown: no container-side data
+  interfaces inside unknown: no container-side data in this snapshot
 
 Ports
   NAT rules unavailable: iptables needs root (run with sudo)
@@ -183,12 +184,22 @@ test('a container: follower says whose ports it is reached on', () => {
   assert.match(renderInspectText(PIPED(), r, liveSnapshot()), /\nPorts \(published on web\)\n/);
 });
 
-test('JSON: schemaVersion 2, the snapshot, and every field of the report as correlated', () => {
+test('JSON: schemaVersion 3, the snapshot, and every field of the report as correlated', () => {
   const r = report();
   assert.deepEqual(JSON.parse(JSON.stringify(inspectJson(r, liveSnapshot()))), {
-    schemaVersion: 2,
+    schemaVersion: 3,
     snapshot: { source: 'live', location: null, takenAt: null, hostname: null },
     ...JSON.parse(JSON.stringify(r)),
+    // An interface's notes carry their sentences, and its note the sentence of all (schemaVersion 3).
+    interfaces: JSON.parse(
+      JSON.stringify(
+        r.interfaces.map((i) => ({
+          ...i,
+          notes: i.notes.map((n) => ({ ...n, text: interfaceNoteText(n) })),
+          note: interfaceNotesText(i.notes),
+        })),
+      ),
+    ),
     // A published port's paths carry their sentence beside their hops and reason.
     ports: JSON.parse(
       JSON.stringify(r.ports.map((p) => (p.exposedOnly ? p : { ...p, paths: p.paths.map((x) => ({ ...x, text: pathText(x) })) }))),
