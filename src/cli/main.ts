@@ -188,7 +188,17 @@ export async function main(argv: string[], ioOverride?: IO): Promise<number> {
       );
     });
 
-  const snapshot = program.command('snapshot').description("save this host's network facts, to analyse them anywhere with --from");
+  const snapshot = program
+    .command('snapshot')
+    .description("save this host's network facts, to analyse them anywhere with --from")
+    // With no subcommand (or one it does not have), the one usage-error form, not the help as an error.
+    .allowExcessArguments()
+    .action((_o: unknown, cmd: Command) => {
+      const [name] = cmd.args;
+      throw new UsageError(
+        name === undefined ? 'snapshot needs a command: save <path> or import <transcript> <path>' : `unknown command '${name}'`,
+      );
+    });
   withHosts(snapshot.command('save'))
     .description('gather every fact docknet reads into a directory, or one .tar.gz when the path ends so (secrets redacted)')
     .argument('<path>', 'a new directory, or a file ending in .tar.gz or .tgz')

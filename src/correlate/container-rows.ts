@@ -8,6 +8,7 @@ import {
   meaningful,
   memberNetwork,
   networkOf,
+  note,
   resolvePeer,
   withEndpoint,
   MODES_BY_DRIVER,
@@ -24,20 +25,14 @@ export function ownNamespaceRows(ctx: Context, c: ContainerInfo, facts: Containe
   if (!c.running) {
     const rows = c.endpoints.map((ep) => withEndpoint(ctx, baseRow(c, defaultMode), ep));
     if (rows.length === 0) rows.push(baseRow(c, defaultMode));
-    for (const r of rows) r.note = 'not running: no network namespace';
+    for (const r of rows) note(r, { code: 'not-running' });
     return rows;
   }
-  const reason =
-    facts?.error ??
-    (facts
-      ? null
-      : ctx.model.containerNet.size > 0 || !ctx.model.hostLinks.known
-        ? 'no container-side data for this container'
-        : 'no container-side data in this snapshot');
   if (!facts || facts.error) {
+    const scope = ctx.model.containerNet.size > 0 || !ctx.model.hostLinks.known ? 'container' : 'snapshot';
     const rows = c.endpoints.map((ep) => withEndpoint(ctx, baseRow(c, defaultMode), ep));
     if (rows.length === 0) rows.push(baseRow(c, defaultMode));
-    for (const r of rows) r.note = `interfaces inside unknown: ${reason}`;
+    for (const r of rows) note(r, { code: 'interfaces-unknown', error: facts?.error ?? null, scope });
     return rows;
   }
   const endpointMacs = new Set(c.endpoints.map((e) => e.mac).filter((m): m is string => m !== null));
@@ -71,20 +66,19 @@ export function ownNamespaceRows(ctx: Context, c: ContainerInfo, facts: Containe
         });
     }
     resolvePeer(ctx, row, iface, facts.netns, facts.interfaces);
-    if (!ep && !row.network && c.networkMode !== 'unknown')
-      row.note = `not a Docker endpoint of this container${row.note ? `; ${row.note}` : ''}`;
+    if (!ep && !row.network && c.networkMode !== 'unknown') row.notes.unshift({ code: 'not-docker-endpoint' });
     rows.push(row);
   }
   for (const ep of unmatched) {
     const row = withEndpoint(ctx, baseRow(c, defaultMode), ep);
     row.netns = facts.netns;
-    row.note = `Docker lists network '${ep.network}' but no interface inside has its MAC ${ep.mac ?? '(none)'}`;
+    note(row, { code: 'endpoint-without-interface', network: ep.network, mac: ep.mac });
     rows.push(row);
   }
   if (rows.length === 0) {
     const row = baseRow(c, defaultMode);
     row.netns = facts.netns;
-    row.note = 'no interface besides loopback';
+    note(row, { code: 'loopback-only' });
     rows.push(row);
   }
   // The interfaces say which networks the namespace is on, not whether the container owns it: with its
@@ -97,15 +91,15 @@ export function hostModeRow(ctx: Context, c: ContainerInfo): InterfaceRow {
   const row = baseRow(c, 'host');
   row.network = 'host';
   row.driver = 'host';
-  row.note = c.running
-    ? "host network namespace: no veth (uses the host's interfaces and ports)"
-    : 'not running (network mode host: no veth)';
   const facts = ctx.model.containerNet.get(c.name);
   row.netns = facts?.netns ?? null;
   const hostNetns = ctx.model.hostNetns.known ? ctx.model.hostNetns.value : null;
-  if (facts?.netns && hostNetns && facts.netns !== hostNetns) {
-    row.note = `network mode host, but its namespace ${facts.netns} differs from the host's ${hostNetns} (rootless Docker or Docker Desktop?)`;
-  }
+  note(
+    row,
+    facts?.netns && hostNetns && facts.netns !== hostNetns
+      ? { code: 'host-mode-other-netns', netns: facts.netns, hostNetns }
+      : { code: 'host-mode', running: c.running },
+  );
   return row;
 }
 
@@ -115,7 +109,7 @@ export function noneModeRow(ctx: Context, c: ContainerInfo): InterfaceRow[] {
   row.driver = 'null';
   const facts = ctx.model.containerNet.get(c.name);
   row.netns = facts?.netns ?? null;
-  row.note = c.running ? 'loopback only: network mode none, no interface besides lo' : 'not running (network mode none: loopback only)';
+  note(row, { code: 'none-mode', running: c.running });
   const extra = (facts?.interfaces ?? []).filter((i) => meaningful(i, new Set()));
   if (extra.length === 0) return [row];
   // Someone added interfaces by hand to a none-mode container: show them rather than hide them.
@@ -127,10 +121,9 @@ export function noneModeRow(ctx: Context, c: ContainerInfo): InterfaceRow[] {
       peerIfindex: iface.iflink,
       mac: iface.mac,
       mtu: iface.mtu,
-      note: null,
+      notes: [{ code: 'added-outside-docker' }],
     };
     resolvePeer(ctx, r, iface, facts?.netns ?? null, facts?.interfaces ?? []);
-    r.note = `network mode none, but an interface was added outside Docker${r.note ? `; ${r.note}` : ''}`;
     return r;
   });
 }
@@ -143,10 +136,9 @@ export function followerRows(
 ): InterfaceRow[] {
   if (!owner) {
     const row = baseRow(c, 'container');
-    row.note = `shares the network namespace of container ${ownerRef.slice(0, 12)}, which the engine no longer lists`;
+    note(row, { code: 'owner-gone', ownerRef });
     return [row];
   }
-  const said = `shares ${owner.name}'s network namespace`;
   return ownerRows.map((r) => ({
     ...r,
     container: c.name,
@@ -157,6 +149,8 @@ export function followerRows(
     mode: 'container',
     networkMode: c.networkMode,
     sharesNetnsWith: owner.name,
-    note: !c.running ? `not running; configured to share ${owner.name}'s network namespace` : r.note ? `${said}; ${r.note}` : said,
+    notes: c.running
+      ? [{ code: 'shares-namespace', owner: owner.name }, ...r.notes]
+      : [{ code: 'follower-not-running', owner: owner.name }],
   }));
 }

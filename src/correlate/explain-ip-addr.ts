@@ -1,7 +1,7 @@
 // One sentence for each line of an `ip addr` listing (the host's, or one pasted from inside a container):
 // what the interface is on this host, what each flag, address and lifetime says.
 import type { IpAddrLine } from '../parse/ip-addr-lines.js';
-import type { VethWords } from '../model/veth-notes.js';
+import type { VethWords } from './veth-map-notes.js';
 import { isPromptLine } from '../parse/listing-text.js';
 import { PROMPT_SENTENCE } from './explain-listings.js';
 import type { ExplainedLine } from './explain-types.js';
@@ -72,8 +72,8 @@ function headerSentence(l: IpAddrLine, side: ListingSide, map: VethMap, vethWord
           : 'its owner is not in the data';
     return `Interface ${l.ifindex}, ${name}: the host end of a veth pair; "@if${peer ?? '?'}" is the ifindex of the other end, in another network namespace; ${owner}. ${tail}`;
   }
-  const role = map.hostInterfaces.find((h) => h.name === name)?.role;
-  return `Interface ${l.ifindex}, ${name}: ${role ?? 'a host interface'}. ${tail}`;
+  const h = map.hostInterfaces.find((x) => x.name === name);
+  return `Interface ${l.ifindex}, ${name}: ${h ? vethWords.hostRole(h.role, h.listed) : 'a host interface'}. ${tail}`;
 }
 
 function linkLayerSentence(l: IpAddrLine): string {

@@ -6,7 +6,7 @@ import type { HostModel } from '../model/host.js';
 import type { NetworkInfo } from '../model/engine.js';
 import type { NatWords } from '../model/nat-path.js';
 import type { NatReport } from '../model/port-path.js';
-import type { VethWords } from '../model/veth-notes.js';
+import type { VethWords } from './veth-map-notes.js';
 import { ipAddrLines } from '../parse/ip-addr-lines.js';
 import { FACT, factText, type Snapshot } from '../snapshot/snapshot.js';
 import { bareAddress } from '../util/address.js';
@@ -111,7 +111,7 @@ function interfaceItems(i: ExplainInputs): NoteItem[] {
         : '';
     return {
       subject: h.name,
-      text: `${h.name}${h.ifindex !== null ? ` (ifindex ${h.ifindex}${h.ipv4 ? `, ${h.ipv4}` : ''})` : ''}: ${h.role}.${state}`,
+      text: `${h.name}${h.ifindex !== null ? ` (ifindex ${h.ifindex}${h.ipv4 ? `, ${h.ipv4}` : ''})` : ''}: ${i.vethWords.hostRole(h.role, h.listed)}.${state}`,
     };
   });
 }
@@ -295,7 +295,7 @@ export function explainHost(i: ExplainInputs): Notebook {
   sections.push({
     id: 'veths',
     title: 'Veth pairs',
-    unknown: i.map.hostVethsComplete ? undefined : (i.map.hostVethsIncomplete ?? undefined),
+    unknown: i.map.hostVethsComplete || !i.map.hostVethsIncomplete ? undefined : i.vethWords.vethsIncomplete(i.map.hostVethsIncomplete),
     items: vethItems(i),
   });
   sections.push({

@@ -1,6 +1,6 @@
 // The host graph's vocabulary (nodes, edges, clusters: pure data) and the builder that keeps ids unique.
 import type { NatWords } from '../model/nat-path.js';
-import type { VethWords } from '../model/veth-notes.js';
+import type { VethWords } from './veth-map-notes.js';
 import { naturalCompare } from '../util/natural-compare.js';
 
 export type GraphNodeKind =

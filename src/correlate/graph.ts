@@ -3,7 +3,7 @@
 import { lookupIn } from '../model/fact.js';
 import type { HostModel } from '../model/host.js';
 import type { NatReport } from '../model/port-path.js';
-import type { VethWords } from '../model/veth-notes.js';
+import type { VethWords } from './veth-map-notes.js';
 import { naturalCompare } from '../util/natural-compare.js';
 import {
   GraphBuilder,
@@ -17,7 +17,7 @@ import {
 } from './graph-builder.js';
 import { addPortPaths } from './graph-ports.js';
 import { groupContainers, GROUP_THRESHOLD } from './graph-group.js';
-import type { HostInterfaceRow } from './host-interfaces.js';
+import { isUplink, roleUnknown, type HostInterfaceRow } from './host-interfaces.js';
 import type { HostVethRow, InterfaceRow, VethMap } from './veth-map.js';
 
 function insideName(r: InterfaceRow): string {
@@ -39,16 +39,17 @@ function bridgeNames(model: HostModel, map: VethMap): Set<string> {
   return names;
 }
 
-function hostInterfaceNode(g: GraphBuilder, h: HostInterfaceRow, bridges: Set<string>): GraphNode {
+function hostInterfaceNode(g: GraphBuilder, h: HostInterfaceRow, bridges: Set<string>, words: VethWords): GraphNode {
   const isBridge = bridges.has(h.name);
   const id = isBridge ? nodeId.bridge(h.name) : nodeId.hostIf(h.name);
   const head = h.ifindex !== null ? `${h.name} (${h.ifindex})` : h.name;
+  const role = words.hostRole(h.role, h.listed);
   return g.node({
     id,
     kind: isBridge ? 'bridge' : 'host-interface',
-    label: [head, ...(h.ipv4 ? [h.ipv4] : []), h.role],
-    unknown: /cannot be told|unknown role/.test(h.role),
-    detail: h.role,
+    label: [head, ...(h.ipv4 ? [h.ipv4] : []), role],
+    unknown: roleUnknown(h),
+    detail: role,
   });
 }
 
@@ -128,8 +129,8 @@ function containerClusters(g: GraphBuilder, rows: InterfaceRow[]): Set<string> {
   return inline;
 }
 
-function containerNodes(g: GraphBuilder, rows: InterfaceRow[], map: VethMap, inline: Set<string>): void {
-  const uplink = map.hostInterfaces.find((h) => /uplink/.test(h.role));
+function containerNodes(g: GraphBuilder, rows: InterfaceRow[], map: VethMap, inline: Set<string>, words: VethWords): void {
+  const uplink = map.hostInterfaces.find(isUplink);
   const followerJoined = new Set<string>();
   for (const r of rows) {
     const cluster = clusterOf(r);
@@ -140,7 +141,7 @@ function containerNodes(g: GraphBuilder, rows: InterfaceRow[], map: VethMap, inl
         label: [r.container, modeWords(r)],
         cluster: HOST_CLUSTER,
         container: r.container,
-        detail: r.note,
+        detail: words.interfaceNotes(r.notes),
       });
       if (uplink) g.edge({ kind: 'host-namespace', from: n.id, to: nodeId.hostIf(uplink.name), label: ["uses the host's interfaces"] });
       continue;
@@ -161,7 +162,7 @@ function containerNodes(g: GraphBuilder, rows: InterfaceRow[], map: VethMap, inl
         label: [r.container, modeWords(r)],
         cluster,
         container: r.container,
-        detail: r.note,
+        detail: words.interfaceNotes(r.notes),
       });
       continue;
     }
@@ -176,7 +177,7 @@ function containerNodes(g: GraphBuilder, rows: InterfaceRow[], map: VethMap, inl
         cluster,
         container: r.container,
         unknown: !none,
-        detail: r.note,
+        detail: words.interfaceNotes(r.notes),
       });
       continue;
     }
@@ -194,7 +195,7 @@ function containerNodes(g: GraphBuilder, rows: InterfaceRow[], map: VethMap, inl
       ],
       cluster: own ? null : cluster,
       container: r.container,
-      detail: r.note,
+      detail: words.interfaceNotes(r.notes),
     });
   }
 }
@@ -263,7 +264,7 @@ function otherBridgePorts(g: GraphBuilder, model: HostModel): void {
 
 /** Docker's `-s SUBNET ! -o BRIDGE -j MASQUERADE`: the bridge's traffic leaves through the uplink with the host's address. */
 function masqueradeEdges(g: GraphBuilder, model: HostModel, map: VethMap): void {
-  const uplink = map.hostInterfaces.find((h) => /uplink/.test(h.role));
+  const uplink = map.hostInterfaces.find(isUplink);
   if (!uplink) return;
   for (const { table } of model.portFacts.nat.tables) {
     for (const r of table.rules) {
@@ -299,7 +300,7 @@ function neededInterfaces(rows: InterfaceRow[], map: VethMap): Set<string> {
     if (r.bridge) need.add(r.bridge);
     if (r.parent) need.add(r.parent);
   }
-  for (const h of map.hostInterfaces) if (/uplink/.test(h.role)) need.add(h.name);
+  for (const h of map.hostInterfaces) if (isUplink(h)) need.add(h.name);
   return need;
 }
 
@@ -312,7 +313,7 @@ export function buildHostGraph(model: HostModel, map: VethMap, nat: NatReport, o
   g.cluster({ id: HOST_CLUSTER, kind: 'host', label: ['host network namespace'], containers: [] });
   g.cluster({ id: PORTS_CLUSTER, kind: 'host', label: ['published ports (host addresses)'], containers: [] });
   const need = all ? null : neededInterfaces(rows, map);
-  for (const h of map.hostInterfaces) if (need === null || need.has(h.name)) hostInterfaceNode(g, h, bridges);
+  for (const h of map.hostInterfaces) if (need === null || need.has(h.name)) hostInterfaceNode(g, h, bridges, opts.vethWords);
   for (const b of bridges) {
     if (need !== null && !need.has(b)) continue;
     if (!g.nodes.has(nodeId.bridge(b)))
@@ -320,7 +321,7 @@ export function buildHostGraph(model: HostModel, map: VethMap, nat: NatReport, o
   }
   const grouping = opts.group && all ? groupContainers(g, rows, nat) : null;
   if (grouping === null) {
-    containerNodes(g, rows, map, containerClusters(g, rows));
+    containerNodes(g, rows, map, containerClusters(g, rows), opts.vethWords);
     interfaceEdges(g, rows, map, opts.vethWords);
     vethEdges(g, map, shown, all, opts.vethWords);
     addPortPaths(g, nat, opts.natWords, shown, all);
@@ -340,12 +341,12 @@ export function buildHostGraph(model: HostModel, map: VethMap, nat: NatReport, o
   if (!map.hostLinksKnown)
     g.notes.push("host links unknown: no listing of the host's interfaces in the data, so no host veth or bridge is drawn from it");
   else if (!map.hostVethsComplete && map.hostVethsIncomplete)
-    g.notes.push(`the host veths drawn may not be all: ${map.hostVethsIncomplete}`);
+    g.notes.push(`the host veths drawn may not be all: ${opts.vethWords.vethsIncomplete(map.hostVethsIncomplete)}`);
   if (!nat.available)
     g.notes.push(`NAT rules unavailable: ${nat.reason ?? 'not in the data'}; published ports are drawn from the Engine alone`);
   if (!nat.publicationsKnown && nat.publicationsReason)
     g.notes.push(`publications unknown (${nat.publicationsReason}): the ports drawn are those the DNAT rules show`);
-  for (const n of map.notes) g.notes.push(n);
+  for (const n of map.notes) g.notes.push(opts.vethWords.source(n));
   return g.build(grouping);
 }
 

@@ -5,6 +5,7 @@ import type { HostModel } from '../model/host.js';
 import type { Link } from '../model/link.js';
 import { naturalCompare } from '../util/natural-compare.js';
 import { dockerUsesInterface, type BridgeIdentityOf } from './docker-bridges.js';
+import type { HostRole } from './veth-map-notes.js';
 
 export interface HostInterfaceRow {
   name: string;
@@ -12,7 +13,10 @@ export interface HostInterfaceRow {
   ifindex: number | null;
   kind: string | null;
   ipv4: string | null;
-  role: string;
+  /** What it is for (render/veth-words.ts words it). */
+  role: HostRole;
+  /** False for a bridge the data names (as a master, in brctl show, as a network's bridge) without listing it. */
+  listed: boolean;
 }
 
 function ipv4(l: Link): string | null {
@@ -27,47 +31,29 @@ interface RoleContext {
   uplinkGuess: string | null;
 }
 
-function bridgeRole(l: Link, ctx: RoleContext): string | null {
+function bridgeRole(l: Link, ctx: RoleContext): HostRole | null {
   const id = ctx.identity(l.name);
-  if (id.docker === true && id.network) {
-    const net = id.network;
-    return net.name === 'bridge'
-      ? "Docker's default bridge (network 'bridge'): no DNS between containers"
-      : net.name === 'docker_gwbridge'
-        ? "Docker's bridge for swarm/overlay containers' traffic off the node (docker_gwbridge)"
-        : `bridge of Docker network '${net.name}'`;
-  }
-  if (id.docker === true) return `Docker's bridge, by its name (no Docker network list in the data)`;
-  if (/^virbr\d+-nic$/.test(l.name))
-    return `libvirt's placeholder port that keeps ${l.master ?? l.name.replace(/-nic$/, '')}'s MAC address stable (no traffic)`;
-  const by = id.inferred ? ' (by its name)' : '';
-  if (id.foreign === 'libvirt') return `libvirt's NAT bridge for KVM virtual machines: not Docker's${by}`;
-  if (id.foreign === 'kubernetes') return `a Kubernetes network interface: not Docker's${by}`;
-  if (id.foreign === 'lxc') return `an LXC/LXD bridge: not Docker's${by}`;
-  if (l.kind === 'bridge' || ctx.masters.has(l.name))
-    return id.docker === false
-      ? 'a bridge no Docker network uses'
-      : "a bridge (whether Docker's cannot be told: no Docker network list in the data)";
+  if (id.docker === true) return { code: 'docker-bridge', network: id.network?.name ?? null };
+  if (/^virbr\d+-nic$/.test(l.name)) return { code: 'libvirt-placeholder', bridge: l.master ?? l.name.replace(/-nic$/, '') };
+  if (id.foreign) return { code: 'foreign', tool: id.foreign, inferred: id.inferred };
+  if (l.kind === 'bridge' || ctx.masters.has(l.name)) return { code: 'other-bridge', docker: id.docker === false ? false : null };
   return null;
 }
 
-function roleOf(l: Link, ctx: RoleContext): string {
-  if (l.name === 'lo' || l.flags.includes('LOOPBACK')) return 'loopback';
+function roleOf(l: Link, ctx: RoleContext): HostRole {
+  if (l.name === 'lo' || l.flags.includes('LOOPBACK')) return { code: 'loopback' };
   const defaultRoute = lookupIn(ctx.model.routes).find((r) => r.dst === 'default');
-  if (defaultRoute?.dev === l.name)
-    return `uplink: the default route${defaultRoute.gateway ? ` via ${defaultRoute.gateway}` : ''} leaves through it`;
+  if (defaultRoute?.dev === l.name) return { code: 'uplink', gateway: defaultRoute.gateway ?? null };
   const parentOf = lookupIn(ctx.model.networks)
     .filter((n) => n.parent === l.name)
     .map((n) => n.name);
-  if (parentOf.length)
-    return `parent of ${parentOf.map((n) => `'${n}'`).join(', ')} (${parentOf.length === 1 ? 'a macvlan/ipvlan network' : 'macvlan/ipvlan networks'})`;
+  if (parentOf.length) return { code: 'parent', networks: parentOf };
   const bridge = bridgeRole(l, ctx);
   if (bridge) return bridge;
-  if (l.kind === 'vxlan') return 'a VXLAN tunnel';
-  if (l.kind) return `${/^[aeiou]/.test(l.kind) ? 'an' : 'a'} ${l.kind} interface`;
-  if (ctx.uplinkGuess === l.name)
-    return 'probably the uplink (inference: the one other interface with a global IPv4 address; no routes in the data)';
-  return 'unknown role (the data does not say its kind)';
+  if (l.kind === 'vxlan') return { code: 'vxlan' };
+  if (l.kind) return { code: 'kind', kind: l.kind };
+  if (ctx.uplinkGuess === l.name) return { code: 'uplink-guess' };
+  return { code: 'unknown' };
 }
 
 /** Bridges the data names (as a link's master, in brctl show, or as a Docker network's bridge) without listing them. */
@@ -98,7 +84,7 @@ function unlistedBridges(model: HostModel, links: Link[], identity: BridgeIdenti
       addresses: [],
     };
     const role = roleOf(bridge, { model, identity, masters: new Set([name]), uplinkGuess: null });
-    out.push({ name, ifindex: null, kind: 'bridge', ipv4: null, role: `${role} (named as a bridge, not itself in the listing)` });
+    out.push({ name, ifindex: null, kind: 'bridge', ipv4: null, role, listed: false });
   }
   return out.sort((a, b) => naturalCompare(a.name, b.name));
 }
@@ -129,8 +115,19 @@ export function hostInterfaces(model: HostModel, isVeth: (l: Link) => boolean, i
         kind: l.kind,
         ipv4: ipv4(l),
         role: roleOf(l, ctx),
+        listed: true,
       }),
     )
     .sort((a, b) => (a.ifindex ?? 0) - (b.ifindex ?? 0) || naturalCompare(a.name, b.name))
     .concat(unlistedBridges(model, links, identity));
+}
+
+/** The host's way out: the default route's interface, or the one guessed when no routes are in the data. */
+export function isUplink(h: HostInterfaceRow): boolean {
+  return h.role.code === 'uplink' || h.role.code === 'uplink-guess';
+}
+
+/** Whether the data cannot tell what it is: a bridge not told as Docker's or not, or no kind at all. */
+export function roleUnknown(h: HostInterfaceRow): boolean {
+  return (h.role.code === 'other-bridge' && h.role.docker === null) || h.role.code === 'unknown';
 }

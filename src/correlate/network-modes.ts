@@ -3,10 +3,8 @@
 // network's options, weighed by the engine's generation, and each backed by the filter rule that does it.
 import {
   BRIDGE_OPTION,
-  DOCKER_FEATURES,
   GATEWAY_MODES,
   gatewayModeFeature,
-  generationWord,
   hasFeature,
   parseDockerRelease,
   type DockerRelease,
@@ -163,38 +161,6 @@ export function isPlainNat(b: NetworkBehaviour): boolean {
   if (b.internal || !b.icc || b.ipv6.basis !== 'default') return false;
   if (b.ipv4.basis === 'ignored' || b.ipv4.basis === 'invalid') return false;
   return b.ipv4.mode === 'nat';
-}
-
-/**
- * @deprecated TEMPORARY, for correlate/veth-map.ts's addNetworkNotes only, until its notes become codes:
- * the same words are render/network-words.ts `behaviourNoteText(b)` (test/render/network-words.test.ts
- * checks the two agree), with `isPlainNat(b)` saying when there is none. Remove at merge.
- */
-export function behaviourNote(b: NetworkBehaviour): string | null {
-  if (isPlainNat(b)) return null;
-  const gw = (f: FamilyGateway): string => {
-    const set = `${f.optionName}=${f.option}`;
-    const feature = f.feature ? DOCKER_FEATURES[f.feature] : null;
-    if (f.basis === 'default') return 'nat (the default)';
-    if (f.basis === 'invalid') return `unknown: ${set} is no gateway mode Docker has`;
-    if (f.basis === 'ignored' && f.release && feature)
-      return `nat: ${set} is set, but ${generationWord(f.release)} predates ${feature.what}, which came with ${feature.since}, and ignores it`;
-    if (f.basis === 'option-unverified' && feature)
-      return `${f.mode} (${set}; the engine's version is not in the data: one older than ${feature.since} would ignore it)`;
-    return `${f.mode} (${set})`;
-  };
-  const parts: string[] = [];
-  if (b.internal) parts.push('internal network: no way out of the host, no NAT');
-  const v4 = b.ipv4;
-  if (v4.basis === 'ignored' || v4.basis === 'invalid') parts.push(`gateway mode ${gw(v4)}`);
-  else if (v4.mode === 'routed')
-    parts.push(`gateway mode ${gw(v4)}: no NAT, the container address is routed; published ports are opened by filter ACCEPT rules`);
-  else if (v4.mode === 'nat-unprotected')
-    parts.push(`gateway mode ${gw(v4)}: NAT, and every port of the container address open to clients that route to it`);
-  else if (v4.mode === 'isolated') parts.push(`gateway mode ${gw(v4)}: no address on the bridge, no way out`);
-  if (b.ipv6.basis !== 'default') parts.push(`IPv6 gateway mode ${gw(b.ipv6)}`);
-  if (!b.icc) parts.push('enable_icc=false: traffic between its containers is dropped');
-  return parts.length ? `${b.network}: ${parts.join('; ')}` : null;
 }
 
 function behaviourOf(model: HostModel, net: NetworkInfo, release: DockerRelease | null): NetworkBehaviour {

@@ -8,8 +8,9 @@ import { netnsOwnerRef, netnsSharing } from './find-container.js';
 import { hostInterfaces, type HostInterfaceRow } from './host-interfaces.js';
 import { followerRows, hostModeRow, noneModeRow, ownNamespaceRows } from './container-rows.js';
 import { hostVethRows } from './host-veths.js';
-import { vethTest, type Context } from './veth-pairing.js';
-import { behaviourNote, networkBehaviours } from './network-modes.js';
+import { addSourceNote, vethTest, type Context } from './veth-pairing.js';
+import { isPlainNat, networkBehaviours } from './network-modes.js';
+import type { InterfaceNote, SourceNote, VethsIncomplete } from './veth-map-notes.js';
 
 export type PairedBy = 'both-sides' | 'host-side-only';
 
@@ -41,7 +42,8 @@ export interface InterfaceRow {
   sharesNetnsWith: string | null;
   netns: string | null;
   pairedBy: PairedBy | null;
-  note: string | null;
+  /** Why the row is what it is, in the order they are said (render/veth-words.ts words them). */
+  notes: InterfaceNote[];
 }
 
 /** container: that container's; namespace: the namespace a container was read in, which it may share (its mode is not in the data). */
@@ -83,11 +85,11 @@ export interface VethMap {
    */
   hostVethsComplete: boolean;
   /** Why hostVeths may not be all, when hostVethsComplete is false. */
-  hostVethsIncomplete: string | null;
+  hostVethsIncomplete: VethsIncomplete | null;
   /** The host's other interfaces, each with what it is for. */
   hostInterfaces: HostInterfaceRow[];
-  /** Where facts came from and what was missing, each once, in words. */
-  notes: string[];
+  /** Where facts came from and what was missing, each once. */
+  notes: SourceNote[];
 }
 
 /**
@@ -112,7 +114,7 @@ function markUndeclaredSharing(ctx: Context, containers: ContainerInfo[], rowsOf
       for (const r of rowsOf.get(containerKey(c)) ?? []) {
         r.mode = 'unknown';
         r.sharesNetnsWith = null;
-        r.note = `shares its network namespace ${ns} with ${others.join(', ')}: which of them owns it (and which runs with --network container:) is not in the data${r.note ? `; ${r.note}` : ''}`;
+        r.notes.unshift({ code: 'undeclared-sharing', netns: ns, others });
       }
     }
     ctx.sharedNamespaces.set(ns, group.map((c) => c.name).sort(naturalCompare));
@@ -127,40 +129,34 @@ function addNetworkNotes(model: HostModel, rowsOf: Map<string, InterfaceRow[]>):
     for (const r of rows) {
       if (r.mode !== 'bridge' || !r.network || r.sharesNetnsWith) continue;
       const b = behaviours.get(r.network);
-      const words = b ? behaviourNote(b) : null;
-      if (words) r.note = r.note ? `${r.note}; ${words}` : words;
+      if (b && !isPlainNat(b)) r.notes.push({ code: 'network-behaviour', network: b.network, behaviour: b });
     }
   }
 }
 
 function sourceNotes(ctx: Context): void {
   const m = ctx.model;
+  const add = (n: SourceNote) => addSourceNote(ctx, n);
   if (!m.hostLinks.known) {
-    ctx.notes.add(`host links unknown: ${m.hostLinks.reason}, so no host-side veth can be paired`);
-    if (m.bridges.known) ctx.notes.add(`bridge ports from ${m.bridges.from} (names only)`);
+    add({ code: 'host-links-unknown', reason: m.hostLinks.reason });
+    if (m.bridges.known) add({ code: 'bridge-ports-from', from: m.bridges.from });
   } else {
-    ctx.notes.add(`host links from ${m.hostLinks.from}`);
+    add({ code: 'host-links-from', from: m.hostLinks.from });
     const anyMaster = m.hostLinks.value.some((l) => l.master !== null);
-    ctx.notes.add(
-      anyMaster || !m.bridges.known
-        ? "bridge membership from the links' master attribute (ip)"
-        : `bridge membership from ${m.bridges.from}`,
-    );
+    add({ code: 'membership-from', from: anyMaster || !m.bridges.known ? null : m.bridges.from });
   }
   const list = m.containers.complete;
-  if (!list.known) {
-    const named = m.containers.all.length;
-    ctx.notes.add(`container list unknown: ${list.reason}${named ? `; ${named} container(s) known from other files` : ''}`);
-  }
+  if (!list.known) add({ code: 'container-list-unknown', reason: list.reason, named: m.containers.all.length });
   const fromMembers = [...m.containers.sourceOf.values()].filter((s) => s === 'network-members').length;
-  if (fromMembers)
-    ctx.notes.add(`${fromMembers} container(s) known only from the network list's members (addresses, MACs), not their own inspect`);
+  if (fromMembers) add({ code: 'known-from-members', count: fromMembers });
   const vias = new Set([...m.containerNet.values()].map((f) => f.via).filter(Boolean));
-  if (vias.has('proc-net')) ctx.notes.add('some containers had no readable /sys: their peers were found from the host side only');
-  if (vias.has('ip-addr-text')) ctx.notes.add('container-side interfaces from pasted `ip addr` outputs');
-  for (const miss of m.missing) ctx.notes.add(`missing ${miss.path}: ${miss.reason}`);
-  for (const fi of m.fileIssues)
-    ctx.notes.add(`${fi.path}: ${fi.issues.length} line(s) not understood (first: line ${fi.issues[0]?.line}: ${fi.issues[0]?.reason})`);
+  if (vias.has('proc-net')) add({ code: 'peers-from-host-side' });
+  if (vias.has('ip-addr-text')) add({ code: 'pasted-ip-addr' });
+  for (const miss of m.missing) add({ code: 'missing', path: miss.path, reason: miss.reason });
+  for (const fi of m.fileIssues) {
+    const first = fi.issues[0];
+    add({ code: 'lines-not-understood', path: fi.path, count: fi.issues.length, line: first?.line ?? null, reason: first?.reason ?? null });
+  }
 }
 
 export function correlateVethMap(model: HostModel): VethMap {
@@ -177,7 +173,7 @@ export function correlateVethMap(model: HostModel): VethMap {
     bridgeIdentity: bridgeIdentities(model.networks),
     sharedNamespaces: new Map(),
     nsidToNetns: new Map(),
-    notes: new Set(),
+    notes: new Map(),
   };
   const containers = model.containers.all;
   const rowsOf = new Map<string, InterfaceRow[]>();
@@ -200,12 +196,12 @@ export function correlateVethMap(model: HostModel): VethMap {
     .sort((a, b) => naturalCompare(a.container, b.container) || naturalCompare(a.interface ?? '', b.interface ?? ''));
   sourceNotes(ctx);
   const hostVeths = hostVethRows(ctx, interfaces);
-  const incomplete = !model.hostLinks.known
-    ? model.hostLinks.reason
+  const incomplete: VethsIncomplete | null = !model.hostLinks.known
+    ? { code: 'links-unknown', reason: model.hostLinks.reason }
     : !links.some((l) => l.name === 'lo' || l.flags.includes('LOOPBACK'))
-      ? `${model.hostLinks.from} holds no loopback: an excerpt of the listing`
+      ? { code: 'no-loopback', from: model.hostLinks.from }
       : hostVeths.some((v) => v.ifindex === null)
-        ? `brctl show names veths ${model.hostLinks.from} does not hold`
+        ? { code: 'bridge-ports-unlisted', from: model.hostLinks.from }
         : null;
   return {
     interfaces,
@@ -214,6 +210,6 @@ export function correlateVethMap(model: HostModel): VethMap {
     hostVethsComplete: incomplete === null,
     hostVethsIncomplete: incomplete,
     hostInterfaces: hostInterfaces(model, ctx.isVeth, ctx.bridgeIdentity),
-    notes: [...ctx.notes],
+    notes: [...ctx.notes.values()],
   };
 }

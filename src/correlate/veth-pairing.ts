@@ -6,6 +6,7 @@ import type { Link } from '../model/link.js';
 import type { HostModel } from '../model/host.js';
 import type { BridgeIdentityOf } from './docker-bridges.js';
 import type { InterfaceRow } from './veth-map.js';
+import type { InterfaceNote, SourceNote } from './veth-map-notes.js';
 
 export interface Context {
   model: HostModel;
@@ -19,7 +20,14 @@ export interface Context {
   sharedNamespaces: Map<string, string[]>;
   /** link-netnsid (as the host numbers namespaces) -> namespace identity, learnt from two-sided pairs. */
   nsidToNetns: Map<number, string>;
-  notes: Set<string>;
+  /** Source notes, each once (keyed by their JSON). */
+  notes: Map<string, SourceNote>;
+}
+
+/** Adds a source note once. */
+export function addSourceNote(ctx: Context, n: SourceNote): void {
+  const key = JSON.stringify(n);
+  if (!ctx.notes.has(key)) ctx.notes.set(key, n);
 }
 
 export const BUILTIN_NETWORK_MODES: Record<string, string> = { bridge: 'bridge', host: 'host', none: 'none' };
@@ -77,7 +85,7 @@ export function baseRow(c: ContainerInfo, mode: string): InterfaceRow {
     sharesNetnsWith: null,
     netns: null,
     pairedBy: null,
-    note: null,
+    notes: [],
   };
 }
 
@@ -127,6 +135,11 @@ export function memberNetwork(ctx: Context, mac: string | null): NetworkInfo | n
   return null;
 }
 
+/** Adds a note to a row, after those it has. */
+export function note(row: InterfaceRow, n: InterfaceNote): void {
+  row.notes.push(n);
+}
+
 export function resolvePeer(
   ctx: Context,
   row: InterfaceRow,
@@ -137,23 +150,23 @@ export function resolvePeer(
   const { iflink, ifindex } = iface;
   if (iflink !== null && ifindex !== null) {
     if (iflink === ifindex || iflink === 0) {
-      row.note = 'no peer: not linked to any other interface';
+      note(row, { code: 'no-peer' });
       return;
     }
     const twin = siblings.find((s) => s !== iface && s.ifindex === iflink && s.iflink === ifindex);
     if (twin) {
-      row.note = `veth pair inside the container: its peer is ${twin.name} in the same namespace`;
+      note(row, { code: 'peer-inside', twin: twin.name });
       return;
     }
     if (!ctx.model.hostLinks.known && row.driver !== 'overlay') {
-      row.note = `host side unknown: peer ifindex ${iflink}, but the data holds no listing of the host's links`;
+      note(row, { code: 'host-links-unknown', peerIfindex: iflink });
       return;
     }
     const host = ctx.hostByIndex.get(iflink);
     if (host && ctx.isVeth(host) && host.peerIfindex === ifindex) {
       const known = host.linkNetnsId !== null ? ctx.nsidToNetns.get(host.linkNetnsId) : undefined;
       if (known !== undefined && netns !== null && known !== netns) {
-        row.note = `host ${host.name} points at ifindex ${ifindex} of another namespace (link-netnsid ${host.linkNetnsId}): not paired`;
+        note(row, { code: 'other-namespace-veth', hostVeth: host.name, ifindex, linkNetnsId: host.linkNetnsId });
         return;
       }
       if (host.linkNetnsId !== null && netns !== null) ctx.nsidToNetns.set(host.linkNetnsId, netns);
@@ -166,25 +179,25 @@ export function resolvePeer(
     if (row.driver === 'macvlan' || row.driver === 'ipvlan') {
       if (host && !ctx.isVeth(host)) {
         row.parent = host.name;
-        row.note = `${row.driver} on host ${host.name} (ifindex ${host.ifindex}): no veth; the host itself cannot reach this container through ${host.name}`;
+        note(row, { code: 'on-parent', driver: row.driver, parent: host.name, parentIfindex: host.ifindex });
       } else {
-        row.note = `${row.driver} on parent ${row.parent ?? 'unknown'}: no veth (parent ifindex ${iflink} is not in the host's link list)`;
+        note(row, { code: 'parent-unlisted', driver: row.driver, parent: row.parent, parentIfindex: iflink });
       }
       return;
     }
     if (row.driver === 'overlay') {
-      row.note = `peer is ifindex ${iflink} inside the overlay network namespace of '${row.network}' (bridged to vxlan there): not on the host`;
+      note(row, { code: 'overlay-peer', peerIfindex: iflink, network: row.network });
       return;
     }
-    row.note = `peer is ifindex ${iflink} in another namespace (not a host veth pointing back at ifindex ${ifindex})`;
+    note(row, { code: 'peer-elsewhere', peerIfindex: iflink, ifindex });
     return;
   }
   if (ifindex === null) {
-    row.note = 'interface index unknown: cannot pair';
+    note(row, { code: 'ifindex-unknown' });
     return;
   }
   if (!ctx.model.hostLinks.known) {
-    row.note = "host side unknown: the data holds no listing of the host's links";
+    note(row, { code: 'host-links-unknown', peerIfindex: null });
     return;
   }
   // Only the host side is known to point here: usable when exactly one host veth does.
@@ -200,10 +213,10 @@ export function resolvePeer(
     row.hostIfindex = host.ifindex;
     row.bridge = host.master ?? ctx.bridgeOf.get(host.name) ?? row.bridge;
     row.pairedBy = 'host-side-only';
-    row.note = `paired from the host side only: ${host.name} is the one host veth whose peer is ifindex ${ifindex}`;
+    note(row, { code: 'paired-host-side', hostVeth: host.name, ifindex });
   } else if (candidates.length > 1) {
-    row.note = `ambiguous: host veths ${candidates.map((l) => l.name).join(', ')} all point at ifindex ${ifindex}; no iflink read inside to decide`;
+    note(row, { code: 'pairing-ambiguous', hostVeths: candidates.map((l) => l.name), ifindex });
   } else {
-    row.note = `no host veth points at ifindex ${ifindex}`;
+    note(row, { code: 'no-host-veth', ifindex });
   }
 }

@@ -40,8 +40,3 @@ export type HostVethNote =
     }
   /** Several Docker sandboxes on the bridge, not told apart. */
   | { code: 'sandboxes-ambiguous'; bridge: string; sandboxes: string[] };
-
-/** The sentences of veth-map's notes (render/veth-words.ts), handed to correlators that quote them. */
-export interface VethWords {
-  hostVeth(n: HostVethNote): string;
-}

@@ -10,8 +10,13 @@ import { mappingJson } from './nat-words.js';
 import { behaviourJson } from './network-words.js';
 import { directAccessLine } from './reach.js';
 import { jsonDocument, snapshotNotice } from './snapshot-notice.js';
+import { interfaceNotesJson, interfaceNotesText } from './veth-words.js';
 
-/** 3: each `networkBehaviour` carries codes beside its words (`rules[].kind`; `ipv4`/`ipv6` `optionName`, `feature`, `release`). */
+/**
+ * 3: each interface's `notes` are { code, ...facts, text }, its `note` the sentence of all (veth-map's);
+ * each `networkBehaviour` carries codes beside its words (`rules[].kind`; `ipv4`/`ipv6` `optionName`,
+ * `feature`, `release`); `mtuOverUplink` beside `mtuWarning`.
+ */
 export const INSPECT_SCHEMA_VERSION = 3;
 
 function section(io: OutputMedium, title: string, lines: string[]): string {
@@ -40,7 +45,8 @@ function headerText(r: InspectReport): string {
 
 /** One interface: its addresses and network, then its host side. */
 function interfaceLines(i: Interface): string[] {
-  if (!i.interface) return [i.note ? escapeText(i.note) : 'no interface'];
+  const said = interfaceNotesText(i.notes);
+  if (!i.interface) return [said ? escapeText(said) : 'no interface'];
   const lines = [
     `${escapeText(i.interface)}${i.peerIfindex !== null && i.peerIfindex !== i.ifindex ? `@if${i.peerIfindex}` : ''} (ifindex ${v(i.ifindex)})  mac ${v(i.mac)}  mtu ${v(i.mtu)}`,
     `  ipv4 ${v(i.ipv4, i.network ? 'none' : 'unknown')}${i.ipv6 ? `  ipv6 ${escapeText(i.ipv6)}` : ''}  gateway ${v(i.gateway, i.network ? 'none' : 'unknown')}`,
@@ -51,7 +57,9 @@ function interfaceLines(i: Interface): string[] {
       `  host side: ${escapeText(i.hostVeth)} (ifindex ${v(i.hostIfindex)}, mtu ${v(i.hostVethMtu)})${i.bridge ? ` on bridge ${escapeText(i.bridge)}${i.bridgeAddress ? ` (${escapeText(i.bridgeAddress)})` : ''}` : ''}`,
     );
   else if (i.parent) lines.push(`  host side: parent interface ${escapeText(i.parent)} (no veth)`);
-  if (i.note && !i.note.startsWith('shares ')) lines.push(`  ${escapeText(i.note)}`);
+  // The mode section says whose namespace it shares; the interface says the rest.
+  const own = interfaceNotesText(i.notes.filter((n) => n.code !== 'shares-namespace' && n.code !== 'undeclared-sharing'));
+  if (own) lines.push(`  ${escapeText(own)}`);
   if (i.mtuOverUplink) lines.push(`  ! ${escapeText(mtuWarningText(i.mtuOverUplink))}`);
   return lines;
 }
@@ -145,6 +153,7 @@ export function inspectJson(r: InspectReport, snapshot: Snapshot): unknown {
   const ports = r.ports.map((p) => (p.exposedOnly ? p : mappingJson(p)));
   const interfaces = r.interfaces.map((i) => ({
     ...i,
+    ...interfaceNotesJson(i.notes),
     mtuWarning: i.mtuOverUplink ? mtuWarningText(i.mtuOverUplink) : null,
     networkBehaviour: i.networkBehaviour ? behaviourJson(i.networkBehaviour) : null,
   }));

@@ -1,7 +1,7 @@
 // The one-file HTML report: the picture (inline SVG), veth map, NAT paths, findings and the notebook, with
 // a filter box and links from the picture to each container's section. Offline: no request of any kind.
 import type { Notebook } from '../correlate/explain-types.js';
-import { hostVethNoteText } from './veth-words.js';
+import { hostVethNoteText, interfaceNotesText } from './veth-words.js';
 import { anomalyText, pathText } from './nat-words.js';
 import type { HostGraph } from '../correlate/graph.js';
 import type { VethMap } from '../correlate/veth-map.js';
@@ -77,7 +77,7 @@ function vethSection(map: VethMap): string {
       r.bridge,
       r.network,
       r.ipv4,
-      r.note,
+      interfaceNotesText(r.notes),
     ],
   }));
   const veths = map.hostVeths.map((v) => ({
@@ -164,7 +164,7 @@ function containerSections(i: ReportInputs): string {
 <p>${html(modes.get(name) ?? 'network mode not in the data')}</p>
 ${ifaces.length ? `<h4>Interfaces</h4><ul>${ifaces.join('')}</ul>` : ''}
 ${ports.length ? `<h4>Published ports</h4><ul>${ports.join('')}</ul>` : ''}
-${rows.some((r) => r.note) ? `<p class="note">${[...new Set(rows.map((r) => r.note).filter(Boolean))].map((n) => html(n)).join('<br>')}</p>` : ''}
+${rows.some((r) => r.notes.length) ? `<p class="note">${[...new Set(rows.map((r) => interfaceNotesText(r.notes)).filter(Boolean))].map((n) => html(n)).join('<br>')}</p>` : ''}
 </article>`;
     })
     .join('\n');

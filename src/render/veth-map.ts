@@ -1,6 +1,14 @@
 // Renders a veth map: a table of container interfaces, a table of host veths, then the notes.
 import type { OutputMedium } from './medium.js';
-import { hostVethNoteJson, hostVethNoteText } from './veth-words.js';
+import {
+  hostRoleText,
+  hostVethNoteJson,
+  hostVethNoteText,
+  interfaceNotesJson,
+  interfaceNotesText,
+  sourceNoteText,
+  vethsIncompleteText,
+} from './veth-words.js';
 import type { HostVethRow, InterfaceRow, VethMap } from '../correlate/veth-map.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { escapeText } from './escape.js';
@@ -9,8 +17,12 @@ import { paragraph } from './wrap.js';
 import { jsonDocument, snapshotNotice } from './snapshot-notice.js';
 import { renderTable, type Cell } from './table.js';
 
-/** 2: a host veth's note is { code, ...facts, text } (1 gave the text alone). */
-export const VETH_MAP_SCHEMA_VERSION = 2;
+/**
+ * 3: each interface's `notes` are { code, ...facts, text } (its `note` the sentence of all, as before); a host
+ * interface's `role`, `hostVethsIncomplete` and the source `notes` are { code, ...facts, text } too.
+ * 2: a host veth's note is { code, ...facts, text } (1 gave the text alone).
+ */
+export const VETH_MAP_SCHEMA_VERSION = 3;
 
 function inside(r: InterfaceRow): string | null {
   if (!r.interface) return null;
@@ -44,7 +56,7 @@ export function renderVethMapText(io: OutputMedium, map: VethMap, snapshot: Snap
     network(r),
     r.ipv4,
     r.mac,
-    notes.mark(r.note),
+    notes.mark(interfaceNotesText(r.notes)),
   ]);
   out += rows.length
     ? renderTable(
@@ -69,30 +81,30 @@ export function renderVethMapText(io: OutputMedium, map: VethMap, snapshot: Snap
     : map.hostVethsComplete
       ? 'No veth interfaces on the host.\n'
       : map.hostLinksKnown
-        ? `No veth in the listing, which may not be whole: ${escapeText(map.hostVethsIncomplete ?? '')}.\n`
+        ? `No veth in the listing, which may not be whole: ${escapeText(map.hostVethsIncomplete ? vethsIncompleteText(map.hostVethsIncomplete) : '')}.\n`
         : "Host veths unknown: the data holds no listing of the host's links (ip addr).\n";
   if (map.hostInterfaces.length) {
     out += `\n${renderTable(
       io,
       ['HOST INTERFACE', 'IFINDEX', 'IPV4', { header: 'ROLE', wrap: true }],
-      map.hostInterfaces.map((h) => [h.name, h.ifindex, h.ipv4, h.role]),
+      map.hostInterfaces.map((h) => [h.name, h.ifindex, h.ipv4, hostRoleText(h.role, h.listed)]),
     )}`;
   }
   const footnotes = notes.render(io);
   if (footnotes) out += `\nNotes:\n${footnotes}`;
-  if (map.notes.length) out += `\nSources:\n${map.notes.map((n) => paragraph(io, '  ', escapeText(n), 4)).join('')}`;
+  if (map.notes.length) out += `\nSources:\n${map.notes.map((n) => paragraph(io, '  ', escapeText(sourceNoteText(n)), 4)).join('')}`;
   return out;
 }
 
 export function vethMapJson(map: VethMap, snapshot: Snapshot): unknown {
   const { interfaces, hostLinksKnown, hostVethsComplete, hostVethsIncomplete, hostVeths, hostInterfaces, notes } = map;
   return jsonDocument(VETH_MAP_SCHEMA_VERSION, snapshot, {
-    interfaces,
+    interfaces: interfaces.map((r) => ({ ...r, ...interfaceNotesJson(r.notes) })),
     hostLinksKnown,
     hostVethsComplete,
-    hostVethsIncomplete,
+    hostVethsIncomplete: hostVethsIncomplete && { ...hostVethsIncomplete, text: vethsIncompleteText(hostVethsIncomplete) },
     hostVeths: hostVeths.map((v) => ({ ...v, note: hostVethNoteJson(v.note) })),
-    hostInterfaces,
-    notes,
+    hostInterfaces: hostInterfaces.map((h) => ({ ...h, role: { ...h.role, text: hostRoleText(h.role, h.listed) } })),
+    notes: notes.map((n) => ({ ...n, text: sourceNoteText(n) })),
   });
 }

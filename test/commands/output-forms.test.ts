@@ -119,5 +119,5 @@ test('DOCKNET_FORCE_TTY gives the terminal form when piped: its width, or 1 with
   // --json is the same in every form.
   const json = await docknet(['veth-map', '--json', '--from', 'examples/seed-host']);
   assert.equal((await docknet(['veth-map', '--json', '--from', 'examples/seed-host'], { DOCKNET_FORCE_TTY: '40' })).stdout, json.stdout);
-  assert.equal(JSON.parse(json.stdout).schemaVersion, 2);
+  assert.equal(JSON.parse(json.stdout).schemaVersion, 3);
 });

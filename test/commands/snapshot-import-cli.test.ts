@@ -29,7 +29,15 @@ async function sameAnswersAsSeedHost(from: string): Promise<void> {
   const veth = await answer('veth-map', from);
   const want = await answer('veth-map', SEED_HOST);
   // The one difference: the import knows why tomcat-tml's side is unknown (its image has no `ip`).
-  assert.deepEqual(veth.json.notes, [...(want.json.notes as string[]), MISSING_NOTE]);
+  assert.deepEqual(veth.json.notes, [
+    ...(want.json.notes as unknown[]),
+    {
+      code: 'missing',
+      path: 'containers/tomcat-tml/ip-addr.txt',
+      reason: MISSING_NOTE.replace(/^missing containers\/tomcat-tml\/ip-addr\.txt: /, ''),
+      text: MISSING_NOTE,
+    },
+  ]);
   assert.deepEqual({ ...veth.json, notes: null }, { ...want.json, notes: null });
   assert.ok((veth.json.interfaces as unknown[]).length === 2);
   for (const command of ['nat', 'doctor']) {

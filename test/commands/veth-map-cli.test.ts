@@ -16,7 +16,7 @@ test('a host veth name is a reverse lookup', async () => {
   const r = await runCli(['veth-map', '--json', '--from', seed, 'veth1f00e42']);
   assert.equal(r.code, 0, r.stderr);
   const json = r.json();
-  assert.equal(json.schemaVersion, 2);
+  assert.equal(json.schemaVersion, 3);
   assert.deepEqual(
     json.interfaces.map((i: { container: string }) => i.container),
     ['tomcat01'],
@@ -62,6 +62,21 @@ test('no command is a usage error (exit 2); --help and --version succeed', async
   const v = await runCli(['--version']);
   assert.equal(v.code, 0);
   assert.match(v.stdout, /^\d+\.\d+\.\d+\n$/);
+});
+
+test('snapshot with no command, or one it does not have, is the one usage-error form pointing at its help', async () => {
+  const none = await runCli(['snapshot']);
+  assert.equal(none.code, 2);
+  assert.equal(
+    none.stderr,
+    "docknet: snapshot needs a command: save <path> or import <transcript> <path>\nRun 'docknet snapshot --help' for usage.\n",
+  );
+  assert.equal(none.stdout, '');
+  const bogus = await runCli(['snapshot', 'bogus']);
+  assert.equal(bogus.code, 2);
+  assert.equal(bogus.stderr, "docknet: unknown command 'bogus'\nRun 'docknet snapshot --help' for usage.\n");
+  assert.equal((await runCli(['snapshot', '--help'])).code, 0);
+  assert.equal((await runCli(['help', 'snapshot'])).code, 0);
 });
 
 test('a relative --from is read from the working directory docknet was given, and named as typed', async () => {

@@ -40,7 +40,11 @@ test('ip -br: host veths and bridges by name, never paired by an index brief out
     assert.equal(v.ownerStatus, 'unknown', `${v.name}: no container list, so no owner can be ruled out`);
   }
   const docker0 = map.hostInterfaces.find((h: { name: string }) => h.name === 'docker0');
-  assert.match(docker0?.role ?? '', /Docker's bridge, by its name/);
+  assert.deepEqual(docker0?.role, {
+    code: 'docker-bridge',
+    network: null,
+    text: "Docker's bridge, by its name (no Docker network list in the data)",
+  });
 });
 
 test('docker port and iptables -t nat -S: lab-web publishes 18080, DNAT rule to 10.213.0.2:8080', async (t) => {

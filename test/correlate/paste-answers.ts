@@ -48,7 +48,7 @@ interface VethMapJson {
     ownerUnknown: boolean;
     note: { code: string; text: string } | null;
   }[];
-  hostInterfaces?: { name: string; role: string; master?: string | null; bridge?: string | null }[];
+  hostInterfaces?: { name: string; role: { code: string; text: string }; master?: string | null; bridge?: string | null }[];
 }
 
 interface NatJson {
@@ -71,7 +71,6 @@ interface NatJson {
   }[];
 }
 
-const DOCKER_ROLE = /Docker's|bridge of Docker network/;
 const NOT_DOCKER = /not Docker's/;
 
 function addPort(ports: Record<string, string[]>, bridge: string, port: string): void {
@@ -101,8 +100,9 @@ export function docknetAnswers(vethMap: VethMapJson, nat: NatJson): DocknetAnswe
     // Non-veth bridge ports (eth0 on br0, virbr0-nic) appear here once the JSON names an interface's bridge.
     const master = i.master ?? i.bridge ?? null;
     if (master) addPort(bridgePorts, master, i.name);
-    if (NOT_DOCKER.test(i.role)) notDocker.push(i.name);
-    else if (DOCKER_ROLE.test(i.role)) dockerBridges.push(i.name);
+    // By the role's code: another tool's interface is not Docker's; a Docker bridge is Docker's.
+    if (i.role.code === 'foreign') notDocker.push(i.name);
+    else if (i.role.code === 'docker-bridge') dockerBridges.push(i.name);
   }
   const mappings = (nat.mappings ?? []).map((m) => ({
     hostIp: m.hostIp,

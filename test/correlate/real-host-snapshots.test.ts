@@ -2,7 +2,7 @@
 // with a SOURCE.md): the real load -> parse -> correlate code asserts the correlation each one allows,
 // and says "not in the data" where it does not.
 import { test } from 'node:test';
-import { hostVethNoteText } from '../../src/render/veth-words.js';
+import { hostVethNoteText, interfaceNotesText } from '../../src/render/veth-words.js';
 import assert from 'node:assert/strict';
 import { loadSnapshot } from '../../src/snapshot/load.js';
 import { lookupIn } from '../../src/model/fact.js';
@@ -76,7 +76,7 @@ test("leo-ubuntu-20: veth75e137d (link-netnsid 1) has no confirmed owner; goofy_
   assert.equal(busybox.length, 1);
   assert.equal(busybox[0]?.interface, null);
   assert.equal(busybox[0]?.hostVeth, null);
-  assert.match(busybox[0]?.note ?? '', /no container-side data/);
+  assert.match(interfaceNotesText(busybox[0]?.notes ?? []) ?? '', /no container-side data/);
   assert.deepEqual(
     map.hostVeths.map((v) => v.name),
     ['veth75e137d', 'veth1673542'],
@@ -163,7 +163,7 @@ test('docker-node1: no `ip` output, so no veth, bridge or probable veth is named
   const map = correlateVethMap(m);
   assert.equal(m.hostLinks.known, false);
   assert.deepEqual(map.hostVeths, []);
-  assert.ok(map.notes.some((n) => n.startsWith('host links unknown')));
+  assert.ok(map.notes.some((n) => n.code === 'host-links-unknown'));
   for (const mapping of correlateNat(m).mappings) {
     assert.deepEqual([mapping.hostVeth, mapping.probableHostVeth, mapping.bridge, mapping.interface], [null, null, null, null]);
   }

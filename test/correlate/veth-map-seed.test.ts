@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hostVethNoteText } from '../../src/render/veth-words.js';
+import { hostRoleText, hostVethNoteText, interfaceNotesText } from '../../src/render/veth-words.js';
 import { loadSnapshotDir } from '../../src/snapshot/load.js';
 import { buildHostModel } from '../../src/parse/host-model.js';
 import { correlateVethMap } from '../../src/correlate/veth-map.js';
@@ -54,7 +54,7 @@ test('seed: tomcat-tml, known only from `docker ps`, has no invented interface',
   assert.equal(rows[0]?.interface, null);
   assert.equal(rows[0]?.hostVeth, null);
   assert.equal(rows[0]?.mode, 'unknown');
-  assert.match(rows[0]?.note ?? '', /no container-side data/);
+  assert.match(interfaceNotesText(rows[0]?.notes ?? []) ?? '', /no container-side data/);
 });
 
 test('index 7 is never confused with 27 nor with index 7 of another namespace', async () => {
@@ -125,7 +125,18 @@ test('index 7 is never confused with 27 nor with index 7 of another namespace', 
 
 test('seed: the host interfaces are explained, the uplink as an inference', async () => {
   const map = await seedMap();
-  const role = (name: string) => map.hostInterfaces.find((h) => h.name === name)?.role ?? '';
+  const role = (name: string) => {
+    const h = map.hostInterfaces.find((x) => x.name === name);
+    return h ? hostRoleText(h.role, h.listed) : '';
+  };
+  const code = (name: string) => map.hostInterfaces.find((h) => h.name === name)?.role.code;
+  assert.deepEqual(['lo', 'ens33', 'virbr0', 'virbr0-nic', 'docker0'].map(code), [
+    'loopback',
+    'uplink-guess',
+    'foreign',
+    'libvirt-placeholder',
+    'docker-bridge',
+  ]);
   assert.equal(role('lo'), 'loopback');
   assert.match(role('ens33'), /^probably the uplink \(inference/);
   assert.match(role('virbr0'), /libvirt's NAT bridge/);

@@ -55,7 +55,7 @@ test('inspect agrees with independently gathered truth for one container of each
 
   await t.test('bridge (tomcat-tml): interfaces, host peer, bridge, and every published port with its DNAT rule', async () => {
     const [r, truth] = await Promise.all([inspect(C.tomcatTml), groundTruth(C.tomcatTml)]);
-    assert.equal(r.schemaVersion, 2);
+    assert.equal(r.schemaVersion, 3);
     assert.equal(r.mode.kind, 'bridge');
     assert.equal(r.container.id, truth.id);
     assert.equal(r.container.netns, truth.netns);

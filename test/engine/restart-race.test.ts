@@ -12,6 +12,7 @@ import { buildHostModel } from '../../src/parse/host-model.js';
 import { correlateVethMap } from '../../src/correlate/veth-map.js';
 import { FACT } from '../../src/snapshot/snapshot.js';
 import { TEST_RUN_ID, withLab } from './harness.js';
+import { interfaceNotesText } from '../../src/render/veth-words.js';
 
 test('a container restarted with a new netns between reads: no pair is claimed, the old veth is not given to it', async (t) => {
   if (!(await withLab(t))) return;
@@ -35,8 +36,8 @@ test('a container restarted with a new netns between reads: no pair is claimed, 
       after.facts.get(FACT.containerNet(name))?.text,
       'the namespace really changed',
     );
-    assert.equal(row.hostVeth, null, `no pair claimed (note: ${row.note})`);
-    assert.match(row.note ?? '', /not a host veth pointing back|no host veth points at/);
+    assert.equal(row.hostVeth, null, `no pair claimed (note: ${interfaceNotesText(row.notes)})`);
+    assert.match(interfaceNotesText(row.notes) ?? '', /not a host veth pointing back|no host veth points at/);
     const old = map.hostVeths.find((v) => v.name === oldVeth);
     assert.ok(old, 'the old veth is still in the (stale) host listing');
     assert.notEqual(old.owner, name);

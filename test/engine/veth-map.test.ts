@@ -59,7 +59,7 @@ test('veth-map agrees with the kernel for every lab container and every host vet
   const lab = await withLab(t);
   if (!lab) return;
   const [map, host] = await Promise.all([vethMap(), hostLinks()]);
-  assert.equal(map.schemaVersion, 2);
+  assert.equal(map.schemaVersion, 3);
 
   await t.test('bridge containers: each interface paired with the host veth that points back at it', async () => {
     for (const name of [C.tomcat01, C.tomcatTml, C.web, C.multi]) {

@@ -3,7 +3,7 @@
 // commands; and the races of a live host (a container removed, stopped or restarted between two
 // reads) are forced here, deterministically, rather than hoped for.
 import { test } from 'node:test';
-import { hostVethNoteText } from '../../src/render/veth-words.js';
+import { hostVethNoteText, interfaceNotesText } from '../../src/render/veth-words.js';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -139,7 +139,11 @@ test('a container removed between the list and its inspect: said as missing, the
   // The container that shared its namespace says whose it was, not a pair.
   const sidecar = map.interfaces.find((r) => r.container === 'lab-sidecar');
   assert.equal(sidecar?.hostVeth, null);
-  assert.equal(sidecar?.note, `shares the network namespace of container ${gone.Id.slice(0, 12)}, which the engine no longer lists`);
+  assert.deepEqual(sidecar?.notes, [{ code: 'owner-gone', ownerRef: gone.Id }]);
+  assert.equal(
+    interfaceNotesText(sidecar?.notes ?? []),
+    `shares the network namespace of container ${gone.Id.slice(0, 12)}, which the engine no longer lists`,
+  );
 });
 
 test('a container that stops while its /proc is read: its interfaces are unknown, said why, and no pair is claimed', async (t) => {
@@ -159,7 +163,10 @@ test('a container that stops while its /proc is read: its interfaces are unknown
   const rows = correlateVethMap(buildHostModel(snapshot)).interfaces.filter((r) => r.container === 'tomcat-tml');
   assert.equal(rows.length, 1);
   assert.equal(rows[0]?.hostVeth, null);
-  assert.match(rows[0]?.note ?? '', /^interfaces inside unknown: .*\/ns\/net is gone: the container stopped while docknet was reading it$/);
+  assert.match(
+    interfaceNotesText(rows[0]?.notes ?? []) ?? '',
+    /^interfaces inside unknown: .*\/ns\/net is gone: the container stopped while docknet was reading it$/,
+  );
 });
 
 test('a container restarted right after the host links were read: the two reads disagree, and no pair is claimed', async (t) => {
@@ -189,8 +196,8 @@ test('a container restarted right after the host links were read: the two reads 
   const map = correlateVethMap(buildHostModel(snapshot));
   const row = map.interfaces.find((r) => r.container === 'tomcat01');
   assert.ok(row);
-  assert.equal(row.hostVeth, null, `no pair claimed (note: ${row.note})`);
-  assert.match(row.note ?? '', /not a host veth pointing back|no host veth points at/);
+  assert.equal(row.hostVeth, null, `no pair claimed (note: ${interfaceNotesText(row.notes)})`);
+  assert.match(interfaceNotesText(row.notes) ?? '', /not a host veth pointing back|no host veth points at/);
   const old = map.hostVeths.find((v) => v.ifindex === 1614);
   assert.ok(old, 'the old veth is still in the (stale) host listing');
   assert.notEqual(old.owner, 'tomcat01');

@@ -196,7 +196,7 @@ export function leftoverOf(
 /** What a host interface's role says about it being Docker's bridge, and being the uplink. */
 function roleAnswers(c: Collector, h: Json): void {
   const name = str(h.name);
-  const role = str(h.role);
+  const role = str(obj(h.role).text);
   if (!name || !role) return;
   const q = `host interface ${name}: `;
   if (/^Docker's default bridge|^bridge of Docker network '|^Docker's bridge for swarm/.test(role))

@@ -1,6 +1,6 @@
 // Shared settings of the property tests: a fixed seed and bounded runs under `npm test`, wider under
 // `npm run fuzz` (FUZZ_RUNS=<n>, and FUZZ_SEED=<n> to explore other inputs or replay a reported one).
-import fc from 'fast-check';
+import type fc from 'fast-check';
 
 const envInt = (name: string): number | null => {
   const v = process.env[name];

@@ -79,9 +79,9 @@ function templates(): Templates {
     ),
     saveNetMasq: find(save, (l) => l === '-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE', 'network MASQUERADE line'),
     listDnat: find(list, (l) => /DNAT .*dpt:49154 to:172\.17\.0\.3:8080$/.test(l), 'DNAT -L line'),
-    listMasq: find(list, (l) => /MASQUERADE  tcp .*172\.17\.0\.3 +172\.17\.0\.3 +tcp dpt:8080$/.test(l), 'MASQUERADE -L line'),
-    listNetMasq: find(list, (l) => /MASQUERADE  all .*!docker0  172\.17\.0\.0\/16/.test(l), 'network MASQUERADE -L line'),
-    listReturn: find(list, (l) => /RETURN     all  --  docker0 /.test(l), 'RETURN -L line'),
+    listMasq: find(list, (l) => /MASQUERADE {2}tcp .*172\.17\.0\.3 +172\.17\.0\.3 +tcp dpt:8080$/.test(l), 'MASQUERADE -L line'),
+    listNetMasq: find(list, (l) => /MASQUERADE {2}all .*!docker0 {2}172\.17\.0\.0\/16/.test(l), 'network MASQUERADE -L line'),
+    listReturn: find(list, (l) => /RETURN {5}all {2}-- {2}docker0 /.test(l), 'RETURN -L line'),
     listJump: find(list, (l) => /DOCKER .*0\.0\.0\.0\/0 +ADDRTYPE/.test(l), 'PREROUTING jump -L line'),
     listOutputJump: find(list, (l) => /DOCKER .*!127\.0\.0\.0\/8 +ADDRTYPE/.test(l), 'OUTPUT jump -L line'),
   };

@@ -6,6 +6,7 @@ import type { InspectReport } from '../../src/correlate/inspect.js';
 import { inspectJson, renderInspectText } from '../../src/render/inspect.js';
 import { hasAnsi, interfaceRow, liveSnapshot, mapping, PIPED, savedSnapshot, stripAnsi, TTY_COLOUR, TTY_NO_COLOUR } from './values.js';
 import { pathText } from '../../src/render/nat-words.js';
+import { interfaceNoteText, interfaceNotesText } from '../../src/render/veth-words.js';
 
 function report(): InspectReport {
   return {
@@ -124,7 +125,7 @@ test('unknown is said as unknown, none as none; NAT rules unavailable is said in
   };
   r.interfaces = [
     {
-      ...interfaceRow({ interface: null, note: 'interfaces inside unknown: no container-side data' }),
+      ...interfaceRow({ interface: null, notes: [{ code: 'interfaces-unknown', error: null, scope: 'snapshot' }] }),
       gateway: null,
       subnet: null,
       bridgeAddress: null,
@@ -150,7 +151,7 @@ Network mode
   bridge: its own network namespace, joined to the host by a veth pair on bridge docker0; the bridge is its gateway, and published ports reach it through NAT (DNAT) rules.
 
 Interfaces
-  interfaces inside unknown: no container-side data
+  interfaces inside unknown: no container-side data in this snapshot
 
 Ports
   NAT rules unavailable: iptables needs root (run with sudo)
@@ -196,11 +197,14 @@ test('JSON: schemaVersion 3, the snapshot, and every field of the report as corr
       description:
         'bridge: its own network namespace, joined to the host by a veth pair on bridge docker0; the bridge is its gateway, and published ports reach it through NAT (DNAT) rules.',
     },
-    // An MTU over the uplink's is its facts, with its sentence beside them.
+    // An interface's notes carry their sentences, and its note the sentence of all (schemaVersion 3);
+    // an MTU over the uplink's is its facts, with its sentence beside them.
     interfaces: JSON.parse(
       JSON.stringify(
         r.interfaces.map((i) => ({
           ...i,
+          notes: i.notes.map((n) => ({ ...n, text: interfaceNoteText(n) })),
+          note: interfaceNotesText(i.notes),
           mtuWarning:
             "MTU 1500 is larger than the uplink ens33's 1450: packets over 1450 bytes leaving the host are dropped or fragmented (set the network's com.docker.network.driver.mtu, or the daemon's \"mtu\")",
         })),

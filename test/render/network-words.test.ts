@@ -4,7 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NetworkInfo } from '../../src/model/engine.js';
-import { behaviourNote, isPlainNat, networkBehaviours } from '../../src/correlate/network-modes.js';
+import { isPlainNat, networkBehaviours } from '../../src/correlate/network-modes.js';
+import { correlateVethMap } from '../../src/correlate/veth-map.js';
+import { interfaceNoteText } from '../../src/render/veth-words.js';
 import type { NetworkBehaviour } from '../../src/model/network-behaviour.js';
 import { buildHostModel } from '../../src/parse/host-model.js';
 import {
@@ -142,14 +144,18 @@ test('the rules: each kind in words, a rule as verdicts quote it, and missing ru
   assert.equal(json.summary, behaviourSummaryText({ ...noicc, rules: [{ kind: 'icc', rule }] }));
 });
 
-test("the labs on Docker 26.1 and 28.5: correlation's temporary behaviourNote says what behaviourNoteText says, for every network", async () => {
+test('the labs on Docker 26.1 and 28.5: every veth-map row on a network that does more than NAT carries its behaviour, worded by behaviourNoteText', async () => {
   for (const g of ['26', '28']) {
     const model = buildHostModel(await loadSnapshot(repoPath(`test/fixtures/lab-snapshot-${g}`)));
-    const all = [...networkBehaviours(model).values()];
-    assert.ok(
-      all.some((b) => !isPlainNat(b)),
-      `${g}: the lab has special networks`,
-    );
-    for (const b of all) assert.equal(behaviourNote(b), behaviourNoteText(b), `${g}: ${b.network}`);
+    const behaviours = networkBehaviours(model);
+    const rows = correlateVethMap(model).interfaces.filter((r) => r.mode === 'bridge' && r.network && !r.sharesNetnsWith);
+    const special = rows.filter((r) => !isPlainNat(behaviours.get(r.network as string) as NetworkBehaviour));
+    assert.ok(special.length > 0, `${g}: the lab has containers on special networks`);
+    for (const r of rows) {
+      const b = behaviours.get(r.network as string) as NetworkBehaviour;
+      const notes = r.notes.filter((n) => n.code === 'network-behaviour');
+      if (isPlainNat(b)) assert.deepEqual(notes, [], `${g}: ${r.container} on plain ${b.network}`);
+      else assert.deepEqual(notes.map(interfaceNoteText), [behaviourNoteText(b)], `${g}: ${r.container} on ${b.network}`);
+    }
   }
 });

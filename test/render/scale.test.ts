@@ -94,7 +94,10 @@ test('veth-map with a distinct note on every row and a role to wrap on every hos
     ...s,
     vethMap: {
       ...s.vethMap,
-      interfaces: s.vethMap.interfaces.map((r, i) => ({ ...r, note: `note ${i}: interfaces inside unknown for ${r.container}` })),
+      interfaces: s.vethMap.interfaces.map((r, i) => ({
+        ...r,
+        notes: [{ code: 'interfaces-unknown' as const, error: `note ${i}: unread for ${r.container}`, scope: 'container' as const }],
+      })),
       hostVeths: s.vethMap.hostVeths.map((v, i) => ({
         ...v,
         note: { code: 'owner-not-in-data' as const, unread: [`c${i}`, `d${i}`], containerListUnknown: null },
@@ -104,7 +107,8 @@ test('veth-map with a distinct note on every row and a role to wrap on every hos
         ifindex: i,
         kind: null,
         ipv4: null,
-        role: `probably something (inference: the ${i}th interface of this kind, whose role is said in enough words to wrap)`,
+        role: { code: 'kind' as const, kind: `something-${i}th-of-this-kind whose role is said in enough words to wrap` },
+        listed: true,
       })),
     },
   });

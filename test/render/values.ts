@@ -63,7 +63,7 @@ export function interfaceRow(over: Partial<InterfaceRow>): InterfaceRow {
     sharesNetnsWith: null,
     netns: 'net:[4026532281]',
     pairedBy: 'both-sides',
-    note: null,
+    notes: [],
     ...over,
   };
 }

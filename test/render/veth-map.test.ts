@@ -3,7 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { VethMap } from '../../src/correlate/veth-map.js';
+import type { InterfaceNote } from '../../src/correlate/veth-map-notes.js';
 import { renderVethMapText, vethMapJson } from '../../src/render/veth-map.js';
+import { hostRoleText } from '../../src/render/veth-words.js';
 import { memoryIO } from '../../src/cli/io.js';
 import {
   hasAnsi,
@@ -18,7 +20,10 @@ import {
   TTY_NO_COLOUR,
 } from './values.js';
 
-const UNKNOWN_INSIDE = 'interfaces inside unknown: reading /proc/4242/root/sys/class/net needs root (permission denied)';
+const UNKNOWN_INSIDE: InterfaceNote[] = [
+  { code: 'interfaces-unknown', error: 'reading /proc/4242/root/sys/class/net needs root (permission denied)', scope: 'container' },
+];
+const UNKNOWN_INSIDE_TEXT = 'interfaces inside unknown: reading /proc/4242/root/sys/class/net needs root (permission denied)';
 
 function map(): VethMap {
   return {
@@ -39,7 +44,7 @@ function map(): VethMap {
         ipv4: '172.18.0.2/16',
         mac: null,
         pairedBy: null,
-        note: UNKNOWN_INSIDE,
+        notes: UNKNOWN_INSIDE,
       }),
     ],
     hostVeths: [
@@ -61,8 +66,17 @@ function map(): VethMap {
     hostLinksKnown: true,
     hostVethsComplete: true,
     hostVethsIncomplete: null,
-    hostInterfaces: [{ name: 'docker0', ifindex: 5, kind: 'bridge', ipv4: '172.17.0.1/16', role: "Docker's bridge of network bridge" }],
-    notes: ['host links from host/ip-addr.json'],
+    hostInterfaces: [
+      {
+        name: 'docker0',
+        ifindex: 5,
+        kind: 'bridge',
+        ipv4: '172.17.0.1/16',
+        role: { code: 'docker-bridge', network: 'mynet1' },
+        listed: true,
+      },
+    ],
+    notes: [{ code: 'host-links-from', from: 'host/ip-addr.json' }],
   };
 }
 
@@ -75,10 +89,10 @@ veth1f00e42@if10   11        0         docker0           web eth0   -
 veth9a@if12        13        1         br-0123456789ab   -          [2]
 
 HOST INTERFACE   IFINDEX   IPV4            ROLE
-docker0          5         172.17.0.1/16   Docker's bridge of network bridge
+docker0          5         172.17.0.1/16   bridge of Docker network 'mynet1'
 
 Notes:
-  [1] ${UNKNOWN_INSIDE}
+  [1] ${UNKNOWN_INSIDE_TEXT}
   [2] owner not in the data: the interfaces of db, web are unknown
 
 Sources:
@@ -99,7 +113,7 @@ test('piped: every table with its header, tab-separated, full values, no padding
   assert.equal(rows[1], 'web\taaaaaaaaaaaa\tbridge\teth0@if11\t10\tveth1f00e42 (11)\tdocker0\tbridge\t172.17.0.2/16\t02:42:ac:11:00:02\t-');
   assert.equal(
     rows.find((l) => l.startsWith('docker0\t')),
-    "docker0\t5\t172.17.0.1/16\tDocker's bridge of network bridge",
+    "docker0\t5\t172.17.0.1/16\tbridge of Docker network 'mynet1'",
   );
 });
 
@@ -110,14 +124,15 @@ test('a terminal narrower than a table: the role wraps in its column, names and 
     ifindex: 2,
     kind: null,
     ipv4: '192.168.5.102/24',
-    role: 'probably the uplink (inference: the one other interface with a global IPv4 address; no routes in the data)',
+    role: { code: 'uplink-guess' },
+    listed: true,
   });
   const out = renderVethMapText(memoryIO({ isTTY: true, color: false, width: 80 }), m, liveSnapshot());
   const table = out.slice(out.indexOf('HOST INTERFACE'), out.indexOf('\n\nNotes:'));
   assert.equal(
     table,
     `HOST INTERFACE   IFINDEX   IPV4               ROLE
-docker0          5         172.17.0.1/16      Docker's bridge of network bridge
+docker0          5         172.17.0.1/16      bridge of Docker network 'mynet1'
 ens33            2         192.168.5.102/24   probably the uplink (inference:
                                               the one other interface with a
                                               global IPv4 address; no routes in
@@ -134,7 +149,11 @@ ens33            2         192.168.5.102/24   probably the uplink (inference:
     /^ {2}\[1\] interfaces inside unknown: reading \/proc\/4242\/root\/sys\/class\/net needs\n {6}root \(permission denied\)$/m,
   );
   // Piped, nothing wraps whatever the width.
-  assert.ok(renderVethMapText(PIPED(), m, liveSnapshot()).includes(`ens33\t2\t192.168.5.102/24\t${m.hostInterfaces[1]?.role}\n`));
+  assert.ok(
+    renderVethMapText(PIPED(), m, liveSnapshot()).includes(
+      `ens33\t2\t192.168.5.102/24\t${hostRoleText(m.hostInterfaces[1]!.role, true)}\n`,
+    ),
+  );
 });
 
 test('on a terminal: bold headers with colour, the same words; without colour no escape at all', () => {
@@ -147,7 +166,7 @@ test('on a terminal: bold headers with colour, the same words; without colour no
 
 test('a saved snapshot is said first; a note shared by two rows is printed once', () => {
   const m = map();
-  const again = interfaceRow({ container: 'db2', shortId: 'cccccccccccc', interface: null, hostVeth: null, note: UNKNOWN_INSIDE });
+  const again = interfaceRow({ container: 'db2', shortId: 'cccccccccccc', interface: null, hostVeth: null, notes: UNKNOWN_INSIDE });
   m.interfaces.push(again);
   const out = renderVethMapText(TTY_NO_COLOUR(), m, savedSnapshot());
   assert.ok(
@@ -173,10 +192,10 @@ test('nothing to show: said, and neither an unknown nor a partial host listing i
   assert.equal(
     renderVethMapText(
       PIPED(),
-      { ...empty, hostVethsComplete: false, hostVethsIncomplete: 'the listing has no loopback: an excerpt' },
+      { ...empty, hostVethsComplete: false, hostVethsIncomplete: { code: 'no-loopback', from: 'the listing' } },
       liveSnapshot(),
     ),
-    'No container interfaces to show.\n\nNo veth in the listing, which may not be whole: the listing has no loopback: an excerpt.\n',
+    'No container interfaces to show.\n\nNo veth in the listing, which may not be whole: the listing holds no loopback: an excerpt of the listing.\n',
   );
   assert.equal(
     renderVethMapText(PIPED(), { ...empty, hostLinksKnown: false, hostVethsComplete: false }, liveSnapshot()),
@@ -195,15 +214,19 @@ test('macvlan rows name their parent; the ingress sandbox is said as such', () =
   assert.match(out, /^veth1f00e42@if10 +11 +0 +docker_gwbridge +ingress-sbox eth1 \(swarm ingress sandbox\) +-$/m);
 });
 
-test('JSON: schemaVersion 2, the snapshot it describes, and the map as correlated (host veth notes as code, facts and text), names kept exactly', () => {
+test('JSON: schemaVersion 3, the snapshot it describes, and the map as correlated (every note and role as code, facts and text), names kept exactly', () => {
   const m = map();
   const first = m.interfaces[0];
   if (first) first.container = 'evil\u001b[2Jname';
   const json = JSON.parse(JSON.stringify(vethMapJson(m, savedSnapshot())));
   assert.deepEqual(json, {
-    schemaVersion: 2,
+    schemaVersion: 3,
     snapshot: { source: 'saved', location: 'snaps/host-a.tar.gz', takenAt: '2026-11-28T10:00:00.000Z', hostname: 'host-a' },
-    interfaces: m.interfaces,
+    interfaces: m.interfaces.map((r) => ({
+      ...r,
+      notes: r.notes.map((n) => ({ ...n, text: UNKNOWN_INSIDE_TEXT })),
+      note: r.notes.length ? UNKNOWN_INSIDE_TEXT : null,
+    })),
     hostLinksKnown: true,
     hostVethsComplete: true,
     hostVethsIncomplete: null,
@@ -211,8 +234,17 @@ test('JSON: schemaVersion 2, the snapshot it describes, and the map as correlate
       ...v,
       note: v.note ? { ...v.note, text: 'owner not in the data: the interfaces of db, web are unknown' } : null,
     })),
-    hostInterfaces: m.hostInterfaces,
-    notes: m.notes,
+    hostInterfaces: [
+      {
+        name: 'docker0',
+        ifindex: 5,
+        kind: 'bridge',
+        ipv4: '172.17.0.1/16',
+        role: { code: 'docker-bridge', network: 'mynet1', text: "bridge of Docker network 'mynet1'" },
+        listed: true,
+      },
+    ],
+    notes: [{ code: 'host-links-from', from: 'host/ip-addr.json', text: 'host links from host/ip-addr.json' }],
   });
   assert.deepEqual(json.hostVeths.map((v: { note: unknown }) => v.note).filter(Boolean), [
     {

@@ -5,7 +5,7 @@ import type { HostModel } from '../../model/host.js';
 import type { HostSettings } from '../../model/host-settings.js';
 import type { NatWords } from '../../model/nat-path.js';
 import type { NatReport } from '../../model/port-path.js';
-import type { VethWords } from '../../model/veth-notes.js';
+import type { VethWords } from '../veth-map-notes.js';
 import type { VethMap } from '../veth-map.js';
 
 export type { HostSettings };

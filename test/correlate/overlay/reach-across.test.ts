@@ -4,7 +4,7 @@
 // with 4789/udp dropped on docknet-sw2, swc-1 -> swc-3 still works; the encrypted overlay carries nothing).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type AcrossNode, type EndRef } from '../../../src/correlate/overlay/across-ends.js';
+import type { AcrossNode, EndRef } from '../../../src/correlate/overlay/across-ends.js';
 import { type AcrossResult, reachAcross } from '../../../src/correlate/overlay/reach-across.js';
 import { walkSwarmPort, VXLAN_PORT } from '../../../src/correlate/overlay/ports.js';
 import { DocknetError, UsageError } from '../../../src/model/errors.js';
