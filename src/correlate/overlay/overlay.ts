@@ -169,6 +169,14 @@ function onNode(n: NodeOverlayFacts, on: OverlayOnNode): NetworkOnNode {
   };
 }
 
+/** An overlay finding that only reads: no advice here changes the host. */
+const readOnlyFinding = (f: Omit<Finding, 'check' | 'changesHost' | 'unproven'>): Finding => ({
+  check: 'overlay',
+  ...f,
+  changesHost: false,
+  unproven: null,
+});
+
 function peerFindings(view: OverlayView): Finding[] {
   const out: Finding[] = [];
   for (const n of view.nodes) {
@@ -185,50 +193,50 @@ function peerFindings(view: OverlayView): Finding[] {
       text: (n.controlPeers ?? []).map((p) => `${p.name} ${p.ip}`).join(', ') || 'no peers',
     };
     for (const ip of n.missingInKernel)
-      out.push({
-        check: 'overlay',
-        kind: 'peer-not-in-kernel',
-        subject: `${view.name} on ${n.host}: peer ${ip}`,
-        severity: 'error',
-        title: `${n.host}'s kernel has no forwarding entry towards peer ${ip} of ${view.name}, which the control plane lists`,
-        evidence: [peersEvidence, fdbEvidence],
-        why: 'Tasks on that peer are unreachable from this node: the VXLAN device has nowhere to send their frames (gossip did not program the kernel, or the entry was removed).',
-        fix: `docker network inspect -v ${view.name}   # on both nodes: compare Peers; then check 7946/tcp+udp between them`,
-        changesHost: false,
-        unproven: null,
-      });
+      out.push(
+        readOnlyFinding({
+          kind: 'peer-not-in-kernel',
+          subject: `${view.name} on ${n.host}: peer ${ip}`,
+          severity: 'error',
+          title: `${n.host}'s kernel has no forwarding entry towards peer ${ip} of ${view.name}, which the control plane lists`,
+          evidence: [peersEvidence, fdbEvidence],
+          why: 'Tasks on that peer are unreachable from this node: the VXLAN device has nowhere to send their frames (gossip did not program the kernel, or the entry was removed).',
+          fix: `docker network inspect -v ${view.name}   # on both nodes: compare Peers; then check 7946/tcp+udp between them`,
+        }),
+      );
     for (const ip of n.unknownToControl)
-      out.push({
-        check: 'overlay',
-        kind: 'kernel-peer-unknown',
-        subject: `${view.name} on ${n.host}: VTEP ${ip}`,
-        severity: 'warning',
-        title: `${n.host}'s kernel sends ${view.name} frames to ${ip}, which the control plane does not list as a peer`,
-        evidence: [fdbEvidence, peersEvidence],
-        why: 'A stale entry (a node that left, or an address that changed): frames for those MACs go to a host that is not in the overlay.',
-        fix: `docker network inspect -v ${view.name}   # on ${n.host}: Peers and Services say where each task really is`,
-        changesHost: false,
-        unproven: null,
-      });
+      out.push(
+        readOnlyFinding({
+          kind: 'kernel-peer-unknown',
+          subject: `${view.name} on ${n.host}: VTEP ${ip}`,
+          severity: 'warning',
+          title: `${n.host}'s kernel sends ${view.name} frames to ${ip}, which the control plane does not list as a peer`,
+          evidence: [fdbEvidence, peersEvidence],
+          why: 'A stale entry (a node that left, or an address that changed): frames for those MACs go to a host that is not in the overlay.',
+          fix: `docker network inspect -v ${view.name}   # on ${n.host}: Peers and Services say where each task really is`,
+        }),
+      );
     for (const r of k.remote.filter((x) => x.status !== 'ok'))
-      out.push({
-        check: 'overlay',
-        kind: 'task-entry-missing',
-        subject: `${view.name} on ${n.host}: ${r.task}`,
-        severity: 'error',
-        title:
-          r.status === 'wrong-vtep'
-            ? `${n.host} sends ${r.task} (${r.ip}) to ${r.vtep}, but the control plane places it on ${r.hostIp}`
-            : `${n.host}'s kernel cannot reach ${r.task} (${r.ip}) on ${r.hostIp ?? 'another node'}: ${r.status === 'no-neigh' ? 'no neighbour entry for its address' : `no fdb entry for its MAC ${r.mac}`}`,
-        evidence: [
-          { source: `ip neigh show (in ${k.namespace})`, text: r.mac ? `${r.ip} lladdr ${r.mac}` : `no entry for ${r.ip}` },
-          { source: `bridge fdb show (in ${k.namespace})`, text: r.vtep ? `${r.mac} dst ${r.vtep}` : `no entry for ${r.mac ?? 'its MAC'}` },
-        ],
-        why: 'Docker programs these entries from gossip; without them the overlay drops the task’s traffic on this node.',
-        fix: `docker network inspect -v ${view.name}`,
-        changesHost: false,
-        unproven: null,
-      });
+      out.push(
+        readOnlyFinding({
+          kind: 'task-entry-missing',
+          subject: `${view.name} on ${n.host}: ${r.task}`,
+          severity: 'error',
+          title:
+            r.status === 'wrong-vtep'
+              ? `${n.host} sends ${r.task} (${r.ip}) to ${r.vtep}, but the control plane places it on ${r.hostIp}`
+              : `${n.host}'s kernel cannot reach ${r.task} (${r.ip}) on ${r.hostIp ?? 'another node'}: ${r.status === 'no-neigh' ? 'no neighbour entry for its address' : `no fdb entry for its MAC ${r.mac}`}`,
+          evidence: [
+            { source: `ip neigh show (in ${k.namespace})`, text: r.mac ? `${r.ip} lladdr ${r.mac}` : `no entry for ${r.ip}` },
+            {
+              source: `bridge fdb show (in ${k.namespace})`,
+              text: r.vtep ? `${r.mac} dst ${r.vtep}` : `no entry for ${r.mac ?? 'its MAC'}`,
+            },
+          ],
+          why: 'Docker programs these entries from gossip; without them the overlay drops the task’s traffic on this node.',
+          fix: `docker network inspect -v ${view.name}`,
+        }),
+      );
   }
   return out;
 }
