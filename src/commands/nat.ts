@@ -3,13 +3,13 @@ import type { CommandIO } from './io.js';
 import { type CommandOutput, jsonOutput, textOutput } from './output.js';
 import { EXIT, UsageError } from '../model/errors.js';
 import { correlateNat } from '../correlate/nat.js';
-import { hostAddress, type NatReport } from '../model/port-path.js';
-import type { HostModel } from '../model/host.js';
+import type { PortQuery } from '../model/port-path.js';
 import { buildHostModel } from '../parse/host-model.js';
 import { escapeText } from '../render/escape.js';
-import { isValidIp, wildcardOf } from '../util/address.js';
+import { isValidIp } from '../util/address.js';
 import { natJson, renderNatPathsText, renderNatText } from '../render/nat.js';
-import { anomalyText } from '../render/nat-words.js';
+import { notPublishedJson, notPublishedLines, notPublishedMessage } from '../render/nat-not-published.js';
+import { notPublished, selectPort } from '../correlate/nat/port-query.js';
 import type { SnapshotProvider } from './source.js';
 import { directAccessOf } from '../correlate/direct-access.js';
 import { hostView } from '../correlate/reach/host-view.js';
@@ -22,11 +22,7 @@ export interface NatOptions {
   json: boolean;
 }
 
-export interface PortQuery {
-  hostIp: string | null;
-  port: number;
-  protocol: string;
-}
+export type { PortQuery };
 
 const PROTOCOLS = new Set(['tcp', 'udp', 'sctp']);
 
@@ -62,81 +58,6 @@ export function parsePortQuery(input: string): PortQuery {
   return { hostIp, port, protocol };
 }
 
-function queryText(q: PortQuery): string {
-  return q.hostIp === null ? `${q.port}/${q.protocol}` : hostAddress(q.hostIp, q.port, q.protocol);
-}
-
-/** The mappings and anomalies of one port; a host IP falls back to the wildcard binding that serves it. */
-function selectPort(report: NatReport, q: PortQuery): NatReport {
-  const samePort = (x: { hostPort: number | null; protocol: string | null }) => x.hostPort === q.port && x.protocol === q.protocol;
-  let mappings = report.mappings.filter(samePort);
-  let anomalies = report.anomalies.filter(samePort);
-  // The same publication on a routed network's IPv4 side has no host port (0.0.0.0:0): shown beside it.
-  const unmapped = report.mappings.filter(
-    (u) =>
-      u.hostPort === 0 &&
-      mappings.some((m) => m.container === u.container && m.containerPort === u.containerPort && m.protocol === u.protocol),
-  );
-  if (q.hostIp !== null) {
-    const ip = q.hostIp;
-    const exact = mappings.filter((m) => m.hostIp === ip);
-    mappings = exact.length ? exact : mappings.filter((m) => m.hostIp === wildcardOf(ip));
-    anomalies = anomalies.filter((a) => a.hostIp === ip || a.hostIp === wildcardOf(ip));
-  }
-  if (q.hostIp === null || unmapped.some((u) => u.hostIp === q.hostIp || u.hostIp === wildcardOf(q.hostIp as string)))
-    mappings = [
-      ...unmapped.filter((u) => q.hostIp === null || u.hostIp === wildcardOf(q.hostIp as string) || u.hostIp === q.hostIp),
-      ...mappings,
-    ];
-  return { ...report, mappings, anomalies };
-}
-
-/** Why nothing was found, and what is near: the published ports closest to it, rules, listeners. */
-function notPublishedHint(model: HostModel, report: NatReport, q: PortQuery, selected: NatReport): string {
-  const lines: string[] = [];
-  const published = new Map<string, { port: number; text: string }>();
-  for (const m of report.mappings) {
-    const key = `${m.hostPort}/${m.protocol}`;
-    const entry = published.get(key) ?? { port: m.hostPort, text: `${key} (${m.container ?? 'unknown container'})` };
-    published.set(key, entry);
-  }
-  const nearest = [...published.values()]
-    .sort((a, b) => Math.abs(a.port - q.port) - Math.abs(b.port - q.port) || a.port - b.port)
-    .slice(0, 5);
-  lines.push(
-    nearest.length
-      ? `published ports nearest to it: ${nearest.map((n) => n.text).join(', ')}`
-      : report.publicationsKnown
-        ? 'no container publishes any port'
-        : `no mapping in the data at all (publications unknown: ${report.publicationsReason})`,
-  );
-  for (const a of selected.anomalies) lines.push(`${a.kind}: ${anomalyText(a)}`);
-  const facts = model.portFacts;
-  const proxies = (facts?.dockerProxies ?? []).filter((p) => p.hostPort === q.port && p.proto === q.protocol);
-  for (const p of proxies)
-    lines.push(
-      `docker-proxy pid ${p.pid} listens on ${hostAddress(p.hostIp, p.hostPort, p.proto)} (-> ${p.containerIp}:${p.containerPort}), for no running container`,
-    );
-  const listeners = facts?.listening ?? null;
-  if (listeners === null) lines.push('whether a host process listens on it is unknown: the host socket tables were not read');
-  else {
-    const on = listeners.filter((s) => s.port === q.port && s.protocol === q.protocol && !proxies.some((p) => p.hostIp === s.ip));
-    lines.push(
-      on.length
-        ? `a host process listens on ${on.map((s) => hostAddress(s.ip, s.port, s.protocol)).join(', ')} (not through Docker)`
-        : `no host process listens on ${q.port}/${q.protocol}`,
-    );
-  }
-  for (const c of model.containers.all) {
-    if (c.running) continue;
-    const configured = Object.entries(c.portBindings).some(
-      ([key, bs]) => key.endsWith(`/${q.protocol}`) && (bs ?? []).some((b) => Number(b.hostPort) === q.port),
-    );
-    if (configured) lines.push(`stopped container ${c.name} is configured to publish it: start it to publish`);
-  }
-  return lines.join('\n');
-}
-
 export async function runNat(opts: NatOptions, io: CommandIO, snapshotOf: SnapshotProvider): Promise<CommandOutput> {
   const query = opts.port === null ? null : parsePortQuery(opts.port);
   // One port's paths include whether its container addresses are reached directly (reach: routes, settings, the containers' sockets).
@@ -149,18 +70,19 @@ export async function runNat(opts: NatOptions, io: CommandIO, snapshotOf: Snapsh
   if (query === null) return opts.json ? jsonOutput(natJson(report, snapshot)) : textOutput(renderNatText(io, report, snapshot));
   const selected = selectPort(report, query);
   if (selected.mappings.length === 0) {
-    // Several facts to say, one per line: written here rather than squeezed into one error hint.
-    const hint = notPublishedHint(model, report, query, selected);
+    // The message and what is near it, a fact a line; with --json, the same as a document too (exit 1 still).
+    const np = notPublished(model, report, query, selected);
     io.err(
-      `docknet: ${report.publicationsKnown ? 'no container publishes' : 'no mapping in the data for'} ${queryText(query)}${report.publicationsKnown ? '' : ' (the container list is unknown, so whether a container publishes it cannot be told)'}\n${hint
-        .split('\n')
+      `docknet: ${escapeText(notPublishedMessage(np))}\n${notPublishedLines(np)
         .map((l) => `  ${escapeText(l)}\n`)
         .join('')}`,
     );
-    return textOutput('', EXIT.failure);
+    return opts.json
+      ? jsonOutput({ ...(natJson(selected, snapshot) as object), directAccess: [], notPublished: notPublishedJson(np) }, EXIT.failure)
+      : textOutput('', EXIT.failure);
   }
   const direct = directAccessOf(hostView(model, hostSettingsFact(snapshot).fact, containerSocketsOf(snapshot, model)), selected.mappings);
   return opts.json
-    ? jsonOutput({ ...(natJson(selected, snapshot) as object), directAccess: direct })
+    ? jsonOutput({ ...(natJson(selected, snapshot) as object), directAccess: direct, notPublished: null })
     : textOutput(renderNatPathsText(selected, snapshot, direct));
 }

@@ -164,3 +164,10 @@ export interface NatReport {
 export function hostAddress(ip: string, port: number, protocol: string): string {
   return `${ip.includes(':') ? `[${ip}]` : ip}:${port}/${protocol}`;
 }
+
+/** `nat --port`: one port (and protocol), and the host address it is bound to when the query names one. */
+export interface PortQuery {
+  hostIp: string | null;
+  port: number;
+  protocol: string;
+}

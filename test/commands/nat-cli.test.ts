@@ -77,6 +77,32 @@ test('a port nobody publishes exits 1, naming it and the nearest published ports
   assert.match(udp.stderr, /no mapping in the data for 49154\/udp/);
 });
 
+test('--json for a port nobody publishes: exit 1, the same words on stderr, and the facts near it as a document', async () => {
+  const text = await runCli(['nat', '--from', seed, '--port', '49156']);
+  const r = await runCli(['nat', '--json', '--from', seed, '--port', '49156']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, text.stderr);
+  const j = r.json();
+  assert.deepEqual(j.mappings, []);
+  assert.deepEqual(j.directAccess, []);
+  const np = j.notPublished;
+  assert.deepEqual(np.query, { hostIp: null, port: 49156, protocol: 'tcp' });
+  assert.equal(np.publicationsKnown, false);
+  assert.deepEqual(np.nearest, [
+    { hostPort: 49155, protocol: 'tcp', container: 'tomcat01' },
+    { hostPort: 49154, protocol: 'tcp', container: 'tomcat-tml' },
+  ]);
+  // The socket tables are not in the seed: unknown, not "no host process listens".
+  assert.equal(np.listeners, null);
+  assert.deepEqual(np.stoppedPublishers, []);
+  assert.match(np.text, /^no mapping in the data for 49156\/tcp \(the container list is unknown/);
+  assert.deepEqual(np.lines.map((l: string) => `  ${l}\n`).join(''), text.stderr.slice(text.stderr.indexOf('\n') + 1));
+  // A published port's document says so with notPublished null.
+  const found = await runCli(['nat', '--json', '--from', seed, '--port', '49154']);
+  assert.equal(found.code, 0, found.stderr);
+  assert.equal(found.json().notPublished, null);
+});
+
 test('a host-IP-bound query: the exact binding, or the wildcard binding that serves it', async () => {
   const r = await runCli(['nat', '--from', seed, '--port', '0.0.0.0:49154', '--json']);
   assert.equal(r.code, 0, r.stderr);
