@@ -4,6 +4,7 @@ import { type CommandOutput, jsonOutput, textOutput } from './output.js';
 import { EXIT, UsageError } from '../model/errors.js';
 import { correlateNat } from '../correlate/nat.js';
 import type { PortQuery } from '../model/port-path.js';
+import { portNumber, splitHostPort, splitProtocol } from './port-arg.js';
 import { buildHostModel } from '../parse/host-model.js';
 import { escapeText } from '../render/escape.js';
 import { isValidIp } from '../util/address.js';
@@ -32,29 +33,12 @@ export const PORT_FORMS =
 /** Reads --port, before any I/O: a UsageError naming the accepted forms when it is not one of them. */
 export function parsePortQuery(input: string): PortQuery {
   const bad = (why: string) => new UsageError(`invalid --port '${input}': ${why}; --port takes ${PORT_FORMS}`);
-  let rest = input.trim();
-  let protocol = 'tcp';
-  const slash = rest.lastIndexOf('/');
-  if (slash >= 0) {
-    protocol = rest.slice(slash + 1).toLowerCase();
-    rest = rest.slice(0, slash);
-    if (!PROTOCOLS.has(protocol)) throw bad(`'${protocol}' is not a protocol Docker publishes`);
-  }
-  let hostIp: string | null = null;
-  let portText = rest;
-  const bracketed = /^\[([^\]]+)\]:(.*)$/.exec(rest);
-  if (bracketed) {
-    hostIp = bracketed[1] as string;
-    portText = bracketed[2] as string;
-  } else if (rest.includes(':')) {
-    const i = rest.lastIndexOf(':');
-    hostIp = rest.slice(0, i);
-    portText = rest.slice(i + 1);
-  }
+  const { rest, protocol: proto } = splitProtocol(input.trim());
+  const protocol = proto ?? 'tcp';
+  if (!PROTOCOLS.has(protocol)) throw bad(`'${protocol}' is not a protocol Docker publishes`);
+  const { host: hostIp, port: portText } = splitHostPort(rest);
   if (hostIp !== null && !isValidIp(hostIp)) throw bad(`'${hostIp}' is not an IP address`);
-  if (!/^\d+$/.test(portText)) throw bad(portText === '' ? 'no port' : `'${portText}' is not a port number`);
-  const port = Number(portText);
-  if (port < 1 || port > 65535) throw bad(`${port} is outside 1-65535`);
+  const port = portNumber(portText, bad);
   return { hostIp, port, protocol };
 }
 

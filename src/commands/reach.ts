@@ -14,6 +14,7 @@ import type { CommandIO } from './io.js';
 import { type CommandOutput, jsonOutput, textOutput } from './output.js';
 import { DESTINATION_FORMS, SOURCE_FORMS } from './reach-forms.js';
 import type { SnapshotProvider } from './source.js';
+import { portNumber, splitHostPort, splitProtocol } from './port-arg.js';
 
 export interface ReachOptions {
   source: string | null;
@@ -43,27 +44,12 @@ export function parseSource(input: string): SourceArg {
 /** Reads the destination argument, before any I/O. */
 export function parseDestination(input: string): DestinationArg {
   const bad = (why: string) => new UsageError(`invalid destination '${input}': ${why}; the destination is ${DESTINATION_FORMS}`);
-  let rest = input.trim();
-  let protocol: Protocol = 'tcp';
-  const slash = rest.lastIndexOf('/');
-  if (slash >= 0) {
-    const p = rest.slice(slash + 1).toLowerCase();
-    if (p !== 'tcp' && p !== 'udp') throw bad(`'${p}' is not tcp or udp`);
-    protocol = p;
-    rest = rest.slice(0, slash);
-  }
-  let where: string;
-  let portText: string;
-  const bracketed = /^\[([^\]]+)\]:(.*)$/.exec(rest);
-  if (bracketed) [where, portText] = [bracketed[1] as string, bracketed[2] as string];
-  else {
-    const i = rest.lastIndexOf(':');
-    if (i < 0) throw bad('no port');
-    [where, portText] = [rest.slice(0, i), rest.slice(i + 1)];
-  }
-  if (!/^\d+$/.test(portText)) throw bad(portText === '' ? 'no port' : `'${portText}' is not a port number`);
-  const port = Number(portText);
-  if (port < 1 || port > 65535) throw bad(`${port} is outside 1-65535`);
+  const { rest, protocol: proto } = splitProtocol(input.trim());
+  if (proto !== null && proto !== 'tcp' && proto !== 'udp') throw bad(`'${proto}' is not tcp or udp`);
+  const protocol: Protocol = proto ?? 'tcp';
+  const { host: where, port: portText } = splitHostPort(rest);
+  if (where === null) throw bad('no port');
+  const port = portNumber(portText, bad);
   if (where === '') throw bad('nothing before the port');
   if (where === 'host') return { kind: 'host', port, protocol };
   if (isValidIp(where)) return { kind: 'ip', ip: where, port, protocol };
