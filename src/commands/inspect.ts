@@ -2,7 +2,7 @@
 import type { CommandIO } from './io.js';
 import { type CommandOutput, jsonOutput, textOutput } from './output.js';
 import { correlateInspect } from '../correlate/inspect.js';
-import { findContainer } from '../correlate/find-container.js';
+import { findContainer, mayMatch } from '../correlate/find-container.js';
 import { correlateVethMap } from '../correlate/veth-map.js';
 import { correlateNat } from '../correlate/nat.js';
 import { parseContainerFiles } from '../parse/container-files.js';
@@ -23,7 +23,7 @@ export async function runInspect(opts: InspectOptions, io: CommandIO, snapshotOf
   const target = opts.target;
   const snapshot = await snapshotOf(['engine', 'container-net', 'links', 'routes', 'routes6', 'nat', 'settings'], {
     detail: 'inspect',
-    filesOf: (name, id) => name === target.replace(/^\//, '') || (/^[0-9a-f]+$/i.test(target) && id.startsWith(target.toLowerCase())),
+    filesOf: (name, id) => mayMatch(target, { name, id }),
   });
   const model = buildHostModel(snapshot);
   const container = findContainer(model.containers.all, target, model.containers.complete);

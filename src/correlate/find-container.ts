@@ -19,6 +19,11 @@ export function matchContainer(containers: ContainerInfo[], input: string): Cont
   return byId.length > 1 ? { kind: 'many', containers: byId } : { kind: 'none' };
 }
 
+/** Whether a container may be the one `input` names, by matchContainer's rule (a prefix may match several): which containers' files to read. */
+export function mayMatch(input: string, c: Pick<ContainerInfo, 'id' | 'name'>): boolean {
+  return c.name === input.replace(/^\//, '') || (/^[0-9a-f]+$/i.test(input) && c.id !== '' && c.id.startsWith(input.toLowerCase()));
+}
+
 export function ambiguous(input: string, matches: ContainerInfo[]): DocknetError {
   return new DocknetError(
     `'${input}' is ambiguous: it matches ${matches.map((c) => `${c.name} (${shortId(c.id)})`).join(', ')}`,
