@@ -9,6 +9,7 @@ import type { Fact } from '../model/fact.js';
 import { engineInfoFact } from '../parse/engine-info.js';
 import { engineVersionFact } from '../parse/engine-version.js';
 import { hostSettingsFact } from '../parse/host-settings.js';
+import { iptablesBackendsOf } from '../parse/iptables-backends.js';
 import type { CheckOutcome, Evidence } from '../model/finding.js';
 import type { HostModel } from '../model/host.js';
 import { buildHostModel } from '../parse/host-model.js';
@@ -34,16 +35,6 @@ function warningsOf(snapshot: Snapshot, info: Fact<Record<string, unknown>>): Ev
   return out;
 }
 
-/** The iptables-save output of each backend, told apart by the header iptables writes. */
-function backendsOf(snapshot: Snapshot): { legacy: string | null; nft: string | null } | null {
-  const legacy = factText(snapshot, FACT.iptablesLegacySave);
-  let nft = factText(snapshot, FACT.iptablesNftSave);
-  const save = factText(snapshot, FACT.iptablesSave);
-  if (nft === null && save !== null && /\(nf_tables\)|iptables-nft-save/.test(save)) nft = save;
-  const legacyOrSave = legacy ?? (save !== null && /\(legacy\)/.test(save) ? save : null);
-  return legacyOrSave === null && nft === null ? null : { legacy: legacyOrSave, nft };
-}
-
 /** The fact groups every check reads. */
 export const DOCTOR_GROUPS = ['engine', 'engine-info', 'container-net', 'links', 'routes', 'nat', 'settings', 'backends'] as const;
 
@@ -61,7 +52,7 @@ export function doctorOutcomes(snapshot: Snapshot, model: HostModel, vethMap: Ve
     vethWords,
     settings: hostSettingsFact(snapshot).fact,
     engineInfo: info,
-    backends: backendsOf(snapshot),
+    backends: iptablesBackendsOf(snapshot),
     warnings: warningsOf(snapshot, info),
   });
 }

@@ -115,7 +115,7 @@ function inputs(over: Over = {}, parts: ModelParts = {}): DoctorInputs {
       modules: { br_netfilter: true },
     }),
     engineInfo: given(engineInfo, { SecurityOptions: ['name=seccomp'], OperatingSystem: 'Debian GNU/Linux 12' }),
-    backends: { legacy: '', nft: '-A DOCKER ! -i docker0 -p tcp -j DNAT --to-destination 172.17.0.2:80\n' },
+    backends: { legacy: [], nft: [{ chain: 'DOCKER', line: '-A DOCKER ! -i docker0 -p tcp -j DNAT --to-destination 172.17.0.2:80' }] },
     warnings: [],
     ...rest,
   };
@@ -177,7 +177,10 @@ test('br_netfilter missing or bridge-nf-call-iptables off is a warning', () => {
 
 test('rules in both iptables backends', () => {
   const i = inputs({
-    backends: { legacy: '-A INPUT -j DROP\n', nft: '-A DOCKER ! -i docker0 -p tcp -j DNAT --to-destination 172.17.0.2:80\n' },
+    backends: {
+      legacy: [{ chain: 'INPUT', line: '-A INPUT -j DROP' }],
+      nft: [{ chain: 'DOCKER', line: '-A DOCKER ! -i docker0 -p tcp -j DNAT --to-destination 172.17.0.2:80' }],
+    },
   });
   const [f] = findings('iptables-backends', i).findings;
   assert.match(f?.title ?? '', /Docker's rules are in the nf_tables backend, while the legacy backend also holds 1 rule/);

@@ -3,6 +3,7 @@ import type { Fact } from '../../model/fact.js';
 import type { Evidence, Finding } from '../../model/finding.js';
 import type { HostModel } from '../../model/host.js';
 import type { HostSettings } from '../../model/host-settings.js';
+import type { IptablesBackends } from '../../model/iptables-backends.js';
 import type { NatWords } from '../../model/nat-path.js';
 import type { NatReport } from '../../model/port-path.js';
 import type { VethWords } from '../veth-map-notes.js';
@@ -21,8 +22,8 @@ export interface DoctorInputs {
   settings: Fact<HostSettings>;
   /** GET /info of the engine. */
   engineInfo: Fact<Record<string, unknown>>;
-  /** The rule lines per iptables backend: `iptables-legacy-save` and `iptables-nft-save`, null when neither was read. */
-  backends: { legacy: string | null; nft: string | null } | null;
+  /** The rules of each iptables backend (`iptables-legacy-save`, `iptables-nft-save`), null when neither was read. */
+  backends: IptablesBackends | null;
   /** Warnings the engine printed (GET /info Warnings, or a saved `docker run` output): evidence where settings are unknown. */
   warnings: Evidence[];
 }

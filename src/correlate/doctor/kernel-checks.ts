@@ -2,6 +2,7 @@
 import type { Finding } from '../../model/finding.js';
 import { lookupIn } from '../../model/fact.js';
 import { settingUnknown } from '../../model/host-settings.js';
+import type { BackendRule } from '../../model/iptables-backends.js';
 import { finding, SYSCTL_SOURCE, type Check, type DoctorInputs } from './inputs.js';
 
 const FORWARDING_WARNING = /IPv4 forwarding is disabled/i;
@@ -114,12 +115,9 @@ export const brNetfilter: Check = {
   },
 };
 
-/** The rule lines of an iptables-save dump, with or without `-c` counters ("[12:720] -A ..."). */
-function ruleLines(save: string | null): string[] {
-  return (save ?? '')
-    .split('\n')
-    .map((l) => l.replace(/^\[\d+:\d+\]\s+/, ''))
-    .filter((l) => l.startsWith('-A '));
+/** A chain Docker writes: DOCKER, DOCKER-USER, DOCKER-ISOLATION-STAGE-1, ... */
+function isDockerChain(chain: string): boolean {
+  return chain === 'DOCKER' || chain.startsWith('DOCKER-');
 }
 
 export const backends: Check = {
@@ -143,9 +141,10 @@ export const backends: Check = {
       );
     }
     if (!i.backends) return out;
-    const legacy = ruleLines(i.backends.legacy);
-    const nft = ruleLines(i.backends.nft);
-    const dockerIn = (lines: string[]) => lines.some((l) => /^-A DOCKER\b/.test(l));
+    const legacy = i.backends.legacy ?? [];
+    const nft = i.backends.nft ?? [];
+    const lines = (rules: BackendRule[]) => rules.map((r) => r.line);
+    const dockerIn = (rules: BackendRule[]) => rules.some((r) => isDockerChain(r.chain));
     const [withDocker, other, otherName, dockerName] = dockerIn(nft)
       ? [nft, legacy, 'legacy', 'nf_tables']
       : [legacy, nft, 'nf_tables', 'legacy'];
@@ -157,7 +156,7 @@ export const backends: Check = {
           subject: otherName,
           severity: 'warning',
           title: `Docker's rules are in the ${dockerName} backend, while the ${otherName} backend also holds ${other.length} rule(s).`,
-          evidence: [{ source: tool, text: other.slice(0, 3).join('\n') }],
+          evidence: [{ source: tool, text: lines(other.slice(0, 3)).join('\n') }],
           why: "Both backends filter packets, but each tool shows only its own: a firewall (or a person) using the other backend does not see Docker's rules, and rules there can drop container traffic unseen.",
           fix: `${tool}   # then move those rules to one backend (update-alternatives --config iptables)`,
         }),
