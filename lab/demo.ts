@@ -3,7 +3,7 @@
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 import { ensureEngine } from './engine.js';
-import { up } from './lab.js';
+import { up } from './build.js';
 
 const BIN = fileURLToPath(new URL('../../bin/docknet.js', import.meta.url));
 const SEED = fileURLToPath(new URL('../../examples/seed-host', import.meta.url));

@@ -3,7 +3,7 @@
 // and host ports; it reaches nothing else (no default route, and the host forwards only those subnets for it).
 import { existsSync } from 'node:fs';
 import type { Log } from './engine.js';
-import { netnsPath } from './hosts.js';
+import { netnsPath } from './host-enter.js';
 import type { Generation } from './lab-spec.js';
 import { must, run } from './run.js';
 

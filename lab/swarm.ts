@@ -4,19 +4,11 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureImage, pingEngine, sleep, type Log } from './engine.js';
-import {
-  cgroupDirs,
-  cmdline,
-  dockerdArgs,
-  exited,
-  fetchEngine,
-  hostEnv,
-  hostPaths,
-  mountsUnder,
-  readPid,
-  removeEmptyRoots,
-  startDockerd,
-} from './hosts.js';
+import { fetchEngine } from './engine-files.js';
+import { hostEnv } from './host-enter.js';
+import { hostPaths } from './host-paths.js';
+import { cgroupDirs, cmdline, dockerdArgs, exited, mountsUnder, readPid, startDockerd } from './host-processes.js';
+import { removeEmptyRoots } from './hosts.js';
 import { GENERATIONS, LAB_IMAGE, overlayCreateArgs } from './lab-spec.js';
 import { lines, must, run } from './run.js';
 import {
@@ -199,6 +191,8 @@ function httpd(name: string): string[] {
   return ['sh', '-c', `mkdir -p /www && echo '<h1>${name}</h1>' > /www/index.html && exec httpd -f -p ${SWARM_HTTP_PORT} -h /www`];
 }
 
+// Long on purpose: the swarm lab's workloads in the order they are made (overlays, containers, services, then
+// the wait for their tasks to run), read top to bottom.
 async function makeWorkloads(nodes: readonly SwarmNode[], report: SwarmReport, log: Log): Promise<void> {
   const [manager] = nodes;
   if (!manager) return;

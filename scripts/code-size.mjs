@@ -1,4 +1,4 @@
-// The size rule of the codebase (README, Development): no source file in src/ over FILE_LIMIT lines, no
+// The size rule of the codebase (README, Development): no source file in src/, lab/, bench/ or scripts/ over FILE_LIMIT lines, no
 // function over FUNCTION_LIMIT lines unless a comment just above it holds MARKER and says why it must be
 // long. Shared by `node scripts/long-functions.mjs` (by hand) and test/architecture.test.ts (enforced).
 import { readFileSync, readdirSync } from 'node:fs';

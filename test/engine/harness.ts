@@ -6,7 +6,7 @@ import { readlink } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { engineEndpoint, isRoot, pingEngine, which } from '../../lab/engine.js';
-import { status, up, type LabReport, type LabStatus } from '../../lab/lab.js';
+import { status, up, type LabReport, type LabStatus } from '../../lab/build.js';
 import { GENERATION, GENERATION_ENV, IFACE, LAB_FILTER, LAB_IMAGE, NET, TEST_LABEL } from '../../lab/lab-spec.js';
 import { failure, lines, must, run } from '../../lab/run.js';
 import { requireCapability, type Probe } from '../capability.js';

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
-import { netnsPath } from '../../lab/hosts.js';
+import { netnsPath } from '../../lab/host-enter.js';
 import { GENERATIONS, type Generation } from '../../lab/lab-spec.js';
 import { failure, must, run } from '../../lab/run.js';
 import type { SetupId } from './reach-matrix-scenarios.js';
